@@ -1,0 +1,169 @@
+//! Reading one file of OFAC's legacy CSV dialect into rows of optional fields.
+//!
+//! The dialect: no header row, the unquoted null marker `-0- `, double-quoted text, CRLF or LF line
+//! endings, and a trailing Ctrl-Z (0x1A) byte. A row with the wrong number of columns becomes a
+//! diagnostic; a file that has the wrong column count throughout, a quote that never closes, or a
+//! last record cut short is refused as a whole.
+
+use listwatch_model::{Diagnostic, Severity};
+
+use crate::InputFile;
+use crate::error::{Error, Result};
+use crate::text::{Encoding, decode};
+
+/// One record, with its 1-based starting line and its fields (`None` for the null marker or an
+/// empty field).
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub(crate) line: u64,
+    pub(crate) fields: Vec<Option<String>>,
+}
+
+impl Row {
+    pub(crate) fn field(&self, idx: usize) -> Option<&str> {
+        self.fields.get(idx).and_then(|f| f.as_deref())
+    }
+}
+
+/// The rows of a file and the number of records read (good or bad).
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) n_records: u64,
+}
+
+fn field_value(raw: &[u8]) -> Option<String> {
+    // The text was decoded to UTF-8 before the CSV reader saw it, and the reader splits only at
+    // ASCII delimiters, so every field is valid UTF-8.
+    let text = String::from_utf8_lossy(raw);
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed == "-0-" { None } else { Some(trimmed.to_string()) }
+}
+
+/// Reads `file` as a table of `n_columns` columns. `layout` names the layout in messages
+/// (`sdn.csv: ent_num, SDN_Name, ...`).
+pub(crate) fn read_table(
+    file: &InputFile<'_>,
+    n_columns: usize,
+    layout: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Table> {
+    let (text, encoding) = decode(file.bytes);
+    if encoding == Encoding::Windows1252 {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            file: file.name.to_string(),
+            line: None,
+            record: None,
+            field: None,
+            message: "the file is not valid UTF-8; it was decoded as Windows-1252".to_string(),
+        });
+    }
+    if text.contains('\0') {
+        return Err(Error::not_format(
+            file.name,
+            None,
+            format!("the file holds NUL bytes, so it is binary data, not {layout}"),
+        ));
+    }
+    let body = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{1A}');
+    if body.is_empty() {
+        return Ok(Table { rows: Vec::new(), n_records: 0 });
+    }
+    let ends_cleanly = text.len() != body.len();
+
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    let mut n_records = 0u64;
+    let mut n_bad = 0u64;
+    let mut first_bad: Option<(u64, usize)> = None;
+    let mut last: Option<(u64, usize)> = None;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                let line = err.position().map(|p| p.line());
+                return Err(Error::broken(file.name, line, format!("unreadable CSV: {err}")));
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        n_records += 1;
+        last = Some((line, record.len()));
+        if n_records == 1 && looks_like_header(&record) {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                file: file.name.to_string(),
+                line: Some(line),
+                record: None,
+                field: None,
+                message: "skipped a header row; OFAC files have none".to_string(),
+            });
+            n_records -= 1;
+            continue;
+        }
+        if record.len() != n_columns {
+            n_bad += 1;
+            first_bad.get_or_insert((line, record.len()));
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                file: file.name.to_string(),
+                line: Some(line),
+                record: record.get(0).and_then(field_value),
+                field: None,
+                message: format!(
+                    "expected {n_columns} columns ({layout}), found {}; the record was skipped",
+                    record.len()
+                ),
+            });
+            continue;
+        }
+        rows.push(Row { line, fields: record.iter().map(field_value).collect() });
+    }
+
+    // A valid file has an even number of quote characters: every quoted field opens and closes,
+    // and an embedded quote is doubled. An odd count means a quote that never closes, and the CSV
+    // reader has then swallowed the rest of the file into the last record.
+    if body.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        let line = last.map(|(line, _)| line);
+        return Err(Error::broken(
+            file.name,
+            line,
+            "a quoted field that starts in this record is never closed (unbalanced quotes)",
+        ));
+    }
+    if let Some((line, n_found)) = first_bad
+        && n_records > 0
+        && (n_bad * 2 > n_records || rows.is_empty())
+    {
+        return Err(Error::not_format(
+            file.name,
+            Some(line),
+            format!(
+                "this is not {layout}: {n_bad} of {n_records} records have the wrong number of columns (expected {n_columns}, found {n_found} here)"
+            ),
+        ));
+    }
+    if let Some((line, n_found)) = last
+        && !ends_cleanly
+        && n_found < n_columns
+    {
+        return Err(Error::broken(
+            file.name,
+            Some(line),
+            format!(
+                "the file ends in the middle of a record ({n_found} of {n_columns} columns and no final line break): it looks truncated"
+            ),
+        ));
+    }
+    Ok(Table { rows, n_records })
+}
+
+fn looks_like_header(record: &csv::ByteRecord) -> bool {
+    record.get(0).is_some_and(|first| {
+        let lower = String::from_utf8_lossy(first).to_ascii_lowercase();
+        lower.contains("ent_num") || lower.contains("ent num")
+    })
+}

@@ -1,0 +1,107 @@
+//! The on-disk layout: tables, the format version, and migrations between format versions.
+//!
+//! Format 1 tables:
+//! - `meta`: `format_version` → u32 little-endian.
+//! - `lists`: list name → [`ListInfo`](crate::ListInfo).
+//! - `versions`: (list, version) → [`VersionInfo`](crate::VersionInfo).
+//! - `changes`: (list, version) → the entities added, changed (with their new hash) and removed
+//!   (without a hash) relative to the previous version.
+//!   The change records of a list are also its entities' histories: an entity's history is the
+//!   change records that name it.
+//! - `snapshots`: (list, version) → the full manifest (every id with its hash), stored whenever the
+//!   changes since the last snapshot grow large, so reading any version replays a bounded number
+//!   of change records. Version 1 needs none: its change record is its manifest.
+//! - `blobs`: hash → where the entity's encoding is: (pack, offset, length). Content-addressed: an
+//!   entity unchanged between versions is stored once.
+//! - `packs`: (pack, chunk) → a piece of a pack. A pack is the encodings of up to about 1 MiB of
+//!   entities, concatenated and LZ4-compressed, then cut into chunks that each fill a 64 KiB
+//!   allocation of the engine exactly (a value one byte larger would take twice the space).
+//! - `meta` also holds `next_pack`, the number of the next pack.
+//!
+//! Values are postcard encodings of the crate's serde types; dates travel as ISO strings.
+
+use redb::{ReadableDatabase, TableDefinition};
+
+use crate::error::{Error, Result};
+
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub(crate) const LISTS: TableDefinition<&str, &[u8]> = TableDefinition::new("lists");
+pub(crate) const VERSIONS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("versions");
+pub(crate) const CHANGES: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("changes");
+pub(crate) const SNAPSHOTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("snapshots");
+pub(crate) const BLOBS: TableDefinition<&[u8], (u64, u32, u32)> = TableDefinition::new("blobs");
+pub(crate) const PACKS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("packs");
+
+/// The format this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_KEY: &str = "format_version";
+
+/// A step from format `from` to `from + 1`, run inside one write transaction.
+type Migration = fn(&redb::WriteTransaction) -> Result<()>;
+
+/// `MIGRATIONS[i]` upgrades format `i + 1` to `i + 2`. Each runs in the same transaction as the
+/// format number's update, so a migration commits whole or not at all.
+const MIGRATIONS: &[Migration] = &[];
+
+fn read_format(db: &redb::Database) -> Result<Option<u32>> {
+    let txn = db.begin_read()?;
+    let table = match txn.open_table(META) {
+        Ok(table) => table,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(err) => return Err(err.into()),
+    };
+    let Some(value) = table.get(FORMAT_KEY)? else { return Ok(None) };
+    let bytes: [u8; 4] = value
+        .value()
+        .try_into()
+        .map_err(|_| Error::Corrupt("the format version is not 4 bytes".to_string()))?;
+    Ok(Some(u32::from_le_bytes(bytes)))
+}
+
+fn create_tables(txn: &redb::WriteTransaction) -> Result<()> {
+    txn.open_table(META)?;
+    txn.open_table(LISTS)?;
+    txn.open_table(VERSIONS)?;
+    txn.open_table(CHANGES)?;
+    txn.open_table(SNAPSHOTS)?;
+    txn.open_table(BLOBS)?;
+    txn.open_table(PACKS)?;
+    Ok(())
+}
+
+/// Brings a freshly opened database to [`FORMAT_VERSION`]: initialises an empty one, migrates an
+/// older one, refuses a newer one.
+pub(crate) fn prepare(db: &redb::Database) -> Result<u32> {
+    let found = read_format(db)?;
+    if let Some(found) = found {
+        if found > FORMAT_VERSION {
+            return Err(Error::FormatTooNew { found, supported: FORMAT_VERSION });
+        }
+        if found == FORMAT_VERSION {
+            return Ok(found);
+        }
+    }
+    let txn = db.begin_write()?;
+    let start = match found {
+        None => {
+            create_tables(&txn)?;
+            FORMAT_VERSION
+        }
+        Some(found) => {
+            for migration in &MIGRATIONS[(found - 1) as usize..] {
+                migration(&txn)?;
+            }
+            create_tables(&txn)?;
+            FORMAT_VERSION
+        }
+    };
+    txn.open_table(META)?.insert(FORMAT_KEY, FORMAT_VERSION.to_le_bytes().as_slice())?;
+    txn.commit()?;
+    Ok(start)
+}
+
+/// The format of a database, without changing it.
+pub(crate) fn format_of(db: &redb::Database) -> Result<Option<u32>> {
+    read_format(db)
+}

@@ -1,0 +1,571 @@
+//! The store itself: opening, importing a version, and the queries over versions.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use redb::{ReadableDatabase, ReadableTable};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use listwatch_model::{Coverage, Entity, ListName, compare_source_ids, diff_entities};
+
+use crate::blobs::{BlobReader, PackWriter};
+use crate::error::{Error, Refusal, Result};
+use crate::schema::{self, BLOBS, CHANGES, LISTS, PACKS, SNAPSHOTS, VERSIONS};
+use crate::types::{
+    ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
+    Phase, VersionDiff, VersionInfo,
+};
+
+/// An id and the hash of the entity's content.
+type ManifestEntry = (String, Hash);
+
+/// A change record: the id, and its new hash, or `None` for a removal.
+type Change = (String, Option<Hash>);
+
+/// After this many versions without a snapshot, the next version stores one.
+const MAX_VERSIONS_BETWEEN_SNAPSHOTS: u32 = 64;
+
+pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    // Encoding into a growable Vec fails only if a Serialize impl reports an error, and the
+    // crate's types have derived impls that never do.
+    postcard::to_allocvec(value).unwrap_or_default()
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    Ok(postcard::from_bytes(bytes)?)
+}
+
+fn hash_bytes(bytes: &[u8]) -> Hash {
+    let digest = Sha256::digest(bytes);
+    let mut hash = [0u8; 16];
+    hash.copy_from_slice(&digest[..16]);
+    hash
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// A versioned store of restricted-party lists in one file.
+///
+/// Opening creates the file if needed. Several processes may open the same store: readers see
+/// the last committed state, and writers take turns.
+pub struct Store {
+    db: redb::Database,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (but not its folder) if it does not exist, and
+    /// migrating an older on-disk format.
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = redb::Builder::new()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .create(path)?;
+        schema::prepare(&db)?;
+        Ok(Store { db })
+    }
+
+    /// Rewrites the file without the space that earlier transactions freed. Returns whether
+    /// anything was reclaimed. Fails, changing nothing, while another handle reads or writes.
+    pub fn compact(&mut self) -> Result<bool> {
+        self.db.compact().map_err(|err| Error::Storage(err.to_string()))
+    }
+
+    /// Bytes of the file that hold no live data, and the file's total size in bytes.
+    pub fn space(&self) -> Result<(u64, u64)> {
+        let txn = self.db.begin_write()?;
+        let stats = txn.stats()?;
+        txn.abort()?;
+        let total = stats.allocated_pages() * stats.page_size() as u64;
+        Ok((stats.fragmented_bytes(), total))
+    }
+
+    /// The on-disk format version of the open store.
+    pub fn format_version(&self) -> Result<u32> {
+        Ok(schema::format_of(&self.db)?.unwrap_or(schema::FORMAT_VERSION))
+    }
+
+    /// The lists in the store, by name.
+    pub fn lists(&self) -> Result<Vec<ListInfo>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(LISTS)?;
+        let mut lists = Vec::new();
+        for row in table.iter()? {
+            let (_, value) = row?;
+            lists.push(decode(value.value())?);
+        }
+        Ok(lists)
+    }
+
+    /// One list.
+    pub fn list(&self, list: &ListName) -> Result<ListInfo> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(LISTS)?;
+        read_list(&table, list)?.ok_or_else(|| not_found_list(list))
+    }
+
+    /// The versions of a list, oldest first.
+    pub fn versions(&self, list: &ListName) -> Result<Vec<VersionInfo>> {
+        let txn = self.db.begin_read()?;
+        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
+            return Err(not_found_list(list));
+        }
+        let table = txn.open_table(VERSIONS)?;
+        let mut versions = Vec::new();
+        for row in table.range((list.as_str(), 0)..=(list.as_str(), u32::MAX))? {
+            let (_, value) = row?;
+            versions.push(decode(value.value())?);
+        }
+        Ok(versions)
+    }
+
+    /// One version of a list; `None` means the current one.
+    pub fn version(&self, list: &ListName, version: Option<u32>) -> Result<VersionInfo> {
+        let txn = self.db.begin_read()?;
+        let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
+        let number = version.unwrap_or(info.current);
+        read_version(&txn.open_table(VERSIONS)?, list, number)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "list {list} has no version {number} (it has 1 to {})",
+                info.current
+            ))
+        })
+    }
+
+    /// The entities of a version, ordered by id.
+    pub fn entities(&self, list: &ListName, version: u32) -> Result<Vec<Entity>> {
+        let txn = self.db.begin_read()?;
+        self.version(list, Some(version))?;
+        let manifest =
+            read_manifest(&txn.open_table(SNAPSHOTS)?, &txn.open_table(CHANGES)?, list, version)?;
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        manifest.iter().map(|(_, hash)| blobs.entity(hash)).collect()
+    }
+
+    /// An entity as it was in a version (`None`: the current one), with that version. Returns
+    /// `None` if the entity was not in that version.
+    pub fn entity(
+        &self,
+        list: &ListName,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<(VersionInfo, Entity)>> {
+        let info = self.version(list, version)?;
+        let txn = self.db.begin_read()?;
+        let transitions = read_history(&txn.open_table(CHANGES)?, list, id, info.version)?;
+        match transitions.last() {
+            Some((_, Some(hash))) => {
+                let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+                Ok(Some((info, blobs.entity(hash)?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The difference between two versions of a list.
+    pub fn diff(&self, list: &ListName, from: u32, to: u32) -> Result<VersionDiff> {
+        let from_info = self.version(list, Some(from))?;
+        let to_info = self.version(list, Some(to))?;
+        let txn = self.db.begin_read()?;
+        let snapshots = txn.open_table(SNAPSHOTS)?;
+        let changes = txn.open_table(CHANGES)?;
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let before = read_manifest(&snapshots, &changes, list, from)?;
+        let after = read_manifest(&snapshots, &changes, list, to)?;
+        let coverage = from_info.coverage.intersect(to_info.coverage);
+        let walk = walk_manifests(&before, &after);
+        let mut changed = Vec::new();
+        for (id, old, new) in walk.differing {
+            let fields = compare_blobs(&mut blobs, old, new, coverage)?;
+            if !fields.is_empty() {
+                changed.push(ChangedEntity { id: id.to_string(), fields });
+            }
+        }
+        Ok(VersionDiff {
+            added: walk.added.into_iter().map(str::to_string).collect(),
+            removed: walk.removed.into_iter().map(str::to_string).collect(),
+            changed,
+            not_compared: coverage.uncovered_fields(),
+            from: from_info,
+            to: to_info,
+        })
+    }
+
+    /// Every version at which an entity was added, changed, removed or listed again, oldest first.
+    pub fn history(&self, list: &ListName, id: &str) -> Result<Vec<HistoryStep>> {
+        let txn = self.db.begin_read()?;
+        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
+            return Err(not_found_list(list));
+        }
+        let versions = txn.open_table(VERSIONS)?;
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let transitions = read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)?;
+        if transitions.is_empty() {
+            return Err(Error::NotFound(format!("{list}:{id} is in no version of {list}")));
+        }
+        let mut steps = Vec::new();
+        let mut previous: Option<(VersionInfo, Option<Hash>)> = None;
+        for (number, hash) in transitions {
+            let info = read_version(&versions, list, number)?.ok_or_else(|| {
+                Error::Corrupt(format!("history names missing version {list} {number}"))
+            })?;
+            let change = match (&previous, hash) {
+                (_, None) => HistoryChange::Removed,
+                (None, Some(_)) => HistoryChange::Added,
+                (Some((_, None)), Some(_)) => HistoryChange::Relisted,
+                (Some((before, Some(old))), Some(new)) => {
+                    let coverage = before.coverage.intersect(info.coverage);
+                    let fields = compare_blobs(&mut blobs, old, &new, coverage)?;
+                    if fields.is_empty() {
+                        // Only the coverage differs (say, a version without the alias file):
+                        // nothing changed that both versions vouch for.
+                        previous = Some((info, hash));
+                        continue;
+                    }
+                    HistoryChange::Changed { fields }
+                }
+            };
+            steps.push(HistoryStep { version: info.clone(), change });
+            previous = Some((info, hash));
+        }
+        Ok(steps)
+    }
+
+    /// Imports a new version of a list, atomically: it commits whole or not at all.
+    ///
+    /// Content equal to the current version's creates no version ([`ImportOutcome::Unchanged`]).
+    /// The [`Guard`] refuses an import that removes too much, and the store refuses a publication
+    /// older than the current version; a refusal changes nothing.
+    pub fn import(
+        &self,
+        new: NewVersion,
+        guard: &Guard,
+        progress: &mut dyn FnMut(Phase),
+    ) -> Result<ImportOutcome> {
+        progress(Phase::Hashing);
+        let mut encoded: Vec<(String, Hash, Vec<u8>)> = new
+            .entities
+            .iter()
+            .map(|entity| {
+                let bytes = encode(entity);
+                (entity.id.clone(), hash_bytes(&bytes), bytes)
+            })
+            .collect();
+        encoded.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+        if let Some(pair) = encoded.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(Error::Invalid(format!(
+                "entity id {} appears twice in the new version",
+                pair[0].0
+            )));
+        }
+        let content_hash = {
+            let mut hasher = Sha256::new();
+            hasher.update(encode(&new.coverage));
+            for (id, hash, _) in &encoded {
+                hasher.update(id.as_bytes());
+                hasher.update([0]);
+                hasher.update(hash);
+            }
+            hex(&hasher.finalize())
+        };
+
+        // The write transaction is taken before reading the current version, so two concurrent
+        // imports cannot both diff against the same "current".
+        let txn = self.db.begin_write()?;
+        let name = new.list.as_str();
+        let list_info = read_list(&txn.open_table(LISTS)?, &new.list)?;
+        let current = match &list_info {
+            Some(info) if info.current > 0 => {
+                read_version(&txn.open_table(VERSIONS)?, &new.list, info.current)?
+            }
+            _ => None,
+        };
+        if let Some(info) = &list_info
+            && info.format != new.format
+        {
+            return Err(Error::Invalid(format!(
+                "list {} holds {} versions; this publication is {}. Import it under another --list name",
+                new.list, info.format, new.format
+            )));
+        }
+
+        progress(Phase::Comparing);
+        let mut changes: Vec<Change> = Vec::new();
+        let (added, removed, changed) = match &current {
+            Some(current) => {
+                if current.content_hash == content_hash {
+                    txn.abort()?;
+                    return Ok(ImportOutcome::Unchanged(current.clone()));
+                }
+                if new.published < current.published {
+                    return Err(Error::Refused(Refusal::OutOfOrder {
+                        published: new.published.to_string(),
+                        current: current.published.to_string(),
+                    }));
+                }
+                let before = read_manifest(
+                    &txn.open_table(SNAPSHOTS)?,
+                    &txn.open_table(CHANGES)?,
+                    &new.list,
+                    current.version,
+                )?;
+                let after: Vec<ManifestEntry> =
+                    encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
+                let walk = walk_manifests(&before, &after);
+                let n_removed = walk.removed.len() as u64;
+                let n_current = before.len() as u64;
+                if !guard.allow_mass_removal
+                    && n_removed as f64 > guard.max_removal_share * n_current as f64
+                {
+                    return Err(Error::Refused(Refusal::MassRemoval {
+                        removed: n_removed,
+                        current: n_current,
+                        max_share: guard.max_removal_share,
+                    }));
+                }
+                let n_changed = if current.coverage == new.coverage {
+                    walk.differing.len() as u64
+                } else {
+                    // The hashes differ, but perhaps only in fields one version does not cover.
+                    let coverage = current.coverage.intersect(new.coverage);
+                    let by_hash: HashMap<&Hash, &[u8]> =
+                        encoded.iter().map(|(_, h, b)| (h, b.as_slice())).collect();
+                    let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+                    let mut n = 0u64;
+                    for (_, old, new_hash) in &walk.differing {
+                        let old_entity = blobs.entity(old)?;
+                        let new_entity: Entity =
+                            decode(by_hash.get(new_hash).copied().unwrap_or_default())?;
+                        if coverage.project(&old_entity) != coverage.project(&new_entity) {
+                            n += 1;
+                        }
+                    }
+                    n
+                };
+                changes.extend(
+                    walk.added.iter().chain(walk.differing.iter().map(|(id, _, _)| id)).map(|id| {
+                        let hash = after[after
+                            .binary_search_by(|(x, _)| compare_source_ids(x, id))
+                            .unwrap_or_default()]
+                        .1;
+                        (id.to_string(), Some(hash))
+                    }),
+                );
+                changes.extend(walk.removed.iter().map(|id| (id.to_string(), None)));
+                (walk.added.len() as u64, n_removed, n_changed)
+            }
+            None => {
+                if encoded.is_empty() && !guard.allow_mass_removal {
+                    return Err(Error::Refused(Refusal::Empty));
+                }
+                changes.extend(encoded.iter().map(|(id, hash, _)| (id.clone(), Some(*hash))));
+                (encoded.len() as u64, 0, 0)
+            }
+        };
+        changes.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+
+        progress(Phase::Writing);
+        let number = current.as_ref().map_or(1, |c| c.version + 1);
+        {
+            let changed_hashes: std::collections::HashSet<&Hash> =
+                changes.iter().filter_map(|(_, h)| h.as_ref()).collect();
+            let mut packs = PackWriter::new(&txn)?;
+            for (_, hash, bytes) in &encoded {
+                if changed_hashes.contains(hash) {
+                    packs.add(hash, bytes)?;
+                }
+            }
+            packs.finish()?;
+        }
+        let mut info = list_info.unwrap_or(ListInfo {
+            name: new.list.clone(),
+            format: new.format.clone(),
+            current: 0,
+            last_snapshot: 0,
+            changes_since_snapshot: 0,
+        });
+        // Version 1's change record lists every entity, so it serves as the first snapshot. Later,
+        // a snapshot is stored once replaying the change records since the last one would read
+        // more than half a snapshot's worth of records, or after many versions.
+        let snapshot_due = if number == 1 {
+            false
+        } else {
+            info.changes_since_snapshot += changes.len() as u64;
+            number - info.last_snapshot.max(1) >= MAX_VERSIONS_BETWEEN_SNAPSHOTS
+                || info.changes_since_snapshot * 2 > encoded.len() as u64
+        };
+        txn.open_table(CHANGES)?.insert((name, number), encode(&changes).as_slice())?;
+        if snapshot_due {
+            let manifest: Vec<ManifestEntry> =
+                encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
+            txn.open_table(SNAPSHOTS)?.insert((name, number), encode(&manifest).as_slice())?;
+            info.last_snapshot = number;
+            info.changes_since_snapshot = 0;
+        }
+        let version = VersionInfo {
+            list: new.list.clone(),
+            version: number,
+            published: new.published,
+            imported_at: new.imported_at,
+            format: new.format,
+            source: new.source,
+            content_hash,
+            files: new.files,
+            entities: encoded.len() as u64,
+            added,
+            removed,
+            changed,
+            coverage: new.coverage,
+            remark_items: new.remark_items,
+            remark_items_typed: new.remark_items_typed,
+            diagnostics: new.diagnostics,
+        };
+        txn.open_table(VERSIONS)?.insert((name, number), encode(&version).as_slice())?;
+        info.current = number;
+        txn.open_table(LISTS)?.insert(name, encode(&info).as_slice())?;
+        txn.commit()?;
+        Ok(ImportOutcome::Committed(version))
+    }
+}
+
+fn not_found_list(list: &ListName) -> Error {
+    Error::NotFound(format!(
+        "no list named {list} in the store; `listwatch versions` shows the lists"
+    ))
+}
+
+fn read_list(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    list: &ListName,
+) -> Result<Option<ListInfo>> {
+    match table.get(list.as_str())? {
+        Some(value) => Ok(Some(decode(value.value())?)),
+        None => Ok(None),
+    }
+}
+
+fn read_version(
+    table: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    list: &ListName,
+    version: u32,
+) -> Result<Option<VersionInfo>> {
+    match table.get((list.as_str(), version))? {
+        Some(value) => Ok(Some(decode(value.value())?)),
+        None => Ok(None),
+    }
+}
+
+/// The (version, hash or removal) records that name an entity, up to a version: its history,
+/// read from the change records.
+fn read_history(
+    changes: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    list: &ListName,
+    id: &str,
+    up_to: u32,
+) -> Result<Vec<(u32, Option<Hash>)>> {
+    let name = list.as_str();
+    let mut transitions = Vec::new();
+    for row in changes.range((name, 1)..=(name, up_to))? {
+        let (key, value) = row?;
+        let records: Vec<Change> = decode(value.value())?;
+        if let Ok(idx) = records.binary_search_by(|(x, _)| compare_source_ids(x, id)) {
+            transitions.push((key.value().1, records[idx].1));
+        }
+    }
+    Ok(transitions)
+}
+
+/// The manifest of a version: the nearest snapshot at or before it, with the later change records
+/// replayed.
+fn read_manifest(
+    snapshots: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    changes: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    list: &ListName,
+    version: u32,
+) -> Result<Vec<ManifestEntry>> {
+    let name = list.as_str();
+    let (base, snapshot) = match snapshots.range((name, 0)..=(name, version))?.next_back() {
+        Some(row) => {
+            let (key, value) = row?;
+            let manifest: Vec<ManifestEntry> = decode(value.value())?;
+            (key.value().1, manifest)
+        }
+        // No snapshot yet: replay from version 1, whose change record lists every entity.
+        None => (0, Vec::new()),
+    };
+    if base == version {
+        return Ok(snapshot);
+    }
+    let mut current: HashMap<String, Hash> = snapshot.into_iter().collect();
+    for row in changes.range((name, base + 1)..=(name, version))? {
+        let (_, value) = row?;
+        let records: Vec<Change> = decode(value.value())?;
+        for (id, hash) in records {
+            match hash {
+                Some(hash) => current.insert(id, hash),
+                None => current.remove(&id),
+            };
+        }
+    }
+    let mut manifest: Vec<ManifestEntry> = current.into_iter().collect();
+    manifest.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+    Ok(manifest)
+}
+
+struct Walk<'a> {
+    added: Vec<&'a str>,
+    removed: Vec<&'a str>,
+    differing: Vec<(&'a str, &'a Hash, &'a Hash)>,
+}
+
+/// Merges two sorted manifests into added, removed and differing ids.
+fn walk_manifests<'a>(before: &'a [ManifestEntry], after: &'a [ManifestEntry]) -> Walk<'a> {
+    let mut walk = Walk { added: Vec::new(), removed: Vec::new(), differing: Vec::new() };
+    let (mut i, mut j) = (0, 0);
+    while i < before.len() || j < after.len() {
+        let order = match (before.get(i), after.get(j)) {
+            (Some(b), Some(a)) => compare_source_ids(&b.0, &a.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, _) => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                walk.removed.push(&before[i].0);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                walk.added.push(&after[j].0);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                if before[i].1 != after[j].1 {
+                    walk.differing.push((&before[i].0, &before[i].1, &after[j].1));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    walk
+}
+
+fn compare_blobs<B, P>(
+    blobs: &mut BlobReader<B, P>,
+    old: &Hash,
+    new: &Hash,
+    coverage: Coverage,
+) -> Result<Vec<listwatch_model::FieldChange>>
+where
+    B: ReadableTable<&'static [u8], (u64, u32, u32)>,
+    P: ReadableTable<(u64, u32), &'static [u8]>,
+{
+    let old_entity = blobs.entity(old)?;
+    let new_entity = blobs.entity(new)?;
+    Ok(diff_entities(&coverage.project(&old_entity), &coverage.project(&new_entity)))
+}

@@ -1,0 +1,88 @@
+//! `listwatch history`: the life of one entity across every version of its list.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use listwatch_model::FieldChange;
+use listwatch_store::HistoryChange;
+
+use super::{Ctx, parse_entity_id};
+use crate::output::{ellipsize, print_json};
+
+/// Show every version in which an entity was added, changed, removed or listed again.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The entity id, `<list>:<id in the source>` (e.g. ofac-sdn:306).
+    id: String,
+    /// Print the history as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    version: u32,
+    published: String,
+    imported_at: &'a str,
+    change: &'static str,
+    fields: &'a [FieldChange],
+}
+
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    id: String,
+    list: &'a str,
+    steps: Vec<StepJson<'a>>,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let id = parse_entity_id(&args.id)?;
+    let store = ctx.open_existing()?;
+    let steps = store.history(&id.list, &id.source_id)?;
+    fn describe(change: &HistoryChange) -> (&'static str, &[FieldChange]) {
+        match change {
+            HistoryChange::Added => ("added", &[]),
+            HistoryChange::Relisted => ("relisted", &[]),
+            HistoryChange::Removed => ("removed", &[]),
+            HistoryChange::Changed { fields } => ("changed", fields.as_slice()),
+        }
+    }
+    if args.json {
+        return print_json(&HistoryJson {
+            id: id.to_string(),
+            list: id.list.as_str(),
+            steps: steps
+                .iter()
+                .map(|step| {
+                    let (change, fields) = describe(&step.change);
+                    StepJson {
+                        version: step.version.version,
+                        published: step.version.published.to_string(),
+                        imported_at: &step.version.imported_at,
+                        change,
+                        fields,
+                    }
+                })
+                .collect(),
+        });
+    }
+    println!("{id}");
+    for step in &steps {
+        let (change, fields) = describe(&step.change);
+        println!(
+            "  version {:>4}  published {}  {change}",
+            step.version.version, step.version.published
+        );
+        for field in fields {
+            let before = serde_json::to_string(&field.before)?;
+            let after = serde_json::to_string(&field.after)?;
+            println!(
+                "      {}: {} -> {}",
+                field.field,
+                ellipsize(&before, 90),
+                ellipsize(&after, 90)
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! `listwatch import`: read a publication, check it, and commit it as a new version.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use listwatch_model::{Date, Diagnostic, Severity};
+use listwatch_parsers::{InputFile, Parsed, ofac};
+use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
+
+use super::{Ctx, parse_date, parse_list};
+use crate::failure::usage;
+use crate::output::print_json;
+use crate::progress::Progress;
+
+/// Import a published list as a new version.
+///
+/// A directory is read as a whole publication (for ofac-sdn: sdn.csv, and add.csv, alt.csv and
+/// sdn_comments.csv when present); a file is read as the main file alone.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The publication's format.
+    format: Format,
+    /// The publication: a folder of files, or the main file.
+    path: PathBuf,
+    /// The list to import into [default: the format's name].
+    #[arg(long, value_name = "NAME")]
+    list: Option<String>,
+    /// The publication date [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    published: Option<String>,
+    /// Import even if it removes more of the list than --max-removal allows.
+    #[arg(long)]
+    allow_mass_removal: bool,
+    /// The largest share of the list's entities, in percent, an import may remove.
+    #[arg(long, value_name = "PERCENT", default_value_t = 20.0, env = "LISTWATCH_MAX_REMOVAL")]
+    max_removal: f64,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The formats `import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// OFAC SDN list, legacy CSV (sdn.csv, add.csv, alt.csv, sdn_comments.csv).
+    OfacSdn,
+    /// OFAC consolidated non-SDN list, legacy CSV (cons_prim.csv, cons_add.csv, cons_alt.csv,
+    /// cons_comments.csv).
+    OfacConsolidated,
+}
+
+impl Format {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Format::OfacSdn => "ofac-sdn",
+            Format::OfacConsolidated => "ofac-consolidated",
+        }
+    }
+
+    fn flavor(self) -> ofac::Flavor {
+        match self {
+            Format::OfacSdn => ofac::Flavor::Sdn,
+            Format::OfacConsolidated => ofac::Flavor::Consolidated,
+        }
+    }
+}
+
+/// A file read from disk.
+struct ReadFile {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+fn read_file(path: &Path) -> Result<ReadFile> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(ReadFile { name: path.display().to_string(), bytes })
+}
+
+/// Reads the files of a publication and parses them.
+pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
+    let [main, add, alt, comments] = format.flavor().file_names();
+    let mut files: Vec<Option<ReadFile>> = Vec::new();
+    if path.is_dir() {
+        let main_path = path.join(main);
+        if !main_path.exists() {
+            anyhow::bail!(
+                "{} has no {main}: is it an {} publication?",
+                path.display(),
+                format.name()
+            );
+        }
+        files.push(Some(read_file(&main_path)?));
+        for name in [add, alt, comments] {
+            let file_path = path.join(name);
+            files.push(if file_path.exists() { Some(read_file(&file_path)?) } else { None });
+        }
+    } else if path.exists() {
+        files.push(Some(read_file(path)?));
+        files.extend([None, None, None]);
+    } else {
+        anyhow::bail!("{} does not exist", path.display());
+    }
+    fn input(file: &Option<ReadFile>) -> Option<InputFile<'_>> {
+        file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes })
+    }
+    let Some(main_file) = input(&files[0]) else {
+        anyhow::bail!("no main file");
+    };
+    let set = ofac::Files {
+        main: main_file,
+        addresses: input(&files[1]),
+        aliases: input(&files[2]),
+        comments: input(&files[3]),
+    };
+    let parsed = ofac::parse(&set)?;
+    let infos = files
+        .iter()
+        .flatten()
+        .map(|file| FileInfo {
+            name: Path::new(&file.name)
+                .file_name()
+                .map_or(file.name.clone(), |n| n.to_string_lossy().into_owned()),
+            sha256: Sha256::digest(&file.bytes).iter().map(|b| format!("{b:02x}")).collect(),
+            bytes: file.bytes.len() as u64,
+            records: parsed.files.iter().find(|r| r.name == file.name).map_or(0, |r| r.records),
+        })
+        .collect();
+    Ok((parsed, infos))
+}
+
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    status: &'static str,
+    list: &'a str,
+    version: u32,
+    published: Date,
+    entities: u64,
+    added: u64,
+    removed: u64,
+    changed: u64,
+    remark_items: u64,
+    remark_items_typed: u64,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let list = parse_list(args.list.as_deref().unwrap_or(args.format.name()))?;
+    let published = match &args.published {
+        Some(value) => parse_date("--published", value)?,
+        None => {
+            if !args.json && !ctx.quiet {
+                eprintln!("listwatch: no --published date given; recording today's date (UTC)");
+            }
+            Date::today_utc()
+        }
+    };
+    if !(0.0..=100.0).contains(&args.max_removal) {
+        return Err(usage(format!(
+            "--max-removal must be between 0 and 100, not {}",
+            args.max_removal
+        )));
+    }
+    let mut progress = Progress::new(ctx.quiet);
+    progress.step(&format!("reading and parsing {}", args.path.display()));
+    let (parsed, files) = read_and_parse(args.format, &args.path)?;
+    let mut store = ctx.open_for_writing()?;
+    let new = NewVersion {
+        list: list.clone(),
+        format: args.format.name().to_string(),
+        source: args.path.display().to_string(),
+        published,
+        imported_at: now_rfc3339(),
+        files,
+        entities: parsed.entities,
+        coverage: parsed.coverage,
+        remark_items: parsed.remark_stats.items,
+        remark_items_typed: parsed.remark_stats.typed,
+        diagnostics: parsed.diagnostics,
+    };
+    let guard = Guard {
+        max_removal_share: args.max_removal / 100.0,
+        allow_mass_removal: args.allow_mass_removal,
+    };
+    let outcome = store.import(new, &guard, &mut |phase| {
+        progress.step(match phase {
+            Phase::Hashing => "hashing entities",
+            Phase::Comparing => "comparing with the current version",
+            Phase::Writing => "writing the new version",
+        })
+    })?;
+    if let ImportOutcome::Committed(_) = &outcome {
+        progress.step("reclaiming free space");
+        compact_if_worthwhile(&mut store);
+    }
+    progress.finish();
+    let (status, version) = match &outcome {
+        ImportOutcome::Committed(version) => ("committed", version),
+        ImportOutcome::Unchanged(version) => ("unchanged", version),
+    };
+    let unchanged = status == "unchanged";
+    if args.json {
+        return print_json(&ImportJson {
+            status,
+            list: list.as_str(),
+            version: version.version,
+            published: version.published,
+            entities: version.entities,
+            added: if unchanged { 0 } else { version.added },
+            removed: if unchanged { 0 } else { version.removed },
+            changed: if unchanged { 0 } else { version.changed },
+            remark_items: version.remark_items,
+            remark_items_typed: version.remark_items_typed,
+            diagnostics: &version.diagnostics,
+        });
+    }
+    if unchanged {
+        println!(
+            "{list}: the content equals version {} (published {}); no new version was created",
+            version.version, version.published
+        );
+        return Ok(());
+    }
+    println!(
+        "{list}: version {} (published {}): {} entities, {} added, {} removed, {} changed",
+        version.version,
+        version.published,
+        version.entities,
+        version.added,
+        version.removed,
+        version.changed
+    );
+    if version.remark_items > 0 {
+        println!(
+            "remarks: {} of {} items typed ({:.1}%); the rest are kept verbatim",
+            version.remark_items_typed,
+            version.remark_items,
+            100.0 * version.remark_items_typed as f64 / version.remark_items as f64
+        );
+    }
+    let uncovered = version.coverage.uncovered_fields();
+    if !uncovered.is_empty() {
+        println!(
+            "not in this publication: {} (not compared with other versions)",
+            uncovered.join(", ")
+        );
+    }
+    if !version.diagnostics.is_empty() {
+        let n_errors = version.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        println!(
+            "diagnostics: {} ({} records skipped); first ones:",
+            version.diagnostics.len(),
+            n_errors
+        );
+        for diagnostic in version.diagnostics.iter().take(10) {
+            println!("  {diagnostic}");
+        }
+    }
+    Ok(())
+}
+
+/// Copy-on-write leaves the pages an import replaced free inside the file. When they are more
+/// than a quarter of it, rewrite the file compactly. This is housekeeping: if another process has
+/// the store open, it is skipped and tried again after the next import.
+fn compact_if_worthwhile(store: &mut listwatch_store::Store) {
+    if let Ok((free, total)) = store.space()
+        && free * 4 > total
+    {
+        let _ = store.compact();
+    }
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+pub(crate) fn now_rfc3339() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let date = Date::from_days(now.div_euclid(86_400)).unwrap_or(Date::MIN);
+    let secs = now.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+}

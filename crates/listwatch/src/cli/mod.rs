@@ -1,0 +1,112 @@
+//! The command line: flags, and dispatch to one module per subcommand.
+
+mod diff;
+mod history;
+mod import;
+mod show;
+mod versions;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use listwatch_model::{EntityId, ListName};
+use listwatch_store::Store;
+
+use crate::failure::usage;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  error (unreadable file, damaged store, unknown list or entity)
+  2  usage error (bad flags or arguments)
+  3  refused by an integrity guard (an import that would remove too much of a list, an empty
+     first import, a publication older than the current version); the store is unchanged
+
+The store is one file: --db PATH, else $LISTWATCH_DB, else the platform data folder
+(~/.local/share/listwatch/listwatch.redb on Linux).";
+
+/// Track restricted-party lists over time: every published version, what changed, and the life of
+/// each entry.
+#[derive(Debug, Parser)]
+#[command(name = "listwatch", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub(crate) struct Cli {
+    /// The store file.
+    #[arg(long, global = true, env = "LISTWATCH_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// No progress messages.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Import(import::Args),
+    Versions(versions::Args),
+    Diff(diff::Args),
+    Show(show::Args),
+    History(history::Args),
+}
+
+/// What every subcommand gets besides its own flags.
+pub(crate) struct Ctx {
+    db: PathBuf,
+    pub(crate) quiet: bool,
+}
+
+impl Ctx {
+    /// Opens the store, creating it (and its folder) if needed.
+    pub(crate) fn open_for_writing(&self) -> Result<Store> {
+        if let Some(parent) = self.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        Store::open(&self.db)
+            .with_context(|| format!("cannot open the store {}", self.db.display()))
+    }
+
+    /// Opens an existing store; a missing one is an error, not a new empty store.
+    pub(crate) fn open_existing(&self) -> Result<Store> {
+        if !self.db.exists() {
+            anyhow::bail!(
+                "there is no store at {}: import a list first (listwatch import ...), or pass --db",
+                self.db.display()
+            );
+        }
+        Store::open(&self.db)
+            .with_context(|| format!("cannot open the store {}", self.db.display()))
+    }
+}
+
+pub(crate) fn run() -> Result<()> {
+    let cli = Cli::parse();
+    let ctx = Ctx { db: crate::paths::store_path(cli.db.as_deref())?, quiet: cli.quiet };
+    match cli.command {
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Versions(args) => versions::run(&ctx, args),
+        Command::Diff(args) => diff::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::History(args) => history::run(&ctx, args),
+    }
+}
+
+/// Parses a list name given on the command line.
+pub(crate) fn parse_list(name: &str) -> Result<ListName> {
+    ListName::parse(name).map_err(usage)
+}
+
+/// Parses an entity id given on the command line.
+pub(crate) fn parse_entity_id(id: &str) -> Result<EntityId> {
+    EntityId::parse(id).map_err(usage)
+}
+
+/// Parses a `YYYY-MM-DD` date given on the command line.
+pub(crate) fn parse_date(flag: &str, value: &str) -> Result<listwatch_model::Date> {
+    listwatch_model::Date::parse_iso(value)
+        .map_err(|e| usage(format!("{flag}: {e} (expected YYYY-MM-DD)")))
+}

@@ -1,0 +1,118 @@
+//! `listwatch show`: one entity as a version of its list has it.
+
+use anyhow::Result;
+
+use listwatch_model::Entity;
+
+use super::{Ctx, parse_entity_id};
+use crate::output::print_json;
+
+/// Show an entity, from the current version of its list or from another version.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The entity id, `<list>:<id in the source>` (e.g. ofac-sdn:306).
+    id: String,
+    /// The version [default: the current one].
+    #[arg(long, value_name = "V")]
+    version: Option<u32>,
+    /// Print the entity as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let id = parse_entity_id(&args.id)?;
+    let store = ctx.open_existing()?;
+    let Some((version, entity)) = store.entity(&id.list, &id.source_id, args.version)? else {
+        let version = store.version(&id.list, args.version)?;
+        anyhow::bail!(
+            "{id} is not in version {} of {} (published {})",
+            version.version,
+            id.list,
+            version.published
+        );
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&entity)?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("id".to_string(), id.to_string().into());
+            object.insert("source_id".to_string(), entity.id.clone().into());
+            object.insert("list".to_string(), id.list.to_string().into());
+            object.insert("version".to_string(), version.version.into());
+            object.insert("published".to_string(), version.published.to_string().into());
+        }
+        return print_json(&value);
+    }
+    println!("{id}  (version {} of {}, published {})", version.version, id.list, version.published);
+    print_entity(&entity);
+    Ok(())
+}
+
+/// Prints an entity as labelled lines, skipping empty fields.
+pub(crate) fn print_entity(entity: &Entity) {
+    let line = |label: &str, value: String| {
+        if !value.is_empty() {
+            println!("  {label:<14} {value}");
+        }
+    };
+    line("schema", entity.schema.to_string());
+    for name in &entity.names {
+        line(name.kind.as_str(), name.value.clone());
+    }
+    line("programs", entity.programs.join(", "));
+    line("title", entity.title.clone().unwrap_or_default());
+    for date in &entity.birth_dates {
+        line("birth date", date.to_string());
+    }
+    line("birth place", entity.birth_places.join("; "));
+    line("nationality", entity.nationalities.join(", "));
+    line("citizenship", entity.citizenships.join(", "));
+    if let Some(gender) = entity.gender {
+        line("gender", format!("{gender:?}").to_lowercase());
+    }
+    for identifier in &entity.identifiers {
+        let mut text = format!("{}: {}", identifier.label, identifier.value);
+        if let Some(currency) = &identifier.currency {
+            text = format!("{} {currency}: {}", identifier.label, identifier.value);
+        }
+        if let Some(country) = &identifier.country {
+            text.push_str(&format!(" ({country})"));
+        }
+        if let Some(details) = &identifier.details {
+            text.push_str(&format!(" {details}"));
+        }
+        line(identifier.kind.as_str(), text);
+    }
+    for date in &entity.list_dates {
+        line(
+            &format!("{:?} date", date.kind).to_lowercase(),
+            format!("{} ({})", date.date, date.scope),
+        );
+    }
+    for link in &entity.links {
+        line(&link.relation, link.name.clone());
+    }
+    for address in &entity.addresses {
+        line("address", address.one_line());
+    }
+    if let Some(vessel) = &entity.vessel {
+        let parts: Vec<String> = [
+            vessel.vessel_type.as_ref().map(|v| format!("type {v}")),
+            vessel.flag.as_ref().map(|v| format!("flag {v}")),
+            vessel.owner.as_ref().map(|v| format!("owner {v}")),
+            vessel.tonnage.as_ref().map(|v| format!("tonnage {v}")),
+            vessel.gross_registered_tonnage.as_ref().map(|v| format!("GRT {v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        line("vessel", parts.join(", "));
+    }
+    for attribute in &entity.attributes {
+        line("attribute", format!("{}: {}", attribute.label, attribute.value));
+    }
+    for item in &entity.untyped_remarks {
+        line("untyped", item.clone());
+    }
+    line("remarks", entity.remarks.clone().unwrap_or_default());
+}

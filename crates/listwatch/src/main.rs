@@ -1,0 +1,26 @@
+//! The `listwatch` command: track restricted-party lists over time.
+//!
+//! `main` only runs the command and turns its error into a message and an exit code; each
+//! subcommand lives in its own file under `cli/`.
+
+mod cli;
+mod failure;
+mod output;
+mod paths;
+mod progress;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = failure::exit_code(&err);
+            // A closed pipe (`listwatch diff ... | head`) is not worth a message.
+            if !failure::is_broken_pipe(&err) {
+                eprintln!("listwatch: {}", failure::render(&err));
+            }
+            ExitCode::from(code)
+        }
+    }
+}
