@@ -80,6 +80,10 @@ pub(crate) fn read_table(
     let mut n_bad = 0u64;
     let mut first_bad: Option<(u64, usize)> = None;
     let mut last: Option<(u64, usize)> = None;
+    // The CSV reader's line numbers drift on CRLF input, so lines are counted here from byte
+    // offsets: the line of a record is one more than the line breaks before its first byte.
+    let mut counted_to = 0usize;
+    let mut line = 1u64;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -89,7 +93,14 @@ pub(crate) fn read_table(
                 return Err(Error::broken(file.name, line, format!("unreadable CSV: {err}")));
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize).max(counted_to);
+        // With CRLF line ends the reader reports a record as starting at the `\n` of the previous
+        // line end; the record's first byte is after it.
+        while matches!(body.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += body.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted_to = start;
         n_records += 1;
         last = Some((line, record.len()));
         if n_records == 1 && looks_like_header(&record) {
@@ -127,11 +138,13 @@ pub(crate) fn read_table(
     // and an embedded quote is doubled. An odd count means a quote that never closes, and the CSV
     // reader has then swallowed the rest of the file into the last record.
     if body.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-        let line = last.map(|(line, _)| line);
+        // The first record with the wrong number of columns is where the stray quote shifted
+        // the fields; failing that, the runaway quote swallowed the last record.
+        let line = first_bad.or(last).map(|(line, _)| line);
         return Err(Error::broken(
             file.name,
             line,
-            "a quoted field that starts in this record is never closed (unbalanced quotes)",
+            "a quoted field is never closed (unbalanced quotes): the records from here on are garbled",
         ));
     }
     if let Some((line, n_found)) = first_bad
@@ -166,4 +179,52 @@ fn looks_like_header(record: &csv::ByteRecord) -> bool {
         let lower = String::from_utf8_lossy(first).to_ascii_lowercase();
         lower.contains("ent_num") || lower.contains("ent num")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(bytes: &[u8]) -> Vec<u64> {
+        let mut diagnostics = Vec::new();
+        let table = read_table(&InputFile { name: "t.csv", bytes }, 2, "test", &mut diagnostics).unwrap();
+        table.rows.iter().map(|row| row.line).collect()
+    }
+
+    #[test]
+    fn line_numbers_count_crlf_and_lf_alike() {
+        let lf = b"1,\"a\"\n2,\"b\nwith a line break\"\n3,\"c\"\n";
+        let crlf = b"1,\"a\"\r\n2,\"b\r\nwith a line break\"\r\n3,\"c\"\r\n\x1a";
+        assert_eq!(lines_of(lf), [1, 2, 4]);
+        assert_eq!(lines_of(crlf), [1, 2, 4]);
+    }
+
+    #[test]
+    fn null_markers_and_padding_become_none() {
+        let mut diagnostics = Vec::new();
+        let file = InputFile { name: "t.csv", bytes: b"1,-0- \r\n2,\" x \"\r\n" };
+        let table = read_table(&file, 2, "test", &mut diagnostics).unwrap();
+        assert_eq!(table.rows[0].field(1), None);
+        assert_eq!(table.rows[1].field(1), Some("x"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn any_bytes_give_rows_or_an_error_never_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+                let mut diagnostics = Vec::new();
+                let _ = read_table(&InputFile { name: "t.csv", bytes: &bytes }, 12, "test", &mut diagnostics);
+            }
+
+            #[test]
+            fn csv_like_text_never_panics_the_whole_parser(text in "([0-9]{1,3},(\"[A-Za-z ,';.]{0,20}\"|-0- )(,(\"[A-Za-z ;.']{0,12}\"|-0- )){0,12}\r?\n){0,6}") {
+                let file = InputFile { name: "sdn.csv", bytes: text.as_bytes() };
+                let _ = crate::ofac::parse(&crate::ofac::Files { main: file, addresses: Some(file), aliases: Some(file), comments: Some(file) });
+            }
+        }
+    }
 }

@@ -1,0 +1,58 @@
+//! On-disk compatibility: a store written by each released format version still opens and reads
+//! the same. `LISTWATCH_WRITE_COMPAT=1 cargo test -p listwatch-store compat` writes the fixture of
+//! the current format; run it when the format changes, and keep the older fixtures.
+
+use std::path::{Path, PathBuf};
+
+use listwatch_model::{DateSpec, Entity};
+use listwatch_store::{Store, FORMAT_VERSION};
+
+use crate::{import, list, person, version};
+
+fn fixture(format: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/compat/v{format}/store.redb"))
+}
+
+fn fixture_versions() -> Vec<Vec<Entity>> {
+    let mut dob = person("2", "KHOROSHEV, Dmitry Yuryevich");
+    dob.birth_dates.push(DateSpec::parse_loose("17 Apr 1993").unwrap());
+    vec![
+        vec![person("1", "BANCO NACIONAL DE CUBA"), person("2", "KHOROSHEV, Dmitry Yuryevich"), person("3", "HERMANN")],
+        vec![person("1", "BANCO NACIONAL DE CUBA"), dob, person("3", "HERMANN"), person("4", "XIAOMI CORPORATION")],
+    ]
+}
+
+#[test]
+fn write_the_current_format_fixture_when_asked() {
+    if std::env::var_os("LISTWATCH_WRITE_COMPAT").is_none() {
+        return;
+    }
+    let path = fixture(FORMAT_VERSION);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&path).unwrap();
+    for (idx, entities) in fixture_versions().into_iter().enumerate() {
+        import(&store, version(&format!("2024-01-0{}", idx + 1), entities)).unwrap();
+    }
+}
+
+#[test]
+fn every_format_fixture_opens_and_reads_the_same() {
+    for format in 1..=FORMAT_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("store.redb");
+        std::fs::copy(fixture(format), &copy)
+            .unwrap_or_else(|e| panic!("fixture for format {format}: {e}"));
+        let store = Store::open(&copy).unwrap();
+        assert_eq!(store.format_version().unwrap(), FORMAT_VERSION);
+        let expected = fixture_versions();
+        let versions = store.versions(&list()).unwrap();
+        assert_eq!(versions.len(), expected.len(), "format {format}");
+        for (idx, entities) in expected.iter().enumerate() {
+            assert_eq!(&store.entities(&list(), idx as u32 + 1).unwrap(), entities, "format {format}");
+        }
+        let diff = store.diff(&list(), 1, 2).unwrap();
+        assert_eq!((diff.added.as_slice(), diff.changed.len()), (["4".to_string()].as_slice(), 1));
+        assert_eq!(store.history(&list(), "2").unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,181 @@
+//! Integration tests of the store: imports, guards, diffs, histories, on-disk compatibility, and
+//! the laws they obey.
+
+mod compat;
+mod laws;
+
+use listwatch_model::{Coverage, Date, DateSpec, Entity, ListName, Schema};
+use listwatch_store::{Guard, ImportOutcome, NewVersion, Store};
+
+/// A fresh store in a temporary folder, kept alive with the store.
+pub struct TestStore {
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn test_store() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("test.redb")).unwrap();
+    TestStore { store, dir }
+}
+
+pub fn list() -> ListName {
+    ListName::parse("test-list").unwrap()
+}
+
+pub fn person(id: &str, name: &str) -> Entity {
+    let mut entity = Entity::new(id, Schema::Person, name);
+    entity.programs.push("SDGT".to_string());
+    entity
+}
+
+pub fn version(day: &str, entities: Vec<Entity>) -> NewVersion {
+    NewVersion {
+        list: list(),
+        format: "test".to_string(),
+        source: "memory".to_string(),
+        published: Date::parse_iso(day).unwrap(),
+        imported_at: "2026-01-01T00:00:00Z".to_string(),
+        files: Vec::new(),
+        entities,
+        coverage: Coverage::FULL,
+        remark_items: 0,
+        remark_items_typed: 0,
+        diagnostics: Vec::new(),
+    }
+}
+
+pub fn import(store: &Store, new: NewVersion) -> listwatch_store::Result<ImportOutcome> {
+    store.import(new, &Guard::default(), &mut |_| {})
+}
+
+mod guards {
+    use super::*;
+    use listwatch_store::{Error, Refusal};
+
+    fn five() -> Vec<Entity> {
+        ["A", "B", "C", "D", "E"].iter().enumerate().map(|(i, n)| person(&i.to_string(), n)).collect()
+    }
+
+    #[test]
+    fn an_empty_publication_is_refused_and_the_current_version_stays_current() {
+        let t = test_store();
+        import(&t.store, version("2024-05-03", five())).unwrap();
+        let err = import(&t.store, version("2024-05-04", Vec::new())).unwrap_err();
+        assert!(matches!(err, Error::Refused(Refusal::MassRemoval { removed: 5, current: 5, .. })), "{err}");
+        assert_eq!(t.store.list(&list()).unwrap().current, 1);
+        assert_eq!(t.store.entities(&list(), 1).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn removing_exactly_the_allowed_share_passes_and_one_more_is_refused() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", five())).unwrap();
+        // 1 of 5 is 20%: allowed.
+        let outcome = import(&t.store, version("2024-01-02", five()[..4].to_vec())).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 1));
+        // 2 of 4 is 50%: refused, unless allowed.
+        let err = import(&t.store, version("2024-01-03", five()[..2].to_vec())).unwrap_err();
+        assert!(matches!(err, Error::Refused(_)));
+        let allow = Guard { allow_mass_removal: true, ..Guard::default() };
+        let outcome = t.store.import(version("2024-01-03", five()[..2].to_vec()), &allow, &mut |_| {}).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 2 && v.version == 3));
+    }
+
+    #[test]
+    fn identical_content_creates_no_version() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", five())).unwrap();
+        let outcome = import(&t.store, version("2024-01-02", five())).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Unchanged(ref v) if v.version == 1));
+        assert_eq!(t.store.versions(&list()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_empty_first_import_is_refused_unless_allowed() {
+        let t = test_store();
+        assert!(matches!(import(&t.store, version("2024-01-01", Vec::new())), Err(Error::Refused(Refusal::Empty))));
+        assert!(t.store.lists().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_older_publication_is_refused() {
+        let t = test_store();
+        import(&t.store, version("2024-01-02", five())).unwrap();
+        let err = import(&t.store, version("2024-01-01", five()[..4].to_vec())).unwrap_err();
+        assert!(matches!(err, Error::Refused(Refusal::OutOfOrder { .. })), "{err}");
+    }
+
+    #[test]
+    fn a_list_keeps_one_format() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", five())).unwrap();
+        let mut other = version("2024-01-02", five());
+        other.format = "other".to_string();
+        assert!(matches!(import(&t.store, other), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let t = test_store();
+        let err = import(&t.store, version("2024-01-01", vec![person("1", "A"), person("1", "B")])).unwrap_err();
+        assert!(matches!(err, Error::Invalid(_)), "{err}");
+    }
+}
+
+mod history {
+    use super::*;
+    use listwatch_store::HistoryChange;
+
+    #[test]
+    fn an_entity_is_added_changed_removed_and_relisted() {
+        let t = test_store();
+        let others: Vec<Entity> = (10..20).map(|i| person(&i.to_string(), "OTHER")).collect();
+        let with = |e: Entity| {
+            let mut all = others.clone();
+            all.push(e);
+            all
+        };
+        import(&t.store, version("2024-01-01", with(person("1", "KHOROSHEV, Dmitry")))).unwrap();
+        let mut changed = person("1", "KHOROSHEV, Dmitry");
+        changed.birth_dates.push(DateSpec::parse_loose("17 Apr 1993").unwrap());
+        import(&t.store, version("2024-02-01", with(changed.clone()))).unwrap();
+        import(&t.store, version("2024-03-01", others.clone())).unwrap();
+        import(&t.store, version("2024-04-01", with(changed))).unwrap();
+
+        let steps = t.store.history(&list(), "1").unwrap();
+        let kinds: Vec<(u32, &str)> = steps
+            .iter()
+            .map(|s| {
+                (s.version.version, match &s.change {
+                    HistoryChange::Added => "added",
+                    HistoryChange::Changed { .. } => "changed",
+                    HistoryChange::Removed => "removed",
+                    HistoryChange::Relisted => "relisted",
+                })
+            })
+            .collect();
+        assert_eq!(kinds, [(1, "added"), (2, "changed"), (3, "removed"), (4, "relisted")]);
+        let HistoryChange::Changed { fields } = &steps[1].change else { unreachable!() };
+        assert_eq!(fields[0].field, "birth_dates");
+        assert!(t.store.entity(&list(), "1", Some(3)).unwrap().is_none());
+        let (v, entity) = t.store.entity(&list(), "1", Some(2)).unwrap().unwrap();
+        assert_eq!((v.version, entity.birth_dates.len()), (2, 1));
+    }
+
+    #[test]
+    fn fields_a_version_does_not_cover_are_not_reported_as_changes() {
+        let t = test_store();
+        let mut full = person("1", "BANCO NACIONAL DE CUBA");
+        full.names.push(listwatch_model::Name { value: "NATIONAL BANK OF CUBA".into(), kind: listwatch_model::NameKind::Aka, remark: None });
+        import(&t.store, version("2024-01-01", vec![full])).unwrap();
+        let mut main_only = version("2024-01-02", vec![person("1", "BANCO NACIONAL DE CUBA")]);
+        main_only.coverage = Coverage { aliases: false, ..Coverage::FULL };
+        let outcome = import(&t.store, main_only).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 0));
+        let diff = t.store.diff(&list(), 1, 2).unwrap();
+        assert!(diff.changed.is_empty());
+        assert_eq!(diff.not_compared, ["names (aka/fka/nka)"]);
+        assert_eq!(t.store.history(&list(), "1").unwrap().len(), 1);
+    }
+}
