@@ -30,7 +30,7 @@ The store is one file: --db PATH, else $LISTWATCH_DB, else the platform data fol
 /// Track restricted-party lists over time: every published version, what changed, and the life of
 /// each entry.
 #[derive(Debug, Parser)]
-#[command(name = "listwatch", version, about, after_help = AFTER_HELP, propagate_version = true)]
+#[command(name = "listwatch", version, about, after_help = AFTER_HELP)]
 pub(crate) struct Cli {
     /// The store file.
     #[arg(long, global = true, env = "LISTWATCH_DB", value_name = "PATH")]
@@ -109,4 +109,14 @@ pub(crate) fn parse_entity_id(id: &str) -> Result<EntityId> {
 pub(crate) fn parse_date(flag: &str, value: &str) -> Result<listwatch_model::Date> {
     listwatch_model::Date::parse_iso(value)
         .map_err(|e| usage(format!("{flag}: {e} (expected YYYY-MM-DD)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

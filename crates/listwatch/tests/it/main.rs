@@ -1,1 +1,48 @@
-//! Integration tests of the listwatch command.
+//! Integration tests of the `listwatch` command: the real OFAC files end to end, the command-line
+//! contract (JSON fields, exit codes), and crash safety.
+
+mod cli;
+mod crash;
+mod real_data;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The folder with the real list files.
+pub fn data_dir() -> PathBuf {
+    match std::env::var_os("LISTWATCH_DATA") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+    }
+}
+
+/// The parser fixtures, reused here as small publications.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../listwatch-parsers/test_data/ofac").join(name)
+}
+
+/// A `listwatch` command on the store `db`.
+pub fn command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_listwatch"));
+    command.arg("--db").arg(db).env_remove("LISTWATCH_DB").env_remove("LISTWATCH_MAX_REMOVAL");
+    command
+}
+
+/// Runs `listwatch --db <db> <args>` and returns its output.
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    command(db).args(args).output().expect("the listwatch binary runs")
+}
+
+/// Runs a command that must succeed and returns its standard output parsed as JSON.
+pub fn run_json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let output = run(db, args);
+    assert!(
+        output.status.success(),
+        "listwatch {args:?} failed with {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("listwatch {args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+    })
+}
