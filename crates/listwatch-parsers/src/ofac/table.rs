@@ -187,7 +187,8 @@ mod tests {
 
     fn lines_of(bytes: &[u8]) -> Vec<u64> {
         let mut diagnostics = Vec::new();
-        let table = read_table(&InputFile { name: "t.csv", bytes }, 2, "test", &mut diagnostics).unwrap();
+        let table =
+            read_table(&InputFile { name: "t.csv", bytes }, 2, "test", &mut diagnostics).unwrap();
         table.rows.iter().map(|row| row.line).collect()
     }
 

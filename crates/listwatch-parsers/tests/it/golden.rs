@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use listwatch_parsers::{ofac, InputFile};
+use listwatch_parsers::{InputFile, ofac};
 use serde_json::json;
 
 fn test_data() -> PathBuf {
@@ -28,22 +28,33 @@ fn check(expected_path: &Path, actual: &str) {
 }
 
 fn parse_folder(dir: &Path) -> Result<listwatch_parsers::Parsed, listwatch_parsers::Error> {
-    let flavor = if dir.join("cons_prim.csv").exists() { ofac::Flavor::Consolidated } else { ofac::Flavor::Sdn };
+    let flavor = if dir.join("cons_prim.csv").exists() {
+        ofac::Flavor::Consolidated
+    } else {
+        ofac::Flavor::Sdn
+    };
     let names = flavor.file_names();
-    let contents: Vec<Option<Vec<u8>>> = names.iter().map(|name| fs::read(dir.join(name)).ok()).collect();
-    let input = |idx: usize| contents[idx].as_deref().map(|bytes| InputFile { name: names[idx], bytes });
+    let contents: Vec<Option<Vec<u8>>> =
+        names.iter().map(|name| fs::read(dir.join(name)).ok()).collect();
+    let input =
+        |idx: usize| contents[idx].as_deref().map(|bytes| InputFile { name: names[idx], bytes });
     let main = input(0).expect("a main file");
     ofac::parse(&ofac::Files { main, addresses: input(1), aliases: input(2), comments: input(3) })
 }
 
 #[test]
 fn ok_excerpts_parse_to_their_golden_output() {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(test_data().join("ok")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(test_data().join("ok"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 5);
     for dir in dirs {
         let parsed = parse_folder(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let files: Vec<_> = parsed.files.iter().map(|f| json!({"name": f.name, "records": f.records})).collect();
+        let files: Vec<_> =
+            parsed.files.iter().map(|f| json!({"name": f.name, "records": f.records})).collect();
         let output = json!({
             "files": files,
             "coverage": parsed.coverage,
@@ -77,7 +88,9 @@ fn broken_main_files_are_refused_with_file_line_and_reason() {
         });
         let err = match result {
             Err(err) => err,
-            Ok(parsed) => panic!("{name} parsed to {} entities; expected an error", parsed.entities.len()),
+            Ok(parsed) => {
+                panic!("{name} parsed to {} entities; expected an error", parsed.entities.len())
+            }
         };
         check(&path.with_extension("expected"), &format!("{:?}: {err}\n", err.kind));
     }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use listwatch_model::{DateSpec, Entity};
-use listwatch_store::{Store, FORMAT_VERSION};
+use listwatch_store::{FORMAT_VERSION, Store};
 
 use crate::{import, list, person, version};
 
@@ -17,8 +17,17 @@ fn fixture_versions() -> Vec<Vec<Entity>> {
     let mut dob = person("2", "KHOROSHEV, Dmitry Yuryevich");
     dob.birth_dates.push(DateSpec::parse_loose("17 Apr 1993").unwrap());
     vec![
-        vec![person("1", "BANCO NACIONAL DE CUBA"), person("2", "KHOROSHEV, Dmitry Yuryevich"), person("3", "HERMANN")],
-        vec![person("1", "BANCO NACIONAL DE CUBA"), dob, person("3", "HERMANN"), person("4", "XIAOMI CORPORATION")],
+        vec![
+            person("1", "BANCO NACIONAL DE CUBA"),
+            person("2", "KHOROSHEV, Dmitry Yuryevich"),
+            person("3", "HERMANN"),
+        ],
+        vec![
+            person("1", "BANCO NACIONAL DE CUBA"),
+            dob,
+            person("3", "HERMANN"),
+            person("4", "XIAOMI CORPORATION"),
+        ],
     ]
 }
 
@@ -49,7 +58,11 @@ fn every_format_fixture_opens_and_reads_the_same() {
         let versions = store.versions(&list()).unwrap();
         assert_eq!(versions.len(), expected.len(), "format {format}");
         for (idx, entities) in expected.iter().enumerate() {
-            assert_eq!(&store.entities(&list(), idx as u32 + 1).unwrap(), entities, "format {format}");
+            assert_eq!(
+                &store.entities(&list(), idx as u32 + 1).unwrap(),
+                entities,
+                "format {format}"
+            );
         }
         let diff = store.diff(&list(), 1, 2).unwrap();
         assert_eq!((diff.added.as_slice(), diff.changed.len()), (["4".to_string()].as_slice(), 1));

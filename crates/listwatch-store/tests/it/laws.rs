@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use listwatch_model::{apply_changes, compare_source_ids, DateSpec, Entity, Schema};
+use listwatch_model::{DateSpec, Entity, Schema, apply_changes, compare_source_ids};
 use listwatch_store::Guard;
 use proptest::prelude::*;
 
@@ -13,7 +13,10 @@ fn entity_strategy() -> impl Strategy<Value = Entity> {
         0u32..40,
         prop::sample::select(vec!["ALPHA", "BRAVO", "CHARLIE", "DELTA", "ÉCHO", "Хорошев"]),
         prop::option::of(1950i32..2000),
-        prop::collection::vec(prop::sample::select(vec!["SDGT", "CUBA", "IRAN", "CMIC-EO13959"]), 0..3),
+        prop::collection::vec(
+            prop::sample::select(vec!["SDGT", "CUBA", "IRAN", "CMIC-EO13959"]),
+            0..3,
+        ),
         any::<bool>(),
     )
         .prop_map(|(id, name, year, programs, vessel)| {
@@ -30,7 +33,8 @@ fn entity_strategy() -> impl Strategy<Value = Entity> {
 /// A set of entities with unique ids, ordered as the store orders them.
 fn entity_set() -> impl Strategy<Value = Vec<Entity>> {
     prop::collection::vec(entity_strategy(), 1..25).prop_map(|entities| {
-        let by_id: BTreeMap<u32, Entity> = entities.into_iter().map(|e| (e.id.parse().unwrap(), e)).collect();
+        let by_id: BTreeMap<u32, Entity> =
+            entities.into_iter().map(|e| (e.id.parse().unwrap(), e)).collect();
         by_id.into_values().collect()
     })
 }

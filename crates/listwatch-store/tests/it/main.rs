@@ -9,26 +9,32 @@ use listwatch_store::{Guard, ImportOutcome, NewVersion, Store};
 
 /// A fresh store in a temporary folder, kept alive with the store.
 pub struct TestStore {
+    /// The store.
     pub store: Store,
+    /// The folder that holds it, removed when dropped.
     pub dir: tempfile::TempDir,
 }
 
+/// Opens a fresh store in a new temporary folder.
 pub fn test_store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.redb")).unwrap();
     TestStore { store, dir }
 }
 
+/// The list the tests use.
 pub fn list() -> ListName {
     ListName::parse("test-list").unwrap()
 }
 
+/// A person under the SDGT program.
 pub fn person(id: &str, name: &str) -> Entity {
     let mut entity = Entity::new(id, Schema::Person, name);
     entity.programs.push("SDGT".to_string());
     entity
 }
 
+/// A version of the test list published on `day`.
 pub fn version(day: &str, entities: Vec<Entity>) -> NewVersion {
     NewVersion {
         list: list(),
@@ -45,6 +51,7 @@ pub fn version(day: &str, entities: Vec<Entity>) -> NewVersion {
     }
 }
 
+/// Imports with the default guard.
 pub fn import(store: &Store, new: NewVersion) -> listwatch_store::Result<ImportOutcome> {
     store.import(new, &Guard::default(), &mut |_| {})
 }
@@ -54,7 +61,11 @@ mod guards {
     use listwatch_store::{Error, Refusal};
 
     fn five() -> Vec<Entity> {
-        ["A", "B", "C", "D", "E"].iter().enumerate().map(|(i, n)| person(&i.to_string(), n)).collect()
+        ["A", "B", "C", "D", "E"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| person(&i.to_string(), n))
+            .collect()
     }
 
     #[test]
@@ -62,7 +73,10 @@ mod guards {
         let t = test_store();
         import(&t.store, version("2024-05-03", five())).unwrap();
         let err = import(&t.store, version("2024-05-04", Vec::new())).unwrap_err();
-        assert!(matches!(err, Error::Refused(Refusal::MassRemoval { removed: 5, current: 5, .. })), "{err}");
+        assert!(
+            matches!(err, Error::Refused(Refusal::MassRemoval { removed: 5, current: 5, .. })),
+            "{err}"
+        );
         assert_eq!(t.store.list(&list()).unwrap().current, 1);
         assert_eq!(t.store.entities(&list(), 1).unwrap().len(), 5);
     }
@@ -78,8 +92,13 @@ mod guards {
         let err = import(&t.store, version("2024-01-03", five()[..2].to_vec())).unwrap_err();
         assert!(matches!(err, Error::Refused(_)));
         let allow = Guard { allow_mass_removal: true, ..Guard::default() };
-        let outcome = t.store.import(version("2024-01-03", five()[..2].to_vec()), &allow, &mut |_| {}).unwrap();
-        assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 2 && v.version == 3));
+        let outcome = t
+            .store
+            .import(version("2024-01-03", five()[..2].to_vec()), &allow, &mut |_| {})
+            .unwrap();
+        assert!(
+            matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 2 && v.version == 3)
+        );
     }
 
     #[test]
@@ -94,7 +113,10 @@ mod guards {
     #[test]
     fn an_empty_first_import_is_refused_unless_allowed() {
         let t = test_store();
-        assert!(matches!(import(&t.store, version("2024-01-01", Vec::new())), Err(Error::Refused(Refusal::Empty))));
+        assert!(matches!(
+            import(&t.store, version("2024-01-01", Vec::new())),
+            Err(Error::Refused(Refusal::Empty))
+        ));
         assert!(t.store.lists().unwrap().is_empty());
     }
 
@@ -118,7 +140,8 @@ mod guards {
     #[test]
     fn duplicate_ids_are_refused() {
         let t = test_store();
-        let err = import(&t.store, version("2024-01-01", vec![person("1", "A"), person("1", "B")])).unwrap_err();
+        let err = import(&t.store, version("2024-01-01", vec![person("1", "A"), person("1", "B")]))
+            .unwrap_err();
         assert!(matches!(err, Error::Invalid(_)), "{err}");
     }
 }
@@ -147,12 +170,15 @@ mod history {
         let kinds: Vec<(u32, &str)> = steps
             .iter()
             .map(|s| {
-                (s.version.version, match &s.change {
-                    HistoryChange::Added => "added",
-                    HistoryChange::Changed { .. } => "changed",
-                    HistoryChange::Removed => "removed",
-                    HistoryChange::Relisted => "relisted",
-                })
+                (
+                    s.version.version,
+                    match &s.change {
+                        HistoryChange::Added => "added",
+                        HistoryChange::Changed { .. } => "changed",
+                        HistoryChange::Removed => "removed",
+                        HistoryChange::Relisted => "relisted",
+                    },
+                )
             })
             .collect();
         assert_eq!(kinds, [(1, "added"), (2, "changed"), (3, "removed"), (4, "relisted")]);
@@ -167,7 +193,11 @@ mod history {
     fn fields_a_version_does_not_cover_are_not_reported_as_changes() {
         let t = test_store();
         let mut full = person("1", "BANCO NACIONAL DE CUBA");
-        full.names.push(listwatch_model::Name { value: "NATIONAL BANK OF CUBA".into(), kind: listwatch_model::NameKind::Aka, remark: None });
+        full.names.push(listwatch_model::Name {
+            value: "NATIONAL BANK OF CUBA".into(),
+            kind: listwatch_model::NameKind::Aka,
+            remark: None,
+        });
         import(&t.store, version("2024-01-01", vec![full])).unwrap();
         let mut main_only = version("2024-01-02", vec![person("1", "BANCO NACIONAL DE CUBA")]);
         main_only.coverage = Coverage { aliases: false, ..Coverage::FULL };

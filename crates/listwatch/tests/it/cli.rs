@@ -35,7 +35,12 @@ fn usage_errors_exit_with_2() {
         vec!["frobnicate"],
     ] {
         let output = run(&db, &args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }
 
@@ -48,7 +53,12 @@ fn missing_things_are_errors_with_exit_1() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no store"));
     assert!(!db.exists(), "a read command must not create a store");
     import_fixture(&db, "0001_sdn_set_with_addresses_aliases_and_continued_remarks", "2021-07-07");
-    for args in [vec!["show", "ofac-sdn:999999"], vec!["show", "nope:1"], vec!["history", "ofac-sdn:999999"], vec!["diff", "ofac-sdn"]] {
+    for args in [
+        vec!["show", "ofac-sdn:999999"],
+        vec!["show", "nope:1"],
+        vec!["history", "ofac-sdn:999999"],
+        vec!["diff", "ofac-sdn"],
+    ] {
         let output = run(&db, &args);
         assert!(matches!(output.status.code(), Some(1 | 2)), "{args:?}");
         assert!(!output.stderr.is_empty());
@@ -69,7 +79,8 @@ fn broken_files_are_refused_with_file_and_line_and_the_current_version_stays() {
         let dir = tmp.path().join(name);
         fs::create_dir_all(&dir).unwrap();
         fs::copy(fixture(&format!("err/{name}")), dir.join("sdn.csv")).unwrap();
-        let output = run(&db, &["import", "ofac-sdn", dir.to_str().unwrap(), "--published", "2021-08-01"]);
+        let output =
+            run(&db, &["import", "ofac-sdn", dir.to_str().unwrap(), "--published", "2021-08-01"]);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: {stderr}");
@@ -105,7 +116,10 @@ fn show_prints_iso_dates_and_typed_identifiers() {
         .iter()
         .map(|d| (d["kind"].as_str().unwrap(), d["date"].as_str().unwrap()))
         .collect();
-    assert_eq!(dates, [("effective", "2021-08-02"), ("divestment", "2022-06-03"), ("listing", "2021-06-03")]);
+    assert_eq!(
+        dates,
+        [("effective", "2021-08-02"), ("divestment", "2022-06-03"), ("listing", "2021-06-03")]
+    );
     let isins: Vec<&str> = entity["identifiers"]
         .as_array()
         .unwrap()
@@ -127,7 +141,14 @@ fn the_human_outputs_are_tables() {
     let db = tmp.path().join("s.redb");
     import_fixture(&db, "0001_sdn_set_with_addresses_aliases_and_continued_remarks", "2021-07-07");
     let dir = fixture("ok/0003_main_file_alone_with_truncated_remarks");
-    let args = ["import", "ofac-sdn", dir.to_str().unwrap(), "--published", "2024-05-03", "--allow-mass-removal"];
+    let args = [
+        "import",
+        "ofac-sdn",
+        dir.to_str().unwrap(),
+        "--published",
+        "2024-05-03",
+        "--allow-mass-removal",
+    ];
     assert!(run(&db, &args).status.success());
     let output = run(&db, &["versions"]);
     let text = String::from_utf8_lossy(&output.stdout);
@@ -135,6 +156,9 @@ fn the_human_outputs_are_tables() {
     assert_eq!(text.lines().count(), 3, "{text}");
     let output = run(&db, &["diff", "ofac-sdn"]);
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("version 1 (published 2021-07-07) -> version 2 (published 2024-05-03)"), "{text}");
+    assert!(
+        text.contains("version 1 (published 2021-07-07) -> version 2 (published 2024-05-03)"),
+        "{text}"
+    );
     assert!(text.contains("not compared"), "{text}");
 }

@@ -11,18 +11,39 @@ fn killing_imports_at_random_moments_never_damages_the_store() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("store.redb");
     let data = data_dir();
-    let publications = [data.join("ofac-sdn-daily/2022-03-21"), data.join("ofac-sdn-daily/2022-03-24")];
+    let publications =
+        [data.join("ofac-sdn-daily/2022-03-21"), data.join("ofac-sdn-daily/2022-03-24")];
     let counts = [9396u64, 9793];
-    run_json(&db, &["import", "ofac-sdn", publications[0].to_str().unwrap(), "--published", "2022-01-01", "--json"]);
+    run_json(
+        &db,
+        &[
+            "import",
+            "ofac-sdn",
+            publications[0].to_str().unwrap(),
+            "--published",
+            "2022-01-01",
+            "--json",
+        ],
+    );
     let mut committed = 1u64;
     // A small deterministic sequence of delays spread over the import's life (a few hundred
     // milliseconds in a debug build): early, mid-parse, mid-write, around the commit.
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
     for round in 0..12u64 {
         let idx = ((round + 1) % 2) as usize;
-        let published = listwatch_model::Date::parse_iso("2022-01-02").unwrap().add_days(round as i64).to_string();
+        let published = listwatch_model::Date::parse_iso("2022-01-02")
+            .unwrap()
+            .add_days(round as i64)
+            .to_string();
         let mut child = command(&db)
-            .args(["import", "ofac-sdn", publications[idx].to_str().unwrap(), "--published", &published, "--json"])
+            .args([
+                "import",
+                "ofac-sdn",
+                publications[idx].to_str().unwrap(),
+                "--published",
+                &published,
+                "--json",
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -36,7 +57,10 @@ fn killing_imports_at_random_moments_never_damages_the_store() {
         let versions = run_json(&db, &["versions", "ofac-sdn", "--json"]);
         let versions = versions.as_array().unwrap();
         let n = versions.len() as u64;
-        assert!(n == committed || n == committed + 1, "round {round}: {n} versions after {committed}");
+        assert!(
+            n == committed || n == committed + 1,
+            "round {round}: {n} versions after {committed}"
+        );
         if n == committed + 1 {
             assert_eq!(versions.last().unwrap()["published"], published.as_str());
         }

@@ -22,7 +22,8 @@ const DATED: [&str; 8] = [
 /// shares no code with the parser.
 fn rows(dir: &Path) -> BTreeMap<String, Vec<String>> {
     let bytes = fs::read(dir.join("sdn.csv")).unwrap();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
     reader
         .records()
         .map(Result::unwrap)
@@ -33,8 +34,14 @@ fn rows(dir: &Path) -> BTreeMap<String, Vec<String>> {
 
 fn ids_with_comments(dir: &Path) -> BTreeSet<String> {
     let Ok(bytes) = fs::read(dir.join("sdn_comments.csv")) else { return BTreeSet::new() };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
-    reader.records().map(Result::unwrap).filter(|r| r.len() == 2).map(|r| r[0].trim().to_string()).collect()
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+    reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| r.len() == 2)
+        .map(|r| r[0].trim().to_string())
+        .collect()
 }
 
 fn ids_of(value: &serde_json::Value) -> BTreeSet<String> {
@@ -72,13 +79,29 @@ fn dated_sdn_versions_import_and_their_diffs_equal_the_id_set_differences() {
     for (idx, dated) in DATED.iter().enumerate() {
         let dir = data.join(dated);
         let published = &dated[dated.len() - 10..];
-        let import = run_json(&db, &["import", "ofac-sdn", dir.to_str().unwrap(), "--published", published, "--json"]);
+        let import = run_json(
+            &db,
+            &["import", "ofac-sdn", dir.to_str().unwrap(), "--published", published, "--json"],
+        );
         assert_eq!(import["status"], "committed");
         assert_eq!(import["version"], idx as u64 + 1);
         assert_eq!(import["published"], published);
         let now = rows(&dir);
-        assert_eq!(import["entities"], now.len() as u64, "{dated}: entities equal the distinct ent_nums");
-        for key in ["list", "version", "published", "entities", "added", "removed", "changed", "diagnostics"] {
+        assert_eq!(
+            import["entities"],
+            now.len() as u64,
+            "{dated}: entities equal the distinct ent_nums"
+        );
+        for key in [
+            "list",
+            "version",
+            "published",
+            "entities",
+            "added",
+            "removed",
+            "changed",
+            "diagnostics",
+        ] {
             assert!(import.get(key).is_some(), "import --json lacks {key}");
         }
         let Some(before_dated) = previous else {
@@ -88,43 +111,80 @@ fn dated_sdn_versions_import_and_their_diffs_equal_the_id_set_differences() {
         let before_dir = data.join(before_dated);
         let before = rows(&before_dir);
         let diff = run_json(&db, &["diff", "ofac-sdn", "--json"]);
-        assert_eq!((diff["from"].as_u64(), diff["to"].as_u64()), (Some(idx as u64), Some(idx as u64 + 1)));
+        assert_eq!(
+            (diff["from"].as_u64(), diff["to"].as_u64()),
+            (Some(idx as u64), Some(idx as u64 + 1))
+        );
 
-        let expected_added: BTreeSet<String> = now.keys().filter(|id| !before.contains_key(*id)).cloned().collect();
-        let expected_removed: BTreeSet<String> = before.keys().filter(|id| !now.contains_key(*id)).cloned().collect();
-        let row_changed: BTreeSet<String> =
-            now.iter().filter(|(id, row)| before.get(*id).is_some_and(|b| b != *row)).map(|(id, _)| id.clone()).collect();
+        let expected_added: BTreeSet<String> =
+            now.keys().filter(|id| !before.contains_key(*id)).cloned().collect();
+        let expected_removed: BTreeSet<String> =
+            before.keys().filter(|id| !now.contains_key(*id)).cloned().collect();
+        let row_changed: BTreeSet<String> = now
+            .iter()
+            .filter(|(id, row)| before.get(*id).is_some_and(|b| b != *row))
+            .map(|(id, _)| id.clone())
+            .collect();
         assert_eq!(ids_of(&diff["added"]), expected_added, "{before_dated} -> {dated}: added");
-        assert_eq!(ids_of(&diff["removed"]), expected_removed, "{before_dated} -> {dated}: removed");
+        assert_eq!(
+            ids_of(&diff["removed"]),
+            expected_removed,
+            "{before_dated} -> {dated}: removed"
+        );
         assert_eq!(import["added"], expected_added.len() as u64);
         assert_eq!(import["removed"], expected_removed.len() as u64);
 
         let changed = ids_of(&diff["changed"]);
         assert_eq!(import["changed"], changed.len() as u64);
         // Every entry whose main-file record changed is reported changed.
-        assert!(row_changed.is_subset(&changed), "{before_dated} -> {dated}: missing {:?}", row_changed.difference(&changed).collect::<Vec<_>>());
+        assert!(
+            row_changed.is_subset(&changed),
+            "{before_dated} -> {dated}: missing {:?}",
+            row_changed.difference(&changed).collect::<Vec<_>>()
+        );
         // Any other change comes from the companion files: remarks continued in the comments file
         // (which the daily scrapes lack), or addresses and aliases where both versions have them.
         let both_full = before_dir.join("alt.csv").exists() && dir.join("alt.csv").exists();
-        let explained: BTreeSet<String> = ids_with_comments(&before_dir).union(&ids_with_comments(&dir)).cloned().collect();
+        let explained: BTreeSet<String> =
+            ids_with_comments(&before_dir).union(&ids_with_comments(&dir)).cloned().collect();
         for id in changed.difference(&row_changed) {
-            assert!(both_full || explained.contains(id), "{before_dated} -> {dated}: {id} changed without a reason in the files");
+            assert!(
+                both_full || explained.contains(id),
+                "{before_dated} -> {dated}: {id} changed without a reason in the files"
+            );
         }
         // Consecutive scrapes must agree with the scrape index exactly.
-        if let (Some(a), Some(b)) = (before_dated.strip_prefix("ofac-sdn-daily/"), dated.strip_prefix("ofac-sdn-daily/")) {
+        if let (Some(a), Some(b)) =
+            (before_dated.strip_prefix("ofac-sdn-daily/"), dated.strip_prefix("ofac-sdn-daily/"))
+        {
             let consecutive = scrapes.range(a.to_string()..=b.to_string()).count() == 2;
             if consecutive {
                 let (added, removed, changed_n) = scrapes[b];
-                assert_eq!((expected_added.len() as u64, expected_removed.len() as u64, changed.len() as u64), (added, removed, changed_n), "{a} -> {b} against versions.csv");
+                assert_eq!(
+                    (
+                        expected_added.len() as u64,
+                        expected_removed.len() as u64,
+                        changed.len() as u64
+                    ),
+                    (added, removed, changed_n),
+                    "{a} -> {b} against versions.csv"
+                );
             }
         }
-        eprintln!("{before_dated} -> {dated}: +{} -{} ~{} (main-file rows changed: {})", expected_added.len(), expected_removed.len(), changed.len(), row_changed.len());
+        eprintln!(
+            "{before_dated} -> {dated}: +{} -{} ~{} (main-file rows changed: {})",
+            expected_added.len(),
+            expected_removed.len(),
+            changed.len(),
+            row_changed.len()
+        );
         previous = Some(dated);
     }
 
     // The failed download of 2024-05-04 is refused: exit 3, nothing recorded.
     let empty = data.join("ofac-sdn-daily/2024-05-04");
-    let output = run(&db, &["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"]);
+    let output =
+        run(&db, &["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"]);
     assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("14965 of 14965"));
     let versions = run_json(&db, &["versions", "ofac-sdn", "--json"]);
@@ -132,8 +192,14 @@ fn dated_sdn_versions_import_and_their_diffs_equal_the_id_set_differences() {
 
     // The same content again creates no version.
     let again = data.join("ofac-sdn-daily/2024-05-03");
-    let import = run_json(&db, &["import", "ofac-sdn", again.to_str().unwrap(), "--published", "2024-05-05", "--json"]);
-    assert_eq!((import["status"].as_str(), import["version"].as_u64(), import["added"].as_u64()), (Some("unchanged"), Some(8), Some(0)));
+    let import = run_json(
+        &db,
+        &["import", "ofac-sdn", again.to_str().unwrap(), "--published", "2024-05-05", "--json"],
+    );
+    assert_eq!(
+        (import["status"].as_str(), import["version"].as_u64(), import["added"].as_u64()),
+        (Some("unchanged"), Some(8), Some(0))
+    );
 
     // An entry's life across the versions: Banco Nacional de Cuba is in every one of them.
     let history = run_json(&db, &["history", "ofac-sdn:306", "--json"]);
@@ -150,13 +216,46 @@ fn both_consolidated_publications_import_and_diff() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("store.redb");
     let data = data_dir();
-    let first = run_json(&db, &["import", "ofac-consolidated", data.join("ofac-consolidated/2018-04-06").to_str().unwrap(), "--published", "2018-04-06", "--json"]);
+    let first = run_json(
+        &db,
+        &[
+            "import",
+            "ofac-consolidated",
+            data.join("ofac-consolidated/2018-04-06").to_str().unwrap(),
+            "--published",
+            "2018-04-06",
+            "--json",
+        ],
+    );
     assert_eq!(first["entities"], 639);
     // 275 of 639 removed is 43%: over the default guard, so it must be allowed explicitly.
-    let refused = run(&db, &["import", "ofac-consolidated", data.join("ofac-consolidated/2025-12-19").to_str().unwrap(), "--published", "2025-12-19"]);
+    let refused = run(
+        &db,
+        &[
+            "import",
+            "ofac-consolidated",
+            data.join("ofac-consolidated/2025-12-19").to_str().unwrap(),
+            "--published",
+            "2025-12-19",
+        ],
+    );
     assert_eq!(refused.status.code(), Some(3));
-    let second = run_json(&db, &["import", "ofac-consolidated", data.join("ofac-consolidated/2025-12-19").to_str().unwrap(), "--published", "2025-12-19", "--allow-mass-removal", "--json"]);
-    assert_eq!((second["entities"].as_u64(), second["added"].as_u64(), second["removed"].as_u64()), (Some(442), Some(78), Some(275)));
+    let second = run_json(
+        &db,
+        &[
+            "import",
+            "ofac-consolidated",
+            data.join("ofac-consolidated/2025-12-19").to_str().unwrap(),
+            "--published",
+            "2025-12-19",
+            "--allow-mass-removal",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (second["entities"].as_u64(), second["added"].as_u64(), second["removed"].as_u64()),
+        (Some(442), Some(78), Some(275))
+    );
     let xiaomi_free = run_json(&db, &["show", "ofac-consolidated:30923", "--json"]);
     assert_eq!(xiaomi_free["list_dates"][0]["date"], "2021-08-02");
 }

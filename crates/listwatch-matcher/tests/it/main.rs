@@ -1,0 +1,3 @@
+//! The one integration-test binary of the crate (see STYLE.md, "Test layout").
+
+mod conformance;

@@ -1,0 +1,233 @@
+//! Folding: from any Unicode text to lowercase ASCII words separated by single spaces.
+
+use crate::translit::{self, Sink, han};
+
+#[cfg(test)]
+mod tests;
+
+/// Folds `text` to lowercase ASCII letters and digits in words separated by single spaces.
+///
+/// The steps are: NFKC; lowercasing; transliteration of non-Latin scripts (see the crate docs);
+/// diacritics stripped after NFKD; letters without a decomposition mapped by hand
+/// (ł ø ß đ ı æ œ þ -> l o ss d i ae oe th). Apostrophes inside a word are dropped
+/// ("O'Brien" -> "obrien"); every other character that is not a letter or digit, hyphens
+/// included, separates words. Each Han character becomes a word of its own, its pinyin without
+/// tones.
+///
+/// The result is idempotent: `fold(&fold(x)) == fold(x)`.
+///
+/// ```
+/// use listwatch_normalize::fold;
+///
+/// assert_eq!(fold("  Łódź–Straße  "), "lodz strasse");
+/// assert_eq!(fold("Αλέξης Τσίπρας"), "alexis tsipras");
+/// assert_eq!(fold("Jean-Pierre  O’Neil"), "jean pierre oneil");
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut writer = FoldWriter::with_capacity(text.len());
+    translit::transliterate(text, &mut writer);
+    writer.finish()
+}
+
+/// Tells whether `text` is already folded, that is whether [`fold`] would return it unchanged.
+///
+/// Folded text is made of words of ASCII lowercase letters and digits, separated by single
+/// spaces, with no space at either end. The empty string is folded.
+pub fn is_folded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous_was_space = false;
+    for &byte in bytes {
+        match byte {
+            b'a'..=b'z' | b'0'..=b'9' => previous_was_space = false,
+            b' ' if !previous_was_space => previous_was_space = true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Returns the pinyin readings of a Han character, without tones, most common first.
+///
+/// Readings that differ only by tone are given once. Readings are folded (`"lü"` is given as
+/// `"lu"`). Characters that are not Han, or that the pinyin table does not know, give an empty
+/// list.
+///
+/// ```
+/// use listwatch_normalize::han_readings;
+///
+/// assert_eq!(han_readings('行'), ["xing", "hang", "heng"]);
+/// assert_eq!(han_readings('中'), ["zhong"]);
+/// assert!(han_readings('a').is_empty());
+/// ```
+pub fn han_readings(c: char) -> Vec<&'static str> {
+    han::readings(c)
+}
+
+/// Folds `text` once per combination of the readings of its polyphonic Han characters.
+///
+/// The first variant is always [`fold`]`(text)`. Further variants change the readings of the
+/// Han characters, the last character first, in the order [`han_readings`] gives them. At most
+/// `max_variants` strings are returned (but at least one), since the number of combinations grows
+/// exponentially with the number of polyphonic characters. Text without Han characters has a
+/// single variant.
+///
+/// ```
+/// use listwatch_normalize::fold_variants;
+///
+/// assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng"]);
+/// assert_eq!(fold_variants("Bank", 8), ["bank"]);
+/// ```
+pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
+    let mut recorder = PieceRecorder::default();
+    translit::transliterate(text, &mut recorder);
+    let pieces = recorder.pieces;
+
+    // One list of readings per Han piece; a character without readings keeps its default output.
+    let readings: Vec<Vec<&'static str>> = pieces
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Han(c) => Some(han::readings(*c)),
+            Piece::Text(_) => None,
+        })
+        .map(|readings| if readings.is_empty() { vec![""] } else { readings })
+        .collect();
+
+    let max_variants = max_variants.max(1);
+    let mut variants: Vec<String> = Vec::new();
+    // `choice` is a mixed-radix counter over the readings of each Han piece, last digit fastest.
+    let mut choice = vec![0usize; readings.len()];
+    loop {
+        let mut writer = FoldWriter::with_capacity(text.len());
+        let mut han_idx = 0;
+        for piece in &pieces {
+            match piece {
+                Piece::Text(text) => writer.push_str(text),
+                Piece::Han(c) => {
+                    let reading = readings[han_idx][choice[han_idx]];
+                    if reading.is_empty() {
+                        writer.push_han(*c);
+                    } else {
+                        writer.push_word(reading);
+                    }
+                    han_idx += 1;
+                }
+            }
+        }
+        let variant = writer.finish();
+        if !variants.contains(&variant) {
+            variants.push(variant);
+        }
+        if variants.len() >= max_variants || !advance(&mut choice, &readings) {
+            return variants;
+        }
+    }
+}
+
+/// Moves the mixed-radix counter `choice` one step; returns false once it has wrapped around.
+fn advance(choice: &mut [usize], readings: &[Vec<&'static str>]) -> bool {
+    for (digit, options) in choice.iter_mut().zip(readings).rev() {
+        *digit += 1;
+        if *digit < options.len() {
+            return true;
+        }
+        *digit = 0;
+    }
+    false
+}
+
+/// What the transliteration emits between `FoldWriter` characters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    /// A word separator: written as one space before the next letter or digit.
+    Space,
+    /// An apostrophe right after a letter or digit: dropped if a letter or digit follows.
+    Apostrophe,
+}
+
+/// The last stage of folding: keeps ASCII letters and digits, lowercases them, drops apostrophes
+/// inside words, and turns everything else into single spaces between words.
+pub(crate) struct FoldWriter {
+    folded: String,
+    pending: Pending,
+}
+
+impl FoldWriter {
+    pub(crate) fn with_capacity(capacity: usize) -> FoldWriter {
+        FoldWriter { folded: String::with_capacity(capacity), pending: Pending::Nothing }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.folded
+    }
+
+    fn push_alphanumeric(&mut self, c: char) {
+        if self.pending == Pending::Space && !self.folded.is_empty() {
+            self.folded.push(' ');
+        }
+        self.folded.push(c.to_ascii_lowercase());
+        self.pending = Pending::Nothing;
+    }
+
+    /// Writes `word` as a word of its own.
+    fn push_word(&mut self, word: &str) {
+        self.pending = Pending::Space;
+        self.push_str(word);
+        self.pending = Pending::Space;
+    }
+}
+
+impl Sink for FoldWriter {
+    fn push_str(&mut self, text: &str) {
+        for c in text.chars() {
+            match c {
+                'a'..='z' | 'A'..='Z' | '0'..='9' => self.push_alphanumeric(c),
+                '\'' | '`' => {
+                    // Only an apostrophe straight after a letter or digit can be inside a word.
+                    if self.pending == Pending::Nothing && !self.folded.is_empty() {
+                        self.pending = Pending::Apostrophe;
+                    } else if self.pending != Pending::Apostrophe {
+                        self.pending = Pending::Space;
+                    }
+                }
+                _ => self.pending = Pending::Space,
+            }
+        }
+    }
+
+    fn push_han(&mut self, c: char) {
+        match han::default_reading(c) {
+            Some(reading) => self.push_word(reading),
+            None => self.push_word(deunicode::deunicode_char(c).unwrap_or(" ")),
+        }
+    }
+}
+
+/// A piece of transliterated text, kept apart so that Han readings can be varied.
+enum Piece {
+    Text(String),
+    Han(char),
+}
+
+/// A [`Sink`] that records the transliteration as pieces instead of folding it.
+#[derive(Default)]
+struct PieceRecorder {
+    pieces: Vec<Piece>,
+}
+
+impl Sink for PieceRecorder {
+    fn push_str(&mut self, text: &str) {
+        if let Some(Piece::Text(last)) = self.pieces.last_mut() {
+            last.push_str(text);
+        } else {
+            self.pieces.push(Piece::Text(text.to_owned()));
+        }
+    }
+
+    fn push_han(&mut self, c: char) {
+        self.pieces.push(Piece::Han(c));
+    }
+}

@@ -1,0 +1,119 @@
+//! The table of company legal forms ("ltd", "gmbh", "sdn bhd", "有限公司") and its lookups.
+//!
+//! The table is `data/legal_forms.tsv`, compiled in. Its forms are folded when it is first used,
+//! so a row may be written in any script; the file's header explains the columns.
+
+use crate::fold::fold;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[cfg(test)]
+mod tests;
+
+const LEGAL_FORMS_TSV: &str = include_str!("../data/legal_forms.tsv");
+
+/// A company legal form from the table, such as "ltd" or "sdn bhd".
+#[derive(Debug, PartialEq, Eq)]
+pub struct LegalForm {
+    form: String,
+    canonical: String,
+    jurisdictions: &'static str,
+}
+
+impl LegalForm {
+    /// The form as folded words, such as `"s a"` for "S.A." or `"you xian gong si"` for "有限公司".
+    pub fn form(&self) -> &str {
+        &self.form
+    }
+
+    /// The form shared by all spellings of this legal form, folded: `"corporation"` for both
+    /// "corp" and "corporation". Compare legal forms through this.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// ISO 3166-1 alpha-2 codes of the jurisdictions that use this form, or `"*"` for many.
+    pub fn jurisdictions(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.jurisdictions.split(',').map(str::trim)
+    }
+}
+
+/// The loaded table: the forms in file order, and for each first word the indexes of the forms
+/// that start with it, longest first.
+struct Table {
+    legal_forms: Vec<LegalForm>,
+    by_first_word: HashMap<String, Vec<usize>>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let legal_forms: Vec<LegalForm> = parse_table(LEGAL_FORMS_TSV).filter_map(Result::ok).collect();
+    let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
+    for (form_idx, legal_form) in legal_forms.iter().enumerate() {
+        let first_word = legal_form.form.split(' ').next().unwrap_or_default();
+        by_first_word.entry(first_word.to_owned()).or_default().push(form_idx);
+    }
+    for form_idxs in by_first_word.values_mut() {
+        form_idxs.sort_by_key(|&form_idx| std::cmp::Reverse(n_words(&legal_forms[form_idx].form)));
+    }
+    Table { legal_forms, by_first_word }
+});
+
+/// Parses the rows of the table; a malformed row gives an `Err` with its line number, and the
+/// loader skips it (a test checks that the shipped table has none).
+fn parse_table(tsv: &'static str) -> impl Iterator<Item = Result<LegalForm, usize>> {
+    tsv.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|(line_idx, line)| {
+            let line_number = line_idx + 1;
+            let mut columns = line.split('\t');
+            let (Some(form), Some(canonical), Some(jurisdictions), None) =
+                (columns.next(), columns.next(), columns.next(), columns.next())
+            else {
+                return Err(line_number);
+            };
+            let form = fold(form);
+            let canonical = fold(canonical);
+            if form.is_empty() || canonical.is_empty() || jurisdictions.trim().is_empty() {
+                return Err(line_number);
+            }
+            Ok(LegalForm { form, canonical, jurisdictions })
+        })
+}
+
+fn n_words(folded: &str) -> usize {
+    folded.split(' ').count()
+}
+
+/// All legal forms of the table, in file order.
+pub fn legal_forms() -> &'static [LegalForm] {
+    &TABLE.legal_forms
+}
+
+/// The legal form written exactly as `text` (folded first), if the table has it.
+///
+/// ```
+/// use listwatch_normalize::legal_form;
+///
+/// assert_eq!(legal_form("Corp.").map(|form| form.canonical()), Some("corporation"));
+/// assert_eq!(legal_form("ООО").map(|form| form.form()), Some("ooo"));
+/// assert_eq!(legal_form("Trading"), None);
+/// ```
+pub fn legal_form(text: &str) -> Option<&'static LegalForm> {
+    let folded = fold(text);
+    let words: Vec<&str> = folded.split(' ').collect();
+    longest_at(&words)
+        .filter(|(legal_form, _)| n_words(&legal_form.form) == words.len())
+        .map(|(legal_form, _)| legal_form)
+}
+
+/// The longest legal form whose words start `words`, and how many words it covers.
+pub(crate) fn longest_at(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
+    let table = &*TABLE;
+    let candidates = table.by_first_word.get(*words.first()?)?;
+    candidates.iter().map(|&form_idx| &table.legal_forms[form_idx]).find_map(|legal_form| {
+        let n_form_words = n_words(&legal_form.form);
+        let prefix = words.get(..n_form_words)?;
+        legal_form.form.split(' ').eq(prefix.iter().copied()).then_some((legal_form, n_form_words))
+    })
+}

@@ -1,0 +1,130 @@
+//! Tests of the legal-form table and its lookups.
+
+use super::{LEGAL_FORMS_TSV, legal_form, legal_forms, parse_table};
+use std::collections::HashSet;
+
+fn check(text: &str, expected_form: &str, expected_canonical: &str) {
+    let found = legal_form(text).unwrap_or_else(|| panic!("no legal form for {text:?}"));
+    assert_eq!((found.form(), found.canonical()), (expected_form, expected_canonical), "{text:?}");
+}
+
+#[test]
+fn every_row_of_the_shipped_table_parses() {
+    let bad_lines: Vec<usize> = parse_table(LEGAL_FORMS_TSV).filter_map(Result::err).collect();
+    assert_eq!(bad_lines, Vec::<usize>::new());
+}
+
+#[test]
+fn every_row_folds_to_a_different_form() {
+    let mut seen = HashSet::new();
+    for legal_form in legal_forms() {
+        assert!(seen.insert(legal_form.form()), "{:?} appears twice", legal_form.form());
+    }
+}
+
+#[test]
+fn canonical_forms_are_shared_by_abbreviations_and_full_words() {
+    check("Corp.", "corp", "corporation");
+    check("Corporation", "corporation", "corporation");
+    check("Ltd", "ltd", "limited");
+    check("LIMITED", "limited", "limited");
+    check("Inc.", "inc", "incorporated");
+    check("Co.", "co", "company");
+    check("S.A.", "s a", "sa");
+    check("SA", "sa", "sa");
+    check("L.L.C.", "l l c", "llc");
+    check("Pte. Ltd.", "pte ltd", "private limited");
+    check("Private Limited", "private limited", "private limited");
+    check("K.K.", "k k", "kabushiki kaisha");
+    check("Kabushiki Kaisha", "kabushiki kaisha", "kabushiki kaisha");
+    check("Holdings", "holdings", "holding");
+}
+
+#[test]
+fn required_forms_are_in_the_table() {
+    let required = [
+        "co",
+        "company",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "sa",
+        "s a",
+        "sarl",
+        "sas",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "asa",
+        "pte",
+        "pty",
+        "pvt",
+        "private limited",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "pjsc",
+        "ooo",
+        "oao",
+        "pao",
+        "zao",
+        "ao",
+        "tov",
+        "too",
+        "fze",
+        "fzco",
+        "fzc",
+        "wll",
+        "sdn bhd",
+        "bhd",
+        "tbk",
+        "kk",
+        "kabushiki kaisha",
+        "group",
+        "holding",
+        "holdings",
+    ];
+    for form in required {
+        assert!(legal_form(form).is_some(), "{form:?} is missing");
+    }
+}
+
+#[test]
+fn forms_in_other_scripts_are_matched_after_folding() {
+    check("ООО", "ooo", "ooo");
+    check("ОАО", "oao", "oao");
+    check("ПАО", "pao", "pao");
+    check("ЗАО", "zao", "zao");
+    check("АО", "ao", "ao");
+    check("有限公司", "you xian gong si", "company limited");
+    check("股份有限公司", "gu fen you xian gong si", "company limited by shares");
+    check("集团", "ji tuan", "group");
+    check("株式会社", "zhu shi hui she", "kabushiki kaisha");
+}
+
+#[test]
+fn trading_is_not_a_legal_form() {
+    assert_eq!(legal_form("Trading"), None);
+    assert_eq!(legal_form("Acme Ltd"), None);
+    assert_eq!(legal_form(""), None);
+}
+
+#[test]
+fn jurisdictions_are_listed_per_form() {
+    let gmbh = legal_form("GmbH").map(|form| form.jurisdictions().collect::<Vec<_>>());
+    assert_eq!(gmbh, Some(vec!["DE", "AT", "CH", "LI"]));
+}

@@ -1,0 +1,132 @@
+//! Tokens of folded names, each tagged as a legal form, particle, honorific, stop word, initial
+//! or plain word.
+
+use crate::fold::{fold, is_folded};
+use crate::legal_form::{self, LegalForm};
+use std::borrow::Cow;
+
+#[cfg(test)]
+mod tests;
+
+/// One token of a folded name.
+///
+/// A token is usually one word; a legal form of several words ("sdn bhd", "you xian gong si")
+/// is one token whose text holds the words separated by single spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    text: String,
+    kind: TokenKind,
+}
+
+/// What a token is, as far as the word alone tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word of the name itself.
+    Normal,
+    /// A single letter, usually an initial ("j" in "j r r tolkien").
+    Initial,
+    /// A company legal form such as "ltd" or "s a", from the [`legal_forms`](crate::legal_forms)
+    /// table.
+    LegalForm(&'static LegalForm),
+    /// A name particle: Arabic "al", "bin", "abu"; Dutch and German "van", "von", "der";
+    /// Romance "de", "da", "del", "la".
+    Particle,
+    /// A title or honorific: "mr", "dr", "sheikh", "haji", military ranks.
+    Honorific,
+    /// A stop word of company names: "and", "of", "the", "for".
+    StopWord,
+}
+
+impl Token {
+    /// The folded text of the token.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// What the token is.
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+
+    /// The text to compare: the canonical form for a legal form ("corp" -> "corporation"), the
+    /// text itself otherwise.
+    pub fn canonical(&self) -> &str {
+        match self.kind {
+            TokenKind::LegalForm(legal_form) => legal_form.canonical(),
+            _ => &self.text,
+        }
+    }
+}
+
+/// Splits a name into tagged tokens.
+///
+/// `text` is folded first unless it already is (see [`is_folded`](crate::is_folded)). Legal
+/// forms are matched on whole words, longest first, anywhere in the name, so "Acme Sdn Bhd"
+/// gives the tokens "acme" and "sdn bhd". Every other word is classified alone; the
+/// classification does not depend on whether the name is a person's or a company's.
+///
+/// ```
+/// use listwatch_normalize::{TokenKind, tokenize};
+///
+/// let kinds: Vec<TokenKind> = tokenize("Dr. J. van der Berg").iter().map(|token| token.kind()).collect();
+/// assert_eq!(
+///     kinds,
+///     [TokenKind::Honorific, TokenKind::Initial, TokenKind::Particle, TokenKind::Particle, TokenKind::Normal],
+/// );
+/// ```
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let folded = if is_folded(text) { Cow::Borrowed(text) } else { Cow::Owned(fold(text)) };
+    let words: Vec<&str> = folded.split(' ').filter(|word| !word.is_empty()).collect();
+    let mut tokens = Vec::with_capacity(words.len());
+    let mut word_idx = 0;
+    while word_idx < words.len() {
+        if let Some((legal_form, n_words)) = legal_form::longest_at(&words[word_idx..]) {
+            tokens.push(Token {
+                text: legal_form.form().to_owned(),
+                kind: TokenKind::LegalForm(legal_form),
+            });
+            word_idx += n_words;
+        } else {
+            let word = words[word_idx];
+            tokens.push(Token { text: word.to_owned(), kind: word_kind(word) });
+            word_idx += 1;
+        }
+    }
+    tokens
+}
+
+/// Classifies one folded word that is not part of a legal form.
+pub(crate) fn word_kind(word: &str) -> TokenKind {
+    if PARTICLES.contains(&word) {
+        TokenKind::Particle
+    } else if HONORIFICS.contains(&word) {
+        TokenKind::Honorific
+    } else if STOP_WORDS.contains(&word) {
+        TokenKind::StopWord
+    } else if word.len() == 1 && word.bytes().all(|byte| byte.is_ascii_lowercase()) {
+        TokenKind::Initial
+    } else {
+        TokenKind::Normal
+    }
+}
+
+/// Name particles. Words that are also common given names ("ben") are left out.
+const PARTICLES: &[&str] = &[
+    // Arabic, Persian, Urdu, Malay; "bn", "abn" and "bnt" are how Arabic-script "بن", "ابن" and
+    // "بنت" fold, without short vowels.
+    "al", "el", "ul", "ud", "bin", "ibn", "bint", "binti", "abu", "abou", "umm", "ould", "bn",
+    "abn", "bnt", // Dutch, German, Scandinavian.
+    "van", "von", "der", "den", "ter", "ten", "zu", "af", // Romance languages.
+    "de", "da", "di", "del", "della", "des", "du", "la", "le", "dos", "das",
+];
+
+/// Titles, honorifics and ranks, which lists put in names but which are not part of them.
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "hon",
+    "sheikh", "shaikh", "sheik", "shaykh", "haji", "hajji", "hadji", "hajj", "mullah", "mulla",
+    "maulana", "mawlana", "maulvi", "gen", "col", "capt", "lt", "maj", "adm", "brig", "sgt",
+];
+
+/// Stop words of company names.
+const STOP_WORDS: &[&str] =
+    &["and", "of", "the", "for", "in", "on", "at", "to", "by", "an", "with", "und", "et"];

@@ -1,0 +1,37 @@
+//! Tests of the transliteration dispatch: characters that no script table knows.
+
+use crate::fold::fold;
+
+fn check(input: &str, expected: &str) {
+    assert_eq!(fold(input), expected, "fold({input:?})");
+}
+
+#[test]
+fn letters_missing_from_a_script_table_fall_back_to_deunicode() {
+    // Coptic letters sit in the Greek block but are not Greek.
+    check("ϣ", "sh");
+    // Old Cyrillic yat is not in the BGN/PCGN table.
+    check("ѣ", "e");
+}
+
+#[test]
+fn punctuation_inside_script_blocks_separates_words() {
+    check("ab;cd", "ab cd");
+    check("آب،کم", "ab km");
+    check("カタ・カナ", "kata kana");
+    check("«Ромашка»", "romashka");
+}
+
+#[test]
+fn scripts_without_a_table_of_their_own_go_through_deunicode() {
+    check("ქართული", "kartuli");
+    check("हिन्दी", "hindii");
+    check("ไทย", "aithy");
+}
+
+#[test]
+fn stray_combining_marks_and_lone_marks_produce_nothing() {
+    check("\u{301}\u{308}", "");
+    check("a\u{301}\u{301}\u{301}b", "ab");
+    check("\u{64e}\u{651}", "");
+}

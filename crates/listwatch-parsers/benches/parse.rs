@@ -1,0 +1,51 @@
+//! Parse benchmark: the OFAC SDN set of 2021-07-07 (about 3.5 MB in four files).
+//!
+//! `cargo bench -p listwatch-parsers` measures; under `cargo test --benches` it runs once, so the
+//! benchmark cannot rot. The data comes from `$LISTWATCH_DATA` (default `../shared/data`).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use listwatch_parsers::{InputFile, ofac};
+
+fn main() {
+    let measuring = std::env::args().any(|arg| arg == "--bench");
+    let data = std::env::var_os("LISTWATCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = data.join("ofac-sdn/2021-07-07");
+    let names = ofac::Flavor::Sdn.file_names();
+    let contents: Vec<Vec<u8>> = names
+        .iter()
+        .map(|name| {
+            std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        })
+        .collect();
+    let n_bytes: usize = contents.iter().map(Vec::len).sum();
+    let input = |idx: usize| InputFile { name: names[idx], bytes: &contents[idx] };
+    let files = ofac::Files {
+        main: input(0),
+        addresses: Some(input(1)),
+        aliases: Some(input(2)),
+        comments: Some(input(3)),
+    };
+
+    let iterations = if measuring { 30 } else { 1 };
+    let mut times = Vec::with_capacity(iterations);
+    let mut n_entities = 0;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let parsed = ofac::parse(&files).expect("the real files parse");
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        n_entities = parsed.entities.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "parse ofac-sdn/2021-07-07 ({:.1} MB, {n_entities} entities): median {median:.1} ms, min {:.1} ms, max {:.1} ms over {iterations} runs ({:.0} MB/s)",
+        n_bytes as f64 / 1e6,
+        times[0],
+        times[times.len() - 1],
+        n_bytes as f64 / 1e6 / (median / 1000.0)
+    );
+}
