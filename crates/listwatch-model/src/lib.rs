@@ -32,6 +32,7 @@
 mod date;
 mod diff;
 mod entity;
+mod ids;
 mod list;
 
 pub use date::{Date, DateError, DateSpec, PartialDate};
@@ -40,4 +41,5 @@ pub use entity::{
     Address, Attribute, Entity, Gender, IdKind, Identifier, Link, ListDate, ListDateKind, Name,
     NameKind, Schema, Vessel,
 };
+pub use ids::{InvalidIdentifier, normalize_identifier, validate_identifier};
 pub use list::{Coverage, Diagnostic, EntityId, ListName, Severity, compare_source_ids};
