@@ -32,6 +32,7 @@
 mod date;
 mod diff;
 mod entity;
+mod event;
 mod ids;
 mod list;
 
@@ -41,5 +42,6 @@ pub use entity::{
     Address, Attribute, Entity, Gender, IdKind, Identifier, Link, ListDate, ListDateKind, Name,
     NameKind, Schema, Vessel,
 };
+pub use event::{EventKind, LegalEvent, NewEvent};
 pub use ids::{InvalidIdentifier, normalize_identifier, validate_identifier};
 pub use list::{Coverage, Diagnostic, EntityId, ListName, Severity, compare_source_ids};

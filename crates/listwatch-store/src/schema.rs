@@ -18,6 +18,11 @@
 //!   allocation of the engine exactly (a value one byte larger would take twice the space).
 //! - `meta` also holds `next_pack`, the number of the next pack.
 //!
+//! Format 2 adds:
+//! - `events`: event number → a recorded legal event ([`NewEvent`](listwatch_model::NewEvent)).
+//!   Append-only: an event is never changed or deleted; a correction is a new event that names the
+//!   one it supersedes.
+//!
 //! Values are postcard encodings of the crate's serde types; dates travel as ISO strings.
 
 use redb::{ReadableDatabase, TableDefinition};
@@ -31,9 +36,10 @@ pub(crate) const CHANGES: TableDefinition<(&str, u32), &[u8]> = TableDefinition:
 pub(crate) const SNAPSHOTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("snapshots");
 pub(crate) const BLOBS: TableDefinition<&[u8], (u64, u32, u32)> = TableDefinition::new("blobs");
 pub(crate) const PACKS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("packs");
+pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 
 /// The format this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const FORMAT_KEY: &str = "format_version";
 
@@ -42,7 +48,13 @@ type Migration = fn(&redb::WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` upgrades format `i + 1` to `i + 2`. Each runs in the same transaction as the
 /// format number's update, so a migration commits whole or not at all.
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[v1_to_v2];
+
+/// Format 2 adds the `events` table.
+fn v1_to_v2(txn: &redb::WriteTransaction) -> Result<()> {
+    txn.open_table(EVENTS)?;
+    Ok(())
+}
 
 fn read_format(db: &redb::Database) -> Result<Option<u32>> {
     let txn = db.begin_read()?;
@@ -67,6 +79,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<()> {
     txn.open_table(SNAPSHOTS)?;
     txn.open_table(BLOBS)?;
     txn.open_table(PACKS)?;
+    txn.open_table(EVENTS)?;
     Ok(())
 }
 

@@ -8,11 +8,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use listwatch_model::{Coverage, Entity, ListName, compare_source_ids, diff_entities};
+use listwatch_model::{
+    Coverage, Entity, EntityId, LegalEvent, ListName, NewEvent, compare_source_ids, diff_entities,
+};
 
 use crate::blobs::{BlobReader, PackWriter};
 use crate::error::{Error, Refusal, Result};
-use crate::schema::{self, BLOBS, CHANGES, LISTS, PACKS, SNAPSHOTS, VERSIONS};
+use crate::schema::{self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, SNAPSHOTS, VERSIONS};
 use crate::types::{
     ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
     Phase, VersionDiff, VersionInfo,
@@ -235,6 +237,89 @@ impl Store {
             previous = Some((info, hash));
         }
         Ok(steps)
+    }
+
+    /// Every entity the list has ever had, each as its last version had it, with the number of
+    /// that version and whether the entity is in the current version.
+    pub fn entities_ever(&self, list: &ListName) -> Result<Vec<(Entity, u32, bool)>> {
+        let txn = self.db.begin_read()?;
+        let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
+        let name = list.as_str();
+        let mut last: HashMap<String, (u32, Option<Hash>, Option<Hash>)> = HashMap::new();
+        for row in txn.open_table(CHANGES)?.range((name, 1)..=(name, info.current))? {
+            let (key, value) = row?;
+            let records: Vec<Change> = decode(value.value())?;
+            for (id, hash) in records {
+                let entry = last.entry(id).or_insert((0, None, None));
+                entry.0 = key.value().1;
+                entry.1 = hash;
+                if hash.is_some() {
+                    entry.2 = hash;
+                }
+            }
+        }
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let mut entities = Vec::with_capacity(last.len());
+        for (_, (version, current, seen)) in last {
+            if let Some(hash) = seen {
+                // A removal is recorded at the version that dropped the entity; its content is
+                // the one before.
+                entities.push((blobs.entity(&hash)?, version, current.is_some()));
+            }
+        }
+        entities.sort_by(|a, b| compare_source_ids(&a.0.id, &b.0.id));
+        Ok(entities)
+    }
+
+    /// Records a legal event. Events are append-only: a correction is a new event that
+    /// supersedes an earlier one of the same entity, and both stay in the audit trail.
+    pub fn add_event(&self, event: NewEvent) -> Result<LegalEvent> {
+        EntityId::parse(&event.entity).map_err(Error::Invalid)?;
+        if event.effective < event.date {
+            return Err(Error::Invalid(format!(
+                "the event takes effect on {} but is dated {}: the effective date cannot come first",
+                event.effective, event.date
+            )));
+        }
+        let txn = self.db.begin_write()?;
+        let id = {
+            let mut events = txn.open_table(EVENTS)?;
+            if let Some(superseded) = event.supersedes {
+                let Some(value) = events.get(superseded)? else {
+                    return Err(Error::NotFound(format!(
+                        "there is no event {superseded} to supersede"
+                    )));
+                };
+                let old: NewEvent = decode(value.value())?;
+                if old.entity != event.entity {
+                    return Err(Error::Invalid(format!(
+                        "event {superseded} is about {}, not {}",
+                        old.entity, event.entity
+                    )));
+                }
+            }
+            let id = events.last()?.map_or(1, |(key, _)| key.value() + 1);
+            events.insert(id, encode(&event).as_slice())?;
+            id
+        };
+        txn.commit()?;
+        Ok(LegalEvent { id, event })
+    }
+
+    /// The recorded events, of one entity or of all, in the order recorded; superseded events
+    /// included.
+    pub fn events(&self, entity: Option<&str>) -> Result<Vec<LegalEvent>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(EVENTS)?;
+        let mut events = Vec::new();
+        for row in table.iter()? {
+            let (key, value) = row?;
+            let event: NewEvent = decode(value.value())?;
+            if entity.is_none_or(|e| e == event.entity) {
+                events.push(LegalEvent { id: key.value(), event });
+            }
+        }
+        Ok(events)
     }
 
     /// Imports a new version of a list, atomically: it commits whole or not at all.

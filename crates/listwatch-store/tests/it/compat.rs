@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use listwatch_model::{DateSpec, Entity};
+use listwatch_model::{Date, DateSpec, Entity, EventKind, NewEvent};
 use listwatch_store::{FORMAT_VERSION, Store};
 
 use crate::{import, list, person, version};
@@ -43,6 +43,24 @@ fn write_the_current_format_fixture_when_asked() {
     for (idx, entities) in fixture_versions().into_iter().enumerate() {
         import(&store, version(&format!("2024-01-0{}", idx + 1), entities)).unwrap();
     }
+    store.add_event(fixture_event()).unwrap();
+}
+
+/// The event stored by fixtures of format 2 and later.
+fn fixture_event() -> NewEvent {
+    NewEvent {
+        entity: "test-list:4".to_string(),
+        kind: EventKind::Injunction,
+        date: Date::parse_iso("2021-03-12").unwrap(),
+        effective: Date::parse_iso("2021-03-12").unwrap(),
+        citation: "Xiaomi Corp. v. Department of Defense, No. 21-cv-280 (D.D.C.)".to_string(),
+        url: None,
+        scope: Vec::new(),
+        author: "compat".to_string(),
+        entered_at: "2021-03-12T18:00:00Z".to_string(),
+        supersedes: None,
+        note: None,
+    }
 }
 
 #[test]
@@ -67,5 +85,12 @@ fn every_format_fixture_opens_and_reads_the_same() {
         let diff = store.diff(&list(), 1, 2).unwrap();
         assert_eq!((diff.added.as_slice(), diff.changed.len()), (["4".to_string()].as_slice(), 1));
         assert_eq!(store.history(&list(), "2").unwrap().len(), 2);
+        let events = store.events(None).unwrap();
+        if format >= 2 {
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0].event, fixture_event());
+        } else {
+            assert!(events.is_empty(), "a migrated format 1 store has no events");
+        }
     }
 }

@@ -209,3 +209,49 @@ mod history {
         assert_eq!(t.store.history(&list(), "1").unwrap().len(), 1);
     }
 }
+
+mod events {
+    use super::*;
+    use listwatch_model::{EventKind, NewEvent};
+
+    fn event(kind: EventKind, date: &str, supersedes: Option<u64>) -> NewEvent {
+        NewEvent {
+            entity: "test-list:1".to_string(),
+            kind,
+            date: Date::parse_iso(date).unwrap(),
+            effective: Date::parse_iso(date).unwrap(),
+            citation: "No. 21-cv-280".to_string(),
+            url: None,
+            scope: Vec::new(),
+            author: "tester".to_string(),
+            entered_at: format!("{date}T12:00:00Z"),
+            supersedes,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_superseding_correction_keeps_the_original_in_the_audit_trail() {
+        let t = test_store();
+        let first = t.store.add_event(event(EventKind::Injunction, "2021-03-12", None)).unwrap();
+        let fix = t.store.add_event(event(EventKind::Stay, "2021-03-12", Some(first.id))).unwrap();
+        let events = t.store.events(Some("test-list:1")).unwrap();
+        assert_eq!(events.iter().map(|e| e.id).collect::<Vec<_>>(), [first.id, fix.id]);
+        assert_eq!(events[0].event.kind, EventKind::Injunction);
+        assert_eq!(events[1].event.supersedes, Some(first.id));
+    }
+
+    #[test]
+    fn an_event_cannot_supersede_a_missing_event_or_another_entity() {
+        let t = test_store();
+        assert!(t.store.add_event(event(EventKind::Note, "2021-01-01", Some(7))).is_err());
+        let first = t.store.add_event(event(EventKind::Note, "2021-01-01", None)).unwrap();
+        let mut other = event(EventKind::Note, "2021-01-02", Some(first.id));
+        other.entity = "test-list:2".to_string();
+        assert!(t.store.add_event(other).is_err());
+        let mut backwards = event(EventKind::Note, "2021-01-02", None);
+        backwards.effective = Date::parse_iso("2021-01-01").unwrap();
+        assert!(t.store.add_event(backwards).is_err());
+        assert_eq!(t.store.events(None).unwrap().len(), 1);
+    }
+}
