@@ -29,6 +29,7 @@
 
 #![warn(missing_docs)]
 
+mod country;
 mod date;
 mod diff;
 mod entity;
@@ -36,6 +37,7 @@ mod event;
 mod ids;
 mod list;
 
+pub use country::country_code;
 pub use date::{Date, DateError, DateSpec, PartialDate};
 pub use diff::{FIELDS, FieldChange, FieldValue, apply_changes, diff_entities};
 pub use entity::{

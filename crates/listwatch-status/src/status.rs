@@ -111,6 +111,10 @@ pub struct Status {
     pub listed_since: Option<Date>,
     /// The citation of the order or license that holds the restrictions, when suspended.
     pub suspended_by: Option<String>,
+    /// The day the order or license took effect, when suspended.
+    pub suspended_since: Option<Date>,
+    /// The day the entity was removed, when removed.
+    pub removed_on: Option<Date>,
     /// The chain of events up to the day, oldest first.
     pub events: Vec<TimelineEvent>,
 }
@@ -274,6 +278,29 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
         }
     }
     steps.sort_by_key(|a| (a.date, a.order));
+    // A regime's dates matter only while the listing stands: drop those that fall after a
+    // removal, a vacatur or a delisting (until the entity is listed again).
+    let mut listed = false;
+    steps.retain(|dated| match &dated.step {
+        Step::Listed { .. } => {
+            listed = true;
+            true
+        }
+        Step::Removed => {
+            listed = false;
+            true
+        }
+        Step::Legal { kind: EventKind::Vacatur | EventKind::Delisting, .. } => {
+            listed = false;
+            true
+        }
+        Step::Legal { kind: EventKind::Relisting, .. } => {
+            listed = true;
+            true
+        }
+        Step::Legal { .. } => true,
+        Step::Milestone => listed,
+    });
     steps
 }
 
@@ -346,29 +373,29 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         .map(|e| e.primary_name().to_string())
         .unwrap_or_default();
     let mut listing: Option<(Entity, Date)> = None;
-    let mut removed = false;
-    let mut suspension: Option<(Vec<String>, String)> = None;
+    let mut removed: Option<Date> = None;
+    let mut suspension: Option<(Vec<String>, String, Date)> = None;
     let mut chain = Vec::new();
     for dated in steps(&record, regimes).into_iter().filter(|d| d.date <= question.as_of) {
         match dated.step {
             Step::Listed { entity } => {
                 listing = Some((*entity, dated.date));
-                removed = false;
+                removed = None;
                 suspension = None;
             }
             Step::Milestone => {}
             Step::Removed => {
-                if listing.is_some() {
-                    removed = true;
+                if listing.is_some() && removed.is_none() {
+                    removed = Some(dated.date);
                 }
             }
             Step::Legal { kind, scope, citation } => match kind {
                 EventKind::Injunction | EventKind::Stay | EventKind::GeneralLicense => {
-                    suspension = Some((scope, citation));
+                    suspension = Some((scope, citation, dated.date));
                 }
                 EventKind::Vacatur | EventKind::Delisting => {
-                    if listing.is_some() {
-                        removed = true;
+                    if listing.is_some() && removed.is_none() {
+                        removed = Some(dated.date);
                     }
                     suspension = None;
                 }
@@ -377,7 +404,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                     if let Some(mut entity) = entity {
                         entity.list_dates.clear();
                         listing = Some((entity, dated.date));
-                        removed = false;
+                        removed = None;
                         suspension = None;
                     }
                 }
@@ -396,12 +423,14 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
             rules: Vec::new(),
             listed_since: None,
             suspended_by: None,
+            suspended_since: None,
+            removed_on: None,
             events: chain,
         };
     };
     let applicable = regimes.for_entity(&record.list, &entity.programs);
     let rules: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
-    if removed {
+    if let Some(removed_on) = removed {
         return Status {
             entity_id: record.entity_id.clone(),
             name,
@@ -410,6 +439,8 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
             rules,
             listed_since: None,
             suspended_by: None,
+            suspended_since: None,
+            removed_on: Some(removed_on),
             events: chain,
         };
     }
@@ -462,8 +493,9 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
             }
         }
     }
+    let suspended_since = suspension.as_ref().map(|(_, _, day)| *day);
     let (state, suspended_by) = match suspension {
-        Some((scope, citation)) => {
+        Some((scope, citation, _)) => {
             let held = |r: &Restriction| scope.is_empty() || scope.iter().any(|s| s == &r.kind);
             let remaining: Vec<Restriction> =
                 restrictions.iter().filter(|r| !held(r)).cloned().collect();
@@ -485,6 +517,8 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         rules,
         listed_since: Some(listed),
         suspended_by,
+        suspended_since,
+        removed_on: None,
         events: chain,
     }
 }

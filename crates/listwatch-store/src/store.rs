@@ -239,6 +239,33 @@ impl Store {
         Ok(steps)
     }
 
+    /// The versions at which an entity was added, changed or removed, each with the entity as
+    /// that version has it (`None` for a removal), oldest first. Empty if the list never had it.
+    pub fn observations(
+        &self,
+        list: &ListName,
+        id: &str,
+    ) -> Result<Vec<(VersionInfo, Option<Entity>)>> {
+        let txn = self.db.begin_read()?;
+        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
+            return Err(not_found_list(list));
+        }
+        let versions = txn.open_table(VERSIONS)?;
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let mut observations = Vec::new();
+        for (number, hash) in read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)? {
+            let info = read_version(&versions, list, number)?.ok_or_else(|| {
+                Error::Corrupt(format!("history names missing version {list} {number}"))
+            })?;
+            let entity = match hash {
+                Some(hash) => Some(blobs.entity(&hash)?),
+                None => None,
+            };
+            observations.push((info, entity));
+        }
+        Ok(observations)
+    }
+
     /// Every entity the list has ever had, each as its last version had it, with the number of
     /// that version and whether the entity is in the current version.
     pub fn entities_ever(&self, list: &ListName) -> Result<Vec<(Entity, u32, bool)>> {

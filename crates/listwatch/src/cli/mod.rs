@@ -1,9 +1,14 @@
 //! The command line: flags, and dispatch to one module per subcommand.
 
+mod demo;
 mod diff;
+mod event;
 mod history;
-mod import;
+pub(crate) mod import;
+mod portfolio;
 mod show;
+mod status;
+mod timeline;
 mod versions;
 
 use std::path::PathBuf;
@@ -36,6 +41,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, env = "LISTWATCH_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
+    /// A file of your own regimes (TOML), tried before the built-in ones.
+    #[arg(long, global = true, env = "LISTWATCH_REGIMES", value_name = "PATH")]
+    regimes: Option<PathBuf>,
+
     /// No progress messages.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -51,11 +60,19 @@ enum Command {
     Diff(diff::Args),
     Show(show::Args),
     History(history::Args),
+    Status(status::Args),
+    Timeline(timeline::Args),
+    Event(event::Args),
+    Portfolio(portfolio::Args),
+    Demo(demo::Args),
 }
 
 /// What every subcommand gets besides its own flags.
 pub(crate) struct Ctx {
     db: PathBuf,
+    /// Whether the store path came from --db or $LISTWATCH_DB rather than the default.
+    pub(crate) db_given: bool,
+    regimes: Option<PathBuf>,
     pub(crate) quiet: bool,
 }
 
@@ -68,6 +85,21 @@ impl Ctx {
         }
         Store::open(&self.db)
             .with_context(|| format!("cannot open the store {}", self.db.display()))
+    }
+
+    /// The regimes: the user's file (if any) before the built-in ones.
+    pub(crate) fn regimes(&self) -> Result<listwatch_status::Regimes> {
+        crate::catalog::regimes(self.regimes.as_deref())
+    }
+
+    /// The store file.
+    pub(crate) fn db_path(&self) -> &std::path::Path {
+        &self.db
+    }
+
+    /// The same context with another store file.
+    pub(crate) fn with_db(&self, db: PathBuf) -> Ctx {
+        Ctx { db, db_given: true, regimes: self.regimes.clone(), quiet: self.quiet }
     }
 
     /// Opens an existing store; a missing one is an error, not a new empty store.
@@ -85,13 +117,23 @@ impl Ctx {
 
 pub(crate) fn run() -> Result<()> {
     let cli = Cli::parse();
-    let ctx = Ctx { db: crate::paths::store_path(cli.db.as_deref())?, quiet: cli.quiet };
+    let ctx = Ctx {
+        db: crate::paths::store_path(cli.db.as_deref())?,
+        db_given: cli.db.is_some(),
+        regimes: cli.regimes,
+        quiet: cli.quiet,
+    };
     match cli.command {
         Command::Import(args) => import::run(&ctx, args),
         Command::Versions(args) => versions::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
+        Command::Timeline(args) => timeline::run(&ctx, args),
+        Command::Event(args) => event::run(&ctx, args),
+        Command::Portfolio(args) => portfolio::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
     }
 }
 

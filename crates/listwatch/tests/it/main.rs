@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod real_data;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

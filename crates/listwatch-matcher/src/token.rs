@@ -1,0 +1,359 @@
+//! Tokens of names as the engine sees them: folded words tagged with a kind, their blocking
+//! keys, and the similarity of two tokens.
+//!
+//! The similarity is defined so that candidate generation can be exact: two tokens are similar
+//! only if they are equal, within a few edits (optimal string alignment distance), or share a
+//! consonant skeleton or a sound key. Each of these has a key that the index stores: the token
+//! itself and its deletion neighbourhood for edits, the skeleton, the sound key. Two similar
+//! tokens therefore always share a key, and a token's lookup finds every similar token.
+
+use listwatch_normalize::{TokenKind, fold, fold_variants, skeleton, tokenize};
+
+use crate::metrics::jaro_winkler;
+
+/// Han names have a variant per reading of their polyphonic characters; at most this many are
+/// indexed or queried per name.
+pub(crate) const MAX_HAN_VARIANTS: usize = 4;
+
+/// Names are cut to this many tokens (alignment uses 64-bit masks, and no real name comes close).
+pub(crate) const MAX_TOKENS: usize = 24;
+
+/// Tokens longer than this are compared by equality, skeleton and sound key only: their deletion
+/// neighbourhoods would be large, and such tokens are run-together words, not typos.
+const MAX_EDIT_LEN: usize = 20;
+
+/// What a token is, for weighting and comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    /// A word of the name itself; weighted by rarity and compared fuzzily.
+    Normal,
+    /// A single letter.
+    Initial,
+    /// A legal form, by its canonical text ("corporation" for "corp").
+    LegalForm,
+    /// "al", "bin", "van", "de".
+    Particle,
+    /// "and", "of", "the".
+    StopWord,
+}
+
+impl Kind {
+    /// Only normal words without digits are compared fuzzily; numbers must be equal.
+    pub(crate) fn is_fuzzy(self, text: &str) -> bool {
+        self == Kind::Normal && text.len() >= 2 && !text.bytes().any(|b| b.is_ascii_digit())
+    }
+}
+
+/// How two tokens were found to correspond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Equal after folding (legal forms: equal canonical forms).
+    Exact,
+    /// A few edits apart (a typo or a transliteration variant).
+    Edit,
+    /// Equal sound keys (`gadhafi`, `qaddafi`).
+    Phonetic,
+    /// Equal consonant skeletons (`mhmd`, `mohammed`): how unvowelled Arabic meets Latin.
+    Skeleton,
+    /// An initial and a word that starts with it.
+    Initial,
+    /// Words written together on one side and apart on the other (`abdul rahman`, `abdulrahman`).
+    Joined,
+}
+
+impl Method {
+    /// The name used in explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::Edit => "edit",
+            Method::Phonetic => "phonetic",
+            Method::Skeleton => "skeleton",
+            Method::Initial => "initial",
+            Method::Joined => "joined",
+        }
+    }
+}
+
+/// A token with the derived texts that comparison needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Tok {
+    pub(crate) text: Box<str>,
+    pub(crate) kind: Kind,
+    pub(crate) skeleton: Box<str>,
+    pub(crate) sound: Box<str>,
+}
+
+impl Tok {
+    pub(crate) fn new(text: &str, kind: Kind) -> Tok {
+        let fuzzy = kind.is_fuzzy(text);
+        Tok {
+            text: text.into(),
+            kind,
+            skeleton: if fuzzy { skeleton(text).into() } else { Box::default() },
+            sound: if fuzzy { sound_key(text).into() } else { Box::default() },
+        }
+    }
+}
+
+/// The folded variants of a raw name: one, or one per Han reading (at most
+/// [`MAX_HAN_VARIANTS`]).
+pub(crate) fn name_variants(raw: &str) -> Vec<String> {
+    if raw.is_ascii() { vec![fold(raw)] } else { fold_variants(raw, MAX_HAN_VARIANTS) }
+}
+
+/// The tokens of a folded name, honorifics dropped, legal forms by their canonical text.
+pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
+    let mut tokens: Vec<(String, Kind)> = tokenize(folded)
+        .iter()
+        .filter_map(|token| {
+            let kind = match token.kind() {
+                TokenKind::Normal => Kind::Normal,
+                TokenKind::Initial => Kind::Initial,
+                TokenKind::LegalForm(_) => Kind::LegalForm,
+                TokenKind::Particle => Kind::Particle,
+                TokenKind::StopWord => Kind::StopWord,
+                TokenKind::Honorific => return None,
+            };
+            Some((token.canonical().to_owned(), kind))
+        })
+        .collect();
+    tokens.truncate(MAX_TOKENS);
+    tokens
+}
+
+/// The most edits allowed between two fuzzy tokens, by the longer one's length.
+pub(crate) fn allowed_edits(max_len: usize) -> usize {
+    match max_len {
+        0..=3 => 0,
+        4..=7 => 1,
+        8..=MAX_EDIT_LEN => 2,
+        _ => 0,
+    }
+}
+
+/// How deep a token's deletion neighbourhood must go so that every token within
+/// [`allowed_edits`] of it shares a deletion variant with it (the other token may be up to two
+/// characters longer).
+pub(crate) fn deletion_depth(len: usize) -> usize {
+    match len {
+        0..=2 => 0,
+        3..=5 => 1,
+        6..=MAX_EDIT_LEN => 2,
+        _ => 0,
+    }
+}
+
+/// Calls `emit` with every string obtained by deleting up to `depth` characters of `text`
+/// (ASCII), `text` itself included. Duplicates may be emitted.
+pub(crate) fn deletion_variants(text: &str, depth: usize, emit: &mut impl FnMut(&[u8])) {
+    let bytes = text.as_bytes();
+    emit(bytes);
+    if depth == 0 || bytes.len() < 2 {
+        return;
+    }
+    let mut buf = [0u8; MAX_EDIT_LEN + 2];
+    let n = bytes.len().min(MAX_EDIT_LEN + 2);
+    for skip in 0..n {
+        let mut len = 0;
+        for (idx, &b) in bytes[..n].iter().enumerate() {
+            if idx != skip {
+                buf[len] = b;
+                len += 1;
+            }
+        }
+        emit(&buf[..len]);
+        if depth >= 2 && len >= 2 {
+            let mut buf2 = [0u8; MAX_EDIT_LEN + 2];
+            for skip2 in skip..len {
+                let mut len2 = 0;
+                for (idx, &b) in buf[..len].iter().enumerate() {
+                    if idx != skip2 {
+                        buf2[len2] = b;
+                        len2 += 1;
+                    }
+                }
+                emit(&buf2[..len2]);
+            }
+        }
+    }
+}
+
+/// The optimal string alignment distance of two byte strings (Levenshtein plus swaps of
+/// adjacent characters), or `limit + 1` once it is certain to exceed `limit`.
+pub(crate) fn osa_distance(a: &[u8], b: &[u8], limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    if a.len() > MAX_EDIT_LEN + 2 || b.len() > MAX_EDIT_LEN + 2 {
+        return if a == b { 0 } else { limit + 1 };
+    }
+    const W: usize = MAX_EDIT_LEN + 3;
+    let mut prev2 = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(prev2[j - 2] + 1);
+            }
+            cur[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    prev[b.len()].min(limit + 1)
+}
+
+/// A sound key: letters grouped by how transliterations confuse them, then the consonant
+/// skeleton of the result. `gadhafi`, `qaddafi` and `kadafi` share `kdf`; `shaikh` and `sheikh`
+/// share `sk`.
+///
+/// It is hand-made for transliterated names, where Double Metaphone's English rules (and its
+/// four-character cut) merge too much: "international" and "interior" share its code `ANTR`.
+pub(crate) fn sound_key(word: &str) -> String {
+    let bytes = word.as_bytes();
+    let mut mapped: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let b = bytes[idx];
+        let next = bytes.get(idx + 1).copied();
+        let (out, used) = match (b, next) {
+            (b'p', Some(b'h')) => (b'f', 2),
+            (b'k' | b'g' | b'd' | b't' | b's' | b'z' | b'c', Some(b'h')) => {
+                let base = match b {
+                    b'k' | b'g' => b'k',
+                    b'd' | b't' => b't',
+                    b'c' | b's' | b'z' => b's',
+                    _ => b,
+                };
+                (base, 2)
+            }
+            (b'c', Some(b'e' | b'i' | b'y')) => (b's', 1),
+            (b'c' | b'q' | b'g' | b'k', _) => (b'k', 1),
+            (b'd', _) => (b't', 1),
+            (b'z', _) => (b's', 1),
+            (b'x', _) => (b's', 1),
+            (b'w' | b'v', _) => (b'v', 1),
+            (b'j', _) => (b'j', 1),
+            (b'b', _) => (b'p', 1),
+            (b'h', _) if idx > 0 => (b'a', 1),
+            _ => (b, 1),
+        };
+        mapped.push(out);
+        idx += used;
+    }
+    let mut key = String::with_capacity(mapped.len());
+    let mut last = 0u8;
+    for (pos, &b) in mapped.iter().enumerate() {
+        let vowel = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        if pos == 0 {
+            // A leading vowel is kept as one class, so "ali" and "eli" agree.
+            let first = if vowel || b == b'h' { b'a' } else { b };
+            key.push(first as char);
+            last = first;
+        } else if !vowel && b != last {
+            key.push(b as char);
+            last = b;
+        } else if !vowel {
+            last = b;
+        } else {
+            last = 0;
+        }
+    }
+    // Runs were collapsed only when adjacent: drop the repeats that vowels separated in the
+    // mapping ("qaddafi" -> k t t f -> after vowels -> "ktf"), keeping order.
+    let mut collapsed = String::with_capacity(key.len());
+    for c in key.chars() {
+        if !collapsed.ends_with(c) {
+            collapsed.push(c);
+        }
+    }
+    collapsed
+}
+
+/// The similarity of two tokens from 0 (not similar at all) to 1 (equal), and how they match.
+///
+/// Fuzzy matches are capped at 0.97, so an exact match always ranks first.
+pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
+    if a.kind == Kind::LegalForm || b.kind == Kind::LegalForm {
+        return (a.kind == b.kind && a.text == b.text).then_some((1.0, Method::Exact));
+    }
+    if a.text == b.text {
+        return Some((1.0, Method::Exact));
+    }
+    if !a.kind.is_fuzzy(&a.text) || !b.kind.is_fuzzy(&b.text) {
+        return None;
+    }
+    let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+    let max_len = ta.len().max(tb.len());
+    let limit = allowed_edits(max_len);
+    let distance = if limit > 0 { osa_distance(ta, tb, limit) } else { limit + 1 };
+    let edit_ok = distance <= limit;
+    let skeleton_ok =
+        a.skeleton.len() >= 2 && a.skeleton == b.skeleton && ta.len() >= 3 && tb.len() >= 3;
+    let sound_ok = a.sound.len() >= 2 && a.sound == b.sound && ta.len() >= 3 && tb.len() >= 3;
+    if !(edit_ok || skeleton_ok || sound_ok) {
+        return None;
+    }
+    let jw = jaro_winkler(&a.text, &b.text) as f32;
+    let edit_sim = 1.0 - distance.min(max_len) as f32 / max_len as f32;
+    let mut best = (0.0f32, Method::Edit);
+    if edit_ok {
+        best = (0.5 * jw + 0.5 * edit_sim, Method::Edit);
+    }
+    if sound_ok && jw >= 0.75 && best.0 < 0.85 {
+        best = (0.85f32.max(0.5 * jw + 0.5 * edit_sim), Method::Phonetic);
+    }
+    if skeleton_ok && best.0 < 0.8 {
+        best = (0.8, Method::Skeleton);
+    }
+    (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
+}
+
+/// FNV-1a over a namespace byte and `bytes`: the keys of the index's hash maps. Collisions only
+/// add candidates, which scoring then rejects.
+pub(crate) fn key_hash(namespace: u8, bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in std::iter::once(&namespace).chain(bytes) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Key namespaces.
+pub(crate) const NS_DELETION: u8 = 1;
+pub(crate) const NS_SKELETON: u8 = 2;
+pub(crate) const NS_SOUND: u8 = 3;
+
+/// Calls `emit` with every blocking key of a token.
+pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
+    if !tok.kind.is_fuzzy(&tok.text) {
+        return;
+    }
+    deletion_variants(&tok.text, deletion_depth(tok.text.len()), &mut |variant| {
+        emit(key_hash(NS_DELETION, variant));
+    });
+    if tok.skeleton.len() >= 2 && tok.text.len() >= 3 {
+        emit(key_hash(NS_SKELETON, tok.skeleton.as_bytes()));
+    }
+    if tok.sound.len() >= 2 && tok.text.len() >= 3 {
+        emit(key_hash(NS_SOUND, tok.sound.as_bytes()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

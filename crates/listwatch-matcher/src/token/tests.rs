@@ -1,0 +1,78 @@
+//! Tests of token similarity, keys and edit distance.
+
+use super::*;
+
+fn sim(a: &str, b: &str) -> Option<(f32, Method)> {
+    similarity(&Tok::new(a, Kind::Normal), &Tok::new(b, Kind::Normal))
+}
+
+fn shares_key(a: &str, b: &str) -> bool {
+    let mut keys_a = Vec::new();
+    token_keys(&Tok::new(a, Kind::Normal), &mut |key| keys_a.push(key));
+    let mut shared = false;
+    token_keys(&Tok::new(b, Kind::Normal), &mut |key| shared |= keys_a.contains(&key));
+    shared
+}
+
+#[test]
+fn typos_and_transliteration_variants_are_similar() {
+    for (a, b) in [
+        ("khoroshev", "khoroshiev"),
+        ("qaddafi", "gadhafi"),
+        ("mohammed", "mhmd"),
+        ("hussein", "hsin"),
+        ("saddam", "sdam"),
+        ("tikriti", "tkriti"),
+        ("mohammed", "muhammad"),
+        ("jamal", "jmal"),
+    ] {
+        let found = sim(a, b);
+        assert!(found.is_some_and(|(s, _)| s >= 0.75), "{a} {b} {found:?}");
+        assert!(shares_key(a, b), "{a} {b}");
+    }
+}
+
+#[test]
+fn unrelated_words_are_not_similar() {
+    for (a, b) in
+        [("caribbean", "pacific"), ("international", "interior"), ("ali", "bob"), ("ab", "ba")]
+    {
+        assert_eq!(sim(a, b), None, "{a} {b}");
+    }
+}
+
+#[test]
+fn legal_forms_match_only_their_canonical_form() {
+    let corp = Tok::new("corporation", Kind::LegalForm);
+    let ltd = Tok::new("limited", Kind::LegalForm);
+    assert_eq!(similarity(&corp, &corp.clone()), Some((1.0, Method::Exact)));
+    assert_eq!(similarity(&corp, &ltd), None);
+}
+
+#[test]
+fn osa_distance_counts_swaps_as_one_edit_and_stops_at_the_limit() {
+    assert_eq!(osa_distance(b"four", b"fuor", 2), 1);
+    assert_eq!(osa_distance(b"kitten", b"sitting", 5), 3);
+    assert_eq!(osa_distance(b"kitten", b"sitting", 1), 2);
+    assert_eq!(osa_distance(b"", b"", 0), 0);
+}
+
+#[test]
+fn every_pair_within_the_allowed_edits_shares_a_deletion_variant() {
+    let words = ["ahmad", "ahmed", "achmed", "ahmadi", "hamed", "mohamad", "mohammad", "muhamad"];
+    for a in words {
+        for b in words {
+            let limit = allowed_edits(a.len().max(b.len()));
+            if osa_distance(a.as_bytes(), b.as_bytes(), limit) <= limit {
+                assert!(shares_key(a, b), "{a} {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sound_keys_merge_spellings_of_one_name() {
+    assert_eq!(sound_key("gadhafi"), sound_key("qaddafi"));
+    assert_eq!(sound_key("sheikh"), sound_key("shaikh"));
+    assert_ne!(sound_key("international"), sound_key("interior"));
+}

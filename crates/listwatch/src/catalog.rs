@@ -1,0 +1,207 @@
+//! Finding entities across every list of the store by id, ISIN, ticker or name, and gathering
+//! what is known about them for the status engine.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use listwatch_model::{EntityId, IdKind, ListName, normalize_identifier};
+use listwatch_normalize::{TokenKind, tokenize};
+use listwatch_status::{Observation, Record, Regimes};
+use listwatch_store::Store;
+
+/// One entity the store has ever had, as its last version had it.
+pub(crate) struct Entry {
+    pub(crate) list: ListName,
+    pub(crate) entity: listwatch_model::Entity,
+}
+
+impl Entry {
+    pub(crate) fn entity_id(&self) -> String {
+        format!("{}:{}", self.list, self.entity.id)
+    }
+}
+
+/// Every entity of every list, with lookups by identifier and name.
+pub(crate) struct Catalog {
+    pub(crate) entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    by_isin: HashMap<String, Vec<usize>>,
+    by_ticker: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+    by_token: HashMap<String, Vec<usize>>,
+}
+
+/// The words of a name that identify it: folded, without legal forms and stop words.
+pub(crate) fn name_key(name: &str) -> Vec<String> {
+    tokenize(name)
+        .into_iter()
+        .filter(|t| !matches!(t.kind(), TokenKind::LegalForm(_) | TokenKind::StopWord))
+        .map(|t| t.text().to_string())
+        .collect()
+}
+
+/// How a query found an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// By its entity id.
+    Id,
+    /// By an ISIN it carries.
+    Isin,
+    /// By one of its equity tickers.
+    Ticker,
+    /// One of its names equals the query, legal forms aside.
+    Name,
+    /// Every word of the query is in one of its names.
+    NameWords,
+}
+
+impl Catalog {
+    /// Reads every list of the store.
+    pub(crate) fn load(store: &Store) -> Result<Catalog> {
+        let mut catalog = Catalog {
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            by_isin: HashMap::new(),
+            by_ticker: HashMap::new(),
+            by_name: HashMap::new(),
+            by_token: HashMap::new(),
+        };
+        for list in store.lists()? {
+            for (entity, _, _) in store.entities_ever(&list.name)? {
+                let idx = catalog.entries.len();
+                catalog.by_id.insert(format!("{}:{}", list.name, entity.id), idx);
+                for identifier in &entity.identifiers {
+                    match identifier.kind {
+                        IdKind::Isin => catalog
+                            .by_isin
+                            .entry(normalize_identifier(IdKind::Isin, &identifier.value))
+                            .or_default()
+                            .push(idx),
+                        IdKind::EquityTicker => {
+                            let ticker =
+                                normalize_identifier(IdKind::EquityTicker, &identifier.value);
+                            catalog.by_ticker.entry(ticker.clone()).or_default().push(idx);
+                            if let Some(country) = &identifier.country {
+                                catalog
+                                    .by_ticker
+                                    .entry(format!("{ticker} {}", country.to_ascii_uppercase()))
+                                    .or_default()
+                                    .push(idx);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let mut names: Vec<&str> = entity.names.iter().map(|n| n.value.as_str()).collect();
+                names.extend(
+                    entity
+                        .attributes
+                        .iter()
+                        .filter(|a| a.label == "Issuer Name")
+                        .map(|a| a.value.as_str()),
+                );
+                for name in names {
+                    let key = name_key(name);
+                    for token in &key {
+                        let postings = catalog.by_token.entry(token.clone()).or_default();
+                        if postings.last() != Some(&idx) {
+                            postings.push(idx);
+                        }
+                    }
+                    let postings = catalog.by_name.entry(key.join(" ")).or_default();
+                    if postings.last() != Some(&idx) {
+                        postings.push(idx);
+                    }
+                }
+                catalog.entries.push(Entry { list: list.name.clone(), entity });
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// The entries carrying an ISIN (normalized).
+    pub(crate) fn by_isin(&self, isin: &str) -> &[usize] {
+        self.by_isin.get(isin).map_or(&[], Vec::as_slice)
+    }
+
+    /// The entries carrying a ticker, on an exchange of the given country if one is given.
+    pub(crate) fn by_ticker(&self, ticker: &str, exchange_country: Option<&str>) -> &[usize] {
+        let ticker = normalize_identifier(IdKind::EquityTicker, ticker);
+        let key = match exchange_country {
+            Some(country) => format!("{ticker} {}", country.trim().to_ascii_uppercase()),
+            None => ticker,
+        };
+        self.by_ticker.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Entries one of whose names equals the query (legal forms aside); failing that, entries
+    /// one of whose names holds every word of the query.
+    pub(crate) fn by_name(&self, name: &str) -> (Vec<usize>, Found) {
+        let key = name_key(name);
+        if key.is_empty() {
+            return (Vec::new(), Found::Name);
+        }
+        if let Some(exact) = self.by_name.get(&key.join(" ")) {
+            return (exact.clone(), Found::Name);
+        }
+        let mut lists = key.iter().map(|t| self.by_token.get(t).map_or(&[][..], Vec::as_slice));
+        let first = lists.next().unwrap_or(&[]);
+        let mut found: Vec<usize> = first.to_vec();
+        for postings in lists {
+            found.retain(|idx| postings.contains(idx));
+        }
+        (found, Found::NameWords)
+    }
+
+    /// Resolves a query: an entity id, else an ISIN, else a ticker, else a name.
+    pub(crate) fn resolve(&self, query: &str) -> (Vec<usize>, Found) {
+        if let Some(&idx) = self.by_id.get(query.trim()) {
+            return (vec![idx], Found::Id);
+        }
+        let isin = normalize_identifier(IdKind::Isin, query);
+        if listwatch_model::validate_identifier(IdKind::Isin, &isin).is_ok() {
+            return (self.by_isin(&isin).to_vec(), Found::Isin);
+        }
+        let words: Vec<&str> = query.split_whitespace().collect();
+        let by_ticker = match words.as_slice() {
+            [ticker] => self.by_ticker(ticker, None),
+            [ticker, country] if country.len() == 2 => self.by_ticker(ticker, Some(country)),
+            _ => &[],
+        };
+        if !by_ticker.is_empty() && query.len() <= 12 {
+            return (by_ticker.to_vec(), Found::Ticker);
+        }
+        self.by_name(query)
+    }
+}
+
+/// Everything the store knows about one entity, for the status engine.
+pub(crate) fn record(store: &Store, entity_id: &str) -> Result<Record> {
+    let id = EntityId::parse(entity_id).map_err(crate::failure::usage)?;
+    let observations = store
+        .observations(&id.list, &id.source_id)?
+        .into_iter()
+        .map(|(version, entity)| Observation {
+            version: version.version,
+            published: version.published,
+            entity,
+        })
+        .collect();
+    Ok(Record {
+        entity_id: entity_id.to_string(),
+        list: id.list.to_string(),
+        observations,
+        events: store.events(Some(entity_id))?,
+    })
+}
+
+/// The built-in regimes, after the user's own from `path` if given.
+pub(crate) fn regimes(path: Option<&std::path::Path>) -> Result<Regimes> {
+    let builtin = Regimes::builtin();
+    let Some(path) = path else { return Ok(builtin) };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the regimes file {}: {e}", path.display()))?;
+    let user = Regimes::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(user.then(builtin))
+}

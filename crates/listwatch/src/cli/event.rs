@@ -1,0 +1,174 @@
+//! `listwatch event`: record legal events (court orders, delistings, licenses, notes) and list
+//! them. Events are append-only; `--supersedes N` records a correction.
+
+use anyhow::Result;
+use clap::Subcommand;
+
+use listwatch_model::{EventKind, NewEvent};
+
+use super::{Ctx, parse_date, parse_entity_id};
+use crate::failure::usage;
+use crate::output::{Table, print_json};
+
+/// Record and list legal events about entities.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: EventCommand,
+}
+
+// Parsed once per process: the size of the larger variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+enum EventCommand {
+    /// Record a legal event about an entity.
+    Add(AddArgs),
+    /// List the recorded events, of one entity or of all, superseded ones included.
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// The entity id, `<list>:<id in the source>`.
+    id: String,
+    /// What happened: injunction, stay, vacatur, delisting, relisting, general-license or note.
+    #[arg(long)]
+    kind: String,
+    /// The date of the order, decision or notice.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: String,
+    /// The date it takes effect [default: --date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    effective: Option<String>,
+    /// The citation: court, case number, document.
+    #[arg(long)]
+    citation: String,
+    /// Where the source can be read.
+    #[arg(long)]
+    url: Option<String>,
+    /// A restriction it affects (blocked, purchase-prohibited, ...); repeat for several. None
+    /// means all.
+    #[arg(long, value_name = "RESTRICTION")]
+    scope: Vec<String>,
+    /// Who records it [default: $LISTWATCH_AUTHOR, else $USER].
+    #[arg(long)]
+    author: Option<String>,
+    /// The number of an earlier event this one corrects.
+    #[arg(long, value_name = "N")]
+    supersedes: Option<u64>,
+    /// Free text.
+    #[arg(long)]
+    note: Option<String>,
+    /// Print the recorded event as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// Only the events of this entity.
+    id: Option<String>,
+    /// Print the events as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    match args.command {
+        EventCommand::Add(args) => add(ctx, args),
+        EventCommand::List(args) => list(ctx, args),
+    }
+}
+
+fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let id = parse_entity_id(&args.id)?;
+    let kind = EventKind::parse(&args.kind).ok_or_else(|| {
+        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        usage(format!("--kind {:?} is not one of {}", args.kind, kinds.join(", ")))
+    })?;
+    let date = parse_date("--date", &args.date)?;
+    let effective = match &args.effective {
+        Some(value) => parse_date("--effective", value)?,
+        None => date,
+    };
+    if effective < date {
+        return Err(usage(format!("--effective {effective} is before --date {date}")));
+    }
+    if args.citation.trim().is_empty() {
+        return Err(usage("--citation must say where the event comes from"));
+    }
+    let author = args
+        .author
+        .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".to_string());
+    let store = ctx.open_for_writing()?;
+    if store.list(&id.list).is_err() || store.observations(&id.list, &id.source_id)?.is_empty() {
+        eprintln!(
+            "listwatch: note: {id} is in no version of its list yet; the event is recorded all the same"
+        );
+    }
+    let event = store.add_event(NewEvent {
+        entity: id.to_string(),
+        kind,
+        date,
+        effective,
+        citation: args.citation,
+        url: args.url,
+        scope: args.scope,
+        author,
+        entered_at: crate::cli::import::now_rfc3339(),
+        supersedes: args.supersedes,
+        note: args.note,
+    })?;
+    if args.json {
+        return print_json(&event);
+    }
+    println!(
+        "recorded event {}: {} {} effective {} ({})",
+        event.id, event.event.entity, kind, effective, event.event.citation
+    );
+    Ok(())
+}
+
+fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let entity = args.id.as_deref().map(parse_entity_id).transpose()?.map(|id| id.to_string());
+    let store = ctx.open_existing()?;
+    let events = store.events(entity.as_deref())?;
+    if args.json {
+        return print_json(&events);
+    }
+    let superseded: Vec<u64> = events.iter().filter_map(|e| e.event.supersedes).collect();
+    let mut table = Table::new(&[
+        "ID",
+        "ENTITY",
+        "KIND",
+        "DATE",
+        "EFFECTIVE",
+        "RECORDED",
+        "BY",
+        "CITATION",
+        "NOTE",
+    ]);
+    for e in &events {
+        let mut note = String::new();
+        if let Some(n) = e.event.supersedes {
+            note.push_str(&format!("corrects {n}"));
+        }
+        if superseded.contains(&e.id) {
+            note.push_str("superseded");
+        }
+        table.row(vec![
+            e.id.to_string(),
+            e.event.entity.clone(),
+            e.event.kind.to_string(),
+            e.event.date.to_string(),
+            e.event.effective.to_string(),
+            e.event.entered_at.clone(),
+            e.event.author.clone(),
+            crate::output::ellipsize(&e.event.citation, 60),
+            note,
+        ]);
+    }
+    table.print(&mut std::io::stdout().lock())
+}

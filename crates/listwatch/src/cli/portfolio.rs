@@ -1,0 +1,497 @@
+//! `listwatch portfolio check`: check a holdings file against the lists as of a day.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use serde::Serialize;
+
+use listwatch_model::{Date, IdKind, normalize_identifier, validate_identifier};
+use listwatch_status::{Question, State, Status, status};
+
+use super::{Ctx, parse_date};
+use crate::catalog::{Catalog, record};
+use crate::output::{Table, print_json};
+use crate::progress::Progress;
+
+/// Check securities holdings against the lists.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: PortfolioCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum PortfolioCommand {
+    /// Check a holdings CSV (columns: any of isin, ticker, exchange, issuer, quantity) as of a day.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The holdings CSV, with a header row.
+    holdings: PathBuf,
+    /// The day to check [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// Use only the list versions published and the events recorded by this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    known_on: Option<String>,
+    /// Write the results to a file: .csv, .jsonl, or .json (the same document as --json).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print the results as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The verdict on one holding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Verdict {
+    Blocked,
+    Prohibited,
+    Suspended,
+    Pending,
+    Review,
+    Invalid,
+    Clear,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Blocked => "blocked",
+            Verdict::Prohibited => "prohibited",
+            Verdict::Suspended => "suspended",
+            Verdict::Pending => "pending",
+            Verdict::Review => "review",
+            Verdict::Invalid => "invalid",
+            Verdict::Clear => "clear",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Holding {
+    row: u64,
+    isin: Option<String>,
+    ticker: Option<String>,
+    status: Verdict,
+    entity_id: Option<String>,
+    since: Option<Date>,
+    divest_until: Option<Date>,
+    rule: Option<String>,
+    reason: String,
+    sources: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    as_of: Date,
+    known_on: Option<Date>,
+    holdings: &'a [Holding],
+}
+
+/// A holdings row as read: the columns the check uses.
+#[derive(Default)]
+struct Row {
+    isin: Option<String>,
+    ticker: Option<String>,
+    exchange: Option<String>,
+    issuer: Option<String>,
+    quantity: Option<String>,
+}
+
+/// Maps an exchange as users write it (a MIC, a common name, or a country code) to the country
+/// code OFAC's `Equity Ticker` items use.
+fn exchange_country(exchange: &str) -> String {
+    let upper = exchange.trim().to_ascii_uppercase();
+    let country = match upper.as_str() {
+        "XNYS" | "NYSE" | "XNAS" | "NASDAQ" | "ARCX" | "BATS" | "OTC" | "XOTC" | "UN" | "UW"
+        | "UQ" => "US",
+        "XHKG" | "HKEX" | "SEHK" | "HKG" => "HK",
+        "XSHG" | "SSE" | "XSHE" | "SZSE" | "CH" | "CG" | "CS" => "CN",
+        "XETR" | "XFRA" | "FWB" | "GR" | "GY" => "DE",
+        "XLON" | "LSE" | "LN" => "GB",
+        "XSES" | "SGX" | "SP" => "SG",
+        _ => return upper,
+    };
+    country.to_string()
+}
+
+fn read_rows(path: &Path) -> Result<Vec<(u64, std::result::Result<Row, String>)>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(&bytes[..]);
+    let headers: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the header row", path.display()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (isin, ticker, exchange, issuer, quantity) = (
+        column("isin"),
+        column("ticker"),
+        column("exchange"),
+        column("issuer"),
+        column("quantity"),
+    );
+    if isin.is_none() && ticker.is_none() && issuer.is_none() {
+        anyhow::bail!(
+            "{}:1: the header has none of the columns isin, ticker, issuer (found: {})",
+            path.display(),
+            headers.join(", ")
+        );
+    }
+    let mut rows = Vec::new();
+    for (idx, result) in reader.records().enumerate() {
+        let row_number = idx as u64 + 1;
+        match result {
+            Ok(record) => {
+                let get = |col: Option<usize>| {
+                    col.and_then(|c| record.get(c)).filter(|v| !v.is_empty()).map(str::to_string)
+                };
+                rows.push((
+                    row_number,
+                    Ok(Row {
+                        isin: get(isin),
+                        ticker: get(ticker),
+                        exchange: get(exchange),
+                        issuer: get(issuer),
+                        quantity: get(quantity),
+                    }),
+                ));
+            }
+            Err(err) => rows.push((row_number, Err(format!("unreadable CSV record: {err}")))),
+        }
+    }
+    Ok(rows)
+}
+
+/// Turns an entity's status into a holding verdict.
+fn verdict_of(answer: &Status) -> (Verdict, Option<Date>, Option<Date>) {
+    let since = |kind: &str| answer.restrictions.iter().find(|r| r.kind == kind).map(|r| r.since);
+    let divest = answer
+        .restrictions
+        .iter()
+        .find(|r| r.kind == "divestment-allowed-until")
+        .and_then(|r| r.until);
+    match answer.state {
+        State::Restricted if since("blocked").is_some() => {
+            (Verdict::Blocked, since("blocked"), None)
+        }
+        State::Restricted if since("purchase-prohibited").is_some() => {
+            (Verdict::Prohibited, since("purchase-prohibited"), divest)
+        }
+        // Other restrictions (sectoral directives and the like) depend on the instrument.
+        State::Restricted => (Verdict::Review, answer.restrictions.first().map(|r| r.since), None),
+        State::Pending => (
+            Verdict::Pending,
+            since("purchase-prohibited").or(answer.restrictions.first().map(|r| r.since)),
+            divest,
+        ),
+        State::Suspended => (Verdict::Suspended, answer.listed_since, None),
+        State::NotListed | State::Removed => (Verdict::Clear, None, None),
+    }
+}
+
+struct Checker<'a> {
+    ctx_store: &'a listwatch_store::Store,
+    catalog: &'a Catalog,
+    regimes: &'a listwatch_status::Regimes,
+    question: Question,
+    cache: HashMap<usize, Status>,
+}
+
+impl Checker<'_> {
+    fn status_of(&mut self, idx: usize) -> Result<&Status> {
+        if !self.cache.contains_key(&idx) {
+            let entity_id = self.catalog.entries[idx].entity_id();
+            let answer = status(&record(self.ctx_store, &entity_id)?, self.question, self.regimes);
+            self.cache.insert(idx, answer);
+        }
+        Ok(&self.cache[&idx])
+    }
+
+    /// The most severe verdict among the entities a holding points at.
+    fn judge(
+        &mut self,
+        found: &[usize],
+        how: &str,
+        row: u64,
+        isin: Option<String>,
+        ticker: Option<String>,
+    ) -> Result<Holding> {
+        let mut best: Option<Holding> = None;
+        for &idx in found {
+            let entity_id = self.catalog.entries[idx].entity_id();
+            let answer = self.status_of(idx)?.clone();
+            let (verdict, since, divest_until) = verdict_of(&answer);
+            let reason = match verdict {
+                Verdict::Clear => format!(
+                    "{how} {} ({entity_id}), which is {} as of {}",
+                    answer.name,
+                    answer.state.as_str(),
+                    self.question.as_of
+                ),
+                Verdict::Suspended => format!(
+                    "{how} {} ({entity_id}); restrictions held by {}",
+                    answer.name,
+                    answer.suspended_by.clone().unwrap_or_default()
+                ),
+                _ => format!(
+                    "{how} {} ({entity_id}), {} as of {}",
+                    answer.name,
+                    answer.state.as_str(),
+                    self.question.as_of
+                ),
+            };
+            let holding = Holding {
+                row,
+                isin: isin.clone(),
+                ticker: ticker.clone(),
+                status: verdict,
+                entity_id: Some(entity_id),
+                since,
+                divest_until,
+                rule: answer.rules.first().cloned(),
+                reason,
+                sources: answer
+                    .events
+                    .iter()
+                    .map(|e| format!("{} {}: {}", e.date, e.kind, e.source))
+                    .collect(),
+            };
+            if best.as_ref().is_none_or(|b| holding.status < b.status) {
+                best = Some(holding);
+            }
+        }
+        Ok(best.unwrap_or(Holding {
+            row,
+            isin,
+            ticker,
+            status: Verdict::Clear,
+            entity_id: None,
+            since: None,
+            divest_until: None,
+            rule: None,
+            reason: "not on any list in the store".to_string(),
+            sources: Vec::new(),
+        }))
+    }
+
+    fn check(&mut self, row_number: u64, row: std::result::Result<Row, String>) -> Result<Holding> {
+        let invalid =
+            |row: u64, isin: Option<String>, ticker: Option<String>, reason: String| Holding {
+                row,
+                isin,
+                ticker,
+                status: Verdict::Invalid,
+                entity_id: None,
+                since: None,
+                divest_until: None,
+                rule: None,
+                reason,
+                sources: Vec::new(),
+            };
+        let row = match row {
+            Ok(row) => row,
+            Err(reason) => return Ok(invalid(row_number, None, None, reason)),
+        };
+        if let Some(quantity) = &row.quantity
+            && quantity.replace([',', '_'], "").parse::<f64>().is_err()
+        {
+            return Ok(invalid(
+                row_number,
+                row.isin,
+                row.ticker,
+                format!("quantity {quantity:?} is not a number"),
+            ));
+        }
+        if let Some(raw) = &row.isin {
+            let isin = normalize_identifier(IdKind::Isin, raw);
+            if let Err(err) = validate_identifier(IdKind::Isin, &isin) {
+                return Ok(invalid(row_number, row.isin.clone(), row.ticker, err.to_string()));
+            }
+            let found = self.catalog.by_isin(&isin).to_vec();
+            if !found.is_empty() {
+                return self.judge(&found, "ISIN of", row_number, Some(isin), row.ticker);
+            }
+        }
+        if let Some(ticker) = &row.ticker {
+            let country = row.exchange.as_deref().map(exchange_country);
+            let found = self.catalog.by_ticker(ticker, country.as_deref()).to_vec();
+            if !found.is_empty() {
+                return self.judge(&found, "ticker of", row_number, row.isin, Some(ticker.clone()));
+            }
+        }
+        if let Some(issuer) = &row.issuer {
+            let (found, _) = self.catalog.by_name(issuer);
+            if !found.is_empty() {
+                // A name alone never decides: a person must look.
+                let mut holding =
+                    self.judge(&found, "issuer name resembles", row_number, row.isin, row.ticker)?;
+                if holding.status != Verdict::Clear {
+                    holding.reason = format!(
+                        "{}; matched by issuer name only, so a person must review it (the listed status would be {})",
+                        holding.reason,
+                        holding.status.as_str()
+                    );
+                    holding.status = Verdict::Review;
+                    holding.since = None;
+                    holding.divest_until = None;
+                }
+                return Ok(holding);
+            }
+        }
+        if row.isin.is_none() && row.ticker.is_none() && row.issuer.is_none() {
+            return Ok(invalid(
+                row_number,
+                None,
+                None,
+                "the row has no isin, ticker or issuer".to_string(),
+            ));
+        }
+        Ok(Holding {
+            row: row_number,
+            isin: row.isin.map(|i| normalize_identifier(IdKind::Isin, &i)),
+            ticker: row.ticker,
+            status: Verdict::Clear,
+            entity_id: None,
+            since: None,
+            divest_until: None,
+            rule: None,
+            reason: "no list in the store names this security or issuer".to_string(),
+            sources: Vec::new(),
+        })
+    }
+}
+
+fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    use std::io::Write;
+    match extension.as_str() {
+        "csv" => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record([
+                "row",
+                "isin",
+                "ticker",
+                "status",
+                "entity_id",
+                "since",
+                "divest_until",
+                "rule",
+                "reason",
+                "sources",
+            ])?;
+            for h in report.holdings {
+                let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+                writer.write_record([
+                    h.row.to_string(),
+                    h.isin.clone().unwrap_or_default(),
+                    h.ticker.clone().unwrap_or_default(),
+                    h.status.as_str().to_string(),
+                    h.entity_id.clone().unwrap_or_default(),
+                    date(h.since),
+                    date(h.divest_until),
+                    h.rule.clone().unwrap_or_default(),
+                    h.reason.clone(),
+                    h.sources.join(" | "),
+                ])?;
+            }
+            writer.flush()?;
+        }
+        "jsonl" | "ndjson" => {
+            for h in report.holdings {
+                serde_json::to_writer(&mut out, h)?;
+                writeln!(out)?;
+            }
+            out.flush()?;
+        }
+        _ => {
+            serde_json::to_writer_pretty(&mut out, report)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let PortfolioCommand::Check(args) = args.command;
+    let as_of = match &args.as_of {
+        Some(value) => parse_date("--as-of", value)?,
+        None => Date::today_utc(),
+    };
+    let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
+    let mut progress = Progress::new(ctx.quiet);
+    progress.step("loading the lists");
+    let store = ctx.open_existing()?;
+    let regimes = ctx.regimes()?;
+    let catalog = Catalog::load(&store)?;
+    progress.step(&format!("reading {}", args.holdings.display()));
+    let rows = read_rows(&args.holdings)?;
+    let mut checker = Checker {
+        ctx_store: &store,
+        catalog: &catalog,
+        regimes: &regimes,
+        question: Question { as_of, known_on },
+        cache: HashMap::new(),
+    };
+    let mut holdings = Vec::with_capacity(rows.len());
+    let n_rows = rows.len();
+    for (idx, (row_number, row)) in rows.into_iter().enumerate() {
+        if idx % 10_000 == 0 {
+            progress.step(&format!("checking holdings: {idx} of {n_rows}"));
+        }
+        holdings.push(checker.check(row_number, row)?);
+    }
+    progress.finish();
+    let report = Report { as_of, known_on, holdings: &holdings };
+    if let Some(path) = &args.output {
+        write_output(path, &report)?;
+    }
+    if args.json {
+        return print_json(&report);
+    }
+    let mut counts: std::collections::BTreeMap<Verdict, usize> = Default::default();
+    for h in &holdings {
+        *counts.entry(h.status).or_default() += 1;
+    }
+    let summary: Vec<String> = counts.iter().map(|(v, n)| format!("{n} {}", v.as_str())).collect();
+    println!("{} holdings checked as of {as_of}: {}", holdings.len(), summary.join(", "));
+    if args.output.is_some() {
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        "ROW",
+        "ISIN",
+        "TICKER",
+        "STATUS",
+        "ENTITY",
+        "SINCE",
+        "DIVEST UNTIL",
+        "REASON",
+    ]);
+    for h in holdings.iter().filter(|h| h.status != Verdict::Clear).take(200) {
+        let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        table.row(vec![
+            h.row.to_string(),
+            h.isin.clone().unwrap_or_default(),
+            h.ticker.clone().unwrap_or_default(),
+            h.status.as_str().to_string(),
+            h.entity_id.clone().unwrap_or_default(),
+            date(h.since),
+            date(h.divest_until),
+            crate::output::ellipsize(&h.reason, 90),
+        ]);
+    }
+    table.print(&mut std::io::stdout().lock())
+}
