@@ -102,7 +102,7 @@ fn ent_num<'r>(file: &str, row: &'r Row, diagnostics: &mut Vec<Diagnostic>) -> O
 ///
 /// Returns an error only when a file is not this format at all or is structurally broken; bad
 /// records become diagnostics.
-pub fn parse(files: &Files<'_>) -> Result<Parsed> {
+pub fn parse<'a>(files: &Files<'a>) -> Result<Parsed> {
     let mut diagnostics = Vec::new();
     let mut reports = Vec::new();
 
@@ -110,30 +110,15 @@ pub fn parse(files: &Files<'_>) -> Result<Parsed> {
     reports.push(FileReport { name: files.main.name.to_string(), records: main.n_records });
     let main_name = files.main.name;
 
-    let comments = match &files.comments {
-        Some(file) => {
-            let table = read_table(file, 2, COMMENTS_LAYOUT, &mut diagnostics)?;
-            reports.push(FileReport { name: file.name.to_string(), records: table.n_records });
-            Some((file.name, table))
-        }
-        None => None,
+    let mut read_optional = |file: Option<InputFile<'a>>, n_columns, layout| -> Result<_> {
+        let Some(file) = file else { return Ok(None) };
+        let table = read_table(&file, n_columns, layout, &mut diagnostics)?;
+        reports.push(FileReport { name: file.name.to_string(), records: table.n_records });
+        Ok(Some((file.name, table)))
     };
-    let addresses = match &files.addresses {
-        Some(file) => {
-            let table = read_table(file, 6, ADD_LAYOUT, &mut diagnostics)?;
-            reports.push(FileReport { name: file.name.to_string(), records: table.n_records });
-            Some((file.name, table))
-        }
-        None => None,
-    };
-    let aliases = match &files.aliases {
-        Some(file) => {
-            let table = read_table(file, 5, ALT_LAYOUT, &mut diagnostics)?;
-            reports.push(FileReport { name: file.name.to_string(), records: table.n_records });
-            Some((file.name, table))
-        }
-        None => None,
-    };
+    let comments = read_optional(files.comments, 2, COMMENTS_LAYOUT)?;
+    let addresses = read_optional(files.addresses, 6, ADD_LAYOUT)?;
+    let aliases = read_optional(files.aliases, 5, ALT_LAYOUT)?;
 
     let mut entities: Vec<Entity> = Vec::with_capacity(main.rows.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(main.rows.len());

@@ -241,6 +241,24 @@ mod events {
         assert_eq!(events[1].event.supersedes, Some(first.id));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn corrections_never_lose_an_event_from_the_audit_trail(
+            chain in proptest::collection::vec((0usize..8, proptest::bool::ANY), 1..12),
+        ) {
+            let t = test_store();
+            let mut ids: Vec<u64> = Vec::new();
+            for (pick, correct) in chain {
+                let supersedes = if correct && !ids.is_empty() { Some(ids[pick % ids.len()]) } else { None };
+                let added = t.store.add_event(event(EventKind::Note, "2021-01-01", supersedes)).unwrap();
+                ids.push(added.id);
+            }
+            let trail: Vec<u64> = t.store.events(Some("test-list:1")).unwrap().iter().map(|e| e.id).collect();
+            proptest::prop_assert_eq!(trail, ids);
+        }
+    }
+
     #[test]
     fn an_event_cannot_supersede_a_missing_event_or_another_entity() {
         let t = test_store();

@@ -33,12 +33,20 @@ struct HistoryJson<'a> {
     id: String,
     list: &'a str,
     steps: Vec<StepJson<'a>>,
+    /// The legal events recorded about the entity, superseded ones included.
+    events: &'a [listwatch_model::LegalEvent],
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let id = parse_entity_id(&args.id)?;
     let store = ctx.open_existing()?;
-    let steps = store.history(&id.list, &id.source_id)?;
+    let events = store.events(Some(&id.to_string()))?;
+    let steps = match store.history(&id.list, &id.source_id) {
+        Ok(steps) => steps,
+        // An entity known only through recorded events still has a history.
+        Err(listwatch_store::Error::NotFound(_)) if !events.is_empty() => Vec::new(),
+        Err(err) => return Err(err.into()),
+    };
     fn describe(change: &HistoryChange) -> (&'static str, &[FieldChange]) {
         match change {
             HistoryChange::Added => ("added", &[]),
@@ -64,6 +72,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     }
                 })
                 .collect(),
+            events: &events,
         });
     }
     println!("{id}");

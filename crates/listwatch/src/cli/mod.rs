@@ -1,11 +1,13 @@
 //! The command line: flags, and dispatch to one module per subcommand.
 
+mod compare;
 mod demo;
 mod diff;
 mod event;
 mod history;
 pub(crate) mod import;
 mod portfolio;
+mod screen;
 mod show;
 mod status;
 mod timeline;
@@ -65,6 +67,8 @@ enum Command {
     Event(event::Args),
     Portfolio(portfolio::Args),
     Demo(demo::Args),
+    Screen(screen::Args),
+    Compare(compare::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -134,6 +138,8 @@ pub(crate) fn run() -> Result<()> {
         Command::Event(args) => event::run(&ctx, args),
         Command::Portfolio(args) => portfolio::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
+        Command::Screen(args) => screen::run(&ctx, args),
+        Command::Compare(args) => compare::run(&ctx, args),
     }
 }
 

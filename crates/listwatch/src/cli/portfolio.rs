@@ -87,6 +87,30 @@ struct Holding {
     sources: Vec<String>,
 }
 
+impl Holding {
+    /// A verdict with no listed entity behind it.
+    fn unlisted(
+        row: u64,
+        isin: Option<String>,
+        ticker: Option<String>,
+        status: Verdict,
+        reason: String,
+    ) -> Holding {
+        Holding {
+            row,
+            isin,
+            ticker,
+            status,
+            entity_id: None,
+            since: None,
+            divest_until: None,
+            rule: None,
+            reason,
+            sources: Vec::new(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: Date,
@@ -269,17 +293,14 @@ impl Checker<'_> {
                 best = Some(holding);
             }
         }
-        Ok(best.unwrap_or(Holding {
-            row,
-            isin,
-            ticker,
-            status: Verdict::Clear,
-            entity_id: None,
-            since: None,
-            divest_until: None,
-            rule: None,
-            reason: "not on any list in the store".to_string(),
-            sources: Vec::new(),
+        Ok(best.unwrap_or_else(|| {
+            Holding::unlisted(
+                row,
+                isin,
+                ticker,
+                Verdict::Clear,
+                "not on any list in the store".to_string(),
+            )
         }))
     }
 
@@ -355,18 +376,13 @@ impl Checker<'_> {
                 "the row has no isin, ticker or issuer".to_string(),
             ));
         }
-        Ok(Holding {
-            row: row_number,
-            isin: row.isin.map(|i| normalize_identifier(IdKind::Isin, &i)),
-            ticker: row.ticker,
-            status: Verdict::Clear,
-            entity_id: None,
-            since: None,
-            divest_until: None,
-            rule: None,
-            reason: "no list in the store names this security or issuer".to_string(),
-            sources: Vec::new(),
-        })
+        Ok(Holding::unlisted(
+            row_number,
+            row.isin.map(|i| normalize_identifier(IdKind::Isin, &i)),
+            row.ticker,
+            Verdict::Clear,
+            "no list in the store names this security or issuer".to_string(),
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod real_data;
+mod screen;
 mod status;
 
 use std::path::{Path, PathBuf};

@@ -204,6 +204,13 @@ fn a_recorded_injunction_changes_the_answer_from_its_effective_date_and_a_delist
     let kinds: Vec<&str> =
         events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["injunction", "delisting", "stay"]);
+    let history = run_json(&db, &["history", id, "--json"]);
+    assert_eq!(history["steps"][0]["change"], "added");
+    assert_eq!(
+        history["events"].as_array().unwrap().len(),
+        3,
+        "the history shows every recorded event"
+    );
     let timeline = run_json(&db, &["timeline", id, "--json"]);
     let kinds: Vec<&str> = timeline["events"]
         .as_array()

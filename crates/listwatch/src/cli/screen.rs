@@ -1,0 +1,534 @@
+//! `listwatch screen`: screen one name (and its identifiers, date of birth, countries) against the
+//! current version of every list, or a file of queries by the million.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use listwatch_matcher::{
+    Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier, ScreenResponse,
+};
+use listwatch_model::{DateSpec, Gender, IdKind, Schema};
+
+use super::Ctx;
+use crate::failure::usage;
+use crate::output::{Table, print_json};
+use crate::progress::Progress;
+
+/// Screen a name, identifiers or a file of queries against the current version of every list.
+///
+/// Identifiers are TYPE=VALUE (isin=US16941M1099, imo=9187629); for documents with an issuing
+/// country, TYPE:CC=VALUE (passport:RU=4005504207).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The name to screen, in any script and order.
+    name: Option<String>,
+    /// What the party is: Person, Organization, Company, Vessel, Aircraft or Security.
+    #[arg(long)]
+    schema: Option<String>,
+    /// Date of birth or of establishment: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    dob: Option<String>,
+    /// A country (ISO code or name) of nationality, citizenship, address or jurisdiction; repeat
+    /// for several.
+    #[arg(long, value_name = "CC")]
+    country: Vec<String>,
+    /// Gender: male or female.
+    #[arg(long)]
+    gender: Option<String>,
+    /// An identifier, TYPE=VALUE or TYPE:CC=VALUE; repeat for several.
+    #[arg(long = "id", value_name = "TYPE=VALUE")]
+    ids: Vec<String>,
+    /// Only this list; repeat for several [default: every list].
+    #[arg(long = "list", value_name = "NAME")]
+    lists: Vec<String>,
+    /// The score from which a result is a match [default: the matcher's documented threshold].
+    #[arg(long, value_name = "F")]
+    threshold: Option<f64>,
+    /// At most this many results per query.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    limit: usize,
+    /// Batch mode: a CSV (with a header) or JSONL file of queries.
+    #[arg(long, value_name = "FILE", requires = "output", conflicts_with = "name")]
+    input: Option<PathBuf>,
+    /// Batch mode: where to write the results, JSONL (or CSV if the name ends in .csv).
+    #[arg(long, value_name = "FILE", requires = "input")]
+    output: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A query as files and flags give it: the wire form of [`Query`].
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct QueryInput {
+    #[serde(default)]
+    pub(crate) id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) schema: Option<String>,
+    #[serde(default)]
+    pub(crate) birth_date: Option<String>,
+    #[serde(default)]
+    pub(crate) country: Option<OneOrMany>,
+    #[serde(default)]
+    pub(crate) countries: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) gender: Option<String>,
+    #[serde(default)]
+    pub(crate) identifiers: Vec<IdentifierInput>,
+}
+
+/// A country given as one string or a list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct IdentifierInput {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+    #[serde(default)]
+    country: Option<String>,
+}
+
+impl QueryInput {
+    /// Checks the fields and builds the matcher's query.
+    pub(crate) fn to_query(&self, lists: &[String]) -> std::result::Result<Query, String> {
+        let schema = match self.schema.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(text) => Some(Schema::parse(text).ok_or_else(|| {
+                format!("schema {text:?} is not one of Person, Organization, Company, Vessel, Aircraft, Security")
+            })?),
+            None => None,
+        };
+        let birth_date = match self.birth_date.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(text) => {
+                Some(DateSpec::parse_loose(text).map_err(|e| format!("birth_date: {e}"))?)
+            }
+            None => None,
+        };
+        let gender = match self.gender.as_deref().map(|g| g.trim().to_ascii_lowercase()) {
+            None => None,
+            Some(g) if g.is_empty() => None,
+            Some(g) if g == "male" || g == "m" => Some(Gender::Male),
+            Some(g) if g == "female" || g == "f" => Some(Gender::Female),
+            Some(g) => return Err(format!("gender {g:?} is not male or female")),
+        };
+        let mut countries: Vec<String> = match &self.country {
+            Some(OneOrMany::One(c)) => {
+                c.split(';').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+            }
+            Some(OneOrMany::Many(cs)) => cs.clone(),
+            None => Vec::new(),
+        };
+        countries.extend(self.countries.iter().flatten().cloned());
+        let identifiers = self
+            .identifiers
+            .iter()
+            .map(|i| {
+                let kind = IdKind::parse(&i.kind)
+                    .ok_or_else(|| format!("identifier type {:?} is unknown", i.kind))?;
+                Ok(QueryIdentifier { kind, value: i.value.clone(), country: i.country.clone() })
+            })
+            .collect::<std::result::Result<Vec<_>, String>>()?;
+        let name = self.name.clone().filter(|n| !n.trim().is_empty());
+        if name.is_none() && identifiers.is_empty() {
+            return Err("a query needs a name or an identifier".to_string());
+        }
+        Ok(Query {
+            name,
+            schema,
+            birth_date,
+            countries,
+            gender,
+            identifiers,
+            lists: lists.to_vec(),
+        })
+    }
+}
+
+/// Parses `TYPE=VALUE` or `TYPE:CC=VALUE`.
+fn parse_id_flag(text: &str) -> Result<IdentifierInput> {
+    let (kind, value) =
+        text.split_once('=').ok_or_else(|| usage(format!("--id {text:?}: expected TYPE=VALUE")))?;
+    let (kind, country) = match kind.split_once(':') {
+        Some((kind, country)) => (kind, Some(country.to_string())),
+        None => (kind, None),
+    };
+    if IdKind::parse(kind).is_none() {
+        return Err(usage(format!(
+            "--id {text:?}: unknown identifier type {kind:?} (isin, imo, mmsi, passport, national_id, tax_id, registration_number, uscc, swift_bic, lei, email, digital_currency_address, ...)"
+        )));
+    }
+    Ok(IdentifierInput { kind: kind.to_string(), value: value.to_string(), country })
+}
+
+/// Builds the index over the current version of every list (or of the given lists).
+pub(crate) fn build_index(
+    ctx: &Ctx,
+    config: &MatcherConfig,
+    lists: &[String],
+    progress: &mut Progress,
+) -> Result<Index> {
+    let store = ctx.open_existing()?;
+    let mut entities = Vec::new();
+    for info in store.lists()? {
+        if !lists.is_empty() && !lists.iter().any(|l| l == info.name.as_str()) {
+            continue;
+        }
+        progress.step(&format!("reading {} version {}", info.name, info.current));
+        for entity in store.entities(&info.name, info.current)? {
+            entities.push(IndexedEntity {
+                entity,
+                list: info.name.to_string(),
+                version: info.current,
+            });
+        }
+    }
+    for list in lists {
+        if !store.lists()?.iter().any(|info| info.name.as_str() == list) {
+            return Err(usage(format!("--list {list}: no such list in the store")));
+        }
+    }
+    progress.step(&format!("indexing {} entities", entities.len()));
+    Ok(Index::build(entities, config))
+}
+
+pub(crate) fn config_with(threshold: Option<f64>) -> Result<MatcherConfig> {
+    let mut config = MatcherConfig::default();
+    if let Some(threshold) = threshold {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(usage(format!("--threshold must be between 0 and 1, not {threshold}")));
+        }
+        config.threshold = threshold;
+    }
+    Ok(config)
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let config = config_with(args.threshold)?;
+    if args.limit == 0 {
+        return Err(usage("--limit must be at least 1"));
+    }
+    if let (Some(input), Some(output)) = (&args.input, &args.output) {
+        return batch(ctx, &config, &args.lists, args.limit, input, output);
+    }
+    let input = QueryInput {
+        name: args.name.clone(),
+        schema: args.schema.clone(),
+        birth_date: args.dob.clone(),
+        countries: Some(args.country.clone()),
+        gender: args.gender.clone(),
+        identifiers: args.ids.iter().map(|i| parse_id_flag(i)).collect::<Result<_>>()?,
+        ..QueryInput::default()
+    };
+    let query = input.to_query(&args.lists).map_err(usage)?;
+    let mut progress = Progress::new(ctx.quiet);
+    let index = build_index(ctx, &config, &args.lists, &mut progress)?;
+    progress.finish();
+    let response = index.screen_response(&query, args.limit);
+    if args.json {
+        return print_json(&response);
+    }
+    print_response(&response);
+    Ok(())
+}
+
+fn print_response(response: &ScreenResponse) {
+    let versions: Vec<String> =
+        response.list_versions.iter().map(|v| format!("{} v{}", v.list, v.version)).collect();
+    println!(
+        "screened against {} with {} (config {}, threshold {})",
+        versions.join(", "),
+        response.matcher.version,
+        &response.matcher.config_hash[..12.min(response.matcher.config_hash.len())],
+        response.matcher.threshold
+    );
+    if response.results.is_empty() {
+        println!("no results");
+        return;
+    }
+    let mut table =
+        Table::new(&["SCORE", "MATCH", "ENTITY", "NAME", "MATCHED NAME", "PROGRAMS", "WHY"]);
+    for result in &response.results {
+        let mut why: Vec<String> = result
+            .explanation
+            .tokens
+            .iter()
+            .map(|t| {
+                if t.query == t.candidate {
+                    t.query.clone()
+                } else {
+                    format!("{}~{}", t.query, t.candidate)
+                }
+            })
+            .collect();
+        why.extend(
+            result
+                .explanation
+                .features
+                .iter()
+                .map(|f| format!("{} {:+.2}", f.detail, f.contribution)),
+        );
+        table.row(vec![
+            format!("{:.3}", result.score),
+            if result.is_match { "yes".to_string() } else { "no".to_string() },
+            result.entity_id.clone(),
+            crate::output::ellipsize(&result.name, 40),
+            crate::output::ellipsize(&result.matched_name, 40),
+            result.programs.join(" "),
+            crate::output::ellipsize(&why.join("; "), 80),
+        ]);
+    }
+    let _ = table.print(&mut std::io::stdout().lock());
+}
+
+/// One line of batch output.
+#[derive(Serialize)]
+struct BatchLine<'a> {
+    id: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    results: &'a [listwatch_matcher::ScreenResult],
+    list_versions: &'a [listwatch_matcher::ListVersion],
+    matcher: &'a listwatch_matcher::MatcherInfo,
+}
+
+/// Reads a batch input: one query (or an error) per record, with its line number.
+pub(crate) fn read_queries(
+    path: &Path,
+) -> Result<Vec<(u64, std::result::Result<QueryInput, String>)>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        return Ok(text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(idx, line)| {
+                let parsed = serde_json::from_str::<QueryInput>(line)
+                    .map_err(|e| format!("not a JSON query: {e}"));
+                (idx as u64 + 1, parsed)
+            })
+            .collect());
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .context("cannot read the CSV header")?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let mut queries = Vec::new();
+    for result in reader.records() {
+        let (line, record) = match result {
+            Ok(record) => (record.position().map_or(0, |p| p.line()), record),
+            Err(err) => {
+                queries.push((
+                    err.position().map_or(0, |p| p.line()),
+                    Err(format!("unreadable CSV record: {err}")),
+                ));
+                continue;
+            }
+        };
+        let mut input = QueryInput::default();
+        for (header, value) in headers.iter().zip(record.iter()) {
+            if value.is_empty() {
+                continue;
+            }
+            match header.as_str() {
+                "id" => input.id = Some(serde_json::Value::String(value.to_string())),
+                "name" => input.name = Some(value.to_string()),
+                "schema" => input.schema = Some(value.to_string()),
+                "birth_date" | "dob" => input.birth_date = Some(value.to_string()),
+                "country" | "countries" => input.country = Some(OneOrMany::One(value.to_string())),
+                "gender" => input.gender = Some(value.to_string()),
+                other => {
+                    if IdKind::parse(other).is_some() {
+                        input.identifiers.push(IdentifierInput {
+                            kind: other.to_string(),
+                            value: value.to_string(),
+                            country: None,
+                        });
+                    }
+                }
+            }
+        }
+        queries.push((line, Ok(input)));
+    }
+    Ok(queries)
+}
+
+fn batch(
+    ctx: &Ctx,
+    config: &MatcherConfig,
+    lists: &[String],
+    limit: usize,
+    input: &Path,
+    output: &Path,
+) -> Result<()> {
+    let mut progress = Progress::new(ctx.quiet);
+    let index = build_index(ctx, config, lists, &mut progress)?;
+    progress.step(&format!("reading {}", input.display()));
+    let queries = read_queries(input)?;
+    let list_versions = index.list_versions();
+    let matcher = index.matcher_info();
+    let file = std::fs::File::create(output)
+        .with_context(|| format!("cannot create {}", output.display()))?;
+    let as_csv = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let (mut out, mut csv_writer) = if as_csv {
+        (None, Some(csv::Writer::from_writer(std::io::BufWriter::new(file))))
+    } else {
+        (Some(std::io::BufWriter::new(file)), None)
+    };
+    if let Some(writer) = csv_writer.as_mut() {
+        writer.write_record([
+            "id",
+            "line",
+            "error",
+            "rank",
+            "entity_id",
+            "list",
+            "name",
+            "matched_name",
+            "score",
+            "match",
+            "programs",
+            "list_versions",
+            "matcher",
+        ])?;
+    }
+    let n_queries = queries.len();
+    let started = std::time::Instant::now();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    // Chunks keep memory flat and let the progress line move; within a chunk every core works.
+    for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {
+        let answers: Vec<(
+            std::result::Result<Vec<listwatch_matcher::ScreenResult>, String>,
+            &(u64, std::result::Result<QueryInput, String>),
+        )> = chunk
+            .par_iter()
+            .map(|item| {
+                let answer = match &item.1 {
+                    Ok(input) => input.to_query(lists).map(|query| index.screen(&query, limit)),
+                    Err(err) => Err(err.clone()),
+                };
+                (answer, item)
+            })
+            .collect();
+        for (answer, (line, input)) in answers {
+            let id =
+                input.as_ref().ok().and_then(|i| i.id.clone()).unwrap_or(serde_json::Value::Null);
+            let (results, error) = match answer {
+                Ok(results) => {
+                    *counts
+                        .entry(if results.iter().any(|r| r.is_match) {
+                            "with a match"
+                        } else {
+                            "without a match"
+                        })
+                        .or_default() += 1;
+                    (results, None)
+                }
+                Err(err) => {
+                    *counts.entry("bad input lines").or_default() += 1;
+                    (Vec::new(), Some(err))
+                }
+            };
+            match csv_writer.as_mut() {
+                Some(writer) => {
+                    let id_text = match &id {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    let versions = list_versions
+                        .iter()
+                        .map(|v| format!("{}@{}", v.list, v.version))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let matcher_text = format!("{}#{}", matcher.version, matcher.config_hash);
+                    if results.is_empty() {
+                        writer.write_record([
+                            id_text.as_str(),
+                            &line.to_string(),
+                            error.as_deref().unwrap_or(""),
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            &versions,
+                            &matcher_text,
+                        ])?;
+                    }
+                    for (rank, r) in results.iter().enumerate() {
+                        writer.write_record([
+                            id_text.as_str(),
+                            &line.to_string(),
+                            "",
+                            &(rank + 1).to_string(),
+                            &r.entity_id,
+                            &r.list,
+                            &r.name,
+                            &r.matched_name,
+                            &format!("{:.4}", r.score),
+                            if r.is_match { "true" } else { "false" },
+                            &r.programs.join(" "),
+                            &versions,
+                            &matcher_text,
+                        ])?;
+                    }
+                }
+                None => {
+                    let Some(out) = out.as_mut() else { continue };
+                    let line_out = BatchLine {
+                        id,
+                        line: error.as_ref().map(|_| *line),
+                        error,
+                        results: &results,
+                        list_versions: &list_versions,
+                        matcher: &matcher,
+                    };
+                    serde_json::to_writer(&mut *out, &line_out)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+        let done = ((chunk_idx + 1) * 4096).min(n_queries);
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        progress.step(&format!("screened {done} of {n_queries} queries ({rate:.0}/s)"));
+    }
+    if let Some(out) = out.as_mut() {
+        out.flush()?;
+    }
+    if let Some(writer) = csv_writer.as_mut() {
+        writer.flush()?;
+    }
+    progress.finish();
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    eprintln!(
+        "screened {n_queries} queries in {elapsed:.2} s ({:.0}/s): {}; results in {}",
+        n_queries as f64 / elapsed.max(1e-9),
+        summary.join(", "),
+        output.display()
+    );
+    Ok(())
+}
