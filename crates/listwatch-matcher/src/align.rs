@@ -140,11 +140,8 @@ pub(crate) fn align(
         for j in 0..n_c {
             let ct = candidate.tok(j);
             let initial = qt.tok.kind == Kind::Initial || ct.kind == Kind::Initial;
-            let found = if initial {
-                initial_match(&qt.tok, ct)
-            } else {
-                candidate.sim(query, i, j)
-            };
+            let found =
+                if initial { initial_match(&qt.tok, ct) } else { candidate.sim(query, i, j) };
             if let Some((sim, method)) = found {
                 let weight = if initial && qt.tok.text != ct.text {
                     qt.weight.min(initial_weight)

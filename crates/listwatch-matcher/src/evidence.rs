@@ -84,7 +84,9 @@ impl Party {
             .filter_map(|c| code_of(c))
             .chain(entity.addresses.iter().filter_map(|a| a.country.as_deref().and_then(code_of)))
             .chain(entity.birth_places.iter().filter_map(|p| code_of(p)))
-            .chain(entity.identifiers.iter().filter_map(|id| id.country.as_deref().and_then(code_of)))
+            .chain(
+                entity.identifiers.iter().filter_map(|id| id.country.as_deref().and_then(code_of)),
+            )
             .chain(entity.vessel.iter().filter_map(|v| v.flag.as_deref().and_then(code_of)))
             .collect();
         countries.sort_unstable();
@@ -189,7 +191,10 @@ pub(crate) fn compare(
     explain: bool,
 ) -> Evidence {
     let mut evidence = Evidence::default();
-    let add = |evidence: &mut Evidence, feature: FeatureKind, contribution: f64, detail: &dyn Fn() -> String| {
+    let add = |evidence: &mut Evidence,
+               feature: FeatureKind,
+               contribution: f64,
+               detail: &dyn Fn() -> String| {
         evidence.adjustment += contribution;
         if explain {
             evidence.features.push(Feature { feature, detail: detail(), contribution });
@@ -207,12 +212,11 @@ pub(crate) fn compare(
             if c.normalized != q.normalized {
                 continue;
             }
-            if needs_country(group) {
-                if let (Some(qc), Some(cc)) = (q.country, c.country) {
-                    if qc != cc {
-                        continue;
-                    }
-                }
+            if needs_country(group)
+                && let (Some(qc), Some(cc)) = (q.country, c.country)
+                && qc != cc
+            {
+                continue;
             }
             hit = true;
             break;
@@ -232,9 +236,12 @@ pub(crate) fn compare(
                 format!("{} {}", q.kind.as_str(), q.normalized)
             });
         } else if !hit && same_group && is_unique(group) {
-            add(&mut evidence, FeatureKind::Identifier, config.identifier_conflict_penalty, &|| {
-                format!("{} {} is not the listed one", q.kind.as_str(), q.normalized)
-            });
+            add(
+                &mut evidence,
+                FeatureKind::Identifier,
+                config.identifier_conflict_penalty,
+                &|| format!("{} {} is not the listed one", q.kind.as_str(), q.normalized),
+            );
         }
     }
 
@@ -257,11 +264,8 @@ pub(crate) fn compare(
     // Countries.
     if !query.countries.is_empty() && !candidate.countries.is_empty() {
         let shared = query.countries.iter().find(|q| candidate.countries.contains(q));
-        let contribution = if shared.is_some() {
-            config.country_bonus
-        } else {
-            config.country_conflict_penalty
-        };
+        let contribution =
+            if shared.is_some() { config.country_bonus } else { config.country_conflict_penalty };
         add(&mut evidence, FeatureKind::Country, contribution, &|| match shared {
             Some(code) => format!("{code} shared"),
             None => format!("{} vs {}", query.countries.join(","), candidate.countries.join(",")),
@@ -269,12 +273,12 @@ pub(crate) fn compare(
     }
 
     // Gender.
-    if let (Some(q), Some(c)) = (query.gender, candidate.gender) {
-        if q != c {
-            add(&mut evidence, FeatureKind::Gender, config.gender_conflict_penalty, &|| {
-                format!("{q:?} vs {c:?}").to_lowercase()
-            });
-        }
+    if let (Some(q), Some(c)) = (query.gender, candidate.gender)
+        && q != c
+    {
+        add(&mut evidence, FeatureKind::Gender, config.gender_conflict_penalty, &|| {
+            format!("{q:?} vs {c:?}").to_lowercase()
+        });
     }
     evidence
 }

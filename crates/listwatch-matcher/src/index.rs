@@ -168,8 +168,12 @@ pub struct Index {
     fuzzy_values: Vec<u32>,
     identifiers: KeyMap<Vec<u32>>,
     n_docs: usize,
-    expansions: Vec<OnceLock<Box<[(u32, f32, Method)]>>>,
+    expansions: Vec<OnceLock<Expansion>>,
 }
+
+/// The vocabulary tokens similar to one token, with their similarity and how it was found;
+/// computed on first use.
+type Expansion = Box<[(u32, f32, Method)]>;
 
 /// The bucket of a first letter or digit in `Index::letters`.
 fn letter_bucket(byte: u8) -> Option<u32> {
@@ -187,7 +191,10 @@ fn identifier_key(kind: listwatch_model::IdKind, normalized: &str) -> u64 {
 impl Index {
     /// Indexes every name (primary, aliases, weak aliases, CMIC issuer names) and every strong
     /// identifier of `entities`.
-    pub fn build(entities: impl IntoIterator<Item = IndexedEntity>, config: &MatcherConfig) -> Index {
+    pub fn build(
+        entities: impl IntoIterator<Item = IndexedEntity>,
+        config: &MatcherConfig,
+    ) -> Index {
         let mut index = Index {
             config: config.clone(),
             list_versions: Vec::new(),
@@ -247,9 +254,9 @@ impl Index {
                     let end = index.name_tokens.len() as u32;
                     // The same tokens under another name kind add nothing but work.
                     let sequence = &index.name_tokens[start as usize..end as usize];
-                    let duplicate = seen_sequences.iter().any(|&(s, e)| {
-                        index.name_tokens[s as usize..e as usize] == *sequence
-                    });
+                    let duplicate = seen_sequences
+                        .iter()
+                        .any(|&(s, e)| index.name_tokens[s as usize..e as usize] == *sequence);
                     if duplicate {
                         index.name_tokens.truncate(start as usize);
                         continue;
@@ -306,12 +313,11 @@ impl Index {
                     pairs.push((id, entry_idx as u32));
                 }
                 let tok = &index.vocab.toks[id as usize];
-                if tok.kind == Kind::Normal {
-                    if let Some(bucket) = tok.text.bytes().next().and_then(letter_bucket) {
-                        if !letter_pairs[first_letter..].iter().any(|&(b, _)| b == bucket) {
-                            letter_pairs.push((bucket, entry_idx as u32));
-                        }
-                    }
+                if tok.kind == Kind::Normal
+                    && let Some(bucket) = tok.text.bytes().next().and_then(letter_bucket)
+                    && !letter_pairs[first_letter..].iter().any(|&(b, _)| b == bucket)
+                {
+                    letter_pairs.push((bucket, entry_idx as u32));
                 }
             }
         }
@@ -526,9 +532,8 @@ impl Index {
             return self.vocab.weights[id as usize];
         }
         let best = expansion.iter().max_by(|a, b| {
-            a.1.total_cmp(&b.1).then(
-                self.vocab.weights[b.0 as usize].total_cmp(&self.vocab.weights[a.0 as usize]),
-            )
+            a.1.total_cmp(&b.1)
+                .then(self.vocab.weights[b.0 as usize].total_cmp(&self.vocab.weights[a.0 as usize]))
         });
         match best {
             Some(&(id, _, _)) => self.vocab.weights[id as usize],
@@ -549,7 +554,9 @@ impl Index {
         let mut entries: Vec<u32> = Vec::new();
         for qname in &prepared.names {
             let mut order: Vec<usize> = (0..qname.toks.len()).collect();
-            order.sort_by(|&a, &b| qname.toks[b].weight.total_cmp(&qname.toks[a].weight).then(a.cmp(&b)));
+            order.sort_by(|&a, &b| {
+                qname.toks[b].weight.total_cmp(&qname.toks[a].weight).then(a.cmp(&b))
+            });
             let needed = floor * qname.total_weight;
             let mut rest = qname.total_weight;
             let mut prefix_mask = 0u64;
@@ -594,22 +601,21 @@ impl Index {
             }
             Kind::Normal => {
                 // Names with the initial of this word.
-                if let Some(&id) = self.vocab.ids.get(&text[..1]) {
-                    if self.vocab.toks[id as usize].kind == Kind::Initial {
-                        entries.extend_from_slice(self.postings.get(id));
-                    }
+                if let Some(&id) = self.vocab.ids.get(&text[..1])
+                    && self.vocab.toks[id as usize].kind == Kind::Initial
+                {
+                    entries.extend_from_slice(self.postings.get(id));
                 }
                 // Names that write this word apart: their first part is a known word that
                 // starts this one; the rarest known prefix-suffix split is enough, but every
                 // known prefix is read to stay simple and exact.
                 if text.len() >= 4 {
                     for split in 1..text.len() {
-                        if let Some(&id) = self.vocab.ids.get(&text[..split]) {
-                            if self.vocab.toks[id as usize].kind == Kind::Normal
-                                && self.has_known_suffix(&text[split..])
-                            {
-                                entries.extend_from_slice(self.postings.get(id));
-                            }
+                        if let Some(&id) = self.vocab.ids.get(&text[..split])
+                            && self.vocab.toks[id as usize].kind == Kind::Normal
+                            && self.has_known_suffix(&text[split..])
+                        {
+                            entries.extend_from_slice(self.postings.get(id));
                         }
                     }
                 }
@@ -748,7 +754,11 @@ impl Index {
                         )),
                     });
                 }
-                matched_name = entity.names.get(usize::from(entry.name_idx)).map(|n| n.to_string()).unwrap_or(matched_name);
+                matched_name = entity
+                    .names
+                    .get(usize::from(entry.name_idx))
+                    .map(|n| n.to_string())
+                    .unwrap_or(matched_name);
             }
             explanation.features.extend(evidence.features);
             let list = &self.list_versions[entity.list as usize];

@@ -30,10 +30,10 @@ pub(crate) static TOKEN_TABLE: LazyLock<TokenTable> = LazyLock::new(|| {
     for line in TOKEN_DF_TSV.lines() {
         if let Some(n) = line.strip_prefix("# documents\t") {
             n_docs = n.trim().parse().unwrap_or(1);
-        } else if !line.starts_with('#') {
-            if let Some((token, count)) = line.split_once('\t') {
-                df.insert(token, count.trim().parse().unwrap_or(0));
-            }
+        } else if !line.starts_with('#')
+            && let Some((token, count)) = line.split_once('\t')
+        {
+            df.insert(token, count.trim().parse().unwrap_or(0));
         }
     }
     TokenTable { n_docs, df }

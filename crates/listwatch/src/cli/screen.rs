@@ -305,6 +305,12 @@ struct BatchLine<'a> {
     matcher: &'a listwatch_matcher::MatcherInfo,
 }
 
+/// A query of a batch input, or why its line is bad, with the line number.
+pub(crate) type NumberedQuery = (u64, std::result::Result<QueryInput, String>);
+
+/// The results of one query of a batch, or why it could not be screened.
+type Answer = std::result::Result<Vec<listwatch_matcher::ScreenResult>, String>;
+
 /// Reads a batch input: one query (or an error) per record, with its line number.
 pub(crate) fn read_queries(
     path: &Path,
@@ -416,10 +422,7 @@ fn batch(
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     // Chunks keep memory flat and let the progress line move; within a chunk every core works.
     for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {
-        let answers: Vec<(
-            std::result::Result<Vec<listwatch_matcher::ScreenResult>, String>,
-            &(u64, std::result::Result<QueryInput, String>),
-        )> = chunk
+        let answers: Vec<(Answer, &NumberedQuery)> = chunk
             .par_iter()
             .map(|item| {
                 let answer = match &item.1 {
