@@ -124,6 +124,8 @@ pub struct Status {
 enum Step {
     /// Listed by the list data, with the entity as listed.
     Listed { entity: Box<Entity> },
+    /// The list amended the entry: its data changes, its listing date does not.
+    Amended { entity: Box<Entity> },
     /// A regime date passing (informational: restrictions are computed from the listing).
     Milestone,
     /// Removed by the list.
@@ -207,10 +209,37 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
     let record_id =
         record.entity_id.rsplit_once(':').map_or(record.entity_id.as_str(), |(_, id)| id);
     let mut listed = false;
+    let mut runs = 0;
+    let mut previous: Option<&Entity> = None;
     for observation in &record.observations {
         match (&observation.entity, listed) {
+            (Some(entity), true) => {
+                let fields: Vec<String> = previous
+                    .map(|before| {
+                        listwatch_model::diff_entities(before, entity)
+                            .into_iter()
+                            .map(|c| c.field)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                steps.push(Dated {
+                    date: observation.published,
+                    order: (0, u64::from(observation.version)),
+                    step: Step::Amended { entity: Box::new(entity.clone()) },
+                    event: TimelineEvent {
+                        date: observation.published,
+                        kind: "amended".to_string(),
+                        source: format!(
+                            "{} ({})",
+                            version_source(&record.list, observation, record_id),
+                            fields.join(", ")
+                        ),
+                    },
+                });
+            }
             (Some(entity), false) => {
                 listed = true;
+                runs += 1;
                 let source = version_source(&record.list, observation, record_id);
                 // The list's own listing date wins when it is earlier than the version that shows
                 // it (a list published after the fact says since when the entry has been listed).
@@ -224,7 +253,15 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                     }
                     _ => (observation.published, source),
                 };
-                push_listing(&mut steps, record, regimes, entity, date, &source);
+                push_listing(
+                    &mut steps,
+                    record,
+                    regimes,
+                    entity,
+                    date,
+                    &source,
+                    if runs == 1 { "listed" } else { "relisted" },
+                );
             }
             (None, true) => {
                 listed = false;
@@ -239,8 +276,9 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                     },
                 });
             }
-            _ => {}
+            (None, false) => {}
         }
+        previous = observation.entity.as_ref();
     }
     let superseded: Vec<u64> = record.events.iter().filter_map(|e| e.event.supersedes).collect();
     let last_entity = record.observations.iter().rev().find_map(|o| o.entity.as_ref());
@@ -282,6 +320,7 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
     // removal, a vacatur or a delisting (until the entity is listed again).
     let mut listed = false;
     steps.retain(|dated| match &dated.step {
+        Step::Amended { .. } => true,
         Step::Listed { .. } => {
             listed = true;
             true
@@ -311,12 +350,13 @@ fn push_listing(
     entity: &Entity,
     date: Date,
     source: &str,
+    kind: &str,
 ) {
     steps.push(Dated {
         date,
         order: (0, 0),
         step: Step::Listed { entity: Box::new(entity.clone()) },
-        event: TimelineEvent { date, kind: "listed".to_string(), source: source.to_string() },
+        event: TimelineEvent { date, kind: kind.to_string(), source: source.to_string() },
     });
     push_regime_milestones(steps, record, regimes, entity, date, source, 0);
 }
@@ -382,6 +422,11 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                 listing = Some((*entity, dated.date));
                 removed = None;
                 suspension = None;
+            }
+            Step::Amended { entity } => {
+                if let Some((current, _)) = listing.as_mut() {
+                    *current = *entity;
+                }
             }
             Step::Milestone => {}
             Step::Removed => {

@@ -347,3 +347,49 @@ proptest! {
         prop_assert!(answer.events.iter().all(|e| e.date <= as_of));
     }
 }
+
+#[test]
+fn the_timeline_shows_listing_amendment_removal_and_relisting_with_their_versions() {
+    let mut amended = company("x", "XIAOMI CORPORATION", "CCMC-EO13959");
+    amended.names.push(listwatch_model::Name {
+        value: "XIAOMI".into(),
+        kind: listwatch_model::NameKind::Aka,
+        remark: None,
+    });
+    let record = Record {
+        entity_id: "dod-ccmc:x".to_string(),
+        list: "dod-ccmc".to_string(),
+        observations: vec![
+            Observation {
+                version: 1,
+                published: day("2021-01-14"),
+                entity: Some(company("x", "XIAOMI CORPORATION", "CCMC-EO13959")),
+            },
+            Observation { version: 2, published: day("2021-02-01"), entity: Some(amended.clone()) },
+            Observation { version: 3, published: day("2021-06-03"), entity: None },
+            Observation { version: 4, published: day("2022-01-01"), entity: Some(amended) },
+        ],
+        events: Vec::new(),
+    };
+    let steps = timeline(&record, &Regimes::builtin());
+    let listed: Vec<(&str, String)> = steps
+        .iter()
+        .filter(|s| ["listed", "amended", "removed", "relisted"].contains(&s.kind.as_str()))
+        .map(|s| (s.kind.as_str(), s.date.to_string()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("listed", "2021-01-14".into()),
+            ("amended", "2021-02-01".into()),
+            ("removed", "2021-06-03".into()),
+            ("relisted", "2022-01-01".into())
+        ]
+    );
+    assert!(steps.iter().any(|s| s.kind == "amended"
+        && s.source.contains("version 2")
+        && s.source.contains("names")));
+    // The relisting starts the regime's clock again: purchases prohibited 60 days later.
+    let answer = check(&record, "2022-02-01", State::Pending);
+    assert_eq!(answer.restrictions[0].since, day("2022-03-02"));
+}
