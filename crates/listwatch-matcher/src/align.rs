@@ -123,13 +123,16 @@ fn bits(first: usize, len: usize) -> u64 {
     (((1u128 << len) - 1) as u64) << first
 }
 
-/// Aligns `query` with `candidate`. `edges` is scratch space, reused across calls.
+/// Aligns `query` with `candidate`. `edges` is scratch space, reused across calls; the pairs
+/// are kept in the result only with `keep_pairs` (ranking needs scores alone, and allocating
+/// per candidate would dominate the cost of a query).
 pub(crate) fn align(
     query: &QName,
     candidate: &impl Candidate,
     gamma: f64,
     initial_weight: f64,
     edges: &mut Vec<Edge>,
+    keep_pairs: bool,
 ) -> Alignment {
     edges.clear();
     let n_c = candidate.len();
@@ -197,7 +200,9 @@ pub(crate) fn align(
         alignment.q_matched |= edge.q_mask;
         alignment.c_matched |= edge.c_mask;
         matched += f64::from(edge.sim) * edge.weight;
-        alignment.pairs.push(*edge);
+        if keep_pairs {
+            alignment.pairs.push(*edge);
+        }
     }
     let unmatched_candidate: f64 = (0..n_c)
         .filter(|&j| alignment.c_matched & (1 << j) == 0)

@@ -124,13 +124,15 @@ impl Party {
         let mut identifiers = Vec::new();
         for id in &query.identifiers {
             let normalized = normalize_identifier(id.kind, &id.value);
+            // A value that fails its check is still compared, since lists publish such values
+            // too (IMO company numbers have no check digit; lists have typos); the explanation
+            // says that the check failed.
             if let Err(why) = validate_identifier(id.kind, &normalized) {
                 invalid.push(Feature {
                     feature: FeatureKind::InvalidIdentifier,
                     detail: why.to_string(),
                     contribution: 0.0,
                 });
-                continue;
             }
             if normalized.len() < MIN_ID_LEN {
                 invalid.push(Feature {

@@ -171,8 +171,7 @@ pub struct Index {
     expansions: Vec<OnceLock<Expansion>>,
 }
 
-/// The vocabulary tokens similar to one token, with their similarity and how it was found;
-/// computed on first use.
+/// The vocabulary tokens similar to one token, by id, with similarity and method.
 type Expansion = Box<[(u32, f32, Method)]>;
 
 /// The bucket of a first letter or digit in `Index::letters`.
@@ -419,7 +418,7 @@ impl Index {
             + self.fuzzy_keys.len() * 24
             + self.fuzzy_values.len() * 4
             + self.identifiers.values().map(|v| v.len() * 4 + 40).sum::<usize>()
-            + self.expansions.len() * std::mem::size_of::<OnceLock<Box<[(u32, f32, Method)]>>>()
+            + self.expansions.len() * std::mem::size_of::<OnceLock<Expansion>>()
     }
 
     /// Screens `query`: the entities scoring at least `min_score`, best first (ties by entity
@@ -454,6 +453,7 @@ impl Index {
         let (party, invalid) = Party::of_query(query);
         let mut names = Vec::new();
         if let Some(raw) = &query.name {
+            let unvowelled = token::is_unvowelled_script(raw);
             for variant in name_variants(raw) {
                 let tokens = name_tokens(&variant);
                 if tokens.is_empty() {
@@ -461,7 +461,8 @@ impl Index {
                 }
                 let mut qname = QName::default();
                 for (text, kind) in tokens {
-                    let tok = Tok::new(&text, kind);
+                    let mut tok = Tok::new(&text, kind);
+                    tok.unvowelled = unvowelled;
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
                     qname.total_weight += weight;
@@ -469,7 +470,11 @@ impl Index {
                 }
                 qname.build_units();
                 for unit in &mut qname.units {
+                    // Joined words match by spelling only: skeletons and sound keys of long
+                    // joined strings are too loose ("dmitriy yuryevich" vs "dmitrievich").
                     unit.expansion = self.expand(&unit.tok);
+                    unit.expansion
+                        .retain(|&(_, _, method)| matches!(method, Method::Exact | Method::Edit));
                 }
                 names.push(qname);
             }
@@ -487,9 +492,12 @@ impl Index {
     /// The vocabulary tokens similar to `tok`, sorted by id, with their similarity.
     fn expand(&self, tok: &Tok) -> Vec<(u32, f32, Method)> {
         match self.vocab.ids.get(&*tok.text) {
-            Some(&id) => self.expansions[id as usize]
+            // Only the expansions of Latin query tokens are cached: those of unvowelled ones
+            // are larger, since their similarity is looser.
+            Some(&id) if !tok.unvowelled => self.expansions[id as usize]
                 .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
                 .to_vec(),
+            Some(&id) => self.compute_expansion(tok, Some(id)),
             None => self.compute_expansion(tok, None),
         }
     }
@@ -706,6 +714,7 @@ impl Index {
                     self.config.unmatched_candidate_cost,
                     self.config.initial_weight,
                     edges,
+                    explain,
                 );
                 let factor = if entry.weak { self.config.weak_alias_factor } else { 1.0 };
                 let score = alignment.score * factor;

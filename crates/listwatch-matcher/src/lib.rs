@@ -1,7 +1,113 @@
-//! Screening names and identifiers against restricted-party lists.
+//! Screening names and identifiers against restricted-party lists: a candidate index over every
+//! name of every listed entity, a scorer that explains itself, and pair comparison.
 //!
-//! (Crate documentation: see the end of this work; this is a placeholder while the engine is
-//! built.)
+//! Use it to answer "is this party listed?" for one query or millions: build an [`Index`] from
+//! the entities of the current list versions, then call [`Index::screen`] (or
+//! [`Index::screen_response`], which adds the list versions and the matcher version and
+//! configuration hash needed to replay a decision). Use [`score_pair`] to compare two parties
+//! without an index. The crate does no I/O and is deterministic: the same entities, query and
+//! [`MatcherConfig`] give the same ranked results.
+//!
+//! # Example
+//!
+//! ```
+//! use listwatch_matcher::{Index, IndexedEntity, MatcherConfig, Query};
+//! use listwatch_model::{Entity, Schema};
+//!
+//! let entities = [
+//!     Entity::new("24283", Schema::Person, "DERIPASKA, Oleg Vladimirovich"),
+//!     Entity::new("173", Schema::Company, "ANGLO-CARIBBEAN CO., LTD."),
+//! ];
+//! let index = Index::build(
+//!     entities.into_iter().map(|entity| IndexedEntity { entity, list: "ofac-sdn".into(), version: 7 }),
+//!     &MatcherConfig::default(),
+//! );
+//! let results = index.screen(&Query::named("Дерипаска Олег"), 10);
+//! assert_eq!(results[0].entity_id, "ofac-sdn:24283");
+//! assert!(results[0].is_match);
+//! assert!(index.screen(&Query::named("Pacific Co Ltd"), 10).iter().all(|r| !r.is_match));
+//! ```
+//!
+//! # How a query is scored
+//!
+//! 1. **Normalization** (`listwatch-normalize`): names are folded to lowercase ASCII words
+//!    (Cyrillic, Arabic, Greek, Hangul, kana; Han characters to pinyin, one variant per reading
+//!    of polyphonic characters), tokenized, and tagged: legal forms become their canonical form
+//!    ("corp" and "corporation" are one token) and stay in the name as weak tokens; honorifics
+//!    are dropped; particles, stop words and initials are kept with small weights.
+//! 2. **Token similarity** (`token.rs`): equal; a few edits apart (optimal string alignment,
+//!    none for words of up to 4 letters, 1 up to 7, 2 beyond); the same consonant skeleton or
+//!    sound key (a hand-made key for transliterated names, used instead of Double Metaphone,
+//!    whose four-character codes merge "international" and "interior"). Skeletons and sound
+//!    keys alone suffice when one side was written in a script without short vowels (Arabic,
+//!    Persian, Urdu, Hebrew); between Latin spellings they also need Jaro-Winkler >= 0.85.
+//! 3. **Token weights**: a word weighs its inverse document frequency over the indexed
+//!    entities, so a rare surname decides and "trading", "international" or "mohammed" barely
+//!    count; legal forms, particles, stop words and initials have small fixed weights.
+//! 4. **Alignment** (`align.rs`): query and candidate tokens are paired greedily, best
+//!    `similarity x weight` first, in any order; joined and split words ("abd al rahman",
+//!    "abdalrahman") and initials pair too. The name score is the weighted similarity of the
+//!    pairs over the weight of all query tokens plus 0.3 of the weight of unmatched candidate
+//!    tokens: a query word without a counterpart costs its full weight, a missing middle name
+//!    less. Weak aliases score 0.9 of that.
+//! 5. **Other evidence** (`evidence.rs`): an incompatible schema excludes a candidate (a person
+//!    never matches a vessel); a strong identifier hit (ISIN, IMO, MMSI, USCC, SWIFT/BIC, LEI,
+//!    passport and national id when the issuing countries agree, tax and registration numbers,
+//!    digital currency addresses) scores `0.9 + 0.1 x name score`, so it matches even when the
+//!    names differ, and a query may consist of identifiers alone; birth dates (same day +0.05,
+//!    same year +0.02, a digit or a year off 0, otherwise -0.15), countries (+0.03 / -0.05),
+//!    gender (-0.1), a different IMO or MMSI (-0.2) and weak identifiers (+0.03) adjust it.
+//!    Scores are clamped to 0..1 and rounded to four decimals.
+//!
+//! Every [`ScreenResult`] carries its [`Explanation`]: the aligned tokens with method,
+//! similarity and weight, the unmatched tokens on both sides, and each feature with what it
+//! added. See [`index`](Index) for how candidates are found without missing any.
+//!
+//! # Threshold
+//!
+//! [`DEFAULT_THRESHOLD`] is 0.82, chosen on the case suite (below) by sweeping thresholds from
+//! 0.60 to 0.95: F1 is flat at 0.954-0.955 between 0.75 and 0.83; 0.82 is the lowest threshold
+//! there with hard-negative false alerts at or below 2%. Results below
+//! [`MatcherConfig::min_score`] (0.6) are not returned.
+//!
+//! # Quality
+//!
+//! `test_data/cases/*.toml` holds 335 screening cases against the OFAC SDN list of 2024-05-03
+//! and the consolidated list of 2025-12-19 (Arabic and Cyrillic names from the UN list's
+//! original-script fields, Chinese names in Han characters, reordered names, typos, aliases,
+//! legal forms, vessels by IMO, securities by ISIN, and 55 hard negatives) and 176 pair cases.
+//! At the default threshold (`cargo test -p listwatch-matcher --test it cases -- --nocapture`):
+//! precision 0.996, recall 0.918, F1 0.955; 1 of 55 hard negatives alerts (1.8%); the expected
+//! entity ranks first for 99.6% of the true matches; pair decisions F1 0.966 (precision 1.0,
+//! recall 0.933). Most misses are Arabic-script names whose spelling differs from the list's in
+//! several words at once. The thresholds were chosen on the same cases, so these numbers are
+//! not held-out measurements.
+//!
+//! # Speed and memory
+//!
+//! `cargo bench -p listwatch-matcher` on the two OFAC lists (15,407 entities, 20,110 names):
+//! build about 0.14 s, about 23 MB of index; single-query latency median about 60-75 µs and
+//! p99 about 350-400 µs on one core. `LISTWATCH_BENCH_SCALE=1` adds a 1,000,000-entity synthetic
+//! corpus (real name words recombined): build 3.6 s, about 350 MB of index, query median
+//! 2.7 ms and p99 16 ms.
+//!
+//! # Limitations
+//!
+//! - Translations are not transliterations: "中国移动" does not find "CHINA MOBILE".
+//! - Hangul follows Revised Romanization ("김" is "gim"), so Korean script rarely finds the
+//!   McCune-Reischauer spellings on the lists.
+//! - [`score_pair`] has no document frequencies (its table is empty), so all normal words weigh
+//!   the same there.
+//! - Query latency is above target (median 60-75 µs for the OFAC lists against 50 µs; 2.7 ms
+//!   at a million entities against 1 ms): every name of every candidate entity is aligned, and
+//!   queries whose rarest words are common read long posting lists. Bounding each candidate's
+//!   score from the query tokens it shares, before aligning it, is the next step.
+//!
+//! # Modules
+//!
+//! - [`metrics`]: string similarity and distance (Jaro, Jaro-Winkler, Levenshtein,
+//!   Damerau-Levenshtein, Hamming), checked against the jellyfish conformance vectors.
+//! - [`phonetic`]: Soundex, Metaphone, NYSIIS, the Match Rating Approach and Double Metaphone.
 
 #![warn(missing_docs)]
 
@@ -25,3 +131,6 @@ pub use result::{
     ScreenResult, TokenMatch,
 };
 pub use token::Method;
+
+#[cfg(test)]
+mod tests;

@@ -72,7 +72,8 @@ pub enum FeatureKind {
     Identifier,
     /// A weak identifier (e-mail, website, phone, ticker, call sign) is equal.
     WeakIdentifier,
-    /// A query identifier fails its check digit or shape and was not used.
+    /// A query identifier fails its check digit or shape (it is still compared), or is too
+    /// short to compare.
     InvalidIdentifier,
     /// Birth dates agree or conflict.
     BirthDate,

@@ -7,7 +7,7 @@
 //! itself and its deletion neighbourhood for edits, the skeleton, the sound key. Two similar
 //! tokens therefore always share a key, and a token's lookup finds every similar token.
 
-use listwatch_normalize::{TokenKind, fold, fold_variants, skeleton, tokenize};
+use listwatch_normalize::{TokenKind, fold, fold_variants, tokenize};
 
 use crate::metrics::jaro_winkler;
 
@@ -83,6 +83,9 @@ pub(crate) struct Tok {
     pub(crate) kind: Kind,
     pub(crate) skeleton: Box<str>,
     pub(crate) sound: Box<str>,
+    /// Folded from a script that leaves short vowels unwritten (Arabic, Persian, Urdu, Hebrew):
+    /// such tokens are compared by skeleton and sound key without further conditions.
+    pub(crate) unvowelled: bool,
 }
 
 impl Tok {
@@ -91,10 +94,39 @@ impl Tok {
         Tok {
             text: text.into(),
             kind,
-            skeleton: if fuzzy { skeleton(text).into() } else { Box::default() },
+            skeleton: if fuzzy { consonant_skeleton(text).into() } else { Box::default() },
             sound: if fuzzy { sound_key(text).into() } else { Box::default() },
+            unvowelled: false,
         }
     }
+}
+
+/// Whether `text` holds letters of a script that does not write short vowels.
+pub(crate) fn is_unvowelled_script(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(u32::from(c), 0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F
+            | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+    })
+}
+
+/// The consonant skeleton of a folded word: its first letter (any vowel written `a`), then its
+/// other letters without vowels, `w` and `y` (which transliterations swap with `u` and `i`:
+/// "huwaysh", "huish"), runs written once.
+pub(crate) fn consonant_skeleton(word: &str) -> String {
+    let mut skeleton = String::with_capacity(word.len());
+    let mut last = 0u8;
+    for (pos, b) in word.bytes().enumerate() {
+        let vowel = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
+        if pos == 0 {
+            let first = if vowel { b'a' } else { b };
+            skeleton.push(first as char);
+            last = first;
+        } else if !vowel && b != last {
+            skeleton.push(b as char);
+            last = b;
+        }
+    }
+    skeleton
 }
 
 /// The folded variants of a raw name: one, or one per Han reading (at most
@@ -126,8 +158,9 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
 /// The most edits allowed between two fuzzy tokens, by the longer one's length.
 pub(crate) fn allowed_edits(max_len: usize) -> usize {
     match max_len {
-        0..=3 => 0,
-        4..=7 => 1,
+        // Short words differ by one letter too often ("jing", "jang"; "hala", "hula").
+        0..=4 => 0,
+        5..=7 => 1,
         8..=MAX_EDIT_LEN => 2,
         _ => 0,
     }
@@ -305,6 +338,12 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     let skeleton_ok =
         a.skeleton.len() >= 2 && a.skeleton == b.skeleton && ta.len() >= 3 && tb.len() >= 3;
     let sound_ok = a.sound.len() >= 2 && a.sound == b.sound && ta.len() >= 3 && tb.len() >= 3;
+    // Skeletons and sound keys bridge unvowelled spellings (Arabic script folds to "mhmd",
+    // "hsin") and full ones. Between two Latin spellings they are too loose on their own
+    // ("putin" and "potanin" share a skeleton), so there the spellings must also be close.
+    // Short Latin words need their first two letters to agree as well ("jing", "jang").
+    let close = |jw: f32| jw >= 0.85 && (ta.len().min(tb.len()) >= 5 || ta.get(..2) == tb.get(..2));
+    let unvowelled = a.unvowelled || b.unvowelled;
     if !(edit_ok || skeleton_ok || sound_ok) {
         return None;
     }
@@ -314,10 +353,10 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if edit_ok {
         best = (0.5 * jw + 0.5 * edit_sim, Method::Edit);
     }
-    if sound_ok && jw >= 0.75 && best.0 < 0.85 {
+    if sound_ok && (unvowelled || close(jw)) && best.0 < 0.85 {
         best = (0.85f32.max(0.5 * jw + 0.5 * edit_sim), Method::Phonetic);
     }
-    if skeleton_ok && best.0 < 0.8 {
+    if skeleton_ok && (unvowelled || close(jw)) && best.0 < 0.8 {
         best = (0.8, Method::Skeleton);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))

@@ -1,3 +1,6 @@
 //! The one integration-test binary of the crate (see STYLE.md, "Test layout").
 
+mod cases;
 mod conformance;
+mod data;
+mod recall;

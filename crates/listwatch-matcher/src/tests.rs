@@ -1,0 +1,110 @@
+//! Unit tests of the public API on small hand-made indexes.
+
+use listwatch_model::{Entity, IdKind, Identifier, NameKind, Schema};
+use proptest::prelude::*;
+
+use crate::{Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier, score_pair};
+
+fn index(entities: Vec<Entity>) -> Index {
+    Index::build(
+        entities.into_iter().map(|entity| IndexedEntity {
+            entity,
+            list: "test".into(),
+            version: 1,
+        }),
+        &MatcherConfig::default(),
+    )
+}
+
+fn check(index: &Index, query: &Query, expected_top: Option<&str>) {
+    let results = index.screen(query, 5);
+    let top = results.first().filter(|r| r.is_match).map(|r| r.entity_id.as_str());
+    assert_eq!(top, expected_top, "{query:?}: {results:#?}");
+}
+
+fn sample() -> Index {
+    let mut vessel = Entity::new("1", Schema::Vessel, "OCEAN STAR");
+    vessel.identifiers.push(Identifier {
+        kind: IdKind::Imo,
+        value: "IMO 9187629".into(),
+        country: None,
+        currency: None,
+        label: "IMO".into(),
+        details: None,
+    });
+    let mut person = Entity::new("2", Schema::Person, "OCEAN, Star");
+    person.names.push(listwatch_model::Name {
+        value: "STAR OCEAN".into(),
+        kind: NameKind::WeakAka,
+        remark: None,
+    });
+    index(vec![
+        vessel,
+        person,
+        Entity::new("3", Schema::Company, "XIAOMI CORPORATION"),
+        Entity::new("4", Schema::Company, "PACIFIC TRADING LIMITED"),
+    ])
+}
+
+#[test]
+fn legal_forms_are_weak_tokens_not_deleted() {
+    let index = sample();
+    check(&index, &Query::named("Xiaomi Corp"), Some("test:3"));
+    check(&index, &Query::named("Caribbean Trading Limited"), None);
+}
+
+#[test]
+fn a_person_never_matches_a_vessel() {
+    let index = sample();
+    let query = Query { schema: Some(Schema::Person), ..Query::named("Ocean Star") };
+    let results = index.screen(&query, 5);
+    assert!(results.iter().all(|r| r.entity_id != "test:1"), "{results:#?}");
+}
+
+#[test]
+fn an_identifier_alone_finds_its_entity() {
+    let index = sample();
+    let query = Query {
+        identifiers: vec![QueryIdentifier {
+            kind: IdKind::Imo,
+            value: "9187629".into(),
+            country: None,
+        }],
+        ..Query::default()
+    };
+    check(&index, &query, Some("test:1"));
+}
+
+#[test]
+fn results_carry_the_versions_and_config_hash() {
+    let index = sample();
+    let response = index.screen_response(&Query::named("xiaomi"), 5);
+    assert_eq!(response.list_versions.len(), 1);
+    assert_eq!(response.matcher.config_hash, MatcherConfig::default().config_hash());
+    let json = serde_json::to_string(&response.results[0]).unwrap_or_default();
+    for field in ["entity_id", "\"match\"", "matched_name", "programs", "explanation"] {
+        assert!(json.contains(field), "{field} in {json}");
+    }
+}
+
+#[test]
+fn empty_and_odd_queries_find_nothing_without_panicking() {
+    let index = sample();
+    for name in ["", " ", "\u{200f}", "🙂🙂", "-- , --", "a", "\u{0301}\u{0301}"] {
+        let _ = index.screen(&Query::named(name), 5);
+        let _ = score_pair(&Query::named(name), &Query::named(name), &MatcherConfig::default());
+    }
+    assert!(index.screen(&Query::default(), 5).is_empty());
+}
+
+proptest! {
+    #[test]
+    fn score_pair_is_symmetric_in_names_and_a_name_matches_itself(a in "\\PC{0,30}", b in "\\PC{0,30}") {
+        let config = MatcherConfig::default();
+        let ab = score_pair(&Query::named(a.clone()), &Query::named(b.clone()), &config);
+        let ba = score_pair(&Query::named(b), &Query::named(a.clone()), &config);
+        prop_assert_eq!(ab.score, ba.score);
+        let aa = score_pair(&Query::named(a.clone()), &Query::named(a), &config);
+        prop_assert!(aa.score >= ab.score);
+    }
+}
