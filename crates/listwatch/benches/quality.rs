@@ -120,12 +120,13 @@ fn zala_pairs(config: &MatcherConfig, sample: usize) -> Tally {
                 });
             }
             let (other_schema, other) = &entities[(i * 7 + 3) % entities.len()];
-            if other_schema == schema && other != names {
-                if let Some(result) = best(query, *schema, other) {
-                    tally.add(false, result.is_match, || {
-                        format!("{query} ~ {:?} ({:.2})", other.first(), result.score)
-                    });
-                }
+            if other_schema == schema
+                && other != names
+                && let Some(result) = best(query, *schema, other)
+            {
+                tally.add(false, result.is_match, || {
+                    format!("{query} ~ {:?} ({:.2})", other.first(), result.score)
+                });
             }
         }
     }
