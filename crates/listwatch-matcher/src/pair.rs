@@ -1,10 +1,9 @@
 //! Comparing two parties without an index, for the `compare` command.
 //!
 //! Without an index there are no document frequencies, so token weights come from a table of
-//! them (`data/token_df.tsv`: a document count, then `token<TAB>frequency` rows). The table
-//! shipped today is empty, so every normal word weighs the same (the smallest normal weight)
-//! and legal forms, particles, stop words and initials weigh what their kinds weigh; filling it
-//! from the real lists is future work (see the crate docs, "Limitations").
+//! them (`data/token_df.tsv`: a document count, then `token<TAB>frequency` rows), counted over
+//! the real OFAC lists by a test that also keeps the table current. A word the table lacks is
+//! rare (seen in at most one listed entity) and weighs the most.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -177,4 +176,113 @@ pub fn score_pair(a: &Query, b: &Query, config: &MatcherConfig) -> PairResult {
     }
     explanation.features.extend(evidence.features);
     PairResult { score, is_match: score >= config.threshold, explanation, matcher }
+}
+
+#[cfg(test)]
+mod token_table_tests {
+    //! The shipped token table must be what the real lists give; `UPDATE_EXPECT=1` rewrites it.
+
+    use std::collections::{HashMap, HashSet};
+    use std::path::PathBuf;
+
+    use listwatch_model::Entity;
+    use listwatch_parsers::{InputFile, ofac};
+
+    use crate::token::{name_tokens, name_variants};
+
+    fn data() -> PathBuf {
+        std::env::var_os("LISTWATCH_DATA").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        })
+    }
+
+    fn parse(dir: &str, flavor: ofac::Flavor) -> Vec<Entity> {
+        let dir = data().join(dir);
+        let names = flavor.file_names();
+        let contents: Vec<Option<Vec<u8>>> =
+            names.iter().map(|n| std::fs::read(dir.join(n)).ok()).collect();
+        let input = |idx: usize| {
+            contents[idx].as_deref().map(|bytes| InputFile { name: names[idx], bytes })
+        };
+        let files = ofac::Files {
+            main: input(0).expect("main file"),
+            addresses: input(1),
+            aliases: input(2),
+            comments: input(3),
+        };
+        ofac::parse(&files).expect("the real files parse").entities
+    }
+
+    /// Entity-level document frequencies over the newest SDN list, the consolidated list, and
+    /// the entries of the 2021 SDN set (which has the alias file the newest scrape lacks).
+    fn compute() -> String {
+        let mut documents: HashMap<String, Entity> = HashMap::new();
+        for entity in parse("ofac-sdn/2021-07-07", ofac::Flavor::Sdn) {
+            documents.insert(format!("sdn:{}", entity.id), entity);
+        }
+        for entity in parse("ofac-sdn-daily/2024-05-03", ofac::Flavor::Sdn) {
+            let key = format!("sdn:{}", entity.id);
+            // Keep the 2021 record's aliases where the entry was already listed then.
+            if let Some(old) = documents.get_mut(&key) {
+                let aliases: Vec<_> = old.names.iter().skip(1).cloned().collect();
+                let mut merged = entity;
+                merged.names.extend(aliases);
+                *old = merged;
+            } else {
+                documents.insert(key, entity);
+            }
+        }
+        for entity in parse("ofac-consolidated/2025-12-19", ofac::Flavor::Consolidated) {
+            documents.insert(format!("cons:{}", entity.id), entity);
+        }
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for entity in documents.values() {
+            let mut names: Vec<&str> = entity.names.iter().map(|n| n.value.as_str()).collect();
+            names.extend(
+                entity
+                    .attributes
+                    .iter()
+                    .filter(|a| a.label.eq_ignore_ascii_case("Issuer Name"))
+                    .map(|a| a.value.as_str()),
+            );
+            let mut tokens: HashSet<String> = HashSet::new();
+            for name in names {
+                for variant in name_variants(name) {
+                    tokens.extend(name_tokens(&variant).into_iter().map(|(text, _)| text));
+                }
+            }
+            for token in tokens {
+                *df.entry(token).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<(String, u32)> = df.into_iter().filter(|(_, n)| *n >= 2).collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut text = String::from(
+            "# Entity-level document frequencies of name tokens (see src/pair.rs): a document count,\n\
+             # then one \"token<TAB>frequency\" row per token seen in two or more entities.\n\
+             # Counted over the OFAC SDN list of 2024-05-03 (with the aliases of 2021-07-07) and the\n\
+             # consolidated list of 2025-12-19; regenerate with UPDATE_EXPECT=1 cargo test -p\n\
+             # listwatch-matcher token_table.\n",
+        );
+        text.push_str(&format!("# documents\t{}\n", documents.len()));
+        for (token, n) in rows {
+            text.push_str(&format!("{token}\t{n}\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn the_token_table_is_what_the_real_lists_give() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/token_df.tsv");
+        let actual = compute();
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &actual).unwrap();
+            return;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            expected == actual,
+            "data/token_df.tsv is out of date with the tokenizer or the lists; run UPDATE_EXPECT=1 cargo test -p listwatch-matcher token_table"
+        );
+    }
 }

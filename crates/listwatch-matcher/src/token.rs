@@ -335,8 +335,11 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     let limit = allowed_edits(max_len);
     let distance = if limit > 0 { osa_distance(ta, tb, limit) } else { limit + 1 };
     let edit_ok = distance <= limit;
+    // A two-letter word written in an unvowelled script is a whole name ("th" for طه, Taha), so
+    // its skeleton counts; a two-letter Latin word is too short for a skeleton to mean anything.
+    let long_enough = |tok: &Tok| tok.text.len() >= 3 || tok.unvowelled;
     let skeleton_ok =
-        a.skeleton.len() >= 2 && a.skeleton == b.skeleton && ta.len() >= 3 && tb.len() >= 3;
+        a.skeleton.len() >= 2 && a.skeleton == b.skeleton && long_enough(a) && long_enough(b);
     let sound_ok = a.sound.len() >= 2 && a.sound == b.sound && ta.len() >= 3 && tb.len() >= 3;
     // Skeletons and sound keys bridge unvowelled spellings (Arabic script folds to "mhmd",
     // "hsin") and full ones. Between two Latin spellings they are too loose on their own
@@ -353,11 +356,15 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if edit_ok {
         best = (0.5 * jw + 0.5 * edit_sim, Method::Edit);
     }
-    if sound_ok && (unvowelled || close(jw)) && best.0 < 0.85 {
-        best = (0.85f32.max(0.5 * jw + 0.5 * edit_sim), Method::Phonetic);
+    // An unvowelled spelling cannot agree with a full one better than by its consonants: equal
+    // skeletons are as close as such a pair gets, and score like a one-letter typo. Sound keys
+    // stay weaker: they merge letters (b and p, m and n) that Arabic script keeps apart.
+    let (sound_sim, skeleton_sim) = if unvowelled { (0.85, 0.9) } else { (0.85, 0.8) };
+    if sound_ok && (unvowelled || close(jw)) && best.0 < sound_sim {
+        best = (sound_sim.max(0.5 * jw + 0.5 * edit_sim), Method::Phonetic);
     }
-    if skeleton_ok && (unvowelled || close(jw)) && best.0 < 0.8 {
-        best = (0.8, Method::Skeleton);
+    if skeleton_ok && (unvowelled || close(jw)) && best.0 < skeleton_sim {
+        best = (skeleton_sim, Method::Skeleton);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
 }
@@ -386,7 +393,7 @@ pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
     deletion_variants(&tok.text, deletion_depth(tok.text.len()), &mut |variant| {
         emit(key_hash(NS_DELETION, variant));
     });
-    if tok.skeleton.len() >= 2 && tok.text.len() >= 3 {
+    if tok.skeleton.len() >= 2 && (tok.text.len() >= 3 || tok.unvowelled) {
         emit(key_hash(NS_SKELETON, tok.skeleton.as_bytes()));
     }
     if tok.sound.len() >= 2 && tok.text.len() >= 3 {

@@ -96,6 +96,8 @@ fn arabic_is_spelled_consonant_by_consonant() {
     check("علي حسن المجيد", "ali hsn al mjid");
     check("مُحَمَّد", "mhmd");
     check("محمود مروان فاطمة", "mhmud mrwan fatma");
+    // After the article the noun starts: its waw and yeh are consonants.
+    check("الوليد اليمني", "al wlid al ymni");
     check("حسين يوسف", "hsin yusf");
     // Without short vowels, waw and yeh between consonants read as vowels: "Parviz" is "pruiz".
     check("پرویز", "pruiz");

@@ -6,8 +6,9 @@
 //!
 //! - Short-vowel marks, shadda and tatweel are dropped, so vocalized and bare text agree.
 //! - Alif is "a"; ain is "a" too ("علي" -> "ali", "سعيد" -> "said"); hamza alone is dropped.
-//! - Waw is "w" at the start of a word and next to an alif ("مروان" -> "mrwan"), and "u"
-//!   elsewhere ("محمود" -> "mhmud"); yeh likewise is "y" or "i" ("حسين" -> "hsin").
+//! - Waw is "w" at the start of a word (or of the noun after the article) and next to an alif
+//!   ("مروان" -> "mrwan", "الوليد" -> "al wlid"), and "u" elsewhere ("محمود" -> "mhmud"); yeh
+//!   likewise is "y" or "i" ("حسين" -> "hsin").
 //! - The article "ال" at the start of a word becomes the word "al" ("المجيد" -> "al mjid"),
 //!   matching the hyphenated Latin "al-Majid".
 //! - Ta marbuta is "a" ("فاطمة" -> "fatma").
@@ -40,10 +41,16 @@ pub(crate) fn transliterate(
     }
 
     let next_to_alif = previous == Some('ا') || next == Some('ا');
+    // After the article, a letter starts the noun: "الوليد" is "al walid", not "al ulid".
+    let after_article = char_idx >= 2
+        && chars[char_idx - 1] == 'ل'
+        && chars[char_idx - 2] == 'ا'
+        && previous_letter(chars, char_idx - 2).is_none();
+    let noun_start = word_start || after_article;
     let latin = match c {
-        'و' if word_start || next_to_alif => "w",
+        'و' if noun_start || next_to_alif => "w",
         'و' => "u",
-        'ي' | 'ی' if word_start || next_to_alif => "y",
+        'ي' | 'ی' if noun_start || next_to_alif => "y",
         'ي' | 'ی' => "i",
         _ => letter(c)?,
     };
