@@ -190,7 +190,7 @@ impl Store {
             }
         }
         Ok(VersionDiff {
-            added: walk.added.into_iter().map(str::to_string).collect(),
+            added: walk.added.into_iter().map(|(id, _)| id.to_string()).collect(),
             removed: walk.removed.into_iter().map(str::to_string).collect(),
             changed,
             not_compared: coverage.uncovered_fields(),
@@ -461,13 +461,9 @@ impl Store {
                     n
                 };
                 changes.extend(
-                    walk.added.iter().chain(walk.differing.iter().map(|(id, _, _)| id)).map(|id| {
-                        let hash = after[after
-                            .binary_search_by(|(x, _)| compare_source_ids(x, id))
-                            .unwrap_or_default()]
-                        .1;
-                        (id.to_string(), Some(hash))
-                    }),
+                    walk.added.iter().map(|(id, hash)| (id.to_string(), Some(**hash))).chain(
+                        walk.differing.iter().map(|(id, _, hash)| (id.to_string(), Some(**hash))),
+                    ),
                 );
                 changes.extend(walk.removed.iter().map(|id| (id.to_string(), None)));
                 (walk.added.len() as u64, n_removed, n_changed)
@@ -631,7 +627,7 @@ fn read_manifest(
 }
 
 struct Walk<'a> {
-    added: Vec<&'a str>,
+    added: Vec<(&'a str, &'a Hash)>,
     removed: Vec<&'a str>,
     differing: Vec<(&'a str, &'a Hash, &'a Hash)>,
 }
@@ -652,7 +648,7 @@ fn walk_manifests<'a>(before: &'a [ManifestEntry], after: &'a [ManifestEntry]) -
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                walk.added.push(&after[j].0);
+                walk.added.push((&after[j].0, &after[j].1));
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
