@@ -185,6 +185,36 @@ pub(crate) struct Evidence {
     pub(crate) features: Vec<Feature>,
 }
 
+/// The most [`compare`] can add (`Evidence::adjustment`) for `query`, whatever the candidate:
+/// the largest contribution of each feature the query can fire, 0 for those it cannot.
+///
+/// In `compare`, each query identifier adds either the weak-identifier bonus (once in all) or
+/// a conflict penalty, or nothing; birth dates add one of four values, countries one of two,
+/// gender one; and a feature without its query attribute adds nothing. Each term below is at
+/// least the corresponding sum in `compare`, so the total is too (a relative 1e-9 covers the
+/// rounding of sums formed in another order).
+pub(crate) fn max_adjustment(query: &Party, config: &MatcherConfig) -> f64 {
+    let mut most = 0.0;
+    if !query.identifiers.is_empty() {
+        most += config.weak_identifier_bonus.max(0.0)
+            + query.identifiers.len() as f64 * config.identifier_conflict_penalty.max(0.0);
+    }
+    if !query.birth_dates.is_empty() {
+        most += config
+            .birth_date_exact_bonus
+            .max(config.birth_date_year_bonus)
+            .max(config.birth_date_conflict_penalty)
+            .max(0.0);
+    }
+    if !query.countries.is_empty() {
+        most += config.country_bonus.max(config.country_conflict_penalty).max(0.0);
+    }
+    if query.gender.is_some() {
+        most += config.gender_conflict_penalty.max(0.0);
+    }
+    most * (1.0 + 1e-9)
+}
+
 /// Compares two parties. With `explain`, describes each feature that fired.
 pub(crate) fn compare(
     query: &Party,

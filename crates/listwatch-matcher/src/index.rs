@@ -25,8 +25,19 @@
 //! token: only the postings of that prefix (the rarest tokens) are read (prefix filtering).
 //! Every entity found is then scored on all its names, exactly as a full scan would score it;
 //! `tests/it/recall.rs` checks this against [`Index::screen_exhaustive`].
+//!
+//! # Scoring is bounded before it is aligned
+//!
+//! Aligning names is the costly step, and most candidates cannot reach the results. So each
+//! candidate first gets an upper bound of its score from the query tokens its names can pair
+//! with (looked up by vocabulary id in a table built once per query, [`NameBound`]), and
+//! candidates are aligned best bound first, until the bound falls below both `min_score` and
+//! the `limit`-th best score found (see [`Index::bound_name`] for why the bound holds). The
+//! results are those of aligning everything, ties and explanations included; the recall test
+//! checks it for limits 1, 5, 10 and unlimited.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -34,13 +45,15 @@ use listwatch_model::{Entity, NameKind, Schema};
 
 use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
 use crate::config::{MATCHER_VERSION, MatcherConfig};
-use crate::evidence::{self, Party, id_group, is_strong};
+use crate::evidence::{self, Evidence, Party, id_group, is_strong};
 use crate::query::Query;
 use crate::result::{
     Explanation, Feature, FeatureKind, ListVersion, MatcherInfo, ScreenResponse, ScreenResult,
     TokenMatch, round_score,
 };
-use crate::token::{self, Kind, Method, Tok, name_tokens, name_variants, similarity, token_keys};
+use crate::token::{
+    self, Kind, MAX_TOKENS, Method, Tok, name_tokens, name_variants, similarity, token_keys,
+};
 
 /// An entity to index, with the list and version it comes from.
 #[derive(Clone, Debug)]
@@ -134,7 +147,20 @@ struct NameEntry {
 struct Vocab {
     toks: Vec<Tok>,
     weights: Vec<f64>,
+    /// What score bounds read of each token, packed apart from `toks` so that bounding a
+    /// candidate touches one small array instead of a `Tok` per token.
+    meta: Vec<TokMeta>,
     ids: HashMap<Box<str>, u32>,
+}
+
+/// The facts about a vocabulary token that decide which alignment edges it can take part in.
+#[derive(Clone, Copy, Debug)]
+struct TokMeta {
+    kind: Kind,
+    /// The first byte of the text (0 for an empty text, which pairs with no initial).
+    first: u8,
+    /// Whether the text is one byte long (an initial equal to a one-letter query token).
+    one_byte: bool,
 }
 
 /// The weight of a token of `kind` that appears in the names of `df` of `n_docs` entities.
@@ -169,6 +195,10 @@ pub struct Index {
     identifiers: KeyMap<Vec<u32>>,
     n_docs: usize,
     expansions: Vec<OnceLock<Expansion>>,
+    /// The first entry in `names` of each entity, and the number of entries at the end: the
+    /// entries of entity `e` are `entry_starts[e]..entry_starts[e + 1]` (a dense copy of
+    /// `EntityRec::name_entries`, read for every candidate).
+    entry_starts: Vec<u32>,
 }
 
 /// The vocabulary tokens similar to one token, by id, with similarity and method.
@@ -208,6 +238,7 @@ impl Index {
             identifiers: KeyMap::default(),
             n_docs: 0,
             expansions: Vec::new(),
+            entry_starts: Vec::new(),
         };
         let mut lists: HashMap<(String, u32), u32> = HashMap::new();
         let mut df: Vec<u32> = Vec::new();
@@ -293,11 +324,27 @@ impl Index {
             });
         }
         index.n_docs = index.entities.len();
+        index.entry_starts = index
+            .entities
+            .iter()
+            .map(|e| e.name_entries.0)
+            .chain(std::iter::once(index.names.len() as u32))
+            .collect();
         let n_docs = index.n_docs;
         index.vocab.weights = kinds
             .iter()
             .zip(&df)
             .map(|(&kind, &df)| token_weight(kind, df, n_docs, config))
+            .collect();
+        index.vocab.meta = index
+            .vocab
+            .toks
+            .iter()
+            .map(|tok| TokMeta {
+                kind: tok.kind,
+                first: tok.text.as_bytes().first().copied().unwrap_or(0),
+                one_byte: tok.text.len() == 1,
+            })
             .collect();
 
         // Name postings and first-letter postings.
@@ -411,6 +458,8 @@ impl Index {
             .sum();
         tok_bytes
             + entity_bytes
+            + self.vocab.meta.len() * std::mem::size_of::<TokMeta>()
+            + self.entry_starts.len() * 4
             + self.names.len() * std::mem::size_of::<NameEntry>()
             + self.name_tokens.len() * 4
             + (self.postings.values.len() + self.postings.offsets.len()) * 4
@@ -426,7 +475,7 @@ impl Index {
     pub fn screen(&self, query: &Query, limit: usize) -> Vec<ScreenResult> {
         let prepared = self.prepare(query);
         let candidates = self.candidates(&prepared);
-        self.score_entities(&prepared, &candidates, limit)
+        self.score_best(&prepared, &candidates, limit)
     }
 
     /// [`Index::screen`] wrapped with the list versions and the matcher version and
@@ -440,12 +489,12 @@ impl Index {
     }
 
     /// Like [`Index::screen`], but scores every indexed entity instead of the candidates the
-    /// index finds. It is slow, and exists to check the index: for any query it returns the
-    /// same results as [`Index::screen`].
+    /// index finds, aligning every name of each (no score bounds). It is slow, and exists to
+    /// check the index: for any query it returns the same results as [`Index::screen`].
     pub fn screen_exhaustive(&self, query: &Query, limit: usize) -> Vec<ScreenResult> {
         let prepared = self.prepare(query);
         let all: Vec<u32> = (0..self.entities.len() as u32).collect();
-        self.score_entities(&prepared, &all, limit)
+        self.score_all(&prepared, &all, limit)
     }
 
     /// Normalizes the query: name variants with token weights and expansions, and the party.
@@ -652,8 +701,9 @@ impl Index {
         })
     }
 
-    /// Scores the candidate entities and returns the best `limit` with explanations.
-    fn score_entities(
+    /// Scores every candidate entity, aligning all of its names, and returns the best `limit`
+    /// with explanations. This is the reference that [`Index::score_best`] must agree with.
+    fn score_all(
         &self,
         prepared: &Prepared,
         candidates: &[u32],
@@ -681,6 +731,422 @@ impl Index {
             .collect()
     }
 
+    /// Scores the candidate entities and returns the best `limit` with explanations: the same
+    /// results as [`Index::score_all`], but an entity is only aligned while the upper bound of
+    /// its score can still reach the results.
+    ///
+    /// Each candidate first gets an upper bound of its score without aligning anything: the
+    /// bound of each of its names ([`NameBound`]), through the same weak-alias factor,
+    /// identifier formula, evidence adjustment and rounding as the score itself. Candidates are
+    /// then aligned in decreasing order of bound; once `limit` results are known, a candidate
+    /// whose bound is below the `limit`-th best score cannot enter them (a bound equal to it
+    /// could still win the tie on entity id, so it is aligned), and nor can any candidate after
+    /// it. Every score that enters the results is exact, so the ranking is the reference one.
+    fn score_best(
+        &self,
+        prepared: &Prepared,
+        candidates: &[u32],
+        limit: usize,
+    ) -> Vec<ScreenResult> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        if !self.bounds_hold() {
+            return self.score_all(prepared, candidates, limit);
+        }
+        let min_score = score_key(self.config.min_score);
+        let bounds: Vec<NameBound> =
+            prepared.names.iter().map(|qname| self.name_bound(qname)).collect();
+        // Without a strong query identifier no candidate has an identifier hit (see
+        // `evidence::compare`), and other evidence adds at most `max_adjustment`: bounds then
+        // need no entity record, which is read only for the candidates worth aligning.
+        let exact_evidence = prepared.party.identifiers.iter().any(|id| is_strong(id.kind));
+        let most = Evidence {
+            adjustment: evidence::max_adjustment(&prepared.party, &self.config),
+            ..Evidence::default()
+        };
+        // The names of the candidates, gathered in simple loops first: with many entities
+        // each of these reads misses the cache, and loops whose iterations do not depend on
+        // each other let the processor overlap the misses.
+        let ranges: Vec<(u32, u32)> = candidates
+            .iter()
+            .map(|&e| {
+                let e = e as usize;
+                (self.entry_starts[e], self.entry_starts[e + 1])
+            })
+            .collect();
+        let mut entries: Vec<(u32, u32, bool)> = Vec::with_capacity(candidates.len() * 2);
+        for &(start, end) in &ranges {
+            for entry in &self.names[start as usize..end as usize] {
+                entries.push((entry.tokens.0, entry.tokens.1, entry.weak));
+            }
+        }
+        let mut tokens: Vec<u32> = Vec::with_capacity(entries.len() * 4);
+        for &(start, end, _) in &entries {
+            tokens.extend_from_slice(&self.name_tokens[start as usize..end as usize]);
+        }
+        // (bound key << 32 | position in `pending`); a max-heap, so building it is linear and
+        // only the candidates actually aligned are popped in order.
+        let mut queue: Vec<u64> = Vec::with_capacity(candidates.len());
+        // (entity, bound of its best name score, its evidence if computed).
+        let mut pending: Vec<(u32, f64, Option<Evidence>)> = Vec::with_capacity(candidates.len());
+        let (mut next_entry, mut next_token) = (0usize, 0usize);
+        for (&entity_idx, &(start, end)) in candidates.iter().zip(&ranges) {
+            let mut name_bound: Option<f64> = None;
+            let n_entries = (end - start) as usize;
+            for &(tok_start, tok_end, weak) in &entries[next_entry..next_entry + n_entries] {
+                let len = (tok_end - tok_start) as usize;
+                let name = &tokens[next_token..next_token + len];
+                next_token += len;
+                let factor = if weak { self.config.weak_alias_factor } else { 1.0 };
+                for bound in &bounds {
+                    let value = self.bound_name(bound, name) * factor;
+                    name_bound = Some(name_bound.map_or(value, |b| b.max(value)));
+                }
+            }
+            next_entry += n_entries;
+            let name_bound = name_bound.unwrap_or(0.0);
+            let evidence = if exact_evidence {
+                let entity = &self.entities[entity_idx as usize];
+                if !self.passes_filters(prepared, entity) {
+                    continue;
+                }
+                Some(evidence::compare(&prepared.party, &entity.party, &self.config, false))
+            } else {
+                None
+            };
+            // `entity_score` is non-decreasing in the name score and in the adjustment
+            // (`bounds_hold`), so this bounds the entity's score; `None` means that no name
+            // score can make it a result.
+            let Some(bound) = self.entity_score(name_bound, evidence.as_ref().unwrap_or(&most))
+            else {
+                continue;
+            };
+            queue.push((score_key(bound) << 32) | pending.len() as u64);
+            pending.push((entity_idx, name_bound, evidence));
+        }
+        let mut queue = BinaryHeap::from(queue);
+        // The best `limit` scores so far, worst on top.
+        let mut kept: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
+        let mut scored: Vec<(f64, u32)> = Vec::new();
+        let mut edges: Vec<Edge> = Vec::new();
+        while let Some(key) = queue.pop() {
+            let bound = key >> 32;
+            // The score a candidate needs to enter the results.
+            let cutoff = match kept.peek() {
+                Some(&Reverse(cutoff)) if kept.len() >= limit => cutoff,
+                _ => min_score,
+            };
+            if bound < cutoff {
+                break;
+            }
+            let Some((entity_idx, name_bound, evidence)) =
+                pending.get((key & u64::from(u32::MAX)) as usize)
+            else {
+                continue;
+            };
+            let computed;
+            let evidence = match evidence {
+                Some(evidence) => evidence,
+                None => {
+                    let entity = &self.entities[*entity_idx as usize];
+                    if !self.passes_filters(prepared, entity) {
+                        continue;
+                    }
+                    computed =
+                        evidence::compare(&prepared.party, &entity.party, &self.config, false);
+                    // With the candidate's own evidence the bound may drop below the cut-off.
+                    match self.entity_score(*name_bound, &computed) {
+                        Some(tight) if score_key(tight) >= cutoff => {}
+                        _ => continue,
+                    }
+                    &computed
+                }
+            };
+            let name_score = self.best_name_score(prepared, &bounds, *entity_idx, &mut edges);
+            let Some(score) = self.entity_score(name_score, evidence) else { continue };
+            debug_assert!(score_key(score) <= bound, "a score bound was exceeded");
+            scored.push((score, *entity_idx));
+            kept.push(Reverse(score_key(score)));
+            if kept.len() > limit {
+                kept.pop();
+            }
+        }
+        self.explain_best(prepared, scored, limit)
+    }
+
+    /// Sorts scored entities best first (ties by entity id), keeps `limit`, and explains them.
+    fn explain_best(
+        &self,
+        prepared: &Prepared,
+        mut scored: Vec<(f64, u32)>,
+        limit: usize,
+    ) -> Vec<ScreenResult> {
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.entities[a.1 as usize].id.cmp(&self.entities[b.1 as usize].id))
+        });
+        scored.truncate(limit);
+        let mut edges: Vec<Edge> = Vec::new();
+        scored
+            .into_iter()
+            .filter_map(|(_, entity_idx)| {
+                let mut result = None;
+                self.score_entity(prepared, entity_idx, &mut edges, Some(&mut result));
+                result
+            })
+            .collect()
+    }
+
+    /// The best name score of an entity, as [`Index::score_entity`] computes it, skipping the
+    /// alignments whose bound cannot beat the best score found so far (which cannot change the
+    /// maximum).
+    fn best_name_score(
+        &self,
+        prepared: &Prepared,
+        bounds: &[NameBound],
+        entity_idx: u32,
+        edges: &mut Vec<Edge>,
+    ) -> f64 {
+        let entity = &self.entities[entity_idx as usize];
+        let mut best: Option<f64> = None;
+        for entry in &self.names[entity.name_entries.0 as usize..entity.name_entries.1 as usize] {
+            let candidate = IndexedName {
+                index: self,
+                tokens: &self.name_tokens[entry.tokens.0 as usize..entry.tokens.1 as usize],
+            };
+            let factor = if entry.weak { self.config.weak_alias_factor } else { 1.0 };
+            for (qname, bound) in prepared.names.iter().zip(bounds) {
+                let bound = self.bound_name(bound, candidate.tokens) * factor;
+                if best.is_some_and(|b| bound <= b) {
+                    continue;
+                }
+                let alignment = align(
+                    qname,
+                    &candidate,
+                    self.config.unmatched_candidate_cost,
+                    self.config.initial_weight,
+                    edges,
+                    false,
+                );
+                let score = alignment.score * factor;
+                debug_assert!(score <= bound, "name score {score} above its bound {bound}");
+                best = Some(best.map_or(score, |b| b.max(score)));
+            }
+        }
+        best.unwrap_or(0.0)
+    }
+
+    /// Whether the query may find `entity` at all: one of its lists, a compatible schema.
+    fn passes_filters(&self, prepared: &Prepared, entity: &EntityRec) -> bool {
+        prepared.lists.contains(&entity.list)
+            && evidence::schemas_compatible(prepared.party.schema, Some(entity.schema))
+    }
+
+    /// An entity's score from its best name score and its other evidence, if it reaches
+    /// `min_score`.
+    fn entity_score(&self, name_score: f64, evidence: &Evidence) -> Option<f64> {
+        if name_score <= 0.0 && !evidence.identifier_hit {
+            return None;
+        }
+        let base = if evidence.identifier_hit {
+            self.config.identifier_score + (1.0 - self.config.identifier_score) * name_score
+        } else {
+            name_score
+        };
+        let score = round_score(base + evidence.adjustment);
+        (score >= self.config.min_score).then_some(score)
+    }
+
+    /// Whether the configuration keeps score bounds valid: every step from alignment score to
+    /// entity score must be non-decreasing in the name score (weak-alias factor at least 0,
+    /// identifier score at most 1), token weights and the unmatched-candidate cost must not be
+    /// negative. The defaults satisfy all of it; any other configuration is scored in full.
+    fn bounds_hold(&self) -> bool {
+        let c = &self.config;
+        c.weak_alias_factor >= 0.0
+            && c.identifier_score <= 1.0
+            && c.unmatched_candidate_cost >= 0.0
+            && [c.legal_form_weight, c.particle_weight, c.stop_word_weight, c.initial_weight]
+                .iter()
+                .all(|&w| w >= 0.0)
+            && c.min_token_weight >= 0.0
+    }
+
+    /// What the tokens of the indexed names can contribute to an alignment with `qname`: the
+    /// alignment edges [`align`] could build, keyed by candidate token (see [`NameBound`]).
+    fn name_bound(&self, qname: &QName) -> NameBound {
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut starts = [0u64; 256];
+        let mut initials = [0u64; 256];
+        let mut vs_initial = Vec::with_capacity(qname.toks.len());
+        for (i, qt) in qname.toks.iter().enumerate() {
+            let q = i as u8;
+            let weight = qt.weight;
+            let kind = qt.tok.kind;
+            let text = &*qt.tok.text;
+            // One-to-one edges with a candidate token that is not an initial: the similarity
+            // comes from this token's expansion and the edge weighs the query token's weight.
+            if kind != Kind::Initial {
+                for &(id, sim, _) in &qt.expansion {
+                    let contribution = f64::from(sim) * weight;
+                    hits.push(Hit { id, q, how: HitKind::Token, contribution });
+                }
+            }
+            // Initial edges (either side an initial, both sides normal words or initials,
+            // same first byte): similarity 1, weight at most the query token's.
+            if matches!(kind, Kind::Initial | Kind::Normal)
+                && let Some(&first) = text.as_bytes().first()
+            {
+                starts[usize::from(first)] |= 1 << i;
+                if kind == Kind::Initial {
+                    initials[usize::from(first)] |= 1 << i;
+                }
+            }
+            // Against a one-byte candidate initial, the edge weighs the full weight only when
+            // the texts are equal, which needs a one-byte query token.
+            vs_initial.push(if text.len() == 1 {
+                weight
+            } else {
+                weight.min(self.config.initial_weight)
+            });
+            // A query word against candidate words written apart: the first candidate word is
+            // a normal word that starts the query word (every prefix is looked up, the empty
+            // and the whole word included, so no such edge is missed).
+            if kind == Kind::Normal && text.len() >= 4 {
+                for split in 0..=text.len() {
+                    if let Some(prefix) = text.get(..split)
+                        && let Some(&id) = self.vocab.ids.get(prefix)
+                        && self.vocab.meta.get(id as usize).is_some_and(|m| m.kind == Kind::Normal)
+                    {
+                        hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
+                    }
+                }
+            }
+        }
+        // Joined query words against one candidate word: the edge weighs the sum of the
+        // unit's token weights, times its similarity; each token's share is bounded apart.
+        for unit in &qname.units {
+            for &(id, sim, _) in &unit.expansion {
+                for (i, qt) in qname.toks.iter().enumerate().skip(unit.first).take(unit.len) {
+                    let contribution = f64::from(sim) * qt.weight;
+                    hits.push(Hit { id, q: i as u8, how: HitKind::Unit, contribution });
+                }
+            }
+        }
+        hits.sort_unstable_by_key(|hit| hit.id);
+        let mut hit_bits = vec![0u64; self.vocab.toks.len().div_ceil(64)];
+        for hit in &hits {
+            if let Some(word) = hit_bits.get_mut(hit.id as usize / 64) {
+                *word |= 1 << (hit.id % 64);
+            }
+        }
+        let mut by_id: KeyMap<(u32, u32)> = KeyMap::default();
+        let mut start = 0;
+        while start < hits.len() {
+            let id = hits[start].id;
+            let end = start + hits[start..].iter().take_while(|hit| hit.id == id).count();
+            by_id.insert(mix_id(id), (start as u32, end as u32));
+            start = end;
+        }
+        NameBound {
+            hit_bits,
+            by_id,
+            hits,
+            starts,
+            initials,
+            weights: qname.toks.iter().map(|qt| qt.weight).collect(),
+            vs_initial,
+            total_weight: qname.total_weight,
+        }
+    }
+
+    /// An upper bound of `align(qname, name).score` for the indexed name of vocabulary ids
+    /// `tokens`, where `bound` was built from `qname`.
+    ///
+    /// Why it is an upper bound. [`align`] scores `M / D` (capped at 1), where `M` is the sum
+    /// of `similarity × weight` of edges with pairwise disjoint query tokens, and
+    /// `D = Σ query weights + γ × Σ weights of unmatched candidate tokens`. Every edge that
+    /// `align` can build has a counterpart in `bound`, looked up by its candidate tokens under
+    /// the same conditions (token kinds, first bytes, expansions), and each of its query tokens
+    /// `i` is credited at least its share of the edge: `similarity × weight` of the query token
+    /// for one-to-one and initial edges (an initial edge weighs at most the query token's
+    /// weight), `1 × weight` for a word against words written apart, and `similarity × wᵢ` for
+    /// a joined unit, whose weight is the sum of its tokens' weights. Let `bᵢ` be the largest
+    /// credit of query token `i` over the name's tokens. Since the chosen edges do not share
+    /// query tokens, `M ≤ Σ bᵢ`. A candidate token that no edge can touch is unmatched in every
+    /// alignment (the tokens an edge covers are all marked: a word written apart marks the two
+    /// tokens after its first part too), so `D ≥ Σ query weights + γ × Σ` of their weights
+    /// (`γ ≥ 0`, weights `≥ 0`: [`Index::bounds_hold`]). Hence `M / D ≤ Σ bᵢ / D_min`. The
+    /// sums are formed in another order than in `align`, so the quotient is raised by a
+    /// relative 1e-9, far above the rounding error of sums of at most 24 terms.
+    fn bound_name(&self, bound: &NameBound, tokens: &[u32]) -> f64 {
+        if bound.total_weight <= 0.0 || tokens.is_empty() {
+            return 0.0;
+        }
+        let n_query = bound.weights.len();
+        if n_query > MAX_TOKENS || tokens.len() > 64 {
+            // Longer than any name tokenization yields; 1 bounds every score.
+            return 1.0;
+        }
+        // The best credit of each query token.
+        let mut credits = [0.0f64; MAX_TOKENS];
+        // Candidate tokens some edge may cover.
+        let mut touched = 0u64;
+        for (j, &id) in tokens.iter().enumerate() {
+            let Some(meta) = self.vocab.meta.get(id as usize) else { continue };
+            if bound.may_hit(id)
+                && let Some(&(start, end)) = bound.by_id.get(&mix_id(id))
+            {
+                for hit in bound.hits.get(start as usize..end as usize).unwrap_or_default() {
+                    let reach: u64 = match hit.how {
+                        // `align` pairs an initial by its first byte only.
+                        HitKind::Token if meta.kind == Kind::Initial => continue,
+                        HitKind::Token | HitKind::Unit => 1,
+                        // The next one or two candidate tokens may complete the word.
+                        HitKind::JoinedStart => 0b111,
+                    };
+                    if let Some(credit) = credits.get_mut(usize::from(hit.q)) {
+                        *credit = credit.max(hit.contribution);
+                    }
+                    touched |= reach << j;
+                }
+            }
+            let first = usize::from(meta.first);
+            let mask = match meta.kind {
+                Kind::Initial => bound.starts[first],
+                Kind::Normal => bound.initials[first],
+                _ => 0,
+            };
+            if mask != 0 {
+                touched |= 1 << j;
+                let mut rest = mask;
+                while rest != 0 {
+                    let i = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    let value = if meta.kind == Kind::Initial && meta.one_byte {
+                        bound.vs_initial[i]
+                    } else {
+                        bound.weights[i]
+                    };
+                    credits[i] = credits[i].max(value);
+                }
+            }
+        }
+        let matched: f64 = credits[..n_query].iter().sum();
+        if matched <= 0.0 {
+            return 0.0;
+        }
+        let untouched: f64 = tokens
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| touched & (1 << j) == 0)
+            .map(|(_, &id)| self.vocab.weights[id as usize])
+            .sum();
+        let denominator = bound.total_weight + self.config.unmatched_candidate_cost * untouched;
+        (matched / denominator * (1.0 + 1e-9)).min(1.0)
+    }
+
     /// The score of one entity, if it passes the filters and reaches `min_score`; with `out`,
     /// also its full result.
     fn score_entity(
@@ -691,10 +1157,7 @@ impl Index {
         out: Option<&mut Option<ScreenResult>>,
     ) -> Option<f64> {
         let entity = &self.entities[entity_idx as usize];
-        if !prepared.lists.contains(&entity.list) {
-            return None;
-        }
-        if !evidence::schemas_compatible(prepared.party.schema, Some(entity.schema)) {
+        if !self.passes_filters(prepared, entity) {
             return None;
         }
         let explain = out.is_some();
@@ -724,18 +1187,7 @@ impl Index {
             }
         }
         let name_score = best.as_ref().map_or(0.0, |b| b.0);
-        if name_score <= 0.0 && !evidence.identifier_hit {
-            return None;
-        }
-        let base = if evidence.identifier_hit {
-            self.config.identifier_score + (1.0 - self.config.identifier_score) * name_score
-        } else {
-            name_score
-        };
-        let score = round_score(base + evidence.adjustment);
-        if score < self.config.min_score {
-            return None;
-        }
+        let score = self.entity_score(name_score, &evidence)?;
         if let Some(out) = out {
             let mut explanation = Explanation {
                 name_score: best.as_ref().map(|b| round_score(b.0)),
@@ -841,6 +1293,71 @@ pub(crate) struct Prepared {
     pub(crate) invalid: Vec<Feature>,
     /// Indexes into `Index::list_versions` of the lists searched.
     pub(crate) lists: Vec<u32>,
+}
+
+/// What one query name can gain from the tokens of an indexed name, for bounding name scores
+/// before aligning ([`Index::bound_name`] says why the bound holds).
+struct NameBound {
+    /// A bit per vocabulary id, set for the ids in `hits`: most candidate tokens have none,
+    /// and testing a bit is cheaper than a hash lookup.
+    hit_bits: Vec<u64>,
+    /// Vocabulary id (through [`mix_id`]) to its range of `hits`.
+    by_id: KeyMap<(u32, u32)>,
+    /// The edges a candidate token can take part in, by vocabulary id.
+    hits: Vec<Hit>,
+    /// First byte to the query tokens (normal words and initials) starting with it: what a
+    /// candidate initial pairs with.
+    starts: [u64; 256],
+    /// First byte to the query initials with it: what a candidate normal word pairs with.
+    initials: [u64; 256],
+    /// The query token weights.
+    weights: Vec<f64>,
+    /// Per query token, the most an edge with a one-byte candidate initial can weigh.
+    vs_initial: Vec<f64>,
+    /// The sum of the query token weights.
+    total_weight: f64,
+}
+
+impl NameBound {
+    /// Whether `hits` may hold vocabulary id `id` (always, for an id outside the vocabulary).
+    fn may_hit(&self, id: u32) -> bool {
+        self.hit_bits.get(id as usize / 64).is_none_or(|word| word & (1 << (id % 64)) != 0)
+    }
+}
+
+/// A query token's credit for an edge with a candidate token.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    /// The candidate token's vocabulary id.
+    id: u32,
+    /// The query token.
+    q: u8,
+    how: HitKind,
+    /// The most the edge adds to the query token's share of the matched weight.
+    contribution: f64,
+}
+
+/// Which alignment edge a [`Hit`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HitKind {
+    /// One query token with one candidate token (not an initial).
+    Token,
+    /// Joined query tokens with one candidate token.
+    Unit,
+    /// A query word with candidate words written apart, starting at this token.
+    JoinedStart,
+}
+
+/// Spreads a vocabulary id over 64 bits for [`KeyMap`], whose hasher passes keys through
+/// (a bijection, so distinct ids stay distinct keys).
+fn mix_id(id: u32) -> u64 {
+    u64::from(id).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// A rounded score (or bound) as an integer that orders like it: scores are multiples of
+/// 0.0001 in 0..=1.
+fn score_key(score: f64) -> u64 {
+    (score.clamp(0.0, 1.0) * 10_000.0).round() as u64
 }
 
 /// An indexed name as the candidate side of an alignment.

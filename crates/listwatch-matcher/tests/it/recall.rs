@@ -1,6 +1,7 @@
 //! The index is recall-safe: for randomized queries built from real names (typos, reordered
 //! and dropped words, other scripts, attributes), it returns every entity that a full scan
-//! scores at or above `min_score`, with the same score.
+//! scores at or above `min_score`, with the same score, and for small limits the same first
+//! results as the full scan (score bounds prune nothing that belongs there).
 
 use listwatch_matcher::{Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier};
 use listwatch_model::{DateSpec, IdKind};
@@ -157,6 +158,14 @@ fn check_recall(config: &MatcherConfig, n_queries: usize, seed: u64) {
             );
         }
         assert_eq!(found.len(), scanned.len(), "{query:?}");
+        assert_eq!(found, scanned, "{query:?}");
+        // With a small limit, the index stops aligning candidates whose score bound cannot
+        // reach the results: the results must still be the full scan's first ones, explanations
+        // included.
+        for limit in [1, 5, 10] {
+            let top = index.screen(&query, limit);
+            assert_eq!(top[..], scanned[..limit.min(scanned.len())], "limit {limit}: {query:?}");
+        }
         n_with_results += usize::from(!scanned.is_empty());
     }
     // The check means little if the queries find nothing.
