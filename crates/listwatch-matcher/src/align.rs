@@ -56,8 +56,10 @@ pub(crate) struct QUnit {
 }
 
 impl QName {
-    /// Builds the joined units of the tokens: each adjacent pair of normal words, and each
-    /// normal-particle-normal triple ("abd al rahman").
+    /// Builds the joined units of the tokens: each run of two or three adjacent words of which
+    /// at least one is a normal word and the others normal words or particles ("abd al",
+    /// "abd al rahman", "bn al shiba"). In unvowelled script, the article before a sun letter is
+    /// also joined as Arabic says it ("al sbar" as "asbar", the "Essabar" of Latin spellings).
     pub(crate) fn build_units(&mut self) {
         let n = self.toks.len();
         for first in 0..n {
@@ -66,26 +68,40 @@ impl QName {
                     continue;
                 }
                 let run = &self.toks[first..first + len];
-                let ok = match len {
-                    2 => run.iter().all(|t| t.tok.kind == Kind::Normal),
-                    _ => {
-                        run[0].tok.kind == Kind::Normal
-                            && run[1].tok.kind == Kind::Particle
-                            && run[2].tok.kind == Kind::Normal
-                    }
+                // Words written together in one spelling are apart in another: "abd al hkim"
+                // (Arabic script, the article split off) is "Abdul Hakim", "bn al shiba" is
+                // "Binalshibh". A unit needs a normal word; particles may join it.
+                // Latin queries keep to two normal words or normal-particle-normal: each unit
+                // costs a lookup of every spelling a few edits away, and Latin spellings rarely
+                // split a name at a particle.
+                let joinable = |t: &QTok| matches!(t.tok.kind, Kind::Normal | Kind::Particle);
+                let normal = |t: &QTok| t.tok.kind == Kind::Normal;
+                let ok = if run.iter().all(|t| t.tok.unvowelled) {
+                    run.iter().all(joinable) && run.iter().any(normal)
+                } else if len == 2 {
+                    run.iter().all(normal)
+                } else {
+                    normal(&run[0]) && run[1].tok.kind == Kind::Particle && normal(&run[2])
                 };
                 if !ok {
                     continue;
                 }
                 let text: String = run.iter().map(|t| &*t.tok.text).collect();
-                let weight = run.iter().map(|t| t.weight).sum();
-                self.units.push(QUnit {
-                    first,
-                    len,
-                    tok: Tok::new(&text, Kind::Normal),
-                    weight,
-                    expansion: Vec::new(),
-                });
+                let weight: f64 = run.iter().map(|t| t.weight).sum();
+                let unvowelled = run.iter().all(|t| t.tok.unvowelled);
+                let mut push = |text: &str| {
+                    let mut tok = Tok::new(text, Kind::Normal);
+                    tok.unvowelled = unvowelled;
+                    self.units.push(QUnit { first, len, tok, weight, expansion: Vec::new() });
+                };
+                push(&text);
+                if unvowelled
+                    && len == 2
+                    && &*run[0].tok.text == "al"
+                    && run[1].tok.text.starts_with(['t', 'd', 'r', 'z', 's', 'n', 'l'])
+                {
+                    push(&format!("a{}", run[1].tok.text));
+                }
             }
         }
     }
