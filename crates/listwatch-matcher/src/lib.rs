@@ -85,24 +85,29 @@
 //!
 //! # Speed and memory
 //!
-//! `cargo bench -p listwatch-matcher` on the two OFAC lists (15,407 entities, 20,110 names):
-//! build about 0.14 s, about 23 MB of index; single-query latency median about 60-75 µs and
-//! p99 about 350-400 µs on one core. `LISTWATCH_BENCH_SCALE=1` adds a 1,000,000-entity synthetic
-//! corpus (real name words recombined): build 3.6 s, about 350 MB of index, query median
-//! 2.7 ms and p99 16 ms.
+//! `cargo bench -p listwatch-matcher` on the two OFAC lists (15,407 entities, 20,089 names), one
+//! core of the 2-core development machine: build about 0.32 s (the similar words of every listed
+//! word are found at build time), about 24 MB of index; single-query latency median about 33-37
+//! µs and p99 about 110-130 µs. `LISTWATCH_BENCH_SCALE=1` adds a 1,000,000-entity synthetic
+//! corpus (real name words recombined): build 2.9 s, about 356 MB of index (1.4 GB peak with
+//! the input), query median about 0.7 ms and p99 about 3.9 ms. Wall-clock figures on a shared
+//! 2-core machine vary by about 15% from run to run.
+//!
+//! Candidates are aligned best bound first: each candidate name gets an upper bound on its score
+//! from the query words it can pair with, and alignment stops once no remaining bound can reach
+//! the results (see `Index::bound_name` for the argument that the bound is safe).
 //!
 //! # Limitations
 //!
 //! - Translations are not transliterations: "中国移动" does not find "CHINA MOBILE".
 //! - Hangul follows Revised Romanization ("김" is "gim"), so Korean script rarely finds the
 //!   McCune-Reischauer spellings on the lists.
-//! - [`score_pair`] has no document frequencies (its table is empty), so all normal words weigh
-//!   the same there.
-//! - Query latency is above target (median 60-75 µs for the OFAC lists against 50 µs; 2.7 ms
-//!   at a million entities against 1 ms): every name of every candidate entity is aligned, and
-//!   queries whose rarest words are common read long posting lists. Bounding each candidate's
-//!   score from the query tokens it shares, before aligning it, is the next step.
-//!
+//! - Arabic script carries no short vowels; names are matched through consonant skeletons, so
+//!   two names that differ only in vowels are close in that script (the other evidence and the
+//!   word weights must separate them).
+//! - Maiden and married names are different names: an alias the list does not carry is not
+//!   found.
+
 //! # Modules
 //!
 //! - [`metrics`]: string similarity and distance (Jaro, Jaro-Winkler, Levenshtein,
