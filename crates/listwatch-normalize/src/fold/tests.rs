@@ -98,6 +98,7 @@ fn arabic_is_spelled_consonant_by_consonant() {
     check("محمود مروان فاطمة", "mhmud mrwan fatma");
     // After the article the noun starts: its waw and yeh are consonants.
     check("الوليد اليمني", "al wlid al ymni");
+    check("الطائي", "al tai");
     check("حسين يوسف", "hsin yusf");
     // Without short vowels, waw and yeh between consonants read as vowels: "Parviz" is "pruiz".
     check("پرویز", "pruiz");

@@ -5,7 +5,8 @@
 //! spellings. The choices, each made for that aim:
 //!
 //! - Short-vowel marks, shadda and tatweel are dropped, so vocalized and bare text agree.
-//! - Alif is "a"; ain is "a" too ("علي" -> "ali", "سعيد" -> "said"); hamza alone is dropped.
+//! - Alif is "a"; ain is "a" too ("علي" -> "ali", "سعيد" -> "said"); hamza alone and on a yeh
+//!   seat is dropped ("الطائي" -> "al tai").
 //! - Waw is "w" at the start of a word (or of the noun after the article) and next to an alif
 //!   ("مروان" -> "mrwan", "الوليد" -> "al wlid"), and "u" elsewhere ("محمود" -> "mhmud"); yeh
 //!   likewise is "y" or "i" ("حسين" -> "hsin").
@@ -101,7 +102,9 @@ fn letter(c: char) -> Option<&'static str> {
         'ا' | 'آ' | 'أ' | 'ٱ' | 'ى' | 'ة' | 'ع' => "a",
         'إ' => "i",
         'ؤ' => "u",
-        'ئ' => "i",
+        // Hamza on a yeh seat is a glottal stop, which Latin spellings write as an apostrophe or
+        // not at all ("الطائي" is "al-Ta'i"): dropped, like hamza alone.
+        'ئ' => "",
         'ب' => "b",
         'ت' => "t",
         'ث' => "th",
