@@ -305,7 +305,12 @@ fn screening(config: &MatcherConfig, sample: usize) {
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
     let sample = if measuring { 400 } else { 20 };
-    let config = MatcherConfig::default();
+    let mut config = MatcherConfig::default();
+    // LISTWATCH_THRESHOLD tries another threshold, for choosing the default.
+    if let Some(threshold) = std::env::var("LISTWATCH_THRESHOLD").ok().and_then(|t| t.parse().ok())
+    {
+        config.threshold = threshold;
+    }
     println!("threshold {} ({})", config.threshold, config.config_hash());
     zala_pairs(&config, if measuring { 20 } else { 2 })
         .report("pairs, OpenSanctions ZALA cluster (Latin, Cyrillic, Ukrainian)");
