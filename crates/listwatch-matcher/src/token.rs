@@ -19,8 +19,9 @@ pub(crate) const MAX_HAN_VARIANTS: usize = 4;
 pub(crate) const MAX_TOKENS: usize = 24;
 
 /// Tokens longer than this are compared by equality, skeleton and sound key only: their deletion
-/// neighbourhoods would be large, and such tokens are run-together words, not typos.
-const MAX_EDIT_LEN: usize = 20;
+/// neighbourhoods would be large. 24 keeps run-together company names such as
+/// "transkomplektkholding" / "transkomplektholding" (21 and 20 letters) within reach.
+const MAX_EDIT_LEN: usize = 24;
 
 /// What a token is, for weighting and comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
