@@ -571,6 +571,17 @@ impl Index {
         if let Some(id) = exact {
             found.push((id, 1.0, Method::Exact));
         }
+        if matches!(tok.kind, Kind::Particle | Kind::Normal) {
+            // Other spellings of the same particle, where the lists use them.
+            for spelling in token::particle_spellings(&tok.text).unwrap_or_default() {
+                if let Some(&id) = self.vocab.ids.get(*spelling)
+                    && Some(id) != exact
+                    && let Some((sim, method)) = similarity(tok, &self.vocab.toks[id as usize])
+                {
+                    found.push((id, sim, method));
+                }
+            }
+        }
         if tok.kind.is_fuzzy(&tok.text) {
             let mut seen: Vec<u32> = Vec::new();
             token_keys(tok, &mut |key| {

@@ -328,6 +328,12 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if a.text == b.text {
         return Some((1.0, Method::Exact));
     }
+    if a.kind == Kind::Particle || b.kind == Kind::Particle {
+        // Spellings of one particle ("bn", "bin", "ibn"; "ben", which is also a given name and
+        // so a normal word) correspond; other particles are compared by equality only.
+        let same = particle_spellings(&a.text).is_some_and(|class| class.contains(&&*b.text));
+        return same.then_some((0.95, Method::Edit));
+    }
     if !a.kind.is_fuzzy(&a.text) || !b.kind.is_fuzzy(&b.text) {
         return None;
     }
@@ -368,6 +374,18 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
         best = (skeleton_sim, Method::Skeleton);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
+}
+
+/// Spellings of the same name particle, as Latin transliterations and folded Arabic script write
+/// it: "son of", "daughter of", "father of", "son of" (Maghreb). `None` for other words.
+pub(crate) fn particle_spellings(text: &str) -> Option<&'static [&'static str]> {
+    const CLASSES: &[&[&str]] = &[
+        &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
+        &["bint", "bnt", "binti", "bent"],
+        &["abu", "abou", "abo", "abi", "bu", "abw"],
+        &["ould", "wld", "uld", "walad"],
+    ];
+    CLASSES.iter().copied().find(|class| class.contains(&text))
 }
 
 /// FNV-1a over a namespace byte and `bytes`: the keys of the index's hash maps. Collisions only
