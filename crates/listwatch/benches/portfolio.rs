@@ -6,13 +6,9 @@
 //! list names, and the rest issuer names. `cargo bench -p listwatch --bench portfolio` measures;
 //! under `cargo test --benches` it runs once on 2,000 rows.
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Instant;
+mod common;
 
-fn listwatch() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_listwatch"))
-}
+use std::time::Instant;
 
 /// A valid ISIN for a country and a nine-character body: the check digit is the one that
 /// validates (found by trying all ten through the model's validator).
@@ -29,33 +25,7 @@ fn isin(country: &str, n: u64) -> String {
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
     let n_rows = if measuring { 100_000 } else { 2_000 };
-    let data = std::env::var_os("LISTWATCH_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let tmp =
-        std::env::temp_dir().join(format!("listwatch-portfolio-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let db = tmp.join("store.redb");
-    for (format, dir, published) in [
-        ("ofac-sdn", "ofac-sdn-daily/2024-05-03", "2024-05-03"),
-        ("ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19"),
-    ] {
-        let status = listwatch()
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "-q",
-                "import",
-                format,
-                data.join(dir).to_str().unwrap(),
-                "--published",
-                published,
-            ])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+    let (tmp, db) = common::store_with_real_lists("portfolio");
     let cmic_isins = [
         "US16941M1099",
         "HK0941009539",
@@ -98,7 +68,7 @@ fn main() {
     let mut times = Vec::with_capacity(iterations);
     for _ in 0..iterations {
         let start = Instant::now();
-        let output = listwatch()
+        let output = common::listwatch()
             .args([
                 "--db",
                 db.to_str().unwrap(),

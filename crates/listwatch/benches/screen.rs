@@ -7,8 +7,8 @@
 //! time includes process start, store load and index build. `cargo bench -p listwatch --bench
 //! screen` measures 60,000 queries; under `cargo test --benches` it runs 600.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
 use std::time::Instant;
 
 use listwatch_parsers::{InputFile, ofac};
@@ -16,33 +16,8 @@ use listwatch_parsers::{InputFile, ofac};
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
     let n_queries = if measuring { 60_000 } else { 600 };
-    let data = std::env::var_os("LISTWATCH_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let tmp = std::env::temp_dir().join(format!("listwatch-screen-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let db = tmp.join("store.redb");
-    let listwatch = || Command::new(env!("CARGO_BIN_EXE_listwatch"));
-    for (format, dir, published) in [
-        ("ofac-sdn", "ofac-sdn-daily/2024-05-03", "2024-05-03"),
-        ("ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19"),
-    ] {
-        let status = listwatch()
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "-q",
-                "import",
-                format,
-                data.join(dir).to_str().unwrap(),
-                "--published",
-                published,
-            ])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+    let (tmp, db) = common::store_with_real_lists("screen");
+    let data = common::data_dir();
     let sdn = std::fs::read(data.join("ofac-sdn-daily/2024-05-03/sdn.csv")).unwrap();
     let parsed = ofac::parse(&ofac::Files {
         main: InputFile { name: "sdn.csv", bytes: &sdn },
@@ -92,7 +67,7 @@ fn main() {
     let iterations = if measuring { 3 } else { 1 };
     for _ in 0..iterations {
         let start = Instant::now();
-        let result = listwatch()
+        let result = common::listwatch()
             .args([
                 "--db",
                 db.to_str().unwrap(),
