@@ -742,19 +742,7 @@ impl Index {
                 scored.push((score, entity_idx));
             }
         }
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| self.entities[a.1 as usize].id.cmp(&self.entities[b.1 as usize].id))
-        });
-        scored.truncate(limit);
-        scored
-            .into_iter()
-            .filter_map(|(_, entity_idx)| {
-                let mut result = None;
-                self.score_entity(prepared, entity_idx, &mut edges, Some(&mut result));
-                result
-            })
-            .collect()
+        self.explain_best(prepared, scored, limit)
     }
 
     /// Scores the candidate entities and returns the best `limit` with explanations: the same
