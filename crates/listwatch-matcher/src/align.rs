@@ -95,12 +95,20 @@ impl QName {
                     self.units.push(QUnit { first, len, tok, weight, expansion: Vec::new() });
                 };
                 push(&text);
+                // The article before a sun letter is said as the letter doubled: "shms al din"
+                // is "Shamsuddin", "zia al rhman" is "Zia-ur-Rahman".
+                let article = run.iter().position(|t| &*t.tok.text == "al");
                 if unvowelled
-                    && len == 2
-                    && &*run[0].tok.text == "al"
-                    && run[1].tok.text.starts_with(['t', 'd', 'r', 'z', 's', 'n', 'l'])
+                    && let Some(at) = article
+                    && at + 1 < len
+                    && run[at + 1].tok.text.starts_with(['t', 'd', 'r', 'z', 's', 'n', 'l'])
                 {
-                    push(&format!("a{}", run[1].tok.text));
+                    let assimilated: String = run
+                        .iter()
+                        .enumerate()
+                        .map(|(idx, t)| if idx == at { "a" } else { &*t.tok.text })
+                        .collect();
+                    push(&assimilated);
                 }
             }
         }

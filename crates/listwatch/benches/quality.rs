@@ -41,7 +41,9 @@ impl Tally {
             (false, false) => self.tn += 1,
             (true, false) => {
                 self.fn_ += 1;
-                if self.misses.len() < 8 {
+                if self.misses.len()
+                    < std::env::var("LISTWATCH_SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
+                {
                     self.misses.push(label());
                 }
             }
