@@ -112,11 +112,40 @@ pub(crate) fn is_unvowelled_script(text: &str) -> bool {
 
 /// The consonant skeleton of a folded word: its first letter (any vowel written `a`), then its
 /// other letters without vowels, `w` and `y` (which transliterations swap with `u` and `i`:
-/// "huwaysh", "huish"), runs written once.
+/// "huwaysh", "huish"), runs written once; spellings of one sound are written alike first ("dj"
+/// as "j", "q" as "k", "ph" as "f", "c" as "s" or "k").
 pub(crate) fn consonant_skeleton(word: &str) -> String {
-    let mut skeleton = String::with_capacity(word.len());
+    // Spellings of one sound that French, English and Arabic-school transliterations of the same
+    // letter use: "dj" and "j" (Djamel, Jamal), "q" and "k" (Qasim, Kasim), "ph" and "f", and
+    // "c" as "s" before a front vowel (Faycal, Faisal) and as "k" elsewhere.
+    let bytes = word.as_bytes();
+    let mut letters: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let b = bytes[idx];
+        let next = bytes.get(idx + 1).copied();
+        match (b, next) {
+            (b'd', Some(b'j')) => {
+                letters.push(b'j');
+                idx += 2;
+                continue;
+            }
+            (b'p', Some(b'h')) => {
+                letters.push(b'f');
+                idx += 2;
+                continue;
+            }
+            (b'q', _) => letters.push(b'k'),
+            (b'c', Some(b'e' | b'i' | b'y')) => letters.push(b's'),
+            (b'c', Some(b'h')) => letters.push(b'c'),
+            (b'c', _) => letters.push(b'k'),
+            _ => letters.push(b),
+        }
+        idx += 1;
+    }
+    let mut skeleton = String::with_capacity(letters.len());
     let mut last = 0u8;
-    for (pos, b) in word.bytes().enumerate() {
+    for (pos, &b) in letters.iter().enumerate() {
         let vowel = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
         if pos == 0 {
             let first = if vowel { b'a' } else { b };
