@@ -71,8 +71,11 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// The first variant is always [`fold`]`(text)`. Further variants change the readings of the
 /// Han characters, the last character first, in the order [`han_readings`] gives them. At most
 /// `max_variants` strings are returned (but at least one), since the number of combinations grows
-/// exponentially with the number of polyphonic characters. Text without Han characters has a
-/// single variant.
+/// exponentially with the number of polyphonic characters.
+///
+/// Arabic script with the letters ض, ذ, ظ or ث also gets its Persian, Dari, Pashto and Urdu
+/// reading, where they sound z and s ("فضل" is "fdl" in Arabic, "fzl" as "Fazl"). Other text
+/// has a single variant.
 ///
 /// ```
 /// use listwatch_normalize::fold_variants;
@@ -81,6 +84,26 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// assert_eq!(fold_variants("Bank", 8), ["bank"]);
 /// ```
 pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
+    let mut variants = han_variants(text, max_variants);
+    if variants.len() < max_variants && text.contains(['ض', 'ذ', 'ظ', 'ث']) {
+        let persian: String = text
+            .chars()
+            .map(|c| match c {
+                'ض' | 'ذ' | 'ظ' => 'ز',
+                'ث' => 'س',
+                other => other,
+            })
+            .collect();
+        let folded = fold(&persian);
+        if !variants.contains(&folded) {
+            variants.push(folded);
+        }
+    }
+    variants
+}
+
+/// The Han-reading variants of [`fold_variants`].
+fn han_variants(text: &str, max_variants: usize) -> Vec<String> {
     let mut recorder = PieceRecorder::default();
     translit::transliterate(text, &mut recorder);
     let pieces = recorder.pieces;
