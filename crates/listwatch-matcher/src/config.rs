@@ -7,9 +7,9 @@ pub const MATCHER_VERSION: &str = "listwatch-matcher/2";
 /// The default threshold: a result with a score at or above it is a match.
 ///
 /// Chosen on the case suite (`test_data/cases`, 335 screening cases; see the crate docs,
-/// "Threshold"): list-screening F1 is flat at 0.984-0.989 from 0.74 to 0.86 and falls on either
+/// "Threshold"): list-screening F1 is flat at 0.986-0.991 from 0.73 to 0.86 and falls on either
 /// side; within that plateau, 0.82 is the lowest threshold that keeps false alerts on hard
-/// negatives at or below 2% (1 of 55), and it has the best F1 (0.989).
+/// negatives at or below 2% (1 of 55), and it has the best F1 (0.991).
 pub const DEFAULT_THRESHOLD: f64 = 0.82;
 
 /// Weights and limits of the scorer. [`MatcherConfig::default`] holds the measured defaults.

@@ -66,7 +66,7 @@
 //! # Threshold
 //!
 //! [`DEFAULT_THRESHOLD`] is 0.82, chosen on the case suite (below) by sweeping thresholds from
-//! 0.60 to 0.95: F1 is flat at 0.984-0.989 between 0.74 and 0.86; 0.82 is the lowest threshold
+//! 0.60 to 0.95: F1 is flat at 0.986-0.991 between 0.73 and 0.86; 0.82 is the lowest threshold
 //! there with hard-negative false alerts at or below 2%, and it has the best F1. Sources the
 //! suite was not tuned on agree (`cargo bench -p listwatch --bench quality`): at 0.80 the hard
 //! negatives there alert 1.7% of the time, at 0.82 1.4%. Results below
@@ -79,13 +79,13 @@
 //! original-script fields, Chinese names in Han characters, reordered names, typos, aliases,
 //! legal forms, vessels by IMO, securities by ISIN, and 55 hard negatives) and 176 pair cases.
 //! At the default threshold (`cargo test -p listwatch-matcher --test it cases -- --nocapture`):
-//! precision 0.996, recall 0.982, F1 0.989; 1 of 55 hard negatives alerts (1.8%); the expected
+//! precision 0.996, recall 0.986, F1 0.991; 1 of 55 hard negatives alerts (1.8%); the expected
 //! entity ranks first for 100% of the true matches; pair decisions F1 0.994 (precision 1.0,
 //! recall 0.989). Most misses are Arabic-script names whose spelling differs from the list's in
 //! several words at once, or that carry names the list lacks. The thresholds were chosen on the
 //! same cases, so these numbers are not held-out measurements; `cargo bench -p listwatch
 //! --bench quality` measures on sources the suite was not tuned on (UN original-script names
-//! against Latin: pair F1 0.913; OpenSanctions ZALA Cyrillic against Latin: 0.885; SDN names
+//! against Latin: pair F1 0.953; OpenSanctions ZALA Cyrillic against Latin: 0.885; SDN names
 //! reordered with a typo: F1 0.943 with 1.4% false alerts on hard negatives).
 //!
 //! # Speed and memory
