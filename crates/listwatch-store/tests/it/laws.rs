@@ -104,3 +104,81 @@ proptest! {
         }
     }
 }
+
+/// One OFAC main-file record written the way OFAC writes it.
+fn ofac_record(id: u32, name: &str, kind: &str, programs: &[&str], remarks: &str) -> String {
+    let quoted = |s: &str| {
+        if s.is_empty() { "-0- ".to_string() } else { format!("\"{}\"", s.replace('"', "\"\"")) }
+    };
+    format!(
+        "{id},{},{},{},-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,{}\r\n",
+        quoted(name),
+        quoted(kind),
+        quoted(&programs.join("] [")),
+        quoted(remarks)
+    )
+}
+
+fn ofac_file() -> impl Strategy<Value = Vec<u8>> {
+    let record = (
+        0u32..60,
+        "[A-Z][A-Z ,.'-]{0,24}[A-Z]",
+        prop::sample::select(vec!["", "individual", "vessel", "aircraft"]),
+        prop::collection::vec(
+            prop::sample::select(vec!["SDGT", "CUBA", "CMIC-EO13959", "RUSSIA-EO14024"]),
+            1..3,
+        ),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "DOB 12 Oct 1972",
+                "alt. DOB circa 1960",
+                "POB Havana, Cuba",
+                "nationality Russia",
+                "Passport P0017003 (Belize)",
+                "a.k.a. 'BNC'",
+                "ISIN US16941M1099",
+                "Listing Date (CMIC) 03 Jun 2021",
+                "Linked To: LAZARUS GROUP",
+                "Member of the State Duma",
+                "Digital Currency Address - XBT 12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz",
+            ]),
+            0..5,
+        ),
+    );
+    prop::collection::vec(record, 1..20).prop_map(|records| {
+        let mut seen = std::collections::HashSet::new();
+        let mut text = String::new();
+        for (id, name, kind, programs, remarks) in records {
+            if seen.insert(id) {
+                let remarks = if remarks.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}.", remarks.join("; "))
+                };
+                text.push_str(&ofac_record(id, &name, kind, &programs, &remarks));
+            }
+        }
+        text.push('\u{1a}');
+        text.into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn parsed_publications_read_back_from_the_store_as_parsed(bytes in ofac_file()) {
+        use listwatch_parsers::{ofac, InputFile};
+        let parsed = ofac::parse(&ofac::Files {
+            main: InputFile { name: "sdn.csv", bytes: &bytes },
+            addresses: None,
+            aliases: None,
+            comments: None,
+        })
+        .unwrap();
+        prop_assert!(parsed.diagnostics.iter().all(|d| d.severity != listwatch_model::Severity::Error), "{:?}", parsed.diagnostics);
+        let t = test_store();
+        t.store.import(version("2024-01-01", parsed.entities.clone()), &allow_all(), &mut |_| {}).unwrap();
+        prop_assert_eq!(t.store.entities(&list(), 1).unwrap(), parsed.entities);
+    }
+}
