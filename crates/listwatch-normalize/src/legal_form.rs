@@ -110,10 +110,51 @@ pub fn legal_form(text: &str) -> Option<&'static LegalForm> {
 /// The longest legal form whose words start `words`, and how many words it covers.
 pub(crate) fn longest_at(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
     let table = &*TABLE;
-    let candidates = table.by_first_word.get(*words.first()?)?;
+    let first = *words.first()?;
+    let Some(candidates) = table.by_first_word.get(first) else {
+        return misspelt(first).map(|legal_form| (legal_form, 1));
+    };
     candidates.iter().map(|&form_idx| &table.legal_forms[form_idx]).find_map(|legal_form| {
         let n_form_words = n_words(&legal_form.form);
         let prefix = words.get(..n_form_words)?;
         legal_form.form.split(' ').eq(prefix.iter().copied()).then_some((legal_form, n_form_words))
     })
+}
+
+/// A long one-word legal form that `word` misspells by one letter or one swap of neighbours
+/// ("coproration", "limitted"). Short forms are left alone: "co" and "ag" are one letter from
+/// too many names.
+fn misspelt(word: &str) -> Option<&'static LegalForm> {
+    const MIN_LEN: usize = 7;
+    if word.len() < MIN_LEN || !word.is_ascii() {
+        return None;
+    }
+    TABLE.legal_forms.iter().find(|legal_form| {
+        let form = legal_form.form.as_str();
+        form.len() >= MIN_LEN
+            && !form.contains(' ')
+            && form.len().abs_diff(word.len()) <= 1
+            && one_edit_apart(form.as_bytes(), word.as_bytes())
+    })
+}
+
+/// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of
+/// neighbouring letters.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a_rest, b_rest) = (&a[prefix..], &b[prefix..]);
+    let skip = |s: &[u8], n: usize| s.get(n..).map(<[u8]>::to_vec);
+    // Substitution, insertion into a, deletion from a.
+    skip(a_rest, 1) == skip(b_rest, 1)
+        || skip(a_rest, 1).as_deref() == Some(b_rest)
+        || Some(a_rest) == skip(b_rest, 1).as_deref()
+        // Swap of two neighbours.
+        || (a_rest.len() >= 2
+            && b_rest.len() >= 2
+            && a_rest[0] == b_rest[1]
+            && a_rest[1] == b_rest[0]
+            && a_rest[2..] == b_rest[2..])
 }

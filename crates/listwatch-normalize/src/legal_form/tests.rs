@@ -128,3 +128,17 @@ fn jurisdictions_are_listed_per_form() {
     let gmbh = legal_form("GmbH").map(|form| form.jurisdictions().collect::<Vec<_>>());
     assert_eq!(gmbh, Some(vec!["DE", "AT", "CH", "LI"]));
 }
+
+#[test]
+fn a_long_legal_form_misspelt_by_one_letter_is_still_a_legal_form() {
+    for (word, canonical) in
+        [("coproration", "corporation"), ("limitted", "limited"), ("corporaton", "corporation")]
+    {
+        let (form, n_words) = super::longest_at(&[word]).unwrap_or_else(|| panic!("{word}"));
+        assert_eq!((form.canonical(), n_words), (canonical, 1));
+    }
+    // Short forms and ordinary words are not stretched.
+    assert!(super::longest_at(&["cx"]).is_none());
+    assert!(super::longest_at(&["limitless"]).is_none());
+    assert!(super::longest_at(&["corporal"]).is_none());
+}
