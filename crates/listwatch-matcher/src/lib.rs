@@ -117,7 +117,7 @@
 //!
 //! - [`metrics`]: string similarity and distance (Jaro, Jaro-Winkler, Levenshtein,
 //!   Damerau-Levenshtein, Hamming), checked against the jellyfish conformance vectors.
-//! - [`phonetic`]: Soundex, Metaphone, NYSIIS, the Match Rating Approach and Double Metaphone.
+//! - [`phonetic`]: Soundex, Metaphone, NYSIIS and the Match Rating Approach.
 
 #![warn(missing_docs)]
 

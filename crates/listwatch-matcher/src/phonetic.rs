@@ -1,12 +1,10 @@
-//! Phonetic codes: Soundex, Metaphone, NYSIIS, the Match Rating Approach and Double Metaphone.
+//! Phonetic codes: Soundex, Metaphone, NYSIIS and the Match Rating Approach.
 //!
-//! The first four follow jellyfish rule for rule, including its quirks, so that its test vectors
-//! hold; the docs of each function name the quirks. Double Metaphone comes from `rphonetic`, a
-//! port of Apache Commons Codec.
+//! They follow jellyfish rule for rule, including its quirks, so that its test vectors hold; the
+//! docs of each function name the quirks. The screening engine does not use them: its own sound
+//! key (in the token module) is tuned to the spellings of names on the lists.
 
-use rphonetic::DoubleMetaphone;
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 #[cfg(test)]
 mod tests;
@@ -381,36 +379,4 @@ pub fn match_rating_comparison(a: &str, b: &str) -> Option<bool> {
     }
     let rating = 6 - n_unmatched_a.max(n_unmatched_b) as i64;
     Some(rating >= minimum_rating)
-}
-
-/// The primary and alternate Double Metaphone codes of `text` (Lawrence Philips, 2000), at most
-/// four characters each, as Apache Commons Codec computes them.
-///
-/// Only ASCII letters are encoded: "Ç" and "Ñ" become "S" and "N" as in Commons Codec, other
-/// letters lose their diacritics, and anything else is dropped. For names in other scripts, fold
-/// them to Latin first (`listwatch_normalize::fold`).
-///
-/// ```
-/// use listwatch_matcher::phonetic::double_metaphone;
-///
-/// assert_eq!(double_metaphone("Schmidt"), ("XMT".to_owned(), "SMT".to_owned()));
-/// assert_eq!(double_metaphone("Mohammed"), double_metaphone("Muhammad"));
-/// ```
-pub fn double_metaphone(text: &str) -> (String, String) {
-    // rphonetic 4.0 slices its input by byte offsets it computes per character, and panics on
-    // the first multi-byte letter ("Zürich"); giving it ASCII only keeps it total.
-    let mut ascii = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            'ç' | 'Ç' => ascii.push('S'),
-            'ñ' | 'Ñ' => ascii.push('N'),
-            _ => ascii.extend(
-                std::iter::once(c)
-                    .nfkd()
-                    .filter(|&part| part.is_ascii() && !is_combining_mark(part)),
-            ),
-        }
-    }
-    let codes = DoubleMetaphone::default().double_metaphone(&ascii);
-    (codes.primary(), codes.alternate())
 }

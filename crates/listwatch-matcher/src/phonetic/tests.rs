@@ -1,31 +1,7 @@
 //! Tests of the phonetic codes beyond the jellyfish conformance vectors.
 
-use super::{
-    double_metaphone, match_rating_codex, match_rating_comparison, metaphone, nysiis, soundex,
-};
+use super::{match_rating_codex, match_rating_comparison, metaphone, nysiis, soundex};
 use proptest::prelude::*;
-
-fn check_double_metaphone(text: &str, primary: &str, alternate: &str) {
-    assert_eq!(double_metaphone(text), (primary.to_owned(), alternate.to_owned()), "{text:?}");
-}
-
-#[test]
-fn double_metaphone_groups_transliterations_of_the_same_name() {
-    check_double_metaphone("Mohammed", "MHMT", "MHMT");
-    check_double_metaphone("Muhammad", "MHMT", "MHMT");
-    check_double_metaphone("Qaddafi", "KTF", "KTF");
-    check_double_metaphone("Gadhafi", "KTF", "KTF");
-    check_double_metaphone("Schmidt", "XMT", "SMT");
-}
-
-#[test]
-fn double_metaphone_accepts_letters_with_diacritics() {
-    check_double_metaphone("Zürich", "SRX", "SRK");
-    check_double_metaphone("Çelik", "SLK", "SLK");
-    check_double_metaphone("Ñandú", "NNT", "NNT");
-    check_double_metaphone("Хорошев", "", "");
-    check_double_metaphone("", "", "");
-}
 
 #[test]
 fn codes_of_empty_text_are_empty() {
@@ -52,14 +28,6 @@ proptest! {
         let _ = nysiis(&text);
         let _ = match_rating_codex(&text);
         let _ = match_rating_comparison(&text, "Smith");
-        let (primary, alternate) = double_metaphone(&text);
-        prop_assert!(primary.len() <= 4 && alternate.len() <= 4);
-    }
-
-    #[test]
-    fn double_metaphone_never_panics_on_ascii_letter_soup(text in "[A-Za-z ]{0,30}") {
-        let (primary, alternate) = double_metaphone(&text);
-        prop_assert!(primary.is_ascii() && alternate.is_ascii());
     }
 
     #[test]
