@@ -119,6 +119,31 @@ pub struct Status {
     pub events: Vec<TimelineEvent>,
 }
 
+impl Status {
+    /// An answer without restrictions: not listed, or removed.
+    fn unlisted(
+        record: &Record,
+        name: String,
+        state: State,
+        rules: Vec<String>,
+        removed_on: Option<Date>,
+        events: Vec<TimelineEvent>,
+    ) -> Status {
+        Status {
+            entity_id: record.entity_id.clone(),
+            name,
+            state,
+            restrictions: Vec::new(),
+            rules,
+            listed_since: None,
+            suspended_by: None,
+            suspended_since: None,
+            removed_on,
+            events,
+        }
+    }
+}
+
 /// What a timeline step does to the state.
 #[derive(Clone, Debug)]
 enum Step {
@@ -460,34 +485,12 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
     }
 
     let Some((entity, listed)) = listing else {
-        return Status {
-            entity_id: record.entity_id.clone(),
-            name,
-            state: State::NotListed,
-            restrictions: Vec::new(),
-            rules: Vec::new(),
-            listed_since: None,
-            suspended_by: None,
-            suspended_since: None,
-            removed_on: None,
-            events: chain,
-        };
+        return Status::unlisted(&record, name, State::NotListed, Vec::new(), None, chain);
     };
     let applicable = regimes.for_entity(&record.list, &entity.programs);
     let rules: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
     if let Some(removed_on) = removed {
-        return Status {
-            entity_id: record.entity_id.clone(),
-            name,
-            state: State::Removed,
-            restrictions: Vec::new(),
-            rules,
-            listed_since: None,
-            suspended_by: None,
-            suspended_since: None,
-            removed_on: Some(removed_on),
-            events: chain,
-        };
+        return Status::unlisted(&record, name, State::Removed, rules, Some(removed_on), chain);
     }
     let mut restrictions = Vec::new();
     let mut pending = true;

@@ -452,8 +452,11 @@ impl Store {
                     let mut n = 0u64;
                     for (_, old, new_hash) in &walk.differing {
                         let old_entity = blobs.entity(old)?;
-                        let new_entity: Entity =
-                            decode(by_hash.get(new_hash).copied().unwrap_or_default())?;
+                        // Every hash of the walk's "after" side was encoded above.
+                        let bytes = by_hash.get(new_hash).copied().ok_or_else(|| {
+                            Error::Invalid("a new entity's encoding went missing".to_string())
+                        })?;
+                        let new_entity: Entity = decode(bytes)?;
                         if coverage.project(&old_entity) != coverage.project(&new_entity) {
                             n += 1;
                         }

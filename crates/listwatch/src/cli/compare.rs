@@ -57,7 +57,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let mut progress = Progress::new(ctx.quiet);
-    let mut matcher_info = None;
+    let matcher_info = listwatch_matcher::MatcherInfo {
+        version: listwatch_matcher::MATCHER_VERSION,
+        config_hash: config.config_hash(),
+        threshold: config.threshold,
+    };
     let (mut n_pairs, mut n_matches, mut n_errors) = (0u64, 0u64, 0u64);
     for (idx, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -77,7 +81,6 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Ok((id, a, b)) => {
                 let result = score_pair(&a, &b, &config);
                 n_matches += u64::from(result.is_match);
-                let info = matcher_info.get_or_insert_with(|| result.matcher.clone());
                 serde_json::to_writer(
                     &mut out,
                     &PairOutput {
@@ -87,14 +90,12 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         score: Some(result.score),
                         is_match: Some(result.is_match),
                         explanation: Some(result.explanation),
-                        matcher: info,
+                        matcher: &matcher_info,
                     },
                 )?;
             }
             Err(error) => {
                 n_errors += 1;
-                let a = listwatch_matcher::Query::named("x");
-                let info = matcher_info.get_or_insert_with(|| score_pair(&a, &a, &config).matcher);
                 serde_json::to_writer(
                     &mut out,
                     &PairOutput {
@@ -104,7 +105,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         score: None,
                         is_match: None,
                         explanation: None,
-                        matcher: info,
+                        matcher: &matcher_info,
                     },
                 )?;
             }
