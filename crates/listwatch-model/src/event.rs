@@ -89,6 +89,9 @@ pub struct NewEvent {
     pub supersedes: Option<u64>,
     /// Free text.
     pub note: Option<String>,
+    /// The day the event became known, when it is recorded after the fact (a back-filled court
+    /// order). Questions asked "as known on" a day use it instead of the day it was recorded.
+    pub known_since: Option<Date>,
 }
 
 /// A recorded legal event, with the number the store gave it.
@@ -105,5 +108,19 @@ impl LegalEvent {
     /// The day it was recorded (the date part of `entered_at`).
     pub fn entered_on(&self) -> Option<Date> {
         self.event.entered_at.get(..10).and_then(|day| Date::parse_iso(day).ok())
+    }
+
+    /// The day it became known: `known_since` when the event was back-filled, else the day it
+    /// was recorded.
+    pub fn known_on(&self) -> Option<Date> {
+        self.event.known_since.or_else(|| self.entered_on())
+    }
+
+    /// Whether it was recorded after it became known (`known_since` before the day recorded).
+    pub fn is_backfilled(&self) -> bool {
+        match (self.event.known_since, self.entered_on()) {
+            (Some(known), Some(entered)) => known < entered,
+            _ => false,
+        }
     }
 }

@@ -41,6 +41,12 @@ pub struct Regime {
     /// The restrictions of a `restrictions` regime.
     #[serde(default)]
     pub restrictions: Vec<String>,
+    /// The scopes under which a list dates this regime's listings (`CMIC` for `Listing Date
+    /// (CMIC)`), matched as case-insensitive prefixes. A list date under another scope (a
+    /// directive's date on an SDN entry) does not date this regime's restrictions; without any,
+    /// the regime's dates run from the day the listing was first seen.
+    #[serde(default)]
+    pub date_scopes: Vec<String>,
 }
 
 impl Regime {
@@ -119,5 +125,25 @@ impl Regimes {
     /// All regimes, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Regime> {
         self.regimes.iter()
+    }
+
+    /// Every restriction kind these regimes can impose, sorted: `blocked`,
+    /// `purchase-prohibited`, `divestment-allowed-until`, and each `restrictions` regime's own.
+    /// A legal event's scope names some of them.
+    pub fn restriction_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for regime in &self.regimes {
+            match regime.kind {
+                RegimeKind::Blocking => kinds.push("blocked".to_string()),
+                RegimeKind::Securities => {
+                    kinds.push("purchase-prohibited".to_string());
+                    kinds.push("divestment-allowed-until".to_string());
+                }
+                RegimeKind::Restrictions => kinds.extend(regime.restrictions.iter().cloned()),
+            }
+        }
+        kinds.sort();
+        kinds.dedup();
+        kinds
     }
 }

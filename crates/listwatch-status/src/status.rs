@@ -2,9 +2,21 @@
 
 use serde::Serialize;
 
-use listwatch_model::{Date, Entity, EventKind, LegalEvent, ListDateKind};
+use listwatch_model::{Coverage, Date, Entity, EventKind, LegalEvent, ListDateKind};
 
 use crate::regime::{Regime, RegimeKind, Regimes};
+
+/// One version of a list: what an answer rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct VersionRef {
+    /// The version's number.
+    pub version: u32,
+    /// The version's publication date.
+    pub published: Date,
+    /// Which parts of the publication it was built from.
+    #[serde(skip)]
+    pub coverage: Coverage,
+}
 
 /// One version of a list in which the entity appeared, changed or was removed.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,17 +25,25 @@ pub struct Observation {
     pub version: u32,
     /// The version's publication date.
     pub published: Date,
+    /// Which parts of the publication the version was built from: fields it does not cover are
+    /// not compared with other versions.
+    pub coverage: Coverage,
     /// The entity as the version has it, or `None` when the version removed it.
     pub entity: Option<Entity>,
 }
 
-/// Everything known about one entity: its list, what the list versions show, and the events.
+/// Everything known about one entity: its list, the list's versions, what they show of the
+/// entity, and the events.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     /// The entity id, `<list>:<id>`.
     pub entity_id: String,
     /// The list.
     pub list: String,
+    /// Every version of the list that answers may rest on (retracted versions left out), oldest
+    /// first, whether or not it holds the entity: the version in force on a day is the latest
+    /// published on or before it.
+    pub versions: Vec<VersionRef>,
     /// The versions where the entity appeared, changed or was removed, oldest first.
     pub observations: Vec<Observation>,
     /// The recorded legal events about it, in the order recorded.
@@ -40,11 +60,18 @@ pub struct Question {
 }
 
 /// The state of an entity on a day.
+///
+/// Several lists' states combine into one answer by [`State::combine`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
-    /// Not on the list on that day.
+    /// No version of the list in force on that day holds it: a version of the list published on
+    /// or before the day (and known on the day asked) exists and does not hold the entity.
     NotListed,
+    /// Nothing the store knows answers the question: no version of the list was published on or
+    /// before the day (or known by the day asked), and no later version dates a listing on or
+    /// before it.
+    Unknown,
     /// Listed, but the restrictions start later.
     Pending,
     /// Listed and restricted.
@@ -60,10 +87,58 @@ impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::NotListed => "not-listed",
+            State::Unknown => "unknown",
             State::Pending => "pending",
             State::Restricted => "restricted",
             State::Suspended => "suspended",
             State::Removed => "removed",
+        }
+    }
+
+    /// How much a state weighs when several lists answer one question: a restriction anywhere
+    /// wins, then a listing whose restrictions start later, then a suspended listing; otherwise
+    /// `unknown` beats `removed` and `not-listed`, because an unconsulted list may hold it.
+    fn weight(self) -> u8 {
+        match self {
+            State::Restricted => 6,
+            State::Pending => 5,
+            State::Suspended => 4,
+            State::Unknown => 3,
+            State::Removed => 2,
+            State::NotListed => 1,
+        }
+    }
+
+    /// One answer from several lists' states: the weightiest (see [`State::weight`]'s order:
+    /// restricted, pending, suspended, unknown, removed, not-listed). `None` when there are none.
+    pub fn combine(states: impl IntoIterator<Item = State>) -> Option<State> {
+        states.into_iter().max_by_key(|state| state.weight())
+    }
+}
+
+/// What a date rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A date the publisher's own data gives for this program (a Listing or Effective Date).
+    Designated,
+    /// First or last seen in a publication: the entry was on (or off) the list by that day, and
+    /// the store cannot say since when.
+    Observed,
+    /// Computed by a regime from another date (60 days after listing, say).
+    Rule,
+    /// A legal event a user recorded.
+    Recorded,
+}
+
+impl Basis {
+    /// The basis's name (`designated`, `observed`, `rule`, `recorded`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Designated => "designated",
+            Basis::Observed => "observed",
+            Basis::Rule => "rule",
+            Basis::Recorded => "recorded",
         }
     }
 }
@@ -80,6 +155,8 @@ pub struct Restriction {
     pub until: Option<Date>,
     /// The regime it comes from.
     pub rule: String,
+    /// What `since` rests on.
+    pub basis: Basis,
 }
 
 /// One dated step of a timeline, with its source.
@@ -87,9 +164,11 @@ pub struct Restriction {
 pub struct TimelineEvent {
     /// The day it happened or takes effect.
     pub date: Date,
-    /// What happened: `listed`, `purchase-prohibited`, `divestment-window-closes`, `blocked`,
-    /// `restricted`, `removed`, or a legal event's kind.
+    /// What happened: `listed`, `relisted`, `amended`, `purchase-prohibited`,
+    /// `divestment-window-closes`, `blocked`, `restricted`, `removed`, or a legal event's kind.
     pub kind: String,
+    /// What the date rests on.
+    pub basis: Basis,
     /// Where it comes from: a list version and record, or a recorded event with its citation.
     pub source: String,
 }
@@ -109,6 +188,13 @@ pub struct Status {
     pub rules: Vec<String>,
     /// The listing date of the current listing, if listed.
     pub listed_since: Option<Date>,
+    /// What `listed_since` rests on.
+    pub listed_basis: Option<Basis>,
+    /// The version of the list in force on the day: the latest published on or before it (and
+    /// known by the day asked). `None` when there is none.
+    pub in_force: Option<VersionRef>,
+    /// Why the answer is `unknown`.
+    pub reason: Option<String>,
     /// The citation of the order or license that holds the restrictions, when suspended.
     pub suspended_by: Option<String>,
     /// The day the order or license took effect, when suspended.
@@ -120,7 +206,7 @@ pub struct Status {
 }
 
 impl Status {
-    /// An answer without restrictions: not listed, or removed.
+    /// An answer without restrictions: not listed, unknown, or removed.
     fn unlisted(
         record: &Record,
         name: String,
@@ -136,6 +222,9 @@ impl Status {
             restrictions: Vec::new(),
             rules,
             listed_since: None,
+            listed_basis: None,
+            in_force: None,
+            reason: None,
             suspended_by: None,
             suspended_since: None,
             removed_on,
@@ -148,7 +237,7 @@ impl Status {
 #[derive(Clone, Debug)]
 enum Step {
     /// Listed by the list data, with the entity as listed.
-    Listed { entity: Box<Entity> },
+    Listed { entity: Box<Entity>, basis: Basis },
     /// The list amended the entry: its data changes, its listing date does not.
     Amended { entity: Box<Entity> },
     /// A regime date passing (informational: restrictions are computed from the listing).
@@ -180,45 +269,83 @@ fn event_source(event: &LegalEvent) -> String {
     if let Some(url) = &event.event.url {
         source.push_str(&format!(" <{url}>"));
     }
-    source
-        .push_str(&format!(" (recorded by {} at {})", event.event.author, event.event.entered_at));
+    source.push_str(&format!(" (recorded by {} at {}", event.event.author, event.event.entered_at));
+    if event.is_backfilled()
+        && let Some(known) = event.event.known_since
+    {
+        source.push_str(&format!("; back-filled, known since {known}"));
+    }
+    source.push(')');
     source
 }
 
-/// The dates a regime gives a listing on `listed`, preferring the list's own dates.
-fn regime_dates(regime: &Regime, entity: Option<&Entity>, listed: Date) -> (Date, Option<Date>) {
+/// The latest version of the record's list published before `version`.
+fn version_before(record: &Record, version: u32) -> Option<&VersionRef> {
+    record.versions.iter().rev().find(|v| v.version < version)
+}
+
+/// Whether a date the list gives under `scope` belongs to one of `regimes`.
+fn scope_matches(scope: &str, regimes: &[&Regime]) -> bool {
+    let scope = scope.trim().to_ascii_lowercase();
+    regimes.iter().any(|regime| {
+        regime.date_scopes.iter().any(|prefix| scope.starts_with(&prefix.to_ascii_lowercase()))
+    })
+}
+
+/// The earliest date of `kind` the list data gives an entity for one of `regimes`' programs.
+fn designated_date(
+    entity: &Entity,
+    kind: ListDateKind,
+    regimes: &[&Regime],
+) -> Option<(Date, String)> {
+    entity
+        .list_dates
+        .iter()
+        .filter(|d| d.kind == kind && scope_matches(&d.scope, regimes))
+        .map(|d| (d.date.first_day(), d.scope.clone()))
+        .min_by_key(|(date, _)| *date)
+}
+
+/// The dates a regime gives a listing on `listed`, each with its basis, preferring the list's
+/// own dates for the regime's programs.
+fn regime_dates(
+    regime: &Regime,
+    entity: Option<&Entity>,
+    listed: Date,
+) -> ((Date, Basis), Option<(Date, Basis)>) {
     let from_data = |kind: ListDateKind| {
-        entity.and_then(|e| e.list_date(kind)).map(|d| d.date.first_day()).filter(|d| *d >= listed)
+        entity
+            .and_then(|e| designated_date(e, kind, &[regime]))
+            .map(|(date, _)| date)
+            .filter(|d| *d >= listed)
     };
-    let effective =
-        from_data(ListDateKind::Effective).unwrap_or(listed.add_days(regime.effective_after_days));
+    let effective = match from_data(ListDateKind::Effective) {
+        Some(date) => (date, Basis::Designated),
+        None => (listed.add_days(regime.effective_after_days), Basis::Rule),
+    };
     let divestment = match regime.kind {
-        RegimeKind::Securities => Some(
-            from_data(ListDateKind::Divestment)
-                .unwrap_or(listed.add_days(regime.divestment_after_days.unwrap_or(365))),
-        ),
+        RegimeKind::Securities => Some(match from_data(ListDateKind::Divestment) {
+            Some(date) => (date, Basis::Designated),
+            None => (listed.add_days(regime.divestment_after_days.unwrap_or(365)), Basis::Rule),
+        }),
         _ => None,
     };
     (effective, divestment)
 }
 
-/// The listing date the list data gives an entity, if any.
-fn data_listing_date(entity: &Entity) -> Option<Date> {
-    entity.list_date(ListDateKind::Listing).map(|d| d.date.first_day())
-}
-
-/// Restricts a record to what was known on `known_on`: versions published and events recorded
-/// by that day.
+/// Restricts a record to what was known on `known_on`: versions published, and events known
+/// (recorded, or known since a back-filled `known_since`), by that day.
 pub fn known_on(record: &Record, day: Option<Date>) -> Record {
     let Some(day) = day else { return record.clone() };
     Record {
         entity_id: record.entity_id.clone(),
         list: record.list.clone(),
+        versions: record.versions.iter().filter(|v| v.published <= day).copied().collect(),
         observations: record.observations.iter().filter(|o| o.published <= day).cloned().collect(),
         events: record
             .events
             .iter()
-            .filter(|e| e.entered_on().is_some_and(|d| d <= day))
+            .filter(|e| e.known_on().is_some_and(|d| d <= day))
             .cloned()
             .collect(),
     }
@@ -235,61 +362,92 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
         record.entity_id.rsplit_once(':').map_or(record.entity_id.as_str(), |(_, id)| id);
     let mut listed = false;
     let mut runs = 0;
-    let mut previous: Option<&Entity> = None;
+    let mut previous: Option<&Observation> = None;
     for observation in &record.observations {
+        let source = version_source(&record.list, observation, record_id);
         match (&observation.entity, listed) {
             (Some(entity), true) => {
+                // Compare only what both versions cover, as a diff does: a version without the
+                // alias file says nothing about aliases.
                 let fields: Vec<String> = previous
-                    .map(|before| {
-                        listwatch_model::diff_entities(before, entity)
+                    .and_then(|before| {
+                        let coverage = before.coverage.intersect(observation.coverage);
+                        before.entity.as_ref().map(|old| {
+                            listwatch_model::diff_entities(
+                                &coverage.project(old),
+                                &coverage.project(entity),
+                            )
                             .into_iter()
                             .map(|c| c.field)
                             .collect()
+                        })
                     })
                     .unwrap_or_default();
-                steps.push(Dated {
-                    date: observation.published,
-                    order: (0, u64::from(observation.version)),
-                    step: Step::Amended { entity: Box::new(entity.clone()) },
-                    event: TimelineEvent {
+                if !fields.is_empty() {
+                    steps.push(Dated {
                         date: observation.published,
-                        kind: "amended".to_string(),
-                        source: format!(
-                            "{} ({})",
-                            version_source(&record.list, observation, record_id),
-                            fields.join(", ")
-                        ),
-                    },
-                });
+                        order: (0, u64::from(observation.version)),
+                        step: Step::Amended { entity: Box::new(entity.clone()) },
+                        event: TimelineEvent {
+                            date: observation.published,
+                            kind: "amended".to_string(),
+                            basis: Basis::Observed,
+                            source: format!("{source} ({})", fields.join(", ")),
+                        },
+                    });
+                }
             }
             (Some(entity), false) => {
                 listed = true;
                 runs += 1;
-                let source = version_source(&record.list, observation, record_id);
-                // The list's own listing date wins when it is earlier than the version that shows
-                // it (a list published after the fact says since when the entry has been listed).
-                let (date, source) = match data_listing_date(entity) {
-                    Some(day) if day <= observation.published => {
-                        let scope = entity
-                            .list_date(ListDateKind::Listing)
-                            .map(|d| d.scope.as_str())
-                            .unwrap_or("");
-                        (day, format!("{source}: Listing Date ({scope}) {day}"))
-                    }
-                    _ => (observation.published, source),
-                };
+                let applicable = regimes.for_entity(&record.list, &entity.programs);
+                // The list's own listing date for the entity's programs wins when it is no later
+                // than the version that shows it (a list published after the fact says since when
+                // the entry has been listed). A date scoped to another program (a directive's
+                // date on an SDN entry) does not date this listing.
+                let (date, basis, source) =
+                    match designated_date(entity, ListDateKind::Listing, &applicable) {
+                        Some((day, scope)) if day <= observation.published => (
+                            day,
+                            Basis::Designated,
+                            format!("{source}: Listing Date ({scope}) {day}"),
+                        ),
+                        _ => {
+                            let evidence = match version_before(record, observation.version) {
+                                Some(before) => format!(
+                                    "not in version {} (published {})",
+                                    before.version, before.published
+                                ),
+                                None => "first version in this store".to_string(),
+                            };
+                            (
+                                observation.published,
+                                Basis::Observed,
+                                format!("{source}; {evidence}"),
+                            )
+                        }
+                    };
                 push_listing(
                     &mut steps,
                     record,
                     regimes,
                     entity,
-                    date,
+                    (date, basis),
                     &source,
                     if runs == 1 { "listed" } else { "relisted" },
                 );
             }
             (None, true) => {
                 listed = false;
+                let evidence = match version_before(record, observation.version) {
+                    Some(before) => {
+                        format!(
+                            "still in version {} (published {})",
+                            before.version, before.published
+                        )
+                    }
+                    None => "not in the first version of this store".to_string(),
+                };
                 steps.push(Dated {
                     date: observation.published,
                     order: (0, u64::from(observation.version)),
@@ -297,13 +455,14 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                     event: TimelineEvent {
                         date: observation.published,
                         kind: "removed".to_string(),
-                        source: version_source(&record.list, observation, record_id),
+                        basis: Basis::Observed,
+                        source: format!("{source}; {evidence}"),
                     },
                 });
             }
             (None, false) => {}
         }
-        previous = observation.entity.as_ref();
+        previous = Some(observation);
     }
     let superseded: Vec<u64> = record.events.iter().filter_map(|e| e.event.supersedes).collect();
     let last_entity = record.observations.iter().rev().find_map(|o| o.entity.as_ref());
@@ -320,6 +479,7 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
             event: TimelineEvent {
                 date: event.event.effective,
                 kind: event.event.kind.as_str().to_string(),
+                basis: Basis::Recorded,
                 source: source.clone(),
             },
         });
@@ -334,7 +494,7 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                 record,
                 regimes,
                 &relisted,
-                event.event.effective,
+                (event.event.effective, Basis::Recorded),
                 &source,
                 event.id,
             );
@@ -373,17 +533,17 @@ fn push_listing(
     record: &Record,
     regimes: &Regimes,
     entity: &Entity,
-    date: Date,
+    (date, basis): (Date, Basis),
     source: &str,
     kind: &str,
 ) {
     steps.push(Dated {
         date,
         order: (0, 0),
-        step: Step::Listed { entity: Box::new(entity.clone()) },
-        event: TimelineEvent { date, kind: kind.to_string(), source: source.to_string() },
+        step: Step::Listed { entity: Box::new(entity.clone()), basis },
+        event: TimelineEvent { date, kind: kind.to_string(), basis, source: source.to_string() },
     });
-    push_regime_milestones(steps, record, regimes, entity, date, source, 0);
+    push_regime_milestones(steps, record, regimes, entity, (date, basis), source, 0);
 }
 
 fn push_regime_milestones(
@@ -391,14 +551,14 @@ fn push_regime_milestones(
     record: &Record,
     regimes: &Regimes,
     entity: &Entity,
-    listed: Date,
+    (listed, listed_basis): (Date, Basis),
     source: &str,
     order: u64,
 ) {
     for regime in regimes.for_entity(&record.list, &entity.programs) {
         let (effective, divestment) = regime_dates(regime, Some(entity), listed);
         let rule = format!("{} ({})", regime.id, regime.authority);
-        let mut milestone = |date: Date, kind: &str| {
+        let mut milestone = |(date, basis): (Date, Basis), kind: &str| {
             steps.push(Dated {
                 date,
                 order: (1, order),
@@ -406,12 +566,13 @@ fn push_regime_milestones(
                 event: TimelineEvent {
                     date,
                     kind: kind.to_string(),
+                    basis,
                     source: format!("{rule}; listing: {source}"),
                 },
             });
         };
         match regime.kind {
-            RegimeKind::Blocking => milestone(listed, "blocked"),
+            RegimeKind::Blocking => milestone((listed, listed_basis), "blocked"),
             RegimeKind::Securities => {
                 milestone(effective, "purchase-prohibited");
                 if let Some(divestment) = divestment {
@@ -425,11 +586,14 @@ fn push_regime_milestones(
 
 /// The status of a record as of a day.
 ///
-/// The answer uses only list versions published and events recorded by `known_on` (when given),
+/// The answer uses only list versions published and events known by `known_on` (when given),
 /// and only steps dated on or before `as_of`; the restrictions of a `pending` listing show the
-/// days they will start.
+/// days they will start. It rests on the version of the list in force on `as_of` (the latest
+/// published on or before it), or on a later version's own designation date: with neither, the
+/// state is `unknown`, never `not-listed`.
 pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status {
     let record = known_on(record, question.known_on);
+    let in_force = record.versions.iter().rev().find(|v| v.published <= question.as_of).copied();
     let name = record
         .observations
         .iter()
@@ -437,19 +601,19 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         .find_map(|o| o.entity.as_ref())
         .map(|e| e.primary_name().to_string())
         .unwrap_or_default();
-    let mut listing: Option<(Entity, Date)> = None;
+    let mut listing: Option<(Entity, Date, Basis)> = None;
     let mut removed: Option<Date> = None;
     let mut suspension: Option<(Vec<String>, String, Date)> = None;
     let mut chain = Vec::new();
     for dated in steps(&record, regimes).into_iter().filter(|d| d.date <= question.as_of) {
         match dated.step {
-            Step::Listed { entity } => {
-                listing = Some((*entity, dated.date));
+            Step::Listed { entity, basis } => {
+                listing = Some((*entity, dated.date, basis));
                 removed = None;
                 suspension = None;
             }
             Step::Amended { entity } => {
-                if let Some((current, _)) = listing.as_mut() {
+                if let Some((current, _, _)) = listing.as_mut() {
                     *current = *entity;
                 }
             }
@@ -473,7 +637,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                     let entity = record.observations.iter().rev().find_map(|o| o.entity.clone());
                     if let Some(mut entity) = entity {
                         entity.list_dates.clear();
-                        listing = Some((entity, dated.date));
+                        listing = Some((entity, dated.date, Basis::Recorded));
                         removed = None;
                         suspension = None;
                     }
@@ -484,18 +648,32 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         chain.push(dated.event);
     }
 
-    let Some((entity, listed)) = listing else {
-        return Status::unlisted(&record, name, State::NotListed, Vec::new(), None, chain);
+    let Some((entity, listed, listed_basis)) = listing else {
+        let mut answer = match in_force {
+            Some(_) => Status::unlisted(&record, name, State::NotListed, Vec::new(), None, chain),
+            None => {
+                let mut answer =
+                    Status::unlisted(&record, name, State::Unknown, Vec::new(), None, chain);
+                answer.reason = Some(unknown_reason(&record, question));
+                answer
+            }
+        };
+        answer.in_force = in_force;
+        return answer;
     };
     let applicable = regimes.for_entity(&record.list, &entity.programs);
     let rules: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
     if let Some(removed_on) = removed {
-        return Status::unlisted(&record, name, State::Removed, rules, Some(removed_on), chain);
+        let mut answer =
+            Status::unlisted(&record, name, State::Removed, rules, Some(removed_on), chain);
+        answer.in_force = in_force;
+        return answer;
     }
     let mut restrictions = Vec::new();
     let mut pending = true;
     for regime in &applicable {
-        let (effective, divestment) = regime_dates(regime, Some(&entity), listed);
+        let ((effective, effective_basis), divestment) =
+            regime_dates(regime, Some(&entity), listed);
         let rule = regime.id.clone();
         match regime.kind {
             RegimeKind::Blocking => {
@@ -505,6 +683,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                     since: listed,
                     until: None,
                     rule,
+                    basis: listed_basis,
                 });
             }
             RegimeKind::Securities => {
@@ -516,13 +695,20 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                     since: effective,
                     until: None,
                     rule: rule.clone(),
+                    basis: effective_basis,
                 });
-                if let Some(divestment) = divestment.filter(|d| question.as_of < *d) {
+                if let Some((divestment, _)) = divestment.filter(|(d, _)| question.as_of < *d) {
+                    let (since, basis) = if question.as_of >= effective {
+                        (effective, effective_basis)
+                    } else {
+                        (listed, listed_basis)
+                    };
                     restrictions.push(Restriction {
                         kind: "divestment-allowed-until".to_string(),
-                        since: if question.as_of >= effective { effective } else { listed },
+                        since,
                         until: Some(divestment),
                         rule,
+                        basis,
                     });
                 }
             }
@@ -536,6 +722,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                         since: effective,
                         until: None,
                         rule: rule.clone(),
+                        basis: effective_basis,
                     });
                 }
             }
@@ -564,9 +751,28 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         restrictions,
         rules,
         listed_since: Some(listed),
+        listed_basis: Some(listed_basis),
+        in_force,
+        reason: None,
         suspended_by,
         suspended_since,
         removed_on: None,
         events: chain,
+    }
+}
+
+/// Why nothing answers a question about `record`'s list (the record already cut to what was
+/// known).
+fn unknown_reason(record: &Record, question: Question) -> String {
+    let known = question.known_on.map(|k| format!(" and known by {k}")).unwrap_or_default();
+    match record.versions.first() {
+        None => format!(
+            "no version of {} published on or before {}{known}",
+            record.list, question.as_of
+        ),
+        Some(first) => format!(
+            "no version of {} published on or before {}{known} (its first is version {} of {})",
+            record.list, question.as_of, first.version, first.published
+        ),
     }
 }

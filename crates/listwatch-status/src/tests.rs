@@ -1,7 +1,7 @@
 //! Tests of regimes, timelines and as-of status: the Xiaomi case, the 68 real CMIC entries, and
 //! the laws of the as-of answer.
 
-use listwatch_model::{Date, Entity, EventKind, LegalEvent, NewEvent, Schema};
+use listwatch_model::{Coverage, Date, Entity, EventKind, LegalEvent, NewEvent, Schema};
 use proptest::prelude::*;
 
 use super::*;
@@ -31,24 +31,51 @@ fn event(id: u64, kind: EventKind, effective: &str, entered: &str) -> LegalEvent
             entered_at: format!("{entered}T12:00:00Z"),
             supersedes: None,
             note: None,
+            known_since: None,
         },
     }
 }
 
+/// The versions a record's observations name, plus the `extra` ones (number, publication day).
+fn versions_of(observations: &[Observation], extra: &[(u32, &str)]) -> Vec<VersionRef> {
+    let mut versions: Vec<VersionRef> = observations
+        .iter()
+        .map(|o| VersionRef { version: o.version, published: o.published, coverage: o.coverage })
+        .chain(extra.iter().map(|&(version, published)| VersionRef {
+            version,
+            published: day(published),
+            coverage: Coverage::FULL,
+        }))
+        .collect();
+    versions.sort_by_key(|v| v.version);
+    versions.dedup_by_key(|v| v.version);
+    versions
+}
+
 fn xiaomi(events: Vec<LegalEvent>) -> Record {
-    Record {
+    let mut record = Record {
         entity_id: "dod-ccmc:xiaomi".to_string(),
         list: "dod-ccmc".to_string(),
+        versions: Vec::new(),
         observations: vec![
             Observation {
+                coverage: Coverage::FULL,
                 version: 5,
                 published: day("2021-01-14"),
                 entity: Some(company("xiaomi", "XIAOMI CORPORATION", "CCMC-EO13959")),
             },
-            Observation { version: 7, published: day("2021-06-03"), entity: None },
+            Observation {
+                coverage: Coverage::FULL,
+                version: 7,
+                published: day("2021-06-03"),
+                entity: None,
+            },
         ],
         events,
-    }
+    };
+    // Version 4 of the list, published before Xiaomi's listing, did not hold it.
+    record.versions = versions_of(&record.observations, &[(4, "2020-12-03"), (6, "2021-03-01")]);
+    record
 }
 
 fn check(record: &Record, as_of: &str, expected: State) -> Status {
@@ -160,36 +187,124 @@ fn a_superseded_event_has_no_effect_and_its_correction_does() {
 
 #[test]
 fn a_relisting_restarts_the_regime_clock() {
-    let luokung = Record {
+    let mut luokung = Record {
         entity_id: "dod-ccmc:luokung".to_string(),
         list: "dod-ccmc".to_string(),
+        versions: Vec::new(),
         observations: vec![Observation {
+            coverage: Coverage::FULL,
             version: 5,
             published: day("2021-01-14"),
             entity: Some(company("luokung", "LUOKUNG TECHNOLOGY CORP.", "CCMC-EO13959")),
         }],
         events: vec![event(1, EventKind::Relisting, "2021-03-09", "2021-03-09")],
     };
+    luokung.versions = versions_of(&luokung.observations, &[]);
     let answer = check(&luokung, "2021-04-01", State::Pending);
     assert_eq!(answer.restrictions[0].since, day("2021-05-08"));
     assert_eq!(answer.listed_since, Some(day("2021-03-09")));
 }
 
 #[test]
-fn an_sdn_listing_blocks_from_the_listing_day() {
-    let record = Record {
+fn an_sdn_listing_blocks_from_the_day_it_was_first_seen_and_says_so() {
+    let mut record = Record {
         entity_id: "ofac-sdn:306".to_string(),
         list: "ofac-sdn".to_string(),
+        versions: Vec::new(),
         observations: vec![Observation {
+            coverage: Coverage::FULL,
             version: 1,
             published: day("2019-01-04"),
             entity: Some(company("306", "BANCO NACIONAL DE CUBA", "CUBA")),
         }],
         events: Vec::new(),
     };
+    record.versions = versions_of(&record.observations, &[]);
     let answer = check(&record, "2020-01-01", State::Restricted);
     assert_eq!(answer.restrictions[0].kind, "blocked");
-    check(&record, "2019-01-03", State::NotListed);
+    // The store's first version is not a designation date: the entry was on the list by then.
+    assert_eq!(answer.restrictions[0].basis, Basis::Observed);
+    assert_eq!(answer.listed_basis, Some(Basis::Observed));
+    assert!(answer.events[0].source.contains("first version in this store"), "{answer:#?}");
+    // Before the store's first version nothing says whether it was listed.
+    let before = check(&record, "2010-01-01", State::Unknown);
+    assert_eq!(
+        before.reason.as_deref(),
+        Some(
+            "no version of ofac-sdn published on or before 2010-01-01 (its first is version 1 of 2019-01-04)"
+        )
+    );
+}
+
+#[test]
+fn a_directive_date_on_an_sdn_entry_does_not_date_its_blocking() {
+    use listwatch_model::{DateSpec, ListDate, ListDateKind};
+    let mut entity = company("48603", "SOME BANK", "RUSSIA-EO14024");
+    entity.list_dates.push(ListDate {
+        kind: ListDateKind::Listing,
+        date: DateSpec::parse_loose("24 Feb 2022").unwrap(),
+        scope: "EO 14024 Directive 2".to_string(),
+    });
+    let mut record = Record {
+        entity_id: "ofac-sdn:48603".to_string(),
+        list: "ofac-sdn".to_string(),
+        versions: Vec::new(),
+        observations: vec![Observation {
+            coverage: Coverage::FULL,
+            version: 2,
+            published: day("2022-04-06"),
+            entity: Some(entity),
+        }],
+        events: Vec::new(),
+    };
+    record.versions = versions_of(&record.observations, &[(1, "2022-03-24")]);
+    let answer = check(&record, "2022-05-01", State::Restricted);
+    assert_eq!(answer.listed_since, Some(day("2022-04-06")));
+    assert_eq!(answer.restrictions[0].basis, Basis::Observed);
+    assert!(answer.events[0].source.contains("not in version 1 (published 2022-03-24)"));
+    check(&record, "2022-03-30", State::NotListed);
+}
+
+#[test]
+fn an_amendment_is_reported_only_in_fields_both_versions_cover() {
+    let mut with_alias = company("x", "XIAOMI CORPORATION", "CCMC-EO13959");
+    with_alias.names.push(listwatch_model::Name {
+        value: "XIAOMI".into(),
+        kind: listwatch_model::NameKind::Aka,
+        remark: None,
+    });
+    let main_file_only = Coverage { addresses: false, aliases: false, remark_continuations: false };
+    let plain = company("x", "XIAOMI CORPORATION", "CCMC-EO13959");
+    let mut record = Record {
+        entity_id: "dod-ccmc:x".to_string(),
+        list: "dod-ccmc".to_string(),
+        versions: Vec::new(),
+        observations: vec![
+            Observation {
+                coverage: Coverage::FULL,
+                version: 1,
+                published: day("2021-01-14"),
+                entity: Some(with_alias.clone()),
+            },
+            Observation {
+                coverage: main_file_only,
+                version: 2,
+                published: day("2021-02-01"),
+                entity: Some(plain),
+            },
+            Observation {
+                coverage: Coverage::FULL,
+                version: 3,
+                published: day("2021-03-01"),
+                entity: Some(with_alias),
+            },
+        ],
+        events: Vec::new(),
+    };
+    record.versions = versions_of(&record.observations, &[]);
+    let kinds: Vec<String> =
+        timeline(&record, &Regimes::builtin()).into_iter().map(|e| e.kind).collect();
+    assert!(!kinds.contains(&"amended".to_string()), "{kinds:?}");
 }
 
 fn data_dir() -> std::path::PathBuf {
@@ -228,20 +343,27 @@ fn all_68_real_cmic_entries_are_pending_and_restricted_on_their_own_dates() {
             date_of(ListDateKind::Effective),
             date_of(ListDateKind::Divestment),
         );
-        let record = Record {
+        let mut record = Record {
             entity_id: format!("ofac-consolidated:{}", entity.id),
             list: "ofac-consolidated".to_string(),
+            versions: Vec::new(),
             observations: vec![Observation {
+                coverage: Coverage::FULL,
                 version: 1,
                 published: day("2025-12-19"),
                 entity: Some(entity.clone()),
             }],
             events: Vec::new(),
         };
+        record.versions = versions_of(&record.observations, &[]);
         let ask = |as_of: Date| status(&record, Question { as_of, known_on: None }, &regimes);
-        assert_eq!(ask(listing.add_days(-1)).state, State::NotListed, "{}", entity.id);
+        // The only version is from 2025: before the listing date nothing says it was not listed.
+        assert_eq!(ask(listing.add_days(-1)).state, State::Unknown, "{}", entity.id);
         let pending = ask(listing);
         assert_eq!(pending.state, State::Pending, "{}", entity.id);
+        // The 2025 publication's own Listing Date dates the listing.
+        assert_eq!(pending.listed_basis, Some(Basis::Designated));
+        assert_eq!(pending.restrictions[0].basis, Basis::Designated);
         assert_eq!(pending.restrictions[0].since, effective);
         assert_eq!(ask(effective.add_days(-1)).state, State::Pending);
         let restricted = ask(effective);
@@ -266,7 +388,8 @@ fn all_68_real_cmic_entries_are_pending_and_restricted_on_their_own_dates() {
             Question { as_of: effective, known_on: Some(day("2021-12-31")) },
             &regimes,
         );
-        assert_eq!(early.state, State::NotListed);
+        assert_eq!(early.state, State::Unknown);
+        assert!(early.reason.as_deref().unwrap().contains("known by 2021-12-31"), "{early:#?}");
         n_checked += 1;
     }
     assert_eq!(n_checked, 68);
@@ -298,6 +421,7 @@ fn record_strategy() -> impl Strategy<Value = Record> {
             for (idx, (gap, present)) in versions.into_iter().enumerate() {
                 published = published.add_days(gap);
                 observations.push(Observation {
+                    coverage: Coverage::FULL,
                     version: idx as u32 + 1,
                     published,
                     entity: present
@@ -307,6 +431,7 @@ fn record_strategy() -> impl Strategy<Value = Record> {
             Record {
                 entity_id: "dod-ccmc:xiaomi".to_string(),
                 list: "dod-ccmc".to_string(),
+                versions: versions_of(&observations, &[]),
                 observations,
                 events,
             }
@@ -331,12 +456,42 @@ proptest! {
         let as_of = day("2020-12-01").add_days(offset);
         let known_on = day("2020-12-01").add_days(known);
         let mut known_record = record.clone();
+        known_record.versions.retain(|v| v.published <= known_on);
         known_record.observations.retain(|o| o.published <= known_on);
-        known_record.events.retain(|e| e.entered_on().unwrap() <= known_on);
+        known_record.events.retain(|e| e.known_on().unwrap() <= known_on);
         // Later versions may be appended, and later events recorded: the answer must not move.
         let regimes = Regimes::builtin();
         let question = Question { as_of, known_on: Some(known_on) };
         prop_assert_eq!(status(&record, question, &regimes), status(&known_record, question, &regimes));
+    }
+
+    #[test]
+    fn not_listed_needs_a_known_version_in_force_that_does_not_hold_the_entity(
+        record in record_strategy(), offset in 0i64..500, known in prop::option::of(0i64..500),
+    ) {
+        let as_of = day("2020-12-01").add_days(offset);
+        let known_on = known.map(|k| day("2020-12-01").add_days(k));
+        let answer = status(&record, Question { as_of, known_on }, &Regimes::builtin());
+        let in_force = record.versions.iter().rev().find(|v| {
+            v.published <= as_of && known_on.is_none_or(|k| v.published <= k)
+        });
+        match answer.state {
+            State::NotListed => {
+                let Some(in_force) = in_force else {
+                    return Err(TestCaseError::fail("not-listed without a version in force"));
+                };
+                // The entity as that version has it: the last observation at or before it.
+                let held = record
+                    .observations
+                    .iter()
+                    .rev()
+                    .find(|o| o.version <= in_force.version)
+                    .is_some_and(|o| o.entity.is_some());
+                prop_assert!(!held, "not-listed, but version {} holds it", in_force.version);
+            }
+            State::Unknown => prop_assert!(in_force.is_none()),
+            _ => {}
+        }
     }
 
     #[test]
@@ -356,21 +511,39 @@ fn the_timeline_shows_listing_amendment_removal_and_relisting_with_their_version
         kind: listwatch_model::NameKind::Aka,
         remark: None,
     });
-    let record = Record {
+    let mut record = Record {
         entity_id: "dod-ccmc:x".to_string(),
         list: "dod-ccmc".to_string(),
+        versions: Vec::new(),
         observations: vec![
             Observation {
+                coverage: Coverage::FULL,
                 version: 1,
                 published: day("2021-01-14"),
                 entity: Some(company("x", "XIAOMI CORPORATION", "CCMC-EO13959")),
             },
-            Observation { version: 2, published: day("2021-02-01"), entity: Some(amended.clone()) },
-            Observation { version: 3, published: day("2021-06-03"), entity: None },
-            Observation { version: 4, published: day("2022-01-01"), entity: Some(amended) },
+            Observation {
+                coverage: Coverage::FULL,
+                version: 2,
+                published: day("2021-02-01"),
+                entity: Some(amended.clone()),
+            },
+            Observation {
+                coverage: Coverage::FULL,
+                version: 3,
+                published: day("2021-06-03"),
+                entity: None,
+            },
+            Observation {
+                coverage: Coverage::FULL,
+                version: 4,
+                published: day("2022-01-01"),
+                entity: Some(amended),
+            },
         ],
         events: Vec::new(),
     };
+    record.versions = versions_of(&record.observations, &[]);
     let steps = timeline(&record, &Regimes::builtin());
     let listed: Vec<(&str, String)> = steps
         .iter()

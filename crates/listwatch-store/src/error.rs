@@ -18,8 +18,18 @@ pub enum Refusal {
         /// The largest share the guard allows, from 0 to 1.
         max_share: f64,
     },
-    /// The first import of a list holds no entities.
+    /// The publication holds no entities.
     Empty,
+    /// The import removes more than the guard allows, and the count given to confirm a mass
+    /// removal is not the count it removes.
+    RemovalCountMismatch {
+        /// The count given.
+        confirmed: u64,
+        /// Entities the import would remove.
+        removed: u64,
+        /// Entities in the current version.
+        current: u64,
+    },
     /// The publication date is earlier than the current version's.
     OutOfOrder {
         /// The new version's publication date.
@@ -34,13 +44,17 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::MassRemoval { removed, current, max_share } => write!(
                 f,
-                "the import would remove {removed} of {current} entities ({:.1}%, more than the {:.1}% allowed); an empty or truncated download looks like this. Check the files, or pass --allow-mass-removal if the removals are real",
+                "the import would remove {removed} of {current} entities ({:.1}%, more than the {:.1}% allowed); an empty or truncated download looks like this. Check the files; if the removals are real, confirm their number with --allow-mass-removal {removed}",
                 100.0 * *removed as f64 / (*current).max(1) as f64,
                 100.0 * max_share
             ),
             Refusal::Empty => write!(
                 f,
-                "the publication holds no entities; an empty file is usually a failed download. Pass --allow-mass-removal to record an empty list"
+                "the publication holds no entities; an empty file is a failed download, not a list without entries, and is never recorded"
+            ),
+            Refusal::RemovalCountMismatch { confirmed, removed, current } => write!(
+                f,
+                "--allow-mass-removal {confirmed} confirms {confirmed} removals, but the import would remove {removed} of {current} entities; check the files, and confirm the real number if the removals are real"
             ),
             Refusal::OutOfOrder { published, current } => write!(
                 f,

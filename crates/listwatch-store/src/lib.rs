@@ -68,5 +68,5 @@ pub use schema::FORMAT_VERSION;
 pub use store::Store;
 pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
-    NewVersion, Phase, VersionDiff, VersionInfo,
+    NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };

@@ -23,6 +23,11 @@
 //!   Append-only: an event is never changed or deleted; a correction is a new event that names the
 //!   one it supersedes.
 //!
+//! Format 3 adds:
+//! - `retractions`: (list, version) → a [`Retraction`](crate::Retraction): the version is taken
+//!   out of every answer, and kept with the reason, who retracted it and when. Append-only.
+//! - and re-encodes `events` with the event's `known_since` day (none for events recorded before).
+//!
 //! Values are postcard encodings of the crate's serde types; dates travel as ISO strings.
 
 use redb::{ReadableDatabase, TableDefinition};
@@ -37,9 +42,11 @@ pub(crate) const SNAPSHOTS: TableDefinition<(&str, u32), &[u8]> = TableDefinitio
 pub(crate) const BLOBS: TableDefinition<&[u8], (u64, u32, u32)> = TableDefinition::new("blobs");
 pub(crate) const PACKS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("packs");
 pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+pub(crate) const RETRACTIONS: TableDefinition<(&str, u32), &[u8]> =
+    TableDefinition::new("retractions");
 
 /// The format this build writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const FORMAT_KEY: &str = "format_version";
 
@@ -48,11 +55,58 @@ type Migration = fn(&redb::WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` upgrades format `i + 1` to `i + 2`. Each runs in the same transaction as the
 /// format number's update, so a migration commits whole or not at all.
-const MIGRATIONS: &[Migration] = &[v1_to_v2];
+const MIGRATIONS: &[Migration] = &[v1_to_v2, v2_to_v3];
 
 /// Format 2 adds the `events` table.
 fn v1_to_v2(txn: &redb::WriteTransaction) -> Result<()> {
     txn.open_table(EVENTS)?;
+    Ok(())
+}
+
+/// A legal event as format 2 stored it: without `known_since`.
+#[derive(serde::Deserialize)]
+struct EventV2 {
+    entity: String,
+    kind: listwatch_model::EventKind,
+    date: listwatch_model::Date,
+    effective: listwatch_model::Date,
+    citation: String,
+    url: Option<String>,
+    scope: Vec<String>,
+    author: String,
+    entered_at: String,
+    supersedes: Option<u64>,
+    note: Option<String>,
+}
+
+/// Format 3 adds the `retractions` table and the events' `known_since`.
+fn v2_to_v3(txn: &redb::WriteTransaction) -> Result<()> {
+    use redb::ReadableTable;
+    txn.open_table(RETRACTIONS)?;
+    let mut events = txn.open_table(EVENTS)?;
+    let mut rewritten = Vec::new();
+    for row in events.iter()? {
+        let (key, value) = row?;
+        let old: EventV2 = crate::store::decode(value.value())?;
+        let event = listwatch_model::NewEvent {
+            entity: old.entity,
+            kind: old.kind,
+            date: old.date,
+            effective: old.effective,
+            citation: old.citation,
+            url: old.url,
+            scope: old.scope,
+            author: old.author,
+            entered_at: old.entered_at,
+            supersedes: old.supersedes,
+            note: old.note,
+            known_since: None,
+        };
+        rewritten.push((key.value(), crate::store::encode(&event)));
+    }
+    for (key, bytes) in rewritten {
+        events.insert(key, bytes.as_slice())?;
+    }
     Ok(())
 }
 
@@ -80,6 +134,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<()> {
     txn.open_table(BLOBS)?;
     txn.open_table(PACKS)?;
     txn.open_table(EVENTS)?;
+    txn.open_table(RETRACTIONS)?;
     Ok(())
 }
 

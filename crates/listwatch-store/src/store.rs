@@ -14,10 +14,12 @@ use listwatch_model::{
 
 use crate::blobs::{BlobReader, PackWriter};
 use crate::error::{Error, Refusal, Result};
-use crate::schema::{self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, SNAPSHOTS, VERSIONS};
+use crate::schema::{
+    self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, RETRACTIONS, SNAPSHOTS, VERSIONS,
+};
 use crate::types::{
     ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
-    Phase, VersionDiff, VersionInfo,
+    Phase, Retraction, VersionDiff, VersionInfo,
 };
 
 /// An id and the hash of the entity's content.
@@ -112,7 +114,7 @@ impl Store {
         read_list(&table, list)?.ok_or_else(|| not_found_list(list))
     }
 
-    /// The versions of a list, oldest first.
+    /// Every version of a list, retracted ones included, oldest first.
     pub fn versions(&self, list: &ListName) -> Result<Vec<VersionInfo>> {
         let txn = self.db.begin_read()?;
         if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
@@ -127,11 +129,79 @@ impl Store {
         Ok(versions)
     }
 
+    /// The versions of a list that answers rest on: every version but the retracted ones, oldest
+    /// first.
+    pub fn live_versions(&self, list: &ListName) -> Result<Vec<VersionInfo>> {
+        let retracted = self.retractions(list)?;
+        let mut versions = self.versions(list)?;
+        versions.retain(|v| !retracted.iter().any(|(number, _)| *number == v.version));
+        Ok(versions)
+    }
+
+    /// The current version of a list: the newest that is not retracted. `None` when every
+    /// version is retracted.
+    pub fn current(&self, list: &ListName) -> Result<Option<VersionInfo>> {
+        Ok(self.live_versions(list)?.pop())
+    }
+
+    /// The retracted versions of a list, with why, by whom and when.
+    pub fn retractions(&self, list: &ListName) -> Result<Vec<(u32, Retraction)>> {
+        let txn = self.db.begin_read()?;
+        read_retractions(&txn.open_table(RETRACTIONS)?, list)
+    }
+
+    /// Takes a version out of every answer, keeping it and the retraction in the store: its
+    /// content can then be imported again (say, with the right publication date). A retraction
+    /// is final.
+    pub fn retract(
+        &self,
+        list: &ListName,
+        version: u32,
+        retraction: Retraction,
+    ) -> Result<VersionInfo> {
+        if retraction.reason.trim().is_empty() {
+            return Err(Error::Invalid("a retraction needs a reason".to_string()));
+        }
+        let txn = self.db.begin_write()?;
+        let info = {
+            let list_info =
+                read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
+            let info = read_version(&txn.open_table(VERSIONS)?, list, version)?.ok_or_else(|| {
+                Error::NotFound(format!(
+                    "list {list} has no version {version} (it has 1 to {})",
+                    list_info.current
+                ))
+            })?;
+            let mut table = txn.open_table(RETRACTIONS)?;
+            if let Some(existing) = table.get((list.as_str(), version))? {
+                let existing: Retraction = decode(existing.value())?;
+                return Err(Error::Invalid(format!(
+                    "{list} version {version} was already retracted by {} at {}: {}",
+                    existing.by, existing.at, existing.reason
+                )));
+            }
+            table.insert((list.as_str(), version), encode(&retraction).as_slice())?;
+            info
+        };
+        txn.commit()?;
+        Ok(info)
+    }
+
     /// One version of a list; `None` means the current one.
     pub fn version(&self, list: &ListName, version: Option<u32>) -> Result<VersionInfo> {
         let txn = self.db.begin_read()?;
         let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-        let number = version.unwrap_or(info.current);
+        let number = match version {
+            Some(number) => number,
+            None => {
+                let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, list)?;
+                live_current(info.current, &retracted).ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "every version of {list} is retracted; import a version first"
+                    ))
+                })?
+            }
+        };
         read_version(&txn.open_table(VERSIONS)?, list, number)?.ok_or_else(|| {
             Error::NotFound(format!(
                 "list {list} has no version {number} (it has 1 to {})",
@@ -200,23 +270,17 @@ impl Store {
     }
 
     /// Every version at which an entity was added, changed, removed or listed again, oldest first.
+    /// Retracted versions are left out: the history goes from one live version to the next.
     pub fn history(&self, list: &ListName, id: &str) -> Result<Vec<HistoryStep>> {
         let txn = self.db.begin_read()?;
-        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
-            return Err(not_found_list(list));
-        }
-        let versions = txn.open_table(VERSIONS)?;
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-        let transitions = read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)?;
+        let transitions = live_transitions(&txn, list, id)?;
         if transitions.is_empty() {
             return Err(Error::NotFound(format!("{list}:{id} is in no version of {list}")));
         }
+        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
         let mut steps = Vec::new();
         let mut previous: Option<(VersionInfo, Option<Hash>)> = None;
-        for (number, hash) in transitions {
-            let info = read_version(&versions, list, number)?.ok_or_else(|| {
-                Error::Corrupt(format!("history names missing version {list} {number}"))
-            })?;
+        for (info, hash) in transitions {
             let change = match (&previous, hash) {
                 (_, None) => HistoryChange::Removed,
                 (None, Some(_)) => HistoryChange::Added,
@@ -239,24 +303,19 @@ impl Store {
         Ok(steps)
     }
 
-    /// The versions at which an entity was added, changed or removed, each with the entity as
-    /// that version has it (`None` for a removal), oldest first. Empty if the list never had it.
+    /// The live versions at which an entity was added, changed or removed, each with the entity
+    /// as that version has it (`None` for a removal), oldest first. Empty if no live version ever
+    /// had it. Retracted versions are left out.
     pub fn observations(
         &self,
         list: &ListName,
         id: &str,
     ) -> Result<Vec<(VersionInfo, Option<Entity>)>> {
         let txn = self.db.begin_read()?;
-        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
-            return Err(not_found_list(list));
-        }
-        let versions = txn.open_table(VERSIONS)?;
+        let transitions = live_transitions(&txn, list, id)?;
         let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-        let mut observations = Vec::new();
-        for (number, hash) in read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)? {
-            let info = read_version(&versions, list, number)?.ok_or_else(|| {
-                Error::Corrupt(format!("history names missing version {list} {number}"))
-            })?;
+        let mut observations = Vec::with_capacity(transitions.len());
+        for (info, hash) in transitions {
             let entity = match hash {
                 Some(hash) => Some(blobs.entity(&hash)?),
                 None => None,
@@ -392,12 +451,6 @@ impl Store {
         let txn = self.db.begin_write()?;
         let name = new.list.as_str();
         let list_info = read_list(&txn.open_table(LISTS)?, &new.list)?;
-        let current = match &list_info {
-            Some(info) if info.current > 0 => {
-                read_version(&txn.open_table(VERSIONS)?, &new.list, info.current)?
-            }
-            _ => None,
-        };
         if let Some(info) = &list_info
             && info.format != new.format
         {
@@ -406,9 +459,22 @@ impl Store {
                 new.list, info.format, new.format
             )));
         }
+        // The last version stored, which the change record is relative to, and the current
+        // version, which answers rest on and the new one is compared with: they differ when the
+        // last versions were retracted.
+        let last_stored = list_info.as_ref().map_or(0, |info| info.current);
+        let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, &new.list)?;
+        let current = match live_current(last_stored, &retracted) {
+            Some(number) => read_version(&txn.open_table(VERSIONS)?, &new.list, number)?,
+            None => None,
+        };
+        if encoded.is_empty() {
+            return Err(Error::Refused(Refusal::Empty));
+        }
 
         progress(Phase::Comparing);
-        let mut changes: Vec<Change> = Vec::new();
+        let after: Vec<ManifestEntry> =
+            encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
         let (added, removed, changed) = match &current {
             Some(current) => {
                 if current.content_hash == content_hash {
@@ -427,19 +493,27 @@ impl Store {
                     &new.list,
                     current.version,
                 )?;
-                let after: Vec<ManifestEntry> =
-                    encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
                 let walk = walk_manifests(&before, &after);
                 let n_removed = walk.removed.len() as u64;
                 let n_current = before.len() as u64;
-                if !guard.allow_mass_removal
-                    && n_removed as f64 > guard.max_removal_share * n_current as f64
-                {
-                    return Err(Error::Refused(Refusal::MassRemoval {
-                        removed: n_removed,
-                        current: n_current,
-                        max_share: guard.max_removal_share,
-                    }));
+                if n_removed as f64 > guard.max_removal_share * n_current as f64 {
+                    match guard.allow_removal_of {
+                        Some(confirmed) if confirmed == n_removed => {}
+                        Some(confirmed) => {
+                            return Err(Error::Refused(Refusal::RemovalCountMismatch {
+                                confirmed,
+                                removed: n_removed,
+                                current: n_current,
+                            }));
+                        }
+                        None => {
+                            return Err(Error::Refused(Refusal::MassRemoval {
+                                removed: n_removed,
+                                current: n_current,
+                                max_share: guard.max_removal_share,
+                            }));
+                        }
+                    }
                 }
                 let n_changed = if current.coverage == new.coverage {
                     walk.differing.len() as u64
@@ -463,26 +537,35 @@ impl Store {
                     }
                     n
                 };
-                changes.extend(
-                    walk.added.iter().map(|(id, hash)| (id.to_string(), Some(**hash))).chain(
-                        walk.differing.iter().map(|(id, _, hash)| (id.to_string(), Some(**hash))),
-                    ),
-                );
-                changes.extend(walk.removed.iter().map(|id| (id.to_string(), None)));
                 (walk.added.len() as u64, n_removed, n_changed)
             }
-            None => {
-                if encoded.is_empty() && !guard.allow_mass_removal {
-                    return Err(Error::Refused(Refusal::Empty));
-                }
-                changes.extend(encoded.iter().map(|(id, hash, _)| (id.clone(), Some(*hash))));
-                (encoded.len() as u64, 0, 0)
-            }
+            None => (encoded.len() as u64, 0, 0),
         };
+        // The change record is relative to the last version stored, retracted or not, so that
+        // replaying change records rebuilds every version.
+        let before_stored = if last_stored == 0 {
+            Vec::new()
+        } else {
+            read_manifest(
+                &txn.open_table(SNAPSHOTS)?,
+                &txn.open_table(CHANGES)?,
+                &new.list,
+                last_stored,
+            )?
+        };
+        let walk = walk_manifests(&before_stored, &after);
+        let mut changes: Vec<Change> = Vec::new();
+        changes.extend(
+            walk.added
+                .iter()
+                .map(|(id, hash)| (id.to_string(), Some(**hash)))
+                .chain(walk.differing.iter().map(|(id, _, hash)| (id.to_string(), Some(**hash)))),
+        );
+        changes.extend(walk.removed.iter().map(|id| (id.to_string(), None)));
         changes.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
 
         progress(Phase::Writing);
-        let number = current.as_ref().map_or(1, |c| c.version + 1);
+        let number = last_stored + 1;
         {
             let changed_hashes: std::collections::HashSet<&Hash> =
                 changes.iter().filter_map(|(_, h)| h.as_ref()).collect();
@@ -543,6 +626,72 @@ impl Store {
         txn.commit()?;
         Ok(ImportOutcome::Committed(version))
     }
+}
+
+/// The newest version up to `last` that is not retracted.
+fn live_current(last: u32, retracted: &[(u32, Retraction)]) -> Option<u32> {
+    (1..=last).rev().find(|number| !retracted.iter().any(|(r, _)| r == number))
+}
+
+fn read_retractions(
+    table: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    list: &ListName,
+) -> Result<Vec<(u32, Retraction)>> {
+    let mut retractions = Vec::new();
+    for row in table.range((list.as_str(), 0)..=(list.as_str(), u32::MAX))? {
+        let (key, value) = row?;
+        retractions.push((key.value().1, decode(value.value())?));
+    }
+    Ok(retractions)
+}
+
+/// An entity's history over the live versions: each live version where its content (or its
+/// presence) differs from the live version before, with that content's hash (`None`: absent).
+/// The change records are physical (each relative to the version stored before it, retracted or
+/// not), so an entity's state at a live version is the last change record at or before it.
+fn live_transitions(
+    txn: &redb::ReadTransaction,
+    list: &ListName,
+    id: &str,
+) -> Result<Vec<(VersionInfo, Option<Hash>)>> {
+    let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
+    let physical = read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)?;
+    if physical.is_empty() {
+        return Ok(Vec::new());
+    }
+    let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, list)?;
+    let versions = txn.open_table(VERSIONS)?;
+    let read = |number: u32| -> Result<VersionInfo> {
+        read_version(&versions, list, number)?.ok_or_else(|| {
+            Error::Corrupt(format!("history names missing version {list} {number}"))
+        })
+    };
+    if retracted.is_empty() {
+        return physical.into_iter().map(|(number, hash)| Ok((read(number)?, hash))).collect();
+    }
+    let mut transitions = Vec::new();
+    let mut physical_state: Option<Hash> = None;
+    // The state at the previous live version; `None` before the first one.
+    let mut live_state: Option<Option<Hash>> = None;
+    let mut next = 0;
+    for number in physical[0].0..=info.current {
+        while next < physical.len() && physical[next].0 <= number {
+            physical_state = physical[next].1;
+            next += 1;
+        }
+        if retracted.iter().any(|(r, _)| *r == number) {
+            continue;
+        }
+        let changed = match live_state {
+            None => physical_state.is_some(),
+            Some(before) => before != physical_state,
+        };
+        if changed {
+            transitions.push((read(number)?, physical_state));
+        }
+        live_state = Some(physical_state);
+    }
+    Ok(transitions)
 }
 
 fn not_found_list(list: &ListName) -> Error {

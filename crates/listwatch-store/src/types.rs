@@ -101,18 +101,33 @@ pub struct NewVersion {
 }
 
 /// The integrity guard of an import.
+///
+/// An empty publication is never recorded, whatever the guard says: an empty file is a failed
+/// download, not a list that delisted everyone.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Guard {
     /// The largest share of the current entities an import may remove, from 0 to 1.
     pub max_removal_share: f64,
-    /// Let an import through whatever it removes.
-    pub allow_mass_removal: bool,
+    /// Let through an import that removes more than the share allows, if it removes exactly this
+    /// many entities: a real mass delisting must be confirmed by its count.
+    pub allow_removal_of: Option<u64>,
 }
 
 impl Default for Guard {
     fn default() -> Guard {
-        Guard { max_removal_share: 0.2, allow_mass_removal: false }
+        Guard { max_removal_share: 0.2, allow_removal_of: None }
     }
+}
+
+/// Why, by whom and when a version was retracted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retraction {
+    /// Why the version is wrong (a wrong publication date, a broken file).
+    pub reason: String,
+    /// Who retracted it.
+    pub by: String,
+    /// When, RFC 3339 in UTC.
+    pub at: String,
 }
 
 /// What an import did.

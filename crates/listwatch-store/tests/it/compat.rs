@@ -60,6 +60,7 @@ fn fixture_event() -> NewEvent {
         entered_at: "2021-03-12T18:00:00Z".to_string(),
         supersedes: None,
         note: None,
+        known_since: None,
     }
 }
 

@@ -73,12 +73,54 @@ mod guards {
         let t = test_store();
         import(&t.store, version("2024-05-03", five())).unwrap();
         let err = import(&t.store, version("2024-05-04", Vec::new())).unwrap_err();
-        assert!(
-            matches!(err, Error::Refused(Refusal::MassRemoval { removed: 5, current: 5, .. })),
-            "{err}"
-        );
+        assert!(matches!(err, Error::Refused(Refusal::Empty)), "{err}");
         assert_eq!(t.store.list(&list()).unwrap().current, 1);
         assert_eq!(t.store.entities(&list(), 1).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn an_empty_publication_is_refused_whatever_the_guard_allows() {
+        let t = test_store();
+        import(&t.store, version("2024-05-03", five())).unwrap();
+        for guard in [
+            Guard { max_removal_share: 1.0, allow_removal_of: None },
+            Guard { max_removal_share: 0.2, allow_removal_of: Some(5) },
+            Guard { max_removal_share: 1.0, allow_removal_of: Some(5) },
+        ] {
+            let err =
+                t.store.import(version("2024-05-04", Vec::new()), &guard, &mut |_| {}).unwrap_err();
+            assert!(matches!(err, Error::Refused(Refusal::Empty)), "{guard:?}: {err}");
+        }
+        assert_eq!(t.store.versions(&list()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_mass_removal_passes_only_when_its_count_is_confirmed() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", five())).unwrap();
+        let wrong = Guard { allow_removal_of: Some(4), ..Guard::default() };
+        let err =
+            t.store.import(version("2024-01-02", five()[..2].to_vec()), &wrong, &mut |_| {}).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Refused(Refusal::RemovalCountMismatch { confirmed: 4, removed: 3, current: 5 })
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("--allow-mass-removal 4"), "{err}");
+        let right = Guard { allow_removal_of: Some(3), ..Guard::default() };
+        let outcome =
+            t.store.import(version("2024-01-02", five()[..2].to_vec()), &right, &mut |_| {}).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 3));
+    }
+
+    #[test]
+    fn a_refused_mass_removal_names_the_count_to_confirm() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", five())).unwrap();
+        let err = import(&t.store, version("2024-01-02", five()[..1].to_vec())).unwrap_err();
+        assert!(err.to_string().contains("--allow-mass-removal 4"), "{err}");
     }
 
     #[test]
@@ -91,7 +133,7 @@ mod guards {
         // 2 of 4 is 50%: refused, unless allowed.
         let err = import(&t.store, version("2024-01-03", five()[..2].to_vec())).unwrap_err();
         assert!(matches!(err, Error::Refused(_)));
-        let allow = Guard { allow_mass_removal: true, ..Guard::default() };
+        let allow = Guard { allow_removal_of: Some(2), ..Guard::default() };
         let outcome = t
             .store
             .import(version("2024-01-03", five()[..2].to_vec()), &allow, &mut |_| {})
@@ -111,7 +153,7 @@ mod guards {
     }
 
     #[test]
-    fn an_empty_first_import_is_refused_unless_allowed() {
+    fn an_empty_first_import_is_refused() {
         let t = test_store();
         assert!(matches!(
             import(&t.store, version("2024-01-01", Vec::new())),
@@ -210,6 +252,103 @@ mod history {
     }
 }
 
+mod retractions {
+    use super::*;
+    use listwatch_store::{Error, Retraction};
+
+    fn retraction(reason: &str) -> Retraction {
+        Retraction {
+            reason: reason.to_string(),
+            by: "analyst".to_string(),
+            at: "2026-11-30T10:00:00Z".to_string(),
+        }
+    }
+
+    fn people(names: &[&str]) -> Vec<Entity> {
+        names.iter().enumerate().map(|(i, n)| person(&i.to_string(), n)).collect()
+    }
+
+    #[test]
+    fn a_version_with_the_wrong_date_is_retracted_and_its_content_imported_again() {
+        let t = test_store();
+        // Imported without its publication date: recorded as the day of the import.
+        import(&t.store, version("2026-11-30", people(&["A", "B"]))).unwrap();
+        // The same content with the real date is "unchanged", and an older date is refused.
+        assert!(matches!(
+            import(&t.store, version("2024-05-03", people(&["A", "B"]))),
+            Ok(ImportOutcome::Unchanged(_)) | Err(Error::Refused(_))
+        ));
+        t.store.retract(&list(), 1, retraction("imported without --published")).unwrap();
+        assert!(t.store.current(&list()).unwrap().is_none());
+        let outcome = import(&t.store, version("2024-05-03", people(&["A", "B"]))).unwrap();
+        let ImportOutcome::Committed(v2) = outcome else { panic!("{outcome:?}") };
+        assert_eq!((v2.version, v2.added, v2.published.to_string()), (2, 2, "2024-05-03".into()));
+        assert_eq!(t.store.current(&list()).unwrap().unwrap().version, 2);
+        // The retracted version and its reason stay in the store.
+        assert_eq!(t.store.versions(&list()).unwrap().len(), 2);
+        let retracted = t.store.retractions(&list()).unwrap();
+        assert_eq!(retracted.len(), 1);
+        assert_eq!(retracted[0].0, 1);
+        assert_eq!(retracted[0].1.reason, "imported without --published");
+        // Answers rest on the live versions only.
+        let live: Vec<u32> = t.store.live_versions(&list()).unwrap().iter().map(|v| v.version).collect();
+        assert_eq!(live, vec![2]);
+        let observations = t.store.observations(&list(), "0").unwrap();
+        assert_eq!(observations.len(), 1);
+        assert_eq!(observations[0].0.version, 2);
+    }
+
+    #[test]
+    fn a_retracted_version_in_the_middle_leaves_no_trace_in_histories() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", people(&["A", "B", "C", "D", "E"]))).unwrap();
+        // A bad version that drops E and renames A.
+        import(&t.store, version("2024-01-02", people(&["A2", "B", "C", "D"]))).unwrap();
+        import(&t.store, version("2024-01-03", people(&["A", "B", "C", "D", "E", "F"]))).unwrap();
+        t.store.retract(&list(), 2, retraction("a truncated download")).unwrap();
+        let history_of = |id: &str| -> Vec<(u32, String)> {
+            t.store
+                .history(&list(), id)
+                .unwrap()
+                .into_iter()
+                .map(|step| (step.version.version, format!("{:?}", step.change)))
+                .collect()
+        };
+        assert_eq!(history_of("0"), vec![(1, "Added".to_string())]);
+        assert_eq!(history_of("4"), vec![(1, "Added".to_string())]);
+        assert_eq!(history_of("5"), vec![(3, "Added".to_string())]);
+        // The next import compares with version 3, and version 3's content reads back whole.
+        assert_eq!(t.store.entities(&list(), 3).unwrap().len(), 6);
+        let outcome = import(&t.store, version("2024-01-04", people(&["A", "B", "C", "D", "E", "F"]))).unwrap();
+        assert!(matches!(outcome, ImportOutcome::Unchanged(ref v) if v.version == 3));
+    }
+
+    #[test]
+    fn a_retraction_needs_a_reason_and_happens_once() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", people(&["A"]))).unwrap();
+        assert!(matches!(t.store.retract(&list(), 1, retraction(" ")), Err(Error::Invalid(_))));
+        assert!(matches!(t.store.retract(&list(), 2, retraction("x")), Err(Error::NotFound(_))));
+        t.store.retract(&list(), 1, retraction("x")).unwrap();
+        assert!(matches!(t.store.retract(&list(), 1, retraction("y")), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn a_version_imported_after_a_retraction_stores_a_change_record_that_replays() {
+        let t = test_store();
+        import(&t.store, version("2024-01-01", people(&["A", "B"]))).unwrap();
+        import(&t.store, version("2024-01-02", people(&["A", "B", "C"]))).unwrap();
+        t.store.retract(&list(), 2, retraction("wrong date")).unwrap();
+        import(&t.store, version("2024-01-05", people(&["A", "B", "C", "D"]))).unwrap();
+        let v3 = t.store.version(&list(), Some(3)).unwrap();
+        // Counted against the live version 1.
+        assert_eq!((v3.added, v3.removed), (2, 0));
+        assert_eq!(t.store.entities(&list(), 3).unwrap().len(), 4);
+        assert_eq!(t.store.entities(&list(), 2).unwrap().len(), 3);
+        assert_eq!(t.store.diff(&list(), 1, 3).unwrap().added, vec!["2", "3"]);
+    }
+}
+
 mod events {
     use super::*;
     use listwatch_model::{EventKind, NewEvent};
@@ -227,6 +366,7 @@ mod events {
             entered_at: format!("{date}T12:00:00Z"),
             supersedes,
             note: None,
+            known_since: None,
         }
     }
 
