@@ -190,6 +190,9 @@ pub struct Status {
     pub listed_since: Option<Date>,
     /// What `listed_since` rests on.
     pub listed_basis: Option<Basis>,
+    /// For an observed listing date, the evidence in words: "first version in this store", or
+    /// "not in version 3 (published 2021-08-18)".
+    pub listed_note: Option<String>,
     /// The version of the list in force on the day: the latest published on or before it (and
     /// known by the day asked). `None` when there is none.
     pub in_force: Option<VersionRef>,
@@ -223,6 +226,7 @@ impl Status {
             rules,
             listed_since: None,
             listed_basis: None,
+            listed_note: None,
             in_force: None,
             reason: None,
             suspended_by: None,
@@ -237,7 +241,7 @@ impl Status {
 #[derive(Clone, Debug)]
 enum Step {
     /// Listed by the list data, with the entity as listed.
-    Listed { entity: Box<Entity>, basis: Basis },
+    Listed { entity: Box<Entity>, basis: Basis, note: Option<String> },
     /// The list amended the entry: its data changes, its listing date does not.
     Amended { entity: Box<Entity> },
     /// A regime date passing (informational: restrictions are computed from the listing).
@@ -405,12 +409,13 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                 // than the version that shows it (a list published after the fact says since when
                 // the entry has been listed). A date scoped to another program (a directive's
                 // date on an SDN entry) does not date this listing.
-                let (date, basis, source) =
+                let (date, basis, source, note) =
                     match designated_date(entity, ListDateKind::Listing, &applicable) {
                         Some((day, scope)) if day <= observation.published => (
                             day,
                             Basis::Designated,
                             format!("{source}: Listing Date ({scope}) {day}"),
+                            None,
                         ),
                         _ => {
                             let evidence = match version_before(record, observation.version) {
@@ -424,6 +429,7 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                                 observation.published,
                                 Basis::Observed,
                                 format!("{source}; {evidence}"),
+                                Some(evidence),
                             )
                         }
                     };
@@ -432,7 +438,7 @@ fn steps(record: &Record, regimes: &Regimes) -> Vec<Dated> {
                     record,
                     regimes,
                     entity,
-                    (date, basis),
+                    (date, basis, note),
                     &source,
                     if runs == 1 { "listed" } else { "relisted" },
                 );
@@ -533,14 +539,14 @@ fn push_listing(
     record: &Record,
     regimes: &Regimes,
     entity: &Entity,
-    (date, basis): (Date, Basis),
+    (date, basis, note): (Date, Basis, Option<String>),
     source: &str,
     kind: &str,
 ) {
     steps.push(Dated {
         date,
         order: (0, 0),
-        step: Step::Listed { entity: Box::new(entity.clone()), basis },
+        step: Step::Listed { entity: Box::new(entity.clone()), basis, note },
         event: TimelineEvent { date, kind: kind.to_string(), basis, source: source.to_string() },
     });
     push_regime_milestones(steps, record, regimes, entity, (date, basis), source, 0);
@@ -601,19 +607,19 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         .find_map(|o| o.entity.as_ref())
         .map(|e| e.primary_name().to_string())
         .unwrap_or_default();
-    let mut listing: Option<(Entity, Date, Basis)> = None;
+    let mut listing: Option<(Entity, Date, Basis, Option<String>)> = None;
     let mut removed: Option<Date> = None;
     let mut suspension: Option<(Vec<String>, String, Date)> = None;
     let mut chain = Vec::new();
     for dated in steps(&record, regimes).into_iter().filter(|d| d.date <= question.as_of) {
         match dated.step {
-            Step::Listed { entity, basis } => {
-                listing = Some((*entity, dated.date, basis));
+            Step::Listed { entity, basis, note } => {
+                listing = Some((*entity, dated.date, basis, note));
                 removed = None;
                 suspension = None;
             }
             Step::Amended { entity } => {
-                if let Some((current, _, _)) = listing.as_mut() {
+                if let Some((current, _, _, _)) = listing.as_mut() {
                     *current = *entity;
                 }
             }
@@ -637,7 +643,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
                     let entity = record.observations.iter().rev().find_map(|o| o.entity.clone());
                     if let Some(mut entity) = entity {
                         entity.list_dates.clear();
-                        listing = Some((entity, dated.date, Basis::Recorded));
+                        listing = Some((entity, dated.date, Basis::Recorded, None));
                         removed = None;
                         suspension = None;
                     }
@@ -648,7 +654,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         chain.push(dated.event);
     }
 
-    let Some((entity, listed, listed_basis)) = listing else {
+    let Some((entity, listed, listed_basis, listed_note)) = listing else {
         let mut answer = match in_force {
             Some(_) => Status::unlisted(&record, name, State::NotListed, Vec::new(), None, chain),
             None => {
@@ -752,6 +758,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         rules,
         listed_since: Some(listed),
         listed_basis: Some(listed_basis),
+        listed_note,
         in_force,
         reason: None,
         suspended_by,

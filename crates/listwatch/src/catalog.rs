@@ -7,8 +7,9 @@ use anyhow::Result;
 
 use listwatch_model::{EntityId, IdKind, ListName, normalize_identifier};
 use listwatch_normalize::{TokenKind, tokenize};
-use listwatch_status::{Observation, Record, Regimes};
-use listwatch_store::Store;
+use listwatch_model::Date;
+use listwatch_status::{Observation, Record, Regimes, VersionRef};
+use listwatch_store::{Store, VersionInfo};
 
 /// One entity the store has ever had, as its last version had it.
 pub(crate) struct Entry {
@@ -25,6 +26,8 @@ impl Entry {
 /// Every entity of every list, with lookups by identifier and name.
 pub(crate) struct Catalog {
     pub(crate) entries: Vec<Entry>,
+    /// Every list with its live versions, oldest first.
+    pub(crate) lists: Vec<(ListName, Vec<VersionRef>)>,
     by_id: HashMap<String, usize>,
     by_isin: HashMap<String, Vec<usize>>,
     by_ticker: HashMap<String, Vec<usize>>,
@@ -61,6 +64,7 @@ impl Catalog {
     pub(crate) fn load(store: &Store) -> Result<Catalog> {
         let mut catalog = Catalog {
             entries: Vec::new(),
+            lists: Vec::new(),
             by_id: HashMap::new(),
             by_isin: HashMap::new(),
             by_ticker: HashMap::new(),
@@ -68,6 +72,8 @@ impl Catalog {
             by_token: HashMap::new(),
         };
         for list in store.lists()? {
+            let versions = store.live_versions(&list.name)?.iter().map(version_ref).collect();
+            catalog.lists.push((list.name.clone(), versions));
             for (entity, _, _) in store.entities_ever(&list.name)? {
                 let idx = catalog.entries.len();
                 catalog.by_id.insert(format!("{}:{}", list.name, entity.id), idx);
@@ -118,6 +124,31 @@ impl Catalog {
             }
         }
         Ok(catalog)
+    }
+
+    /// Which lists an answer about `as_of` (knowing what was known on `known_on`) can rest on:
+    /// each list's version in force then, and the lists with none.
+    pub(crate) fn consulted(&self, as_of: Date, known_on: Option<Date>) -> Consultation {
+        let mut consultation = Consultation::default();
+        for (list, versions) in &self.lists {
+            let known = |v: &&VersionRef| known_on.is_none_or(|k| v.published <= k);
+            match versions.iter().filter(known).rev().find(|v| v.published <= as_of) {
+                Some(version) => consultation.consulted.push((list.clone(), *version)),
+                None => {
+                    let known_by = known_on.map(|k| format!(" and known by {k}")).unwrap_or_default();
+                    let first = versions.first().map_or(" (it has no version)".to_string(), |v| {
+                        format!(" (its first is version {} of {})", v.version, v.published)
+                    });
+                    consultation.not_consulted.push((
+                        list.clone(),
+                        format!(
+                            "no version of {list} published on or before {as_of}{known_by}{first}"
+                        ),
+                    ));
+                }
+            }
+        }
+        consultation
     }
 
     /// The entries carrying an ISIN (normalized).
@@ -176,21 +207,103 @@ impl Catalog {
     }
 }
 
-/// Everything the store knows about one entity, for the status engine.
+/// The lists an answer rests on, and those it could not consult.
+#[derive(Debug, Default)]
+pub(crate) struct Consultation {
+    /// Each list with its version in force on the day asked.
+    pub(crate) consulted: Vec<(ListName, VersionRef)>,
+    /// Each list without one, with the reason.
+    pub(crate) not_consulted: Vec<(ListName, String)>,
+}
+
+impl Consultation {
+    /// The JSON of the consulted lists: list, version, publication date, and what the version
+    /// lacks (aliases, addresses of a main-file-only publication).
+    pub(crate) fn consulted_json(&self) -> Vec<serde_json::Value> {
+        self.consulted
+            .iter()
+            .map(|(list, v)| {
+                serde_json::json!({
+                    "list": list,
+                    "version": v.version,
+                    "published": v.published,
+                    "lacks": lacks(v.coverage),
+                })
+            })
+            .collect()
+    }
+
+    /// The JSON of the lists that could not be consulted, with the reason.
+    pub(crate) fn not_consulted_json(&self) -> Vec<serde_json::Value> {
+        self.not_consulted
+            .iter()
+            .map(|(list, reason)| serde_json::json!({"list": list, "reason": reason}))
+            .collect()
+    }
+
+    /// Lines for people: what each answer rests on.
+    pub(crate) fn describe(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .consulted
+            .iter()
+            .map(|(list, v)| {
+                let lacks = lacks(v.coverage);
+                let lacks = if lacks.is_empty() {
+                    String::new()
+                } else {
+                    format!("; it lacks {}", lacks.join(" and "))
+                };
+                format!("consulted {list} version {} (published {}){lacks}", v.version, v.published)
+            })
+            .collect();
+        lines.extend(self.not_consulted.iter().map(|(_, reason)| format!("not consulted: {reason}")));
+        lines
+    }
+}
+
+/// What a version built from part of a publication lacks, in words (`aliases`, `addresses`).
+pub(crate) fn lacks(coverage: listwatch_model::Coverage) -> Vec<&'static str> {
+    let mut lacks = Vec::new();
+    if !coverage.aliases {
+        lacks.push("aliases");
+    }
+    if !coverage.addresses {
+        lacks.push("addresses");
+    }
+    lacks
+}
+
+/// A stored version as the status engine sees it.
+pub(crate) fn version_ref(version: &VersionInfo) -> VersionRef {
+    VersionRef { version: version.version, published: version.published, coverage: version.coverage }
+}
+
+/// Everything the store knows about one entity, for the status engine: the live versions of its
+/// list, what they show of it, and its events.
 pub(crate) fn record(store: &Store, entity_id: &str) -> Result<Record> {
     let id = EntityId::parse(entity_id).map_err(crate::failure::usage)?;
-    let observations = store
-        .observations(&id.list, &id.source_id)?
-        .into_iter()
-        .map(|(version, entity)| Observation {
-            version: version.version,
-            published: version.published,
-            entity,
-        })
-        .collect();
+    let (versions, observations) = match store.live_versions(&id.list) {
+        Ok(versions) => {
+            let observations = store
+                .observations(&id.list, &id.source_id)?
+                .into_iter()
+                .map(|(version, entity)| Observation {
+                    version: version.version,
+                    published: version.published,
+                    coverage: version.coverage,
+                    entity,
+                })
+                .collect();
+            (versions.iter().map(version_ref).collect(), observations)
+        }
+        // Events may name an entity of a list the store does not hold (yet).
+        Err(listwatch_store::Error::NotFound(_)) => (Vec::new(), Vec::new()),
+        Err(err) => return Err(err.into()),
+    };
     Ok(Record {
         entity_id: entity_id.to_string(),
         list: id.list.to_string(),
+        versions,
         observations,
         events: store.events(Some(entity_id))?,
     })

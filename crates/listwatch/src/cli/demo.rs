@@ -128,7 +128,8 @@ fn entity(list: &str, demo: &DemoEntity) -> Result<Entity> {
         });
     }
     if let Some(listed) = &demo.listed {
-        entity.list_dates.push(list_date(ListDateKind::Listing, date(listed)?, "CMIC"));
+        let scope = if list == "ns-cmic" { "CMIC" } else { "EO 13959" };
+        entity.list_dates.push(list_date(ListDateKind::Listing, date(listed)?, scope));
     }
     for (ticker, country) in &demo.tickers {
         entity.identifiers.push(identifier(
@@ -160,13 +161,33 @@ pub(crate) fn load(ctx: &Ctx) -> Result<()> {
     let demo: DemoFile =
         serde_json::from_str(DEMO).context("the built-in demo data does not parse")?;
     let store = ctx.open_for_writing()?;
-    let allow = Guard { allow_mass_removal: true, ..Guard::default() };
+    // The demo's versions are curated: any removal is real.
+    let allow = Guard { max_removal_share: 1.0, allow_removal_of: None };
     for list in &demo.lists {
         let name = ListName::parse(&list.name).map_err(anyhow::Error::msg)?;
         let mut current: Vec<Entity> = Vec::new();
         for version in &list.versions {
             if version.remove_all {
-                current.clear();
+                // A list abolished by law is not an empty publication (which is never recorded):
+                // each entry's end is a legal event citing the act.
+                let day = date(&version.published)?;
+                for entity in current.drain(..) {
+                    store.add_event(NewEvent {
+                        entity: format!("{}:{}", list.name, entity.id),
+                        kind: EventKind::Delisting,
+                        date: day,
+                        effective: day,
+                        citation: version.source.clone(),
+                        url: None,
+                        scope: Vec::new(),
+                        author: "listwatch demo".to_string(),
+                        entered_at: format!("{day}T23:00:00Z"),
+                        supersedes: None,
+                        note: None,
+                        known_since: None,
+                    })?;
+                }
+                continue;
             }
             current.retain(|e| !version.remove.contains(&e.id));
             for demo_entity in &version.add {
@@ -208,6 +229,7 @@ pub(crate) fn load(ctx: &Ctx) -> Result<()> {
             entered_at: format!("{day}T23:00:00Z"),
             supersedes: None,
             note: None,
+            known_since: None,
         })?;
     }
     Ok(())

@@ -46,10 +46,17 @@ struct AddArgs {
     /// Where the source can be read.
     #[arg(long)]
     url: Option<String>,
-    /// A restriction it affects (blocked, purchase-prohibited, ...); repeat for several. None
-    /// means all.
+    /// A restriction it affects, one the regimes know (blocked, purchase-prohibited,
+    /// divestment-allowed-until, ...); repeat for several. None means all.
     #[arg(long, value_name = "RESTRICTION")]
     scope: Vec<String>,
+    /// The day the event became known, when it is recorded after the fact: questions asked
+    /// "as known on" a day count it from then [default: today, the day it is recorded].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    known_since: Option<String>,
+    /// Record the event even though no version of its list has ever held the entity.
+    #[arg(long)]
+    allow_unknown_entity: bool,
     /// Who records it [default: $LISTWATCH_AUTHOR, else $USER].
     #[arg(long)]
     author: Option<String>,
@@ -97,16 +104,54 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     if args.citation.trim().is_empty() {
         return Err(usage("--citation must say where the event comes from"));
     }
+    let known_since = args.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
+    let today = listwatch_model::Date::today_utc();
+    if let Some(known) = known_since {
+        if known > today {
+            return Err(usage(format!("--known-since {known} is in the future (today is {today})")));
+        }
+        if known < date {
+            return Err(usage(format!(
+                "--known-since {known} is before the event's own date {date}: it cannot have been known before it happened"
+            )));
+        }
+    }
+    let regimes = ctx.regimes()?;
+    let kinds = regimes.restriction_kinds();
+    let mut scope = Vec::with_capacity(args.scope.len());
+    for restriction in &args.scope {
+        let restriction = restriction.trim().to_ascii_lowercase();
+        if !kinds.contains(&restriction) {
+            return Err(usage(format!(
+                "--scope {restriction:?} is not a restriction the regimes know; they know: {}",
+                kinds.join(", ")
+            )));
+        }
+        scope.push(restriction);
+    }
     let author = args
         .author
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
-    let store = ctx.open_for_writing()?;
-    if store.list(&id.list).is_err() || store.observations(&id.list, &id.source_id)?.is_empty() {
-        eprintln!(
-            "listwatch: note: {id} is in no version of its list yet; the event is recorded all the same"
-        );
+    let store = if args.allow_unknown_entity { ctx.open_for_writing()? } else { ctx.open_existing()? };
+    let known_entity = match store.list(&id.list) {
+        Ok(_) => !store.observations(&id.list, &id.source_id)?.is_empty(),
+        Err(listwatch_store::Error::NotFound(_)) => false,
+        Err(err) => return Err(err.into()),
+    };
+    if !known_entity {
+        if !args.allow_unknown_entity {
+            return Err(usage(format!(
+                "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
+                id.list
+            )));
+        }
+        if !args.json && !ctx.quiet {
+            eprintln!(
+                "listwatch: note: {id} is in no version of its list; the event is recorded all the same"
+            );
+        }
     }
     let event = store.add_event(NewEvent {
         entity: id.to_string(),
@@ -115,11 +160,12 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         effective,
         citation: args.citation,
         url: args.url,
-        scope: args.scope,
+        scope,
         author,
         entered_at: crate::cli::import::now_rfc3339(),
         supersedes: args.supersedes,
         note: args.note,
+        known_since,
     })?;
     if args.json {
         return print_json(&event);
@@ -136,7 +182,15 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let store = ctx.open_existing()?;
     let events = store.events(entity.as_deref())?;
     if args.json {
-        return print_json(&events);
+        let marked: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| {
+                let mut value = serde_json::to_value(e)?;
+                value["backfilled"] = serde_json::Value::Bool(e.is_backfilled());
+                Ok(value)
+            })
+            .collect::<Result<_>>()?;
+        return print_json(&marked);
     }
     let superseded: Vec<u64> = events.iter().filter_map(|e| e.event.supersedes).collect();
     let mut table = Table::new(&[
@@ -157,6 +211,14 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         }
         if superseded.contains(&e.id) {
             note.push_str("superseded");
+        }
+        if e.is_backfilled()
+            && let Some(known) = e.event.known_since
+        {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str(&format!("back-filled: known since {known}"));
         }
         table.row(vec![
             e.id.to_string(),

@@ -1,6 +1,7 @@
 //! `listwatch import`: read a publication, check it, and commit it as a new version.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -30,12 +31,18 @@ pub(crate) struct Args {
     /// The list to import into [default: the format's name].
     #[arg(long, value_name = "NAME")]
     list: Option<String>,
-    /// The publication date [default: today, UTC].
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// The publication date, or `today` (UTC). Required: the day the file was published is what
+    /// every as-of answer rests on, and a wrong one can only be corrected by a retraction.
+    #[arg(long, value_name = "YYYY-MM-DD|today")]
     published: Option<String>,
-    /// Import even if it removes more of the list than --max-removal allows.
+    /// Accept a publication date in the future (beyond tomorrow) or before 1945.
     #[arg(long)]
-    allow_mass_removal: bool,
+    force_date: bool,
+    /// Import even if it removes more of the list than --max-removal allows, when it removes
+    /// exactly COUNT entities: say the number the refusal reported. An empty publication is never
+    /// imported.
+    #[arg(long, value_name = "COUNT")]
+    allow_mass_removal: Option<u64>,
     /// The largest share of the list's entities, in percent, an import may remove.
     #[arg(long, value_name = "PERCENT", default_value_t = 20.0, env = "LISTWATCH_MAX_REMOVAL")]
     max_removal: f64,
@@ -145,20 +152,23 @@ struct ImportJson<'a> {
     changed: u64,
     remark_items: u64,
     remark_items_typed: u64,
+    lacks: Vec<&'static str>,
     diagnostics: &'a [Diagnostic],
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let list = parse_list(args.list.as_deref().unwrap_or(args.format.name()))?;
-    let published = match &args.published {
+    let published = match args.published.as_deref().map(str::trim) {
+        Some("today") => Date::today_utc(),
         Some(value) => parse_date("--published", value)?,
         None => {
-            if !args.json && !ctx.quiet {
-                eprintln!("listwatch: no --published date given; recording today's date (UTC)");
-            }
-            Date::today_utc()
+            return Err(usage(format!(
+                "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
+                args.path.display()
+            )));
         }
     };
+    check_publication_date(published, args.force_date)?;
     if !(0.0..=100.0).contains(&args.max_removal) {
         return Err(usage(format!(
             "--max-removal must be between 0 and 100, not {}",
@@ -168,6 +178,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut progress = Progress::new(ctx.quiet);
     progress.step(&format!("reading and parsing {}", args.path.display()));
     let (parsed, files) = read_and_parse(args.format, &args.path)?;
+    // This file's own diagnostics: an import equal in content to the current version reports
+    // them too, not the stored version's.
+    let diagnostics = parsed.diagnostics.clone();
     let mut store = ctx.open_for_writing()?;
     let new = NewVersion {
         list: list.clone(),
@@ -184,7 +197,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let guard = Guard {
         max_removal_share: args.max_removal / 100.0,
-        allow_mass_removal: args.allow_mass_removal,
+        allow_removal_of: args.allow_mass_removal,
     };
     let outcome = store.import(new, &guard, &mut |phase| {
         progress.step(match phase {
@@ -215,50 +228,80 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             changed: if unchanged { 0 } else { version.changed },
             remark_items: version.remark_items,
             remark_items_typed: version.remark_items_typed,
-            diagnostics: &version.diagnostics,
+            lacks: crate::catalog::lacks(version.coverage),
+            diagnostics: &diagnostics,
         });
     }
+    let mut out = std::io::stdout().lock();
     if unchanged {
-        println!(
+        writeln!(
+            out,
             "{list}: the content equals version {} (published {}); no new version was created",
             version.version, version.published
-        );
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{list}: version {} (published {}): {} entities, {} added, {} removed, {} changed",
+            version.version,
+            version.published,
+            version.entities,
+            version.added,
+            version.removed,
+            version.changed
+        )?;
+        if version.remark_items > 0 {
+            writeln!(
+                out,
+                "remarks: {} of {} items typed ({:.1}%); the rest are kept verbatim",
+                version.remark_items_typed,
+                version.remark_items,
+                100.0 * version.remark_items_typed as f64 / version.remark_items as f64
+            )?;
+        }
+        let lacks = crate::catalog::lacks(version.coverage);
+        if !lacks.is_empty() {
+            writeln!(
+                out,
+                "this version lacks {}: they are not compared with other versions, and screening against it cannot match them",
+                lacks.join(" and ")
+            )?;
+        }
+    }
+    if !diagnostics.is_empty() {
+        let n_errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        writeln!(
+            out,
+            "diagnostics of this file: {} ({} records skipped); first ones:",
+            diagnostics.len(),
+            n_errors
+        )?;
+        for diagnostic in diagnostics.iter().take(10) {
+            writeln!(out, "  {diagnostic}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The earliest publication date accepted without --force-date.
+const EARLIEST_PUBLICATION: &str = "1945-01-01";
+
+/// Refuses a publication date that is surely mistyped: after tomorrow, or before 1945.
+fn check_publication_date(published: Date, force: bool) -> Result<()> {
+    if force {
         return Ok(());
     }
-    println!(
-        "{list}: version {} (published {}): {} entities, {} added, {} removed, {} changed",
-        version.version,
-        version.published,
-        version.entities,
-        version.added,
-        version.removed,
-        version.changed
-    );
-    if version.remark_items > 0 {
-        println!(
-            "remarks: {} of {} items typed ({:.1}%); the rest are kept verbatim",
-            version.remark_items_typed,
-            version.remark_items,
-            100.0 * version.remark_items_typed as f64 / version.remark_items as f64
-        );
+    let tomorrow = Date::today_utc().add_days(1);
+    if published > tomorrow {
+        return Err(usage(format!(
+            "--published {published} is in the future; a mistyped year would refuse every later import. Pass --force-date if it is right"
+        )));
     }
-    let uncovered = version.coverage.uncovered_fields();
-    if !uncovered.is_empty() {
-        println!(
-            "not in this publication: {} (not compared with other versions)",
-            uncovered.join(", ")
-        );
-    }
-    if !version.diagnostics.is_empty() {
-        let n_errors = version.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        println!(
-            "diagnostics: {} ({} records skipped); first ones:",
-            version.diagnostics.len(),
-            n_errors
-        );
-        for diagnostic in version.diagnostics.iter().take(10) {
-            println!("  {diagnostic}");
-        }
+    let earliest = Date::parse_iso(EARLIEST_PUBLICATION).unwrap_or(Date::MIN);
+    if published < earliest {
+        return Err(usage(format!(
+            "--published {published} is before {EARLIEST_PUBLICATION}; no list tracked here is that old. Pass --force-date if it is right"
+        )));
     }
     Ok(())
 }

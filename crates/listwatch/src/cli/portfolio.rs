@@ -44,6 +44,10 @@ struct CheckArgs {
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
+    /// Exit with code 5 when any holding gets one of these verdicts (comma-separated: blocked,
+    /// prohibited, suspended, pending, review, unknown, invalid, clear), after writing the report.
+    #[arg(long, value_name = "VERDICTS", value_delimiter = ',')]
+    fail_on: Vec<String>,
 }
 
 /// The verdict on one holding.
@@ -55,11 +59,27 @@ enum Verdict {
     Suspended,
     Pending,
     Review,
+    Unknown,
     Invalid,
     Clear,
 }
 
 impl Verdict {
+    const ALL: [Verdict; 8] = [
+        Verdict::Blocked,
+        Verdict::Prohibited,
+        Verdict::Suspended,
+        Verdict::Pending,
+        Verdict::Review,
+        Verdict::Unknown,
+        Verdict::Invalid,
+        Verdict::Clear,
+    ];
+
+    fn parse(s: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == s.trim().to_ascii_lowercase())
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Verdict::Blocked => "blocked",
@@ -67,6 +87,7 @@ impl Verdict {
             Verdict::Suspended => "suspended",
             Verdict::Pending => "pending",
             Verdict::Review => "review",
+            Verdict::Unknown => "unknown",
             Verdict::Invalid => "invalid",
             Verdict::Clear => "clear",
         }
@@ -115,6 +136,10 @@ impl Holding {
 struct Report<'a> {
     as_of: Date,
     known_on: Option<Date>,
+    /// The lists the verdicts rest on, each with its version in force on `as_of`.
+    consulted: Vec<serde_json::Value>,
+    /// The lists without a version in force on `as_of` (or known by `known_on`), with why.
+    not_consulted: Vec<serde_json::Value>,
     holdings: &'a [Holding],
 }
 
@@ -218,6 +243,7 @@ fn verdict_of(answer: &Status) -> (Verdict, Option<Date>, Option<Date>) {
             divest,
         ),
         State::Suspended => (Verdict::Suspended, answer.listed_since, None),
+        State::Unknown => (Verdict::Unknown, None, None),
         State::NotListed | State::Removed => (Verdict::Clear, None, None),
     }
 }
@@ -227,6 +253,8 @@ struct Checker<'a> {
     catalog: &'a Catalog,
     regimes: &'a listwatch_status::Regimes,
     question: Question,
+    /// Why no verdict can be `clear`: the lists without a version in force on the day.
+    unconsulted: Vec<String>,
     cache: HashMap<usize, Status>,
 }
 
@@ -255,6 +283,11 @@ impl Checker<'_> {
             let answer = self.status_of(idx)?.clone();
             let (verdict, since, divest_until) = verdict_of(&answer);
             let reason = match verdict {
+                Verdict::Unknown => format!(
+                    "{how} {} ({entity_id}): {}",
+                    answer.name,
+                    answer.reason.clone().unwrap_or_default()
+                ),
                 Verdict::Clear => format!(
                     "{how} {} ({entity_id}), which is {} as of {}",
                     answer.name,
@@ -293,7 +326,7 @@ impl Checker<'_> {
                 best = Some(holding);
             }
         }
-        Ok(best.unwrap_or_else(|| {
+        let best = best.unwrap_or_else(|| {
             Holding::unlisted(
                 row,
                 isin,
@@ -301,7 +334,18 @@ impl Checker<'_> {
                 Verdict::Clear,
                 "not on any list in the store".to_string(),
             )
-        }))
+        });
+        Ok(self.unless_unconsulted(best))
+    }
+
+    /// A `clear` verdict needs every list consulted: a list without a version in force on the
+    /// day may hold the security, so the verdict is `unknown` instead.
+    fn unless_unconsulted(&self, mut holding: Holding) -> Holding {
+        if holding.status == Verdict::Clear && !self.unconsulted.is_empty() {
+            holding.status = Verdict::Unknown;
+            holding.reason = format!("{}; but {}", holding.reason, self.unconsulted.join("; "));
+        }
+        holding
     }
 
     fn check(&mut self, row_number: u64, row: std::result::Result<Row, String>) -> Result<Holding> {
@@ -376,13 +420,13 @@ impl Checker<'_> {
                 "the row has no isin, ticker or issuer".to_string(),
             ));
         }
-        Ok(Holding::unlisted(
+        Ok(self.unless_unconsulted(Holding::unlisted(
             row_number,
             row.isin.map(|i| normalize_identifier(IdKind::Isin, &i)),
             row.ticker,
             Verdict::Clear,
-            "no list in the store names this security or issuer".to_string(),
-        ))
+            "no list consulted names this security or issuer".to_string(),
+        )))
     }
 }
 
@@ -447,11 +491,26 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => Date::today_utc(),
     };
     let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
+    let fail_on: Vec<Verdict> = args
+        .fail_on
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| {
+            Verdict::parse(v).ok_or_else(|| {
+                let all: Vec<&str> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+                crate::failure::usage(format!(
+                    "--fail-on {v:?} is not a verdict; the verdicts are {}",
+                    all.join(", ")
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
     let mut progress = Progress::new(ctx.quiet);
     progress.step("loading the lists");
     let store = ctx.open_existing()?;
     let regimes = ctx.regimes()?;
     let catalog = Catalog::load(&store)?;
+    let consultation = catalog.consulted(as_of, known_on);
     progress.step(&format!("reading {}", args.holdings.display()));
     let rows = read_rows(&args.holdings)?;
     let mut checker = Checker {
@@ -459,6 +518,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         catalog: &catalog,
         regimes: &regimes,
         question: Question { as_of, known_on },
+        unconsulted: consultation.not_consulted.iter().map(|(_, reason)| reason.clone()).collect(),
         cache: HashMap::new(),
     };
     let mut holdings = Vec::with_capacity(rows.len());
@@ -470,20 +530,51 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         holdings.push(checker.check(row_number, row)?);
     }
     progress.finish();
-    let report = Report { as_of, known_on, holdings: &holdings };
+    let report = Report {
+        as_of,
+        known_on,
+        consulted: consultation.consulted_json(),
+        not_consulted: consultation.not_consulted_json(),
+        holdings: &holdings,
+    };
     if let Some(path) = &args.output {
         write_output(path, &report)?;
     }
     if args.json {
-        return print_json(&report);
+        print_json(&report)?;
+    } else {
+        print_summary(&holdings, &consultation, as_of, args.output.is_some())?;
     }
+    let failing: Vec<&Holding> = holdings.iter().filter(|h| fail_on.contains(&h.status)).collect();
+    if let Some(first) = failing.first() {
+        return Err(crate::failure::found(format!(
+            "{} holdings have a verdict named by --fail-on (the first: row {}, {})",
+            failing.len(),
+            first.row,
+            first.status.as_str()
+        )));
+    }
+    Ok(())
+}
+
+fn print_summary(
+    holdings: &[Holding],
+    consultation: &crate::catalog::Consultation,
+    as_of: Date,
+    to_file: bool,
+) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
     let mut counts: std::collections::BTreeMap<Verdict, usize> = Default::default();
-    for h in &holdings {
+    for h in holdings {
         *counts.entry(h.status).or_default() += 1;
     }
     let summary: Vec<String> = counts.iter().map(|(v, n)| format!("{n} {}", v.as_str())).collect();
-    println!("{} holdings checked as of {as_of}: {}", holdings.len(), summary.join(", "));
-    if args.output.is_some() {
+    writeln!(out, "{} holdings checked as of {as_of}: {}", holdings.len(), summary.join(", "))?;
+    for line in consultation.describe() {
+        writeln!(out, "  {line}")?;
+    }
+    if to_file {
         return Ok(());
     }
     let mut table = Table::new(&[
@@ -509,5 +600,5 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             crate::output::ellipsize(&h.reason, 90),
         ]);
     }
-    table.print(&mut std::io::stdout().lock())
+    table.print(&mut out)
 }

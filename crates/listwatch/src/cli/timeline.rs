@@ -1,5 +1,7 @@
 //! `listwatch timeline`: every dated step of an entity's life, past and scheduled.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::{Ctx, parse_date, parse_entity_id};
@@ -12,7 +14,7 @@ use crate::output::print_json;
 pub(crate) struct Args {
     /// The entity id, `<list>:<id in the source>`.
     id: String,
-    /// Use only the list versions published and the events recorded by this day.
+    /// Use only the list versions published and the events known by this day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     known_on: Option<String>,
     /// Print the timeline as JSON.
@@ -27,7 +29,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let regimes = ctx.regimes()?;
     let record = listwatch_status::known_on(&record(&store, &id.to_string())?, known_on);
     if record.observations.is_empty() && record.events.is_empty() {
-        anyhow::bail!("{id} is in no version of {} and has no recorded events", id.list);
+        return Err(crate::failure::no_match(format!(
+            "{id} is in no version of {} and has no recorded events",
+            id.list
+        )));
     }
     let steps = listwatch_status::timeline(&record, &regimes);
     if args.json {
@@ -35,9 +40,21 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             &serde_json::json!({"entity_id": id.to_string(), "known_on": known_on, "events": steps}),
         );
     }
-    println!("{id}");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{id}")?;
     for step in &steps {
-        println!("  {}  {:<26} {}", step.date, step.kind, step.source);
+        writeln!(
+            out,
+            "  {}  {:<26} {:<12} {}",
+            step.date,
+            step.kind,
+            format!("[{}]", step.basis.as_str()),
+            step.source
+        )?;
     }
+    writeln!(
+        out,
+        "basis: designated = the list's own date; observed = seen in a publication (on or off the list by that day); rule = computed by a regime; recorded = a legal event"
+    )?;
     Ok(())
 }

@@ -186,7 +186,18 @@ fn dated_sdn_versions_import_and_their_diffs_equal_the_id_set_differences() {
     let output =
         run(&db, &["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"]);
     assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("14965 of 14965"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no entities"));
+    // Whatever the flags say: an empty file is never recorded.
+    for flags in [
+        &["--allow-mass-removal", "14965"][..],
+        &["--max-removal", "100"][..],
+        &["--max-removal", "100", "--allow-mass-removal", "14965"][..],
+    ] {
+        let mut args = vec!["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"];
+        args.extend_from_slice(flags);
+        let output = run(&db, &args);
+        assert_eq!(output.status.code(), Some(3), "{flags:?}");
+    }
     let versions = run_json(&db, &["versions", "ofac-sdn", "--json"]);
     assert_eq!(versions.as_array().unwrap().len(), 8);
 
@@ -240,6 +251,21 @@ fn both_consolidated_publications_import_and_diff() {
         ],
     );
     assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-mass-removal 275"));
+    // A confirmation with the wrong count is refused too.
+    let wrong = run(
+        &db,
+        &[
+            "import",
+            "ofac-consolidated",
+            data.join("ofac-consolidated/2025-12-19").to_str().unwrap(),
+            "--published",
+            "2025-12-19",
+            "--allow-mass-removal",
+            "274",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(3));
     let second = run_json(
         &db,
         &[
@@ -249,6 +275,7 @@ fn both_consolidated_publications_import_and_diff() {
             "--published",
             "2025-12-19",
             "--allow-mass-removal",
+            "275",
             "--json",
         ],
     );

@@ -131,7 +131,9 @@ fn known_on_answers_with_what_was_known_then() {
         &db,
         &["status", "ns-cmic:30923", "--as-of", "2021-09-01", "--known-on", "2021-06-01", "--json"],
     );
-    assert_eq!(answer["matches"][0]["state"], "not-listed");
+    // No version of ns-cmic was published by 2021-06-01: nothing says it was not listed.
+    assert_eq!(answer["matches"][0]["state"], "unknown");
+    assert!(answer["matches"][0]["reason"].as_str().unwrap().contains("known by 2021-06-01"));
 }
 
 #[test]
@@ -390,5 +392,9 @@ fn the_real_cmic_entries_answer_from_their_own_dates() {
         .iter()
         .map(|h| h["status"].as_str().unwrap())
         .collect();
-    assert_eq!(verdicts, ["prohibited", "prohibited", "clear"]);
+    // The consolidated list's only version is from 2025: on 2021-09-01 it could not be
+    // consulted, so a security it does not name is unknown, not clear. The CMIC entries rest on
+    // their own Listing Dates.
+    assert_eq!(verdicts, ["prohibited", "prohibited", "unknown"]);
+    assert_eq!(report["not_consulted"][0]["list"], "ofac-consolidated");
 }
