@@ -14,9 +14,7 @@ use listwatch_model::{
 
 use crate::blobs::{BlobReader, PackWriter};
 use crate::error::{Error, Refusal, Result};
-use crate::schema::{
-    self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, RETRACTIONS, SNAPSHOTS, VERSIONS,
-};
+use crate::schema::{self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, RETRACTIONS, SNAPSHOTS, VERSIONS};
 use crate::types::{
     ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
     Phase, Retraction, VersionDiff, VersionInfo,
@@ -166,12 +164,13 @@ impl Store {
         let info = {
             let list_info =
                 read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-            let info = read_version(&txn.open_table(VERSIONS)?, list, version)?.ok_or_else(|| {
-                Error::NotFound(format!(
-                    "list {list} has no version {version} (it has 1 to {})",
-                    list_info.current
-                ))
-            })?;
+            let info =
+                read_version(&txn.open_table(VERSIONS)?, list, version)?.ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "list {list} has no version {version} (it has 1 to {})",
+                        list_info.current
+                    ))
+                })?;
             let mut table = txn.open_table(RETRACTIONS)?;
             if let Some(existing) = table.get((list.as_str(), version))? {
                 let existing: Retraction = decode(existing.value())?;
@@ -662,9 +661,8 @@ fn live_transitions(
     let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, list)?;
     let versions = txn.open_table(VERSIONS)?;
     let read = |number: u32| -> Result<VersionInfo> {
-        read_version(&versions, list, number)?.ok_or_else(|| {
-            Error::Corrupt(format!("history names missing version {list} {number}"))
-        })
+        read_version(&versions, list, number)?
+            .ok_or_else(|| Error::Corrupt(format!("history names missing version {list} {number}")))
     };
     if retracted.is_empty() {
         return physical.into_iter().map(|(number, hash)| Ok((read(number)?, hash))).collect();

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
+use listwatch_model::Date;
 use listwatch_model::{EntityId, IdKind, ListName, normalize_identifier};
 use listwatch_normalize::{TokenKind, tokenize};
-use listwatch_model::Date;
 use listwatch_status::{Observation, Record, Regimes, VersionRef};
 use listwatch_store::{Store, VersionInfo};
 
@@ -135,7 +135,8 @@ impl Catalog {
             match versions.iter().filter(known).rev().find(|v| v.published <= as_of) {
                 Some(version) => consultation.consulted.push((list.clone(), *version)),
                 None => {
-                    let known_by = known_on.map(|k| format!(" and known by {k}")).unwrap_or_default();
+                    let known_by =
+                        known_on.map(|k| format!(" and known by {k}")).unwrap_or_default();
                     let first = versions.first().map_or(" (it has no version)".to_string(), |v| {
                         format!(" (its first is version {} of {})", v.version, v.published)
                     });
@@ -256,7 +257,9 @@ impl Consultation {
                 format!("consulted {list} version {} (published {}){lacks}", v.version, v.published)
             })
             .collect();
-        lines.extend(self.not_consulted.iter().map(|(_, reason)| format!("not consulted: {reason}")));
+        lines.extend(
+            self.not_consulted.iter().map(|(_, reason)| format!("not consulted: {reason}")),
+        );
         lines
     }
 }
@@ -275,7 +278,11 @@ pub(crate) fn lacks(coverage: listwatch_model::Coverage) -> Vec<&'static str> {
 
 /// A stored version as the status engine sees it.
 pub(crate) fn version_ref(version: &VersionInfo) -> VersionRef {
-    VersionRef { version: version.version, published: version.published, coverage: version.coverage }
+    VersionRef {
+        version: version.version,
+        published: version.published,
+        coverage: version.coverage,
+    }
 }
 
 /// Everything the store knows about one entity, for the status engine: the live versions of its

@@ -99,19 +99,27 @@ mod guards {
         let t = test_store();
         import(&t.store, version("2024-01-01", five())).unwrap();
         let wrong = Guard { allow_removal_of: Some(4), ..Guard::default() };
-        let err =
-            t.store.import(version("2024-01-02", five()[..2].to_vec()), &wrong, &mut |_| {}).unwrap_err();
+        let err = t
+            .store
+            .import(version("2024-01-02", five()[..2].to_vec()), &wrong, &mut |_| {})
+            .unwrap_err();
         assert!(
             matches!(
                 err,
-                Error::Refused(Refusal::RemovalCountMismatch { confirmed: 4, removed: 3, current: 5 })
+                Error::Refused(Refusal::RemovalCountMismatch {
+                    confirmed: 4,
+                    removed: 3,
+                    current: 5
+                })
             ),
             "{err}"
         );
         assert!(err.to_string().contains("--allow-mass-removal 4"), "{err}");
         let right = Guard { allow_removal_of: Some(3), ..Guard::default() };
-        let outcome =
-            t.store.import(version("2024-01-02", five()[..2].to_vec()), &right, &mut |_| {}).unwrap();
+        let outcome = t
+            .store
+            .import(version("2024-01-02", five()[..2].to_vec()), &right, &mut |_| {})
+            .unwrap();
         assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.removed == 3));
     }
 
@@ -291,7 +299,8 @@ mod retractions {
         assert_eq!(retracted[0].0, 1);
         assert_eq!(retracted[0].1.reason, "imported without --published");
         // Answers rest on the live versions only.
-        let live: Vec<u32> = t.store.live_versions(&list()).unwrap().iter().map(|v| v.version).collect();
+        let live: Vec<u32> =
+            t.store.live_versions(&list()).unwrap().iter().map(|v| v.version).collect();
         assert_eq!(live, vec![2]);
         let observations = t.store.observations(&list(), "0").unwrap();
         assert_eq!(observations.len(), 1);
@@ -319,7 +328,9 @@ mod retractions {
         assert_eq!(history_of("5"), vec![(3, "Added".to_string())]);
         // The next import compares with version 3, and version 3's content reads back whole.
         assert_eq!(t.store.entities(&list(), 3).unwrap().len(), 6);
-        let outcome = import(&t.store, version("2024-01-04", people(&["A", "B", "C", "D", "E", "F"]))).unwrap();
+        let outcome =
+            import(&t.store, version("2024-01-04", people(&["A", "B", "C", "D", "E", "F"])))
+                .unwrap();
         assert!(matches!(outcome, ImportOutcome::Unchanged(ref v) if v.version == 3));
     }
 

@@ -104,11 +104,14 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     if args.citation.trim().is_empty() {
         return Err(usage("--citation must say where the event comes from"));
     }
-    let known_since = args.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
+    let known_since =
+        args.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
     let today = listwatch_model::Date::today_utc();
     if let Some(known) = known_since {
         if known > today {
-            return Err(usage(format!("--known-since {known} is in the future (today is {today})")));
+            return Err(usage(format!(
+                "--known-since {known} is in the future (today is {today})"
+            )));
         }
         if known < date {
             return Err(usage(format!(
@@ -134,7 +137,8 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
-    let store = if args.allow_unknown_entity { ctx.open_for_writing()? } else { ctx.open_existing()? };
+    let store =
+        if args.allow_unknown_entity { ctx.open_for_writing()? } else { ctx.open_existing()? };
     let known_entity = match store.list(&id.list) {
         Ok(_) => !store.observations(&id.list, &id.source_id)?.is_empty(),
         Err(listwatch_store::Error::NotFound(_)) => false,

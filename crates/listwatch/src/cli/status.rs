@@ -92,13 +92,14 @@ pub(crate) fn found_by(found: Found) -> &'static str {
 ///
 /// An entity id asks about one list only; a name, ISIN or ticker asks about every list, so a list
 /// that could not be consulted makes an answer without a listing `unknown`.
-fn overall(answers: &[(String, String, Status)], consultation: &Consultation, by_id: bool) -> OverallJson {
+fn overall(
+    answers: &[(String, String, Status)],
+    consultation: &Consultation,
+    by_id: bool,
+) -> OverallJson {
     let states = answers.iter().map(|(_, _, s)| s.state);
-    let unconsulted = if by_id || consultation.not_consulted.is_empty() {
-        None
-    } else {
-        Some(State::Unknown)
-    };
+    let unconsulted =
+        if by_id || consultation.not_consulted.is_empty() { None } else { Some(State::Unknown) };
     let state = State::combine(states.chain(unconsulted)).unwrap_or(State::NotListed);
     let reason = match state {
         State::Unknown => {
@@ -145,7 +146,31 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         answers.push((entity_id, entry.list.to_string(), answer));
     }
     let by_id = how == Found::Id;
-    let summary = overall(&answers, &consultation, by_id);
+    let mut summary = overall(&answers, &consultation, by_id);
+    if answers.is_empty()
+        && let Ok(id) = listwatch_model::EntityId::parse(args.query.trim())
+    {
+        // An id the store does not know asks about one list only.
+        summary = match consultation.consulted.iter().find(|(list, _)| *list == id.list) {
+            Some((_, version)) => OverallJson {
+                state: State::NotListed.as_str(),
+                reason: format!(
+                    "{id} is not in {} version {} (published {}), the version in force on {as_of}",
+                    id.list, version.version, version.published
+                ),
+            },
+            None => OverallJson {
+                state: State::Unknown.as_str(),
+                reason: consultation
+                    .not_consulted
+                    .iter()
+                    .find(|(list, _)| *list == id.list)
+                    .map_or(format!("the store holds no list named {}", id.list), |(_, r)| {
+                        r.clone()
+                    }),
+            },
+        };
+    }
     if args.json {
         print_json(&StatusJson {
             query: &args.query,
@@ -163,9 +188,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     found_by: found_by(how),
                     state: s.state.as_str(),
                     reason: s.reason.as_deref(),
-                    in_force: s.in_force.map(|v| {
-                        serde_json::json!({"version": v.version, "published": v.published})
-                    }),
+                    in_force: s.in_force.map(
+                        |v| serde_json::json!({"version": v.version, "published": v.published}),
+                    ),
                     restrictions: s
                         .restrictions
                         .iter()
@@ -194,8 +219,8 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if answers.is_empty() {
             writeln!(
                 out,
-                "{}: nothing in the store matches (as of {as_of}{known}): {}",
-                args.query, summary.state
+                "{}: nothing in the store matches (as of {as_of}{known}): {} ({})",
+                args.query, summary.state, summary.reason
             )?;
             for line in consultation.describe() {
                 writeln!(out, "  {line}")?;
@@ -204,7 +229,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for (entity_id, _, answer) in &answers {
             print_status(&mut out, entity_id, answer, as_of, &known)?;
         }
-        if answers.len() > 1 || (!by_id && !consultation.not_consulted.is_empty() && !answers.is_empty()) {
+        if answers.len() > 1
+            || (!by_id && !consultation.not_consulted.is_empty() && !answers.is_empty())
+        {
             writeln!(out, "overall: {} ({})", summary.state, summary.reason)?;
             if !by_id {
                 for (_, reason) in &consultation.not_consulted {

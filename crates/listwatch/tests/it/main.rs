@@ -6,6 +6,7 @@ mod crash;
 mod real_data;
 mod screen;
 mod status;
+mod trust;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

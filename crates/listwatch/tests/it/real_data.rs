@@ -193,7 +193,8 @@ fn dated_sdn_versions_import_and_their_diffs_equal_the_id_set_differences() {
         &["--max-removal", "100"][..],
         &["--max-removal", "100", "--allow-mass-removal", "14965"][..],
     ] {
-        let mut args = vec!["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"];
+        let mut args =
+            vec!["import", "ofac-sdn", empty.to_str().unwrap(), "--published", "2024-05-04"];
         args.extend_from_slice(flags);
         let output = run(&db, &args);
         assert_eq!(output.status.code(), Some(3), "{flags:?}");
