@@ -174,11 +174,17 @@ fn check_recall(config: &MatcherConfig, n_queries: usize, seed: u64) {
 
 #[test]
 fn the_index_finds_everything_a_full_scan_finds() {
+    if !crate::data::have_data() {
+        return;
+    }
     check_recall(&MatcherConfig::default(), 400, 0x5eed_2024_0503);
 }
 
 #[test]
 fn the_index_finds_everything_a_full_scan_finds_at_a_low_floor() {
+    if !crate::data::have_data() {
+        return;
+    }
     let config = MatcherConfig { min_score: 0.3, ..MatcherConfig::default() };
     check_recall(&config, 150, 0x0123_4567_89ab);
 }

@@ -13,3 +13,21 @@ pub fn data_dir() -> PathBuf {
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
     }
 }
+
+/// Whether the real list files are there. Without them a real-data test is skipped with a
+/// printed reason, unless `LISTWATCH_REQUIRE_DATA=1` (as in CI), which makes their absence a
+/// failure.
+pub fn have_data() -> bool {
+    let dir = data_dir();
+    if dir.is_dir() {
+        return true;
+    }
+    if std::env::var_os("LISTWATCH_REQUIRE_DATA").is_some_and(|v| v == "1") {
+        panic!("LISTWATCH_REQUIRE_DATA=1 but the data folder {} does not exist", dir.display());
+    }
+    eprintln!(
+        "skipping a real-data test: {} does not exist (set LISTWATCH_DATA to the shared data folder)",
+        dir.display()
+    );
+    false
+}

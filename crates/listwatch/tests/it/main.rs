@@ -19,6 +19,24 @@ pub fn data_dir() -> PathBuf {
     }
 }
 
+/// Whether the real list files are there. Without them a real-data test is skipped with a
+/// printed reason, unless `LISTWATCH_REQUIRE_DATA=1` (as in CI), which makes their absence a
+/// failure.
+pub fn have_data() -> bool {
+    let dir = data_dir();
+    if dir.is_dir() {
+        return true;
+    }
+    if std::env::var_os("LISTWATCH_REQUIRE_DATA").is_some_and(|v| v == "1") {
+        panic!("LISTWATCH_REQUIRE_DATA=1 but the data folder {} does not exist", dir.display());
+    }
+    eprintln!(
+        "skipping a real-data test: {} does not exist (set LISTWATCH_DATA to the shared data folder)",
+        dir.display()
+    );
+    false
+}
+
 /// The parser fixtures, reused here as small publications.
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../listwatch-parsers/test_data/ofac").join(name)

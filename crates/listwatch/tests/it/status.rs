@@ -355,6 +355,9 @@ fn a_holdings_file_gets_a_verdict_per_row_and_bad_rows_do_not_stop_it() {
 
 #[test]
 fn the_real_cmic_entries_answer_from_their_own_dates() {
+    if !crate::have_data() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("store.redb");
     let dir = data_dir().join("ofac-consolidated/2025-12-19");
