@@ -15,7 +15,7 @@ use crate::output::{CsvOut, Format, OutputTarget, Table, ellipsize, outln, to_st
 /// List or export the entries of a version of a list (default: the current version), such as
 /// every CMIC-EO13959 entry of ofac-consolidated with its ISINs and dates.
 ///
-/// Columns: entity_id, schema, name, programs, identifiers (type:value; ...), list_dates (kind
+/// Columns: entity_id, schema, name, programs, identifiers (type:value (country); ...), list_dates (kind
 /// scope date; ...), aliases. --json prints a JSON array of objects (identifiers and dates as
 /// objects); --output FILE writes .csv, .jsonl (one object per line) or .json (the array).
 #[derive(Debug, clap::Args)]
@@ -50,6 +50,8 @@ struct IdentifierJson<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
     value: &'a str,
+    /// The issuing country; for tickers, the exchange's country.
+    country: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -81,7 +83,11 @@ impl Row<'_> {
             identifiers: entity
                 .identifiers
                 .iter()
-                .map(|i| IdentifierJson { kind: i.kind.as_str(), value: &i.value })
+                .map(|i| IdentifierJson {
+                    kind: i.kind.as_str(),
+                    value: &i.value,
+                    country: i.country.as_deref(),
+                })
                 .collect(),
             list_dates: entity
                 .list_dates
@@ -114,7 +120,10 @@ impl Row<'_> {
             self.programs.join("; "),
             self.identifiers
                 .iter()
-                .map(|i| format!("{}:{}", i.kind, i.value))
+                .map(|i| match i.country {
+                    Some(country) => format!("{}:{} ({country})", i.kind, i.value),
+                    None => format!("{}:{}", i.kind, i.value),
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             self.list_dates
