@@ -408,6 +408,40 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_leaves_no_file_and_the_old_one_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("report.csv");
+        let target =
+            OutputTarget::resolve("--output", &path, None, &[Format::Csv], Format::Csv, &[])
+                .unwrap();
+        let failing = |out: &mut dyn Write| -> Result<()> {
+            out.write_all(b"half,")?;
+            anyhow::bail!("the input broke")
+        };
+        assert!(target.write(failing).is_err());
+        assert!(!path.exists());
+        std::fs::write(&path, "old\n").unwrap();
+        assert!(target.write(failing).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        target.write(|out| Ok(out.write_all(b"new\n")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        let names: Vec<_> =
+            std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["report.csv"]);
+        let err = OutputTarget::resolve(
+            "--output",
+            &tmp.path().join("r.xlsx"),
+            None,
+            &[Format::Csv, Format::Jsonl],
+            Format::Csv,
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(crate::failure::exit_code(&err), crate::failure::USAGE);
+        assert!(err.to_string().contains(".csv, .jsonl, .ndjson"), "{err}");
+    }
+
+    #[test]
     fn formula_cells_are_escaped() {
         for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(escape_csv_cell(cell), format!("'{cell}"));

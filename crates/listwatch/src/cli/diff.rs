@@ -63,7 +63,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.open_existing()?;
     let to = match args.to {
         Some(to) => to,
-        None => store.list(&list)?.current,
+        None => super::entities::default_version(&store, &list)?,
     };
     let from = match args.from {
         Some(from) => from,

@@ -139,8 +139,9 @@ impl Row<'_> {
 const HEADER: [&str; 7] =
     ["entity_id", "schema", "name", "programs", "identifiers", "list_dates", "aliases"];
 
-/// The version `entities` reads when none is asked for: the list's current version.
-fn default_version(store: &Store, list: &ListName) -> Result<u32> {
+/// The version a command reads when none is asked for (`entities`, and `diff --to`): the list's
+/// current version. The one place to change that choice.
+pub(crate) fn default_version(store: &Store, list: &ListName) -> Result<u32> {
     Ok(store.list(list)?.current)
 }
 
