@@ -11,6 +11,75 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Parses `YYYY-MM-DD` (and, unless `full`, `YYYY` or `YYYY-MM`), saying what is wrong with the
+/// text when it is refused.
+fn parse_iso_parts(s: &str, full: bool) -> Result<PartialDate, DateError> {
+    let expected = if full { "YYYY-MM-DD" } else { "YYYY, YYYY-MM or YYYY-MM-DD" };
+    let err = |reason: String| Err(DateError::new(s, reason));
+    if s.trim().is_empty() {
+        return err(format!("expected {expected}"));
+    }
+    if s.trim() != s {
+        return err(format!("expected {expected} without spaces"));
+    }
+    if let Some(sep) = s.chars().find(|c| matches!(c, '/' | '.' | ' ' | '_')) {
+        return err(format!("expected {expected}, with '-' between the parts, not '{sep}'"));
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    if let Some(bad) = parts.iter().find(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return err(if bad.is_empty() {
+            format!("expected {expected}: a part is empty")
+        } else {
+            format!("expected {expected}: {bad:?} is not a number")
+        });
+    }
+    if parts.len() > 3 {
+        return err(format!("expected {expected}: too many parts"));
+    }
+    if full && parts.len() < 3 {
+        return err(format!(
+            "expected a full date YYYY-MM-DD, not {}",
+            if parts.len() == 1 { "a year" } else { "a month" }
+        ));
+    }
+    if parts.len() == 3 && parts[2].len() == 4 && parts[0].len() <= 2 {
+        return err(format!("expected {expected}: the year comes first"));
+    }
+    if parts[0].len() != 4 {
+        return err(format!("expected {expected} with a four-digit year"));
+    }
+    if parts[1..].iter().any(|p| p.len() != 2) {
+        let padded: Vec<String> = parts
+            .iter()
+            .map(|p| if p.len() == 1 { format!("0{p}") } else { p.to_string() })
+            .collect();
+        return err(format!(
+            "expected {expected} with two-digit months and days (such as {})",
+            padded.join("-")
+        ));
+    }
+    // Every part is 2 or 4 ASCII digits: the parses cannot fail.
+    let number = |part: &str| part.parse::<u32>().unwrap_or(0);
+    let year = number(parts[0]) as i32;
+    if year == 0 {
+        return err("the year must be 0001 to 9999".to_string());
+    }
+    let Some(month) = parts.get(1).map(|m| number(m) as u8) else {
+        return PartialDate::year_only(year);
+    };
+    if !(1..=12).contains(&month) {
+        return err(format!("the month must be 01 to 12, not {month:02}"));
+    }
+    let Some(day) = parts.get(2).map(|d| number(d) as u8) else {
+        return PartialDate::year_month(year, month);
+    };
+    if day == 0 || day > days_in_month(year, month) {
+        return err(bad_day(year, month, day));
+    }
+    Date::new(year, month, day).map(PartialDate::from)
+}
+
 /// A complete calendar date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -44,26 +113,59 @@ pub enum DateSpec {
     Between(PartialDate, PartialDate),
 }
 
-/// Why a date string was refused.
+/// Why a date string was refused: the text and what is wrong with it, such as
+/// `2021-02-30: February 2021 has 28 days`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateError {
     input: String,
-    reason: &'static str,
+    reason: String,
 }
 
 impl DateError {
-    fn new(input: &str, reason: &'static str) -> DateError {
-        DateError { input: input.to_string(), reason }
+    fn new(input: &str, reason: impl Into<String>) -> DateError {
+        DateError { input: input.to_string(), reason: reason.into() }
     }
 }
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid date {:?}: {}", self.input, self.reason)
+        if self.input.trim().is_empty() {
+            write!(f, "empty date: {}", self.reason)
+        } else {
+            write!(f, "{}: {}", self.input, self.reason)
+        }
     }
 }
 
 impl std::error::Error for DateError {}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// What is wrong with a day that does not exist in its month.
+fn bad_day(year: i32, month: u8, day: u8) -> String {
+    let days = days_in_month(year, month);
+    let name = MONTH_NAMES[usize::from(month - 1)];
+    if day == 0 {
+        format!("there is no day 00; days are 01 to {days}")
+    } else if month == 2 && day == 29 {
+        format!("{year} is not a leap year: {name} {year} has 28 days")
+    } else {
+        format!("{name} {year} has {days} days")
+    }
+}
 
 const MONTHS: [&str; 12] =
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -85,17 +187,18 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 impl Date {
     /// Builds a date, checking that the day exists in that month.
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
+        let input = format!("{year:04}-{month:02}-{day:02}");
         if !(1..=9999).contains(&year) {
-            return Err(DateError::new(&format!("{year}-{month}-{day}"), "year out of range"));
+            return Err(DateError::new(&input, "the year must be 0001 to 9999"));
         }
         if !(1..=12).contains(&month) {
-            return Err(DateError::new(&format!("{year}-{month}-{day}"), "no such month"));
+            return Err(DateError::new(
+                &input,
+                format!("the month must be 01 to 12, not {month:02}"),
+            ));
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(DateError::new(
-                &format!("{year}-{month}-{day}"),
-                "no such day in that month",
-            ));
+            return Err(DateError::new(&input, bad_day(year, month, day)));
         }
         Ok(Date { year: year as i16, month, day })
     }
@@ -159,7 +262,7 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`.
     pub fn parse_iso(s: &str) -> Result<Date, DateError> {
-        match PartialDate::parse_iso(s)? {
+        match parse_iso_parts(s, true)? {
             PartialDate { year, month: Some(month), day: Some(day) } => {
                 Date::new(i32::from(year), month, day)
             }
@@ -200,7 +303,7 @@ impl PartialDate {
     /// A year alone.
     pub fn year_only(year: i32) -> Result<PartialDate, DateError> {
         if !(1..=9999).contains(&year) {
-            return Err(DateError::new(&year.to_string(), "year out of range"));
+            return Err(DateError::new(&year.to_string(), "the year must be 0001 to 9999"));
         }
         Ok(PartialDate { year: year as i16, month: None, day: None })
     }
@@ -209,7 +312,10 @@ impl PartialDate {
     pub fn year_month(year: i32, month: u8) -> Result<PartialDate, DateError> {
         let mut date = PartialDate::year_only(year)?;
         if !(1..=12).contains(&month) {
-            return Err(DateError::new(&format!("{year}-{month}"), "no such month"));
+            return Err(DateError::new(
+                &format!("{year:04}-{month:02}"),
+                format!("the month must be 01 to 12, not {month:02}"),
+            ));
         }
         date.month = Some(month);
         Ok(date)
@@ -249,20 +355,7 @@ impl PartialDate {
 
     /// Parses ISO 8601 with reduced precision: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub fn parse_iso(s: &str) -> Result<PartialDate, DateError> {
-        let parts: Vec<&str> = s.split('-').collect();
-        let number = |part: &str, len: usize| -> Result<u32, DateError> {
-            if part.len() != len || !part.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(DateError::new(s, "expected YYYY, YYYY-MM or YYYY-MM-DD"));
-            }
-            part.parse().map_err(|_| DateError::new(s, "expected digits"))
-        };
-        match parts.as_slice() {
-            [y] => PartialDate::year_only(number(y, 4)? as i32),
-            [y, m] => PartialDate::year_month(number(y, 4)? as i32, number(m, 2)? as u8),
-            [y, m, d] => Date::new(number(y, 4)? as i32, number(m, 2)? as u8, number(d, 2)? as u8)
-                .map(PartialDate::from),
-            _ => Err(DateError::new(s, "expected YYYY, YYYY-MM or YYYY-MM-DD")),
-        }
+        parse_iso_parts(s, false)
     }
 
     /// Parses the English forms lists use: `12 Oct 1972`, `Oct 1972`, `1972`, also `12 October 1972`

@@ -77,3 +77,32 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn refused_dates_say_what_is_wrong_with_the_text() {
+    let check = |input: &str, expected: &str| {
+        let err = Date::parse_iso(input).unwrap_err().to_string();
+        assert_eq!(err, expected, "{input}");
+    };
+    check("2021-02-30", "2021-02-30: February 2021 has 28 days");
+    check("2021-02-29", "2021-02-29: 2021 is not a leap year: February 2021 has 28 days");
+    check("2021-04-31", "2021-04-31: April 2021 has 30 days");
+    check("2021-13-01", "2021-13-01: the month must be 01 to 12, not 13");
+    check("2021-00-01", "2021-00-01: the month must be 01 to 12, not 00");
+    check("2021-01-00", "2021-01-00: there is no day 00; days are 01 to 31");
+    check("21-03-01", "21-03-01: expected YYYY-MM-DD with a four-digit year");
+    check("01-03-2021", "01-03-2021: expected YYYY-MM-DD: the year comes first");
+    check(
+        "2021-3-1",
+        "2021-3-1: expected YYYY-MM-DD with two-digit months and days (such as 2021-03-01)",
+    );
+    check("2021/03/01", "2021/03/01: expected YYYY-MM-DD, with '-' between the parts, not '/'");
+    check("2021-06", "2021-06: expected a full date YYYY-MM-DD, not a month");
+    check("yesterday", "yesterday: expected YYYY-MM-DD: \"yesterday\" is not a number");
+    check("", "empty date: expected YYYY-MM-DD");
+    assert_eq!(
+        PartialDate::parse_iso("1965-13").unwrap_err().to_string(),
+        "1965-13: the month must be 01 to 12, not 13"
+    );
+    assert_eq!(PartialDate::parse_iso("1965").unwrap().to_string(), "1965");
+}

@@ -1,6 +1,12 @@
 //! Exit codes, and the error types that choose them.
 //!
-//! 0 success, 1 error, 2 usage (bad flags or arguments), 3 refused by an integrity guard.
+//! 0 success, 1 error, 2 usage (bad flags or arguments), 3 refused by an integrity guard, 4
+//! nothing matched (the store does not know the entity or list a query names), 5 a check found
+//! something (`screen --fail-on-match`, `portfolio check --fail-on ...`).
+//!
+//! A closed standard output (`listwatch diff ofac-sdn | head -1`) ends the program quietly: no
+//! message, and exit code 1 when output was lost (the answer was not delivered in full), as with
+//! any other error; the exit code is 0 only when everything was written.
 
 use std::fmt;
 
@@ -8,45 +14,10 @@ use std::fmt;
 pub(crate) const USAGE: u8 = 2;
 /// The exit code for an import refused by an integrity guard.
 pub(crate) const REFUSED: u8 = 3;
-/// The exit code for a query that matches nothing in the store.
+/// The exit code for a query naming an entity or list the store does not know.
 pub(crate) const NO_MATCH: u8 = 4;
-
-/// The exit code for a check that found what the caller asked it to fail on.
+/// The exit code for a check that found something (a match, a restricted holding).
 pub(crate) const FOUND: u8 = 5;
-
-/// A check found what `--fail-on` names; the output was written in full.
-#[derive(Debug)]
-pub(crate) struct Found(pub(crate) String);
-
-impl fmt::Display for Found {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Found {}
-
-/// Shorthand for a check that found something.
-pub(crate) fn found(message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Found(message.into()))
-}
-
-/// A query that names nothing the store knows.
-#[derive(Debug)]
-pub(crate) struct NoMatch(pub(crate) String);
-
-impl fmt::Display for NoMatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for NoMatch {}
-
-/// Shorthand for a query that matches nothing.
-pub(crate) fn no_match(message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(NoMatch(message.into()))
-}
 
 /// A mistake in how the command was called: a bad argument value, an id of the wrong shape.
 #[derive(Debug)]
@@ -60,9 +31,44 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// Shorthand for a usage error.
+/// A query named something the store does not know: an entity, a list, a version.
+#[derive(Debug)]
+pub(crate) struct NoMatchError(pub(crate) String);
+
+impl fmt::Display for NoMatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NoMatchError {}
+
+/// A check ran to the end and found what the caller asked to be told about (the output is
+/// complete; the exit code carries the finding).
+#[derive(Debug)]
+pub(crate) struct FoundError(pub(crate) String);
+
+impl fmt::Display for FoundError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FoundError {}
+
+/// Shorthand for a usage error (exit 2).
 pub(crate) fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(message.into()))
+}
+
+/// Shorthand for "nothing matched" (exit 4).
+pub(crate) fn no_match(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(NoMatchError(message.into()))
+}
+
+/// Shorthand for "the check found something" (exit 5).
+pub(crate) fn found(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(FoundError(message.into()))
 }
 
 pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
@@ -70,26 +76,37 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<UsageError>().is_some() {
             return USAGE;
         }
-        if cause.downcast_ref::<NoMatch>().is_some() {
+        if cause.downcast_ref::<NoMatchError>().is_some() {
             return NO_MATCH;
         }
-        if cause.downcast_ref::<Found>().is_some() {
+        if cause.downcast_ref::<FoundError>().is_some() {
             return FOUND;
         }
-        if let Some(listwatch_store::Error::Refused(_)) =
-            cause.downcast_ref::<listwatch_store::Error>()
-        {
-            return REFUSED;
+        match cause.downcast_ref::<listwatch_store::Error>() {
+            Some(listwatch_store::Error::Refused(_)) => return REFUSED,
+            Some(listwatch_store::Error::NotFound(_)) => return NO_MATCH,
+            _ => {}
         }
     }
     1
 }
 
+/// Whether the error is a write to a closed pipe (directly, or inside a JSON or CSV error).
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return io.kind() == BrokenPipe;
+        }
+        if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+            return json.io_error_kind() == Some(BrokenPipe);
+        }
+        if let Some(csv) = cause.downcast_ref::<csv::Error>()
+            && let csv::ErrorKind::Io(io) = csv.kind()
+        {
+            return io.kind() == BrokenPipe;
+        }
+        false
     })
 }
 

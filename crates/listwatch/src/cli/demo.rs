@@ -2,7 +2,7 @@
 //! Xiaomi and China Mobile stories from it.
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use listwatch_model::{
     Coverage, Date, DateSpec, Entity, EventKind, IdKind, Identifier, Link, ListDate, ListDateKind,
@@ -13,7 +13,7 @@ use listwatch_store::{Guard, NewVersion};
 
 use super::Ctx;
 use crate::catalog::record;
-use crate::output::ellipsize;
+use crate::output::{ellipsize, outln, print_json, to_stdout};
 
 /// The demo data, written in the project's own words from the public record.
 const DEMO: &str = include_str!("../../demo/ccmc.json");
@@ -21,7 +21,49 @@ const DEMO: &str = include_str!("../../demo/ccmc.json");
 /// Load the built-in demo data (the 2020-2021 US Chinese-military-company securities lists, and
 /// the Xiaomi and Luokung court cases) into a fresh store and tell its story.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Print the stories as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The demo's answers, for `--json` and for the text.
+#[derive(Serialize)]
+struct DemoJson {
+    store: String,
+    /// Whether the store is a temporary file (no --db or $LISTWATCH_DB given).
+    temporary: bool,
+    stories: Vec<StoryJson>,
+    try_next: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StoryJson {
+    headline: &'static str,
+    entities: Vec<StoryEntityJson>,
+}
+
+#[derive(Serialize)]
+struct StoryEntityJson {
+    entity_id: &'static str,
+    name: String,
+    answers: Vec<AnswerJson>,
+}
+
+#[derive(Serialize)]
+struct AnswerJson {
+    as_of: Date,
+    state: &'static str,
+    summary: String,
+    because: Option<BecauseJson>,
+}
+
+#[derive(Serialize)]
+struct BecauseJson {
+    kind: String,
+    date: String,
+    source: String,
+}
 
 #[derive(Deserialize)]
 struct DemoFile {
@@ -264,7 +306,7 @@ fn summary(answer: &listwatch_status::Status) -> String {
     }
 }
 
-pub(crate) fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let explicit = ctx.db_given;
     let (ctx, path) = if explicit {
         (ctx.with_db(ctx.db_path().to_path_buf()), ctx.db_path().to_path_buf())
@@ -281,61 +323,103 @@ pub(crate) fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     load(&ctx)?;
     let store = ctx.open_existing()?;
     let regimes = ctx.regimes()?;
-    println!(
-        "Loaded the demo into {}: the DoD/OFAC NS-CCMC List of 2020-2021, some of the NS-CMIC List, and the court cases.\n",
-        path.display()
-    );
 
-    let story = |entity_ids: &[&str], days: &[&str], headline: &str| -> Result<()> {
-        println!("== {headline}");
-        for entity_id in entity_ids {
-            let record = record(&store, entity_id)?;
-            let name = record
-                .observations
-                .iter()
-                .rev()
-                .find_map(|o| o.entity.as_ref())
-                .map(|e| e.primary_name().to_string())
-                .unwrap_or_default();
-            println!("\n{name} ({entity_id})");
-            for day in days {
-                let as_of = Date::parse_iso(day).map_err(anyhow::Error::msg)?;
-                let answer = status(&record, Question { as_of, known_on: None }, &regimes);
-                println!("  {as_of}  {:<11} {}", answer.state.as_str(), summary(&answer));
-                if let Some(last) = answer.events.last() {
-                    println!(
-                        "  {:<10}  {:<11} because: {} {} ({})",
-                        "",
-                        "",
-                        last.kind,
-                        last.date,
-                        ellipsize(&last.source, 100)
-                    );
+    let story =
+        |entity_ids: &[&'static str], days: &[&str], headline: &'static str| -> Result<StoryJson> {
+            let mut entities = Vec::new();
+            for entity_id in entity_ids {
+                let record = record(&store, entity_id)?;
+                let name = record
+                    .observations
+                    .iter()
+                    .rev()
+                    .find_map(|o| o.entity.as_ref())
+                    .map(|e| e.primary_name().to_string())
+                    .unwrap_or_default();
+                let mut answers = Vec::new();
+                for day in days {
+                    let as_of = Date::parse_iso(day).map_err(anyhow::Error::msg)?;
+                    let answer = status(&record, Question { as_of, known_on: None }, &regimes);
+                    answers.push(AnswerJson {
+                        as_of,
+                        state: answer.state.as_str(),
+                        summary: summary(&answer),
+                        because: answer.events.last().map(|last| BecauseJson {
+                            kind: last.kind.to_string(),
+                            date: last.date.to_string(),
+                            source: last.source.clone(),
+                        }),
+                    });
+                }
+                entities.push(StoryEntityJson { entity_id, name, answers });
+            }
+            Ok(StoryJson { headline, entities })
+        };
+    let stories = vec![
+        story(
+            &["dod-ccmc:xiaomi"],
+            &["2021-02-01", "2021-03-13", "2021-05-26"],
+            "Xiaomi: listed 14 Jan 2021 with purchases banned from 15 Mar; enjoined 12 Mar; designation vacated 25 May",
+        )?,
+        story(
+            &["ns-cmic:30923", "dod-ccmc:china-mobile-ltd"],
+            &["2021-07-01", "2021-09-01", "2022-07-01"],
+            "China Mobile Limited: on the NS-CMIC List from 3 Jun 2021, purchases banned from 2 Aug 2021, divestment until 3 Jun 2022",
+        )?,
+    ];
+    let db = path.display();
+    let demo = DemoJson {
+        store: path.display().to_string(),
+        temporary: !explicit,
+        stories,
+        try_next: vec![
+            format!("listwatch --db {db} status \"China Mobile Limited\" --as-of 2021-04-01"),
+            format!("listwatch --db {db} status US16941M1099 --as-of 2021-09-01 --json"),
+            format!("listwatch --db {db} status Xiaomi --as-of 2021-03-13 --known-on 2021-03-11"),
+            format!("listwatch --db {db} timeline dod-ccmc:luokung"),
+            format!("listwatch --db {db} event list"),
+        ],
+    };
+    if args.json {
+        return print_json(&demo);
+    }
+    to_stdout(|out| {
+        outln!(
+            out,
+            "Loaded the demo into {}: the DoD/OFAC NS-CCMC List of 2020-2021, some of the NS-CMIC List, and the court cases.\n",
+            demo.store
+        )?;
+        for story in &demo.stories {
+            outln!(out, "== {}", story.headline)?;
+            for entity in &story.entities {
+                outln!(out, "\n{} ({})", entity.name, entity.entity_id)?;
+                for answer in &entity.answers {
+                    outln!(out, "  {}  {:<11} {}", answer.as_of, answer.state, answer.summary)?;
+                    if let Some(last) = &answer.because {
+                        outln!(
+                            out,
+                            "  {:<10}  {:<11} because: {} {} ({})",
+                            "",
+                            "",
+                            last.kind,
+                            last.date,
+                            ellipsize(&last.source, 100)
+                        )?;
+                    }
                 }
             }
+            outln!(out)?;
         }
-        println!();
+        outln!(out, "Ask your own questions of this store, for example:")?;
+        for command in &demo.try_next {
+            outln!(out, "  {command}")?;
+        }
+        if demo.temporary {
+            outln!(
+                out,
+                "(The store is a temporary file; pass --db PATH to keep it somewhere else.)"
+            )?;
+        }
         Ok(())
-    };
-    story(
-        &["dod-ccmc:xiaomi"],
-        &["2021-02-01", "2021-03-13", "2021-05-26"],
-        "Xiaomi: listed 14 Jan 2021 with purchases banned from 15 Mar; enjoined 12 Mar; designation vacated 25 May",
-    )?;
-    story(
-        &["ns-cmic:30923", "dod-ccmc:china-mobile-ltd"],
-        &["2021-07-01", "2021-09-01", "2022-07-01"],
-        "China Mobile Limited: on the NS-CMIC List from 3 Jun 2021, purchases banned from 2 Aug 2021, divestment until 3 Jun 2022",
-    )?;
-    println!("Ask your own questions of this store, for example:");
-    let db = path.display();
-    println!("  listwatch --db {db} status \"China Mobile Limited\" --as-of 2021-04-01");
-    println!("  listwatch --db {db} status US16941M1099 --as-of 2021-09-01 --json");
-    println!("  listwatch --db {db} status Xiaomi --as-of 2021-03-13 --known-on 2021-03-11");
-    println!("  listwatch --db {db} timeline dod-ccmc:luokung");
-    println!("  listwatch --db {db} event list");
-    if !explicit {
-        println!("(The store is a temporary file; pass --db PATH to keep it somewhere else.)");
-    }
-    Ok(())
+    })
 }

@@ -1,13 +1,15 @@
 //! `listwatch diff`: what changed between two versions of a list.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use serde::Serialize;
 
-use listwatch_model::FieldChange;
+use listwatch_model::{Entity, FieldChange};
 
 use super::{Ctx, parse_list};
 use crate::failure::usage;
-use crate::output::{ellipsize, print_json};
+use crate::output::{Stdout, change_excerpts, outln, print_json, to_stdout, wrap};
 
 /// Show what changed between two versions of a list: entities added, removed, and changed field by
 /// field.
@@ -26,9 +28,17 @@ pub(crate) struct Args {
     json: bool,
 }
 
+/// An entity added or removed: its id and primary name.
+#[derive(Serialize)]
+struct EntryJson {
+    id: String,
+    name: String,
+}
+
 #[derive(Serialize)]
 struct ChangedJson<'a> {
     id: String,
+    name: String,
     fields: &'a [FieldChange],
 }
 
@@ -39,18 +49,21 @@ struct DiffJson<'a> {
     to: u32,
     from_published: String,
     to_published: String,
-    added: Vec<String>,
-    removed: Vec<String>,
+    added: Vec<EntryJson>,
+    removed: Vec<EntryJson>,
     changed: Vec<ChangedJson<'a>>,
     not_compared: &'a [&'static str],
 }
+
+/// Values longer than this are cut down to their changed part in human output.
+const MAX_VALUE: usize = 100;
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let list = parse_list(&args.list)?;
     let store = ctx.open_existing()?;
     let to = match args.to {
         Some(to) => to,
-        None => store.list(&list)?.current,
+        None => super::entities::default_version(&store, &list)?,
     };
     let from = match args.from {
         Some(from) => from,
@@ -63,59 +76,86 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let diff = store.diff(&list, from, to)?;
     let entity_id = |id: &str| format!("{list}:{id}");
+    let (from_entities, to_entities) = (store.entities(&list, from)?, store.entities(&list, to)?);
+    let names = |entities: &[Entity]| -> HashMap<String, String> {
+        entities.iter().map(|e| (e.id.clone(), e.primary_name().to_string())).collect()
+    };
+    let (from_names, to_names) = (names(&from_entities), names(&to_entities));
+    let name_of = |names: &HashMap<String, String>, id: &str| -> String {
+        names.get(id).cloned().unwrap_or_default()
+    };
     if args.json {
+        let entries = |ids: &[String], names: &HashMap<String, String>| -> Vec<EntryJson> {
+            ids.iter().map(|id| EntryJson { id: entity_id(id), name: name_of(names, id) }).collect()
+        };
         return print_json(&DiffJson {
             list: list.as_str(),
             from,
             to,
             from_published: diff.from.published.to_string(),
             to_published: diff.to.published.to_string(),
-            added: diff.added.iter().map(|id| entity_id(id)).collect(),
-            removed: diff.removed.iter().map(|id| entity_id(id)).collect(),
+            added: entries(&diff.added, &to_names),
+            removed: entries(&diff.removed, &from_names),
             changed: diff
                 .changed
                 .iter()
-                .map(|c| ChangedJson { id: entity_id(&c.id), fields: &c.fields })
+                .map(|c| ChangedJson {
+                    id: entity_id(&c.id),
+                    name: name_of(&to_names, &c.id),
+                    fields: &c.fields,
+                })
                 .collect(),
             not_compared: &diff.not_compared,
         });
     }
-    println!(
-        "{list}: version {from} (published {}) -> version {to} (published {}): {} added, {} removed, {} changed",
-        diff.from.published,
-        diff.to.published,
-        diff.added.len(),
-        diff.removed.len(),
-        diff.changed.len()
-    );
-    if !diff.not_compared.is_empty() {
-        println!("not compared (one version lacks them): {}", diff.not_compared.join(", "));
+    to_stdout(|out| {
+        outln!(
+            out,
+            "{list}: version {from} (published {}) -> version {to} (published {}): {} added, {} removed, {} changed",
+            diff.from.published,
+            diff.to.published,
+            diff.added.len(),
+            diff.removed.len(),
+            diff.changed.len()
+        )?;
+        if !diff.not_compared.is_empty() {
+            outln!(out, "not compared (one version lacks them): {}", diff.not_compared.join(", "))?;
+        }
+        for id in &diff.added {
+            outln!(out, "+ {}  {}", entity_id(id), name_of(&to_names, id))?;
+        }
+        for id in &diff.removed {
+            outln!(out, "- {}  {}", entity_id(id), name_of(&from_names, id))?;
+        }
+        for changed in &diff.changed {
+            outln!(out, "~ {}  {}", entity_id(&changed.id), name_of(&to_names, &changed.id))?;
+            for field in &changed.fields {
+                print_field_change(out, "    ", field)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Prints a field's change on one line when both values are short; otherwise the changed part of
+/// each (the common beginning and end elided with `…`, the difference in full), wrapped.
+pub(crate) fn print_field_change(
+    out: &mut Stdout,
+    indent: &str,
+    field: &FieldChange,
+) -> Result<()> {
+    let before = serde_json::to_string(&field.before)?;
+    let after = serde_json::to_string(&field.after)?;
+    let (before, after) = change_excerpts(&before, &after, MAX_VALUE);
+    if before.chars().count() + after.chars().count() <= MAX_VALUE {
+        outln!(out, "{indent}{}: {before} -> {after}", field.field)?;
+        return Ok(());
     }
-    let (from_entities, to_entities) = (store.entities(&list, from)?, store.entities(&list, to)?);
-    let name_of = |entities: &[listwatch_model::Entity], id: &str| {
-        entities
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.primary_name().to_string())
-            .unwrap_or_default()
-    };
-    for id in &diff.added {
-        println!("+ {}  {}", entity_id(id), name_of(&to_entities, id));
-    }
-    for id in &diff.removed {
-        println!("- {}  {}", entity_id(id), name_of(&from_entities, id));
-    }
-    for changed in &diff.changed {
-        println!("~ {}  {}", entity_id(&changed.id), name_of(&to_entities, &changed.id));
-        for field in &changed.fields {
-            let before = serde_json::to_string(&field.before)?;
-            let after = serde_json::to_string(&field.after)?;
-            println!(
-                "    {}: {} -> {}",
-                field.field,
-                ellipsize(&before, 100),
-                ellipsize(&after, 100)
-            );
+    outln!(out, "{indent}{}:", field.field)?;
+    for (label, text) in [("before", &before), ("after ", &after)] {
+        for (idx, line) in wrap(text, MAX_VALUE).iter().enumerate() {
+            let label = if idx == 0 { label } else { "      " };
+            outln!(out, "{indent}  {label} {line}")?;
         }
     }
     Ok(())

@@ -7,7 +7,8 @@ use listwatch_model::FieldChange;
 use listwatch_store::HistoryChange;
 
 use super::{Ctx, parse_entity_id};
-use crate::output::{ellipsize, print_json};
+use crate::failure::no_match;
+use crate::output::{outln, print_json, to_stdout};
 
 /// Show every version in which an entity was added, changed, removed or listed again.
 #[derive(Debug, clap::Args)]
@@ -45,6 +46,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(steps) => steps,
         // An entity known only through recorded events still has a history.
         Err(listwatch_store::Error::NotFound(_)) if !events.is_empty() => Vec::new(),
+        Err(listwatch_store::Error::NotFound(what)) => {
+            return Err(no_match(format!("{id}: {what}")));
+        }
         Err(err) => return Err(err.into()),
     };
     fn describe(change: &HistoryChange) -> (&'static str, &[FieldChange]) {
@@ -75,23 +79,20 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             events: &events,
         });
     }
-    println!("{id}");
-    for step in &steps {
-        let (change, fields) = describe(&step.change);
-        println!(
-            "  version {:>4}  published {}  {change}",
-            step.version.version, step.version.published
-        );
-        for field in fields {
-            let before = serde_json::to_string(&field.before)?;
-            let after = serde_json::to_string(&field.after)?;
-            println!(
-                "      {}: {} -> {}",
-                field.field,
-                ellipsize(&before, 90),
-                ellipsize(&after, 90)
-            );
+    to_stdout(|out| {
+        outln!(out, "{id}")?;
+        for step in &steps {
+            let (change, fields) = describe(&step.change);
+            outln!(
+                out,
+                "  version {:>4}  published {}  {change}",
+                step.version.version,
+                step.version.published
+            )?;
+            for field in fields {
+                super::diff::print_field_change(out, "      ", field)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

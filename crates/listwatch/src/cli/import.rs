@@ -92,19 +92,47 @@ fn read_file(path: &Path) -> Result<ReadFile> {
 pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
     let [main, add, alt, comments] = format.flavor().file_names();
     let mut files: Vec<Option<ReadFile>> = Vec::new();
+    /// The file of a publication folder named `name` in any case (`SDN.CSV`, `Add.csv`); an exact
+    /// match wins, and two names differing only in case are ambiguous.
+    fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
+        let exact = dir.join(name);
+        if exact.is_file() {
+            return Ok(Some(exact));
+        }
+        let mut found: Vec<PathBuf> = Vec::new();
+        for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            if entry.file_name().to_string_lossy().eq_ignore_ascii_case(name)
+                && entry.path().is_file()
+            {
+                found.push(entry.path());
+            }
+        }
+        found.sort();
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop()),
+            _ => anyhow::bail!(
+                "{} has several files named {name} in different cases ({}); keep one",
+                dir.display(),
+                found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
     if path.is_dir() {
-        let main_path = path.join(main);
-        if !main_path.exists() {
+        let Some(main_path) = find_file(path, main)? else {
             anyhow::bail!(
-                "{} has no {main}: is it an {} publication?",
+                "{} has no {main} (in any case): is it an {} publication?",
                 path.display(),
                 format.name()
             );
-        }
+        };
         files.push(Some(read_file(&main_path)?));
         for name in [add, alt, comments] {
-            let file_path = path.join(name);
-            files.push(if file_path.exists() { Some(read_file(&file_path)?) } else { None });
+            files.push(match find_file(path, name)? {
+                Some(file_path) => Some(read_file(&file_path)?),
+                None => None,
+            });
         }
     } else if path.exists() {
         files.push(Some(read_file(path)?));

@@ -3,6 +3,7 @@
 mod compare;
 mod demo;
 mod diff;
+mod entities;
 mod event;
 mod history;
 pub(crate) mod import;
@@ -26,10 +27,16 @@ use crate::failure::usage;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
-  1  error (unreadable file, damaged store, unknown list or entity)
+  0  success (everything was written)
+  1  error (unreadable file, damaged store); also a closed output pipe, which ends the program
+     quietly (`listwatch diff ofac-sdn | head -1`)
   2  usage error (bad flags or arguments)
   3  refused by an integrity guard (an import that would remove too much of a list, an empty
      first import, a publication older than the current version); the store is unchanged
+  4  nothing matched: the store does not know the entity, list or version a query names
+     (show, history, timeline, status, entities, diff)
+  5  a check found something (screen --fail-on-match, portfolio check --fail-on ...); the
+     output is written in full first
 
 The store is one file: --db PATH, else $LISTWATCH_DB, else the platform data folder
 (~/.local/share/listwatch/listwatch.redb on Linux).";
@@ -60,6 +67,7 @@ enum Command {
     Import(import::Args),
     Versions(versions::Args),
     Diff(diff::Args),
+    Entities(entities::Args),
     Show(show::Args),
     History(history::Args),
     Status(status::Args),
@@ -127,10 +135,12 @@ pub(crate) fn run() -> Result<()> {
         regimes: cli.regimes,
         quiet: cli.quiet,
     };
+    crate::output::protect_store(&ctx.db);
     match cli.command {
         Command::Import(args) => import::run(&ctx, args),
         Command::Versions(args) => versions::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
+        Command::Entities(args) => entities::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
@@ -155,8 +165,7 @@ pub(crate) fn parse_entity_id(id: &str) -> Result<EntityId> {
 
 /// Parses a `YYYY-MM-DD` date given on the command line.
 pub(crate) fn parse_date(flag: &str, value: &str) -> Result<listwatch_model::Date> {
-    listwatch_model::Date::parse_iso(value)
-        .map_err(|e| usage(format!("{flag}: {e} (expected YYYY-MM-DD)")))
+    listwatch_model::Date::parse_iso(value.trim()).map_err(|e| usage(format!("{flag} {e}")))
 }
 
 #[cfg(test)]

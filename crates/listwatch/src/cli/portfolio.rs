@@ -431,15 +431,19 @@ impl Checker<'_> {
 }
 
 fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    use std::io::Write;
-    match extension.as_str() {
-        "csv" => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
+    use crate::output::{CsvOut, Format, OutputTarget, outln};
+    let target = OutputTarget::resolve(
+        "--output",
+        path,
+        None,
+        &[Format::Csv, Format::Jsonl, Format::Json],
+        Format::Json,
+        &[],
+    )?;
+    target.write(|out| match target.format {
+        Format::Csv => {
+            let mut writer = CsvOut::new(out);
+            writer.row([
                 "row",
                 "isin",
                 "ticker",
@@ -453,7 +457,7 @@ fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
             ])?;
             for h in report.holdings {
                 let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-                writer.write_record([
+                writer.row([
                     h.row.to_string(),
                     h.isin.clone().unwrap_or_default(),
                     h.ticker.clone().unwrap_or_default(),
@@ -466,22 +470,21 @@ fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
                     h.sources.join(" | "),
                 ])?;
             }
-            writer.flush()?;
+            writer.flush()
         }
-        "jsonl" | "ndjson" => {
+        Format::Jsonl => {
             for h in report.holdings {
-                serde_json::to_writer(&mut out, h)?;
-                writeln!(out)?;
+                let text = serde_json::to_string(h)?;
+                outln!(out, "{text}")?;
             }
-            out.flush()?;
+            Ok(())
         }
-        _ => {
-            serde_json::to_writer_pretty(&mut out, report)?;
-            writeln!(out)?;
-            out.flush()?;
+        Format::Json => {
+            let text = serde_json::to_string_pretty(report)?;
+            outln!(out, "{text}")?;
+            Ok(())
         }
-    }
-    Ok(())
+    })
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {

@@ -2,7 +2,6 @@
 //! current version of every list, or a file of queries by the million.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -15,8 +14,8 @@ use listwatch_matcher::{
 use listwatch_model::{DateSpec, Gender, IdKind, Schema};
 
 use super::Ctx;
-use crate::failure::usage;
-use crate::output::{Table, print_json};
+use crate::failure::{found, usage};
+use crate::output::{CsvOut, Format, OutputTarget, Table, outln, print_json, to_stdout};
 use crate::progress::Progress;
 
 /// Screen a name, identifiers or a file of queries against the current version of every list.
@@ -55,9 +54,17 @@ pub(crate) struct Args {
     /// Batch mode: a CSV (with a header) or JSONL file of queries.
     #[arg(long, value_name = "FILE", requires = "output", conflicts_with = "name")]
     input: Option<PathBuf>,
-    /// Batch mode: where to write the results, JSONL (or CSV if the name ends in .csv).
+    /// Batch mode: where to write the results (`-`: standard output); the format comes from the
+    /// name (.jsonl or .ndjson, .csv) or --format.
     #[arg(long, value_name = "FILE", requires = "input")]
     output: Option<PathBuf>,
+    /// Batch mode: the format of --output, whatever its name.
+    #[arg(long, value_enum, requires = "output")]
+    format: Option<Format>,
+    /// Exit with code 5 when any query has a result at or above the threshold (after writing all
+    /// the output).
+    #[arg(long)]
+    fail_on_match: bool,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -220,7 +227,23 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(usage("--limit must be at least 1"));
     }
     if let (Some(input), Some(output)) = (&args.input, &args.output) {
-        return batch(ctx, &config, &args.lists, args.limit, input, output);
+        let target = OutputTarget::resolve(
+            "--output",
+            output,
+            args.format,
+            &[Format::Jsonl, Format::Csv],
+            Format::Jsonl,
+            &[input.as_path()],
+        )?;
+        let n_matched = batch(ctx, &config, &args.lists, args.limit, input, &target)?;
+        if args.fail_on_match && n_matched > 0 {
+            return Err(found(format!(
+                "{n_matched} {} a result at or above the threshold {}",
+                if n_matched == 1 { "query has" } else { "queries have" },
+                config.threshold
+            )));
+        }
+        return Ok(());
     }
     let input = QueryInput {
         name: args.name.clone(),
@@ -237,25 +260,33 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     progress.finish();
     let response = index.screen_response(&query, args.limit);
     if args.json {
-        return print_json(&response);
+        print_json(&response)?;
+    } else {
+        to_stdout(|out| print_response(out, &response))?;
     }
-    print_response(&response);
+    if args.fail_on_match && response.results.iter().any(|r| r.is_match) {
+        return Err(found(format!(
+            "a result is at or above the threshold {}",
+            response.matcher.threshold
+        )));
+    }
     Ok(())
 }
 
-fn print_response(response: &ScreenResponse) {
+fn print_response(out: &mut crate::output::Stdout, response: &ScreenResponse) -> Result<()> {
     let versions: Vec<String> =
         response.list_versions.iter().map(|v| format!("{} v{}", v.list, v.version)).collect();
-    println!(
+    outln!(
+        out,
         "screened against {} with {} (config {}, threshold {})",
         versions.join(", "),
         response.matcher.version,
         &response.matcher.config_hash[..12.min(response.matcher.config_hash.len())],
         response.matcher.threshold
-    );
+    )?;
     if response.results.is_empty() {
-        println!("no results");
-        return;
+        outln!(out, "no results")?;
+        return Ok(());
     }
     let mut table =
         Table::new(&["SCORE", "MATCH", "ENTITY", "NAME", "MATCHED NAME", "PROGRAMS", "WHY"]);
@@ -289,7 +320,7 @@ fn print_response(response: &ScreenResponse) {
             crate::output::ellipsize(&why.join("; "), 80),
         ]);
     }
-    let _ = table.print(&mut std::io::stdout().lock());
+    table.print(out)
 }
 
 /// One line of batch output.
@@ -378,152 +409,154 @@ pub(crate) fn read_queries(
     Ok(queries)
 }
 
+/// Screens a batch file into `target`; returns how many queries have a match.
 fn batch(
     ctx: &Ctx,
     config: &MatcherConfig,
     lists: &[String],
     limit: usize,
     input: &Path,
-    output: &Path,
-) -> Result<()> {
+    target: &OutputTarget,
+) -> Result<u64> {
     let mut progress = Progress::new(ctx.quiet);
     let index = build_index(ctx, config, lists, &mut progress)?;
     progress.step(&format!("reading {}", input.display()));
     let queries = read_queries(input)?;
     let list_versions = index.list_versions();
     let matcher = index.matcher_info();
-    let file = std::fs::File::create(output)
-        .with_context(|| format!("cannot create {}", output.display()))?;
-    let as_csv = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let (mut out, mut csv_writer) = if as_csv {
-        (None, Some(csv::Writer::from_writer(std::io::BufWriter::new(file))))
-    } else {
-        (Some(std::io::BufWriter::new(file)), None)
-    };
-    if let Some(writer) = csv_writer.as_mut() {
-        writer.write_record([
-            "id",
-            "line",
-            "error",
-            "rank",
-            "entity_id",
-            "list",
-            "name",
-            "matched_name",
-            "score",
-            "match",
-            "programs",
-            "list_versions",
-            "matcher",
-        ])?;
-    }
     let n_queries = queries.len();
     let started = std::time::Instant::now();
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    // Chunks keep memory flat and let the progress line move; within a chunk every core works.
-    for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {
-        let answers: Vec<(Answer, &NumberedQuery)> = chunk
-            .par_iter()
-            .map(|item| {
-                let answer = match &item.1 {
-                    Ok(input) => input.to_query(lists).map(|query| index.screen(&query, limit)),
-                    Err(err) => Err(err.clone()),
+    target.write(|out| {
+        let (mut csv_writer, mut jsonl) = if target.format == Format::Csv {
+            (Some(CsvOut::new(out)), None)
+        } else {
+            (None, Some(out))
+        };
+        if let Some(writer) = csv_writer.as_mut() {
+            writer.row([
+                "id",
+                "line",
+                "error",
+                "rank",
+                "entity_id",
+                "list",
+                "name",
+                "matched_name",
+                "score",
+                "match",
+                "programs",
+                "list_versions",
+                "matcher",
+            ])?;
+        }
+        let versions = list_versions
+            .iter()
+            .map(|v| format!("{}@{}", v.list, v.version))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let matcher_text = format!("{}#{}", matcher.version, matcher.config_hash);
+        // Chunks keep memory flat and let the progress line move; within a chunk every core works.
+        for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {
+            let answers: Vec<(Answer, &NumberedQuery)> = chunk
+                .par_iter()
+                .map(|item| {
+                    let answer = match &item.1 {
+                        Ok(input) => input.to_query(lists).map(|query| index.screen(&query, limit)),
+                        Err(err) => Err(err.clone()),
+                    };
+                    (answer, item)
+                })
+                .collect();
+            for (answer, (line, input)) in answers {
+                let id = input
+                    .as_ref()
+                    .ok()
+                    .and_then(|i| i.id.clone())
+                    .unwrap_or(serde_json::Value::Null);
+                let (results, error) = match answer {
+                    Ok(results) => {
+                        *counts
+                            .entry(if results.iter().any(|r| r.is_match) {
+                                "with a match"
+                            } else {
+                                "without a match"
+                            })
+                            .or_default() += 1;
+                        (results, None)
+                    }
+                    Err(err) => {
+                        *counts.entry("bad input lines").or_default() += 1;
+                        (Vec::new(), Some(err))
+                    }
                 };
-                (answer, item)
-            })
-            .collect();
-        for (answer, (line, input)) in answers {
-            let id =
-                input.as_ref().ok().and_then(|i| i.id.clone()).unwrap_or(serde_json::Value::Null);
-            let (results, error) = match answer {
-                Ok(results) => {
-                    *counts
-                        .entry(if results.iter().any(|r| r.is_match) {
-                            "with a match"
-                        } else {
-                            "without a match"
-                        })
-                        .or_default() += 1;
-                    (results, None)
-                }
-                Err(err) => {
-                    *counts.entry("bad input lines").or_default() += 1;
-                    (Vec::new(), Some(err))
-                }
-            };
-            match csv_writer.as_mut() {
-                Some(writer) => {
-                    let id_text = match &id {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    let versions = list_versions
-                        .iter()
-                        .map(|v| format!("{}@{}", v.list, v.version))
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let matcher_text = format!("{}#{}", matcher.version, matcher.config_hash);
-                    if results.is_empty() {
-                        writer.write_record([
-                            id_text.as_str(),
-                            &line.to_string(),
-                            error.as_deref().unwrap_or(""),
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            &versions,
-                            &matcher_text,
-                        ])?;
+                match csv_writer.as_mut() {
+                    Some(writer) => {
+                        let id_text = match &id {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Null => String::new(),
+                            other => other.to_string(),
+                        };
+                        let line = line.to_string();
+                        if results.is_empty() {
+                            writer.row([
+                                id_text.as_str(),
+                                &line,
+                                error.as_deref().unwrap_or(""),
+                                "",
+                                "",
+                                "",
+                                "",
+                                "",
+                                "",
+                                "",
+                                "",
+                                &versions,
+                                &matcher_text,
+                            ])?;
+                        }
+                        for (rank, r) in results.iter().enumerate() {
+                            writer.row([
+                                id_text.as_str(),
+                                &line,
+                                "",
+                                &(rank + 1).to_string(),
+                                &r.entity_id,
+                                &r.list,
+                                &r.name,
+                                &r.matched_name,
+                                &format!("{:.4}", r.score),
+                                if r.is_match { "true" } else { "false" },
+                                &r.programs.join(" "),
+                                &versions,
+                                &matcher_text,
+                            ])?;
+                        }
                     }
-                    for (rank, r) in results.iter().enumerate() {
-                        writer.write_record([
-                            id_text.as_str(),
-                            &line.to_string(),
-                            "",
-                            &(rank + 1).to_string(),
-                            &r.entity_id,
-                            &r.list,
-                            &r.name,
-                            &r.matched_name,
-                            &format!("{:.4}", r.score),
-                            if r.is_match { "true" } else { "false" },
-                            &r.programs.join(" "),
-                            &versions,
-                            &matcher_text,
-                        ])?;
+                    None => {
+                        let Some(out) = jsonl.as_mut() else { continue };
+                        let line_out = BatchLine {
+                            id,
+                            line: error.as_ref().map(|_| *line),
+                            error,
+                            results: &results,
+                            list_versions: &list_versions,
+                            matcher: &matcher,
+                        };
+                        let text = serde_json::to_string(&line_out)?;
+                        outln!(out, "{text}")?;
                     }
-                }
-                None => {
-                    let Some(out) = out.as_mut() else { continue };
-                    let line_out = BatchLine {
-                        id,
-                        line: error.as_ref().map(|_| *line),
-                        error,
-                        results: &results,
-                        list_versions: &list_versions,
-                        matcher: &matcher,
-                    };
-                    serde_json::to_writer(&mut *out, &line_out)?;
-                    out.write_all(b"\n")?;
                 }
             }
+            let done = ((chunk_idx + 1) * 4096).min(n_queries);
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            progress.step(&format!("screened {done} of {n_queries} queries ({rate:.0}/s)"));
         }
-        let done = ((chunk_idx + 1) * 4096).min(n_queries);
-        let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-        progress.step(&format!("screened {done} of {n_queries} queries ({rate:.0}/s)"));
-    }
-    if let Some(out) = out.as_mut() {
-        out.flush()?;
-    }
-    if let Some(writer) = csv_writer.as_mut() {
-        writer.flush()?;
-    }
+        if let Some(writer) = csv_writer.as_mut() {
+            writer.flush()?;
+        }
+        Ok(())
+    })?;
     progress.finish();
     let elapsed = started.elapsed().as_secs_f64();
     let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
@@ -531,7 +564,7 @@ fn batch(
         "screened {n_queries} queries in {elapsed:.2} s ({:.0}/s): {}; results in {}",
         n_queries as f64 / elapsed.max(1e-9),
         summary.join(", "),
-        output.display()
+        target.describe()
     );
-    Ok(())
+    Ok(counts.get("with a match").copied().unwrap_or(0))
 }

@@ -5,7 +5,8 @@ use anyhow::Result;
 use listwatch_model::Entity;
 
 use super::{Ctx, parse_entity_id};
-use crate::output::print_json;
+use crate::failure::no_match;
+use crate::output::{Stdout, outln, print_json, to_stdout};
 
 /// Show an entity, from the current version of its list or from another version.
 #[derive(Debug, clap::Args)]
@@ -25,12 +26,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.open_existing()?;
     let Some((version, entity)) = store.entity(&id.list, &id.source_id, args.version)? else {
         let version = store.version(&id.list, args.version)?;
-        anyhow::bail!(
+        return Err(no_match(format!(
             "{id} is not in version {} of {} (published {})",
-            version.version,
-            id.list,
-            version.published
-        );
+            version.version, id.list, version.published
+        )));
     };
     if args.json {
         let mut value = serde_json::to_value(&entity)?;
@@ -43,16 +42,24 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         return print_json(&value);
     }
-    println!("{id}  (version {} of {}, published {})", version.version, id.list, version.published);
-    print_entity(&entity);
-    Ok(())
+    to_stdout(|out| {
+        outln!(
+            out,
+            "{id}  (version {} of {}, published {})",
+            version.version,
+            id.list,
+            version.published
+        )?;
+        print_entity(out, &entity)
+    })
 }
 
 /// Prints an entity as labelled lines, skipping empty fields.
-pub(crate) fn print_entity(entity: &Entity) {
-    let line = |label: &str, value: String| {
+pub(crate) fn print_entity(out: &mut Stdout, entity: &Entity) -> Result<()> {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut line = |label: &str, value: String| {
         if !value.is_empty() {
-            println!("  {label:<14} {value}");
+            lines.push((label.to_string(), value));
         }
     };
     line("schema", entity.schema.to_string());
@@ -115,4 +122,8 @@ pub(crate) fn print_entity(entity: &Entity) {
         line("untyped", item.clone());
     }
     line("remarks", entity.remarks.clone().unwrap_or_default());
+    for (label, value) in lines {
+        outln!(out, "  {label:<14} {value}")?;
+    }
+    Ok(())
 }

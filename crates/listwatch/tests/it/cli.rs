@@ -16,7 +16,9 @@ fn help_documents_the_exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
     let output = run(&tmp.path().join("s.redb"), &["--help"]);
     let help = String::from_utf8_lossy(&output.stdout);
-    for line in ["0  success", "1  error", "2  usage", "3  refused"] {
+    for line in
+        ["0  success", "1  error", "2  usage", "3  refused", "4  nothing matched", "5  a check"]
+    {
         assert!(help.contains(line), "--help lacks {line:?}:\n{help}");
     }
 }
@@ -45,7 +47,7 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
-fn missing_things_are_errors_with_exit_1() {
+fn missing_things_are_errors_with_exit_1_or_4() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("s.redb");
     let output = run(&db, &["versions"]);
@@ -53,14 +55,18 @@ fn missing_things_are_errors_with_exit_1() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no store"));
     assert!(!db.exists(), "a read command must not create a store");
     import_fixture(&db, "0001_sdn_set_with_addresses_aliases_and_continued_remarks", "2021-07-07");
-    for args in [
-        vec!["show", "ofac-sdn:999999"],
-        vec!["show", "nope:1"],
-        vec!["history", "ofac-sdn:999999"],
-        vec!["diff", "ofac-sdn"],
+    // 4: the store does not know what the query names; 2: there is nothing to compare.
+    for (args, code) in [
+        (vec!["show", "ofac-sdn:999999"], 4),
+        (vec!["show", "nope:1"], 4),
+        (vec!["show", "ofac-sdn:306", "--version", "7"], 4),
+        (vec!["history", "ofac-sdn:999999"], 4),
+        (vec!["diff", "nope"], 4),
+        (vec!["entities", "nope"], 4),
+        (vec!["diff", "ofac-sdn"], 2),
     ] {
         let output = run(&db, &args);
-        assert!(matches!(output.status.code(), Some(1 | 2)), "{args:?}");
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
         assert!(!output.stderr.is_empty());
     }
 }

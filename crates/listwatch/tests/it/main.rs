@@ -2,7 +2,9 @@
 //! contract (JSON fields, exit codes), and crash safety.
 
 mod cli;
+mod contract;
 mod crash;
+mod readme;
 mod real_data;
 mod screen;
 mod status;
