@@ -142,7 +142,8 @@ const HEADER: [&str; 7] =
 /// The version a command reads when none is asked for (`entities`, and `diff --to`): the list's
 /// current version. The one place to change that choice.
 pub(crate) fn default_version(store: &Store, list: &ListName) -> Result<u32> {
-    Ok(store.list(list)?.current)
+    // The current version is the newest that is not retracted.
+    Ok(store.version(list, None)?.version)
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {

@@ -174,11 +174,18 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     if args.json {
         return print_json(&event);
     }
-    println!(
-        "recorded event {}: {} {} effective {} ({})",
-        event.id, event.event.entity, kind, effective, event.event.citation
-    );
-    Ok(())
+    crate::output::to_stdout(|out| {
+        crate::output::outln!(
+            out,
+            "recorded event {}: {} {} effective {} ({})",
+            event.id,
+            event.event.entity,
+            kind,
+            effective,
+            event.event.citation
+        )?;
+        Ok(())
+    })
 }
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {

@@ -430,7 +430,7 @@ impl Checker<'_> {
     }
 }
 
-fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
+fn write_output(path: &Path, holdings: &Path, report: &Report<'_>) -> Result<()> {
     use crate::output::{CsvOut, Format, OutputTarget, outln};
     let target = OutputTarget::resolve(
         "--output",
@@ -438,7 +438,7 @@ fn write_output(path: &Path, report: &Report<'_>) -> Result<()> {
         None,
         &[Format::Csv, Format::Jsonl, Format::Json],
         Format::Json,
-        &[],
+        &[holdings],
     )?;
     target.write(|out| match target.format {
         Format::Csv => {
@@ -541,7 +541,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         holdings: &holdings,
     };
     if let Some(path) = &args.output {
-        write_output(path, &report)?;
+        write_output(path, &args.holdings, &report)?;
     }
     if args.json {
         print_json(&report)?;

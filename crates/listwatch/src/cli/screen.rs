@@ -179,27 +179,68 @@ fn parse_id_flag(text: &str) -> Result<IdentifierInput> {
     Ok(IdentifierInput { kind: kind.to_string(), value: value.to_string(), country })
 }
 
-/// Builds the index over the current version of every list (or of the given lists).
+/// A list version a screening ran against, with what it lacks: a version built from the main
+/// file alone has no aliases, so a name known only as an alias cannot match.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ScreenedList {
+    list: String,
+    version: u32,
+    published: listwatch_model::Date,
+    coverage: listwatch_model::Coverage,
+    lacks: Vec<&'static str>,
+}
+
+impl ScreenedList {
+    /// `ofac-sdn@9`, with `(lacks aliases+addresses)` when it does.
+    fn short(&self) -> String {
+        if self.lacks.is_empty() {
+            format!("{}@{}", self.list, self.version)
+        } else {
+            format!("{}@{}(lacks {})", self.list, self.version, self.lacks.join("+"))
+        }
+    }
+}
+
+/// Builds the index over the current version of every list (or of the given lists): the newest
+/// version that is not retracted. A list whose every version is retracted is left out, with a
+/// warning.
 pub(crate) fn build_index(
     ctx: &Ctx,
     config: &MatcherConfig,
     lists: &[String],
     progress: &mut Progress,
-) -> Result<Index> {
+) -> Result<(Index, Vec<ScreenedList>)> {
     let store = ctx.open_existing()?;
     let mut entities = Vec::new();
+    let mut screened = Vec::new();
     for info in store.lists()? {
         if !lists.is_empty() && !lists.iter().any(|l| l == info.name.as_str()) {
             continue;
         }
-        progress.step(&format!("reading {} version {}", info.name, info.current));
-        for entity in store.entities(&info.name, info.current)? {
+        let Some(current) = store.current(&info.name)? else {
+            if !ctx.quiet {
+                eprintln!(
+                    "listwatch: warning: every version of {} is retracted; it is not screened",
+                    info.name
+                );
+            }
+            continue;
+        };
+        progress.step(&format!("reading {} version {}", info.name, current.version));
+        for entity in store.entities(&info.name, current.version)? {
             entities.push(IndexedEntity {
                 entity,
                 list: info.name.to_string(),
-                version: info.current,
+                version: current.version,
             });
         }
+        screened.push(ScreenedList {
+            list: info.name.to_string(),
+            version: current.version,
+            published: current.published,
+            coverage: current.coverage,
+            lacks: crate::catalog::lacks(current.coverage),
+        });
     }
     for list in lists {
         if !store.lists()?.iter().any(|info| info.name.as_str() == list) {
@@ -207,7 +248,7 @@ pub(crate) fn build_index(
         }
     }
     progress.step(&format!("indexing {} entities", entities.len()));
-    Ok(Index::build(entities, config))
+    Ok((Index::build(entities, config), screened))
 }
 
 pub(crate) fn config_with(threshold: Option<f64>) -> Result<MatcherConfig> {
@@ -256,13 +297,16 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let query = input.to_query(&args.lists).map_err(usage)?;
     let mut progress = Progress::new(ctx.quiet);
-    let index = build_index(ctx, &config, &args.lists, &mut progress)?;
+    let (index, screened) = build_index(ctx, &config, &args.lists, &mut progress)?;
     progress.finish();
     let response = index.screen_response(&query, args.limit);
     if args.json {
-        print_json(&response)?;
+        // The matcher's list versions, with their publication dates and what each lacks.
+        let mut value = serde_json::to_value(&response)?;
+        value["list_versions"] = serde_json::to_value(&screened)?;
+        print_json(&value)?;
     } else {
-        to_stdout(|out| print_response(out, &response))?;
+        to_stdout(|out| print_response(out, &response, &screened))?;
     }
     if args.fail_on_match && response.results.iter().any(|r| r.is_match) {
         return Err(found(format!(
@@ -273,9 +317,23 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     Ok(())
 }
 
-fn print_response(out: &mut crate::output::Stdout, response: &ScreenResponse) -> Result<()> {
+fn print_response(
+    out: &mut crate::output::Stdout,
+    response: &ScreenResponse,
+    screened: &[ScreenedList],
+) -> Result<()> {
     let versions: Vec<String> =
         response.list_versions.iter().map(|v| format!("{} v{}", v.list, v.version)).collect();
+    for list in screened.iter().filter(|l| !l.lacks.is_empty()) {
+        outln!(
+            out,
+            "warning: {} version {} (published {}) lacks {}: a name known only from them cannot match",
+            list.list,
+            list.version,
+            list.published,
+            list.lacks.join(" and ")
+        )?;
+    }
     outln!(
         out,
         "screened against {} with {} (config {}, threshold {})",
@@ -332,7 +390,7 @@ struct BatchLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     results: &'a [listwatch_matcher::ScreenResult],
-    list_versions: &'a [listwatch_matcher::ListVersion],
+    list_versions: &'a [ScreenedList],
     matcher: &'a listwatch_matcher::MatcherInfo,
 }
 
@@ -419,10 +477,9 @@ fn batch(
     target: &OutputTarget,
 ) -> Result<u64> {
     let mut progress = Progress::new(ctx.quiet);
-    let index = build_index(ctx, config, lists, &mut progress)?;
+    let (index, list_versions) = build_index(ctx, config, lists, &mut progress)?;
     progress.step(&format!("reading {}", input.display()));
     let queries = read_queries(input)?;
-    let list_versions = index.list_versions();
     let matcher = index.matcher_info();
     let n_queries = queries.len();
     let started = std::time::Instant::now();
@@ -450,11 +507,7 @@ fn batch(
                 "matcher",
             ])?;
         }
-        let versions = list_versions
-            .iter()
-            .map(|v| format!("{}@{}", v.list, v.version))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let versions = list_versions.iter().map(ScreenedList::short).collect::<Vec<_>>().join(" ");
         let matcher_text = format!("{}#{}", matcher.version, matcher.config_hash);
         // Chunks keep memory flat and let the progress line move; within a chunk every core works.
         for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {

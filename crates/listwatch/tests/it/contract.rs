@@ -24,7 +24,6 @@ fn sdn_store(dir: &Path) -> PathBuf {
                 path.to_str().unwrap(),
                 "--published",
                 day,
-                "--allow-mass-removal",
                 "--json",
             ],
         );

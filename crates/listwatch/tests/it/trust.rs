@@ -454,3 +454,37 @@ fn an_unknown_entity_id_exits_with_no_match() {
     assert_eq!(answer["overall"]["state"], "unknown");
     assert_eq!(run(&db, &["timeline", "ofac-sdn:99999999"]).status.code(), Some(4));
 }
+
+#[test]
+fn screening_against_a_version_without_aliases_says_so() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let data = data_dir();
+    import(&db, "ofac-sdn", &data.join("ofac-sdn/2021-07-07"), "2021-07-07");
+    let full = run_json(&db, &["screen", "National Bank of Cuba", "--json"]);
+    assert_eq!(full["list_versions"][0]["lacks"], serde_json::json!([]));
+    assert!(!full["results"].as_array().unwrap().is_empty(), "an alias of entry 306 matches");
+    // The daily scrape has only sdn.csv: no aliases, no addresses.
+    import(&db, "ofac-sdn", &data.join("ofac-sdn-daily/2021-08-18/sdn.csv"), "2021-08-18");
+    let daily = run_json(&db, &["screen", "National Bank of Cuba", "--json"]);
+    let versions = &daily["list_versions"][0];
+    assert_eq!(
+        (versions["version"].as_u64(), versions["published"].as_str()),
+        (Some(2), Some("2021-08-18"))
+    );
+    assert_eq!(versions["lacks"], serde_json::json!(["aliases", "addresses"]));
+    assert_eq!(versions["coverage"]["aliases"], false);
+    let text = run(&db, &["screen", "National Bank of Cuba"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(
+            "warning: ofac-sdn version 2 (published 2021-08-18) lacks aliases and addresses"
+        ),
+        "{text}"
+    );
+    let listed = run(&db, &["versions"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("aliases,addresses"));
+}
