@@ -62,6 +62,7 @@ struct AnswerJson {
 struct BecauseJson {
     kind: String,
     date: String,
+    basis: listwatch_status::Basis,
     source: String,
 }
 
@@ -347,6 +348,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         because: answer.events.last().map(|last| BecauseJson {
                             kind: last.kind.to_string(),
                             date: last.date.to_string(),
+                            basis: last.basis,
                             source: last.source.clone(),
                         }),
                     });
@@ -396,13 +398,23 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 for answer in &entity.answers {
                     outln!(out, "  {}  {:<11} {}", answer.as_of, answer.state, answer.summary)?;
                     if let Some(last) = &answer.because {
+                        // An observed listing is "on the list by" the version that shows it:
+                        // the store cannot say since when.
+                        let when = match (last.basis, last.kind.as_str()) {
+                            (listwatch_status::Basis::Observed, "listed" | "relisted") => {
+                                format!("on the list by {}", last.date)
+                            }
+                            (listwatch_status::Basis::Observed, "removed") => {
+                                format!("off the list by {}", last.date)
+                            }
+                            _ => format!("{} {}", last.kind, last.date),
+                        };
                         outln!(
                             out,
-                            "  {:<10}  {:<11} because: {} {} ({})",
+                            "  {:<10}  {:<11} because: {when} [{}] ({})",
                             "",
                             "",
-                            last.kind,
-                            last.date,
+                            last.basis.as_str(),
                             ellipsize(&last.source, 100)
                         )?;
                     }

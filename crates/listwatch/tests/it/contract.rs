@@ -18,14 +18,7 @@ fn sdn_store(dir: &Path) -> PathBuf {
         let path = data_dir().join(folder);
         run_json(
             &db,
-            &[
-                "import",
-                "ofac-sdn",
-                path.to_str().unwrap(),
-                "--published",
-                day,
-                "--json",
-            ],
+            &["import", "ofac-sdn", path.to_str().unwrap(), "--published", day, "--json"],
         );
     }
     db
