@@ -109,8 +109,8 @@ impl State {
         }
     }
 
-    /// One answer from several lists' states: the weightiest (see [`State::weight`]'s order:
-    /// restricted, pending, suspended, unknown, removed, not-listed). `None` when there are none.
+    /// One answer from several lists' states: the weightiest, in the order
+    /// restricted, pending, suspended, unknown, removed, not-listed. `None` when there are none.
     pub fn combine(states: impl IntoIterator<Item = State>) -> Option<State> {
         states.into_iter().max_by_key(|state| state.weight())
     }
