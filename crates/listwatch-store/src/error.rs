@@ -83,6 +83,10 @@ pub enum Error {
     },
     /// Stored data could not be decoded.
     Corrupt(String),
+    /// The store was opened read-only and cannot be written.
+    ReadOnly,
+    /// The store cannot be read without writing to it first (recovery, migration): the reason.
+    NeedsWrite(String),
     /// The storage engine failed (I/O, locking).
     Storage(String),
 }
@@ -97,6 +101,11 @@ impl fmt::Display for Error {
                 "the store has on-disk format {found}, but this listwatch reads formats up to {supported}: upgrade listwatch"
             ),
             Error::Corrupt(what) => write!(f, "the store is damaged: {what}"),
+            Error::ReadOnly => write!(f, "the store was opened read-only"),
+            Error::NeedsWrite(why) => write!(
+                f,
+                "the store cannot be read without writing to it first: {why}; run any command that writes (such as `listwatch import`) with write access to the file"
+            ),
             Error::Storage(what) => write!(f, "storage error: {what}"),
         }
     }

@@ -58,11 +58,14 @@
 #![warn(missing_docs)]
 
 mod blobs;
+mod create;
 mod error;
+pub mod failpoint;
 mod schema;
 mod store;
 mod types;
 
+pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
 pub use schema::FORMAT_VERSION;
 pub use store::Store;

@@ -110,7 +110,7 @@ fn v2_to_v3(txn: &redb::WriteTransaction) -> Result<()> {
     Ok(())
 }
 
-fn read_format(db: &redb::Database) -> Result<Option<u32>> {
+fn read_format(db: &impl ReadableDatabase) -> Result<Option<u32>> {
     let txn = db.begin_read()?;
     let table = match txn.open_table(META) {
         Ok(table) => table,
@@ -170,6 +170,6 @@ pub(crate) fn prepare(db: &redb::Database) -> Result<u32> {
 }
 
 /// The format of a database, without changing it.
-pub(crate) fn format_of(db: &redb::Database) -> Result<Option<u32>> {
+pub(crate) fn format_of(db: &impl ReadableDatabase) -> Result<Option<u32>> {
     read_format(db)
 }

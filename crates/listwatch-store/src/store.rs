@@ -56,32 +56,102 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A versioned store of restricted-party lists in one file.
 ///
-/// Opening creates the file if needed. Several processes may open the same store: readers see
-/// the last committed state, and writers take turns.
+/// [`Store::open`] opens it for reading and writing, creating the file if needed;
+/// [`Store::open_read_only`] opens an existing store without ever writing to the file, so a
+/// read-only file or mount serves every question. Several processes may open the same store:
+/// readers see the last committed state, and writers take turns.
 pub struct Store {
-    db: redb::Database,
+    db: Db,
+}
+
+/// The engine handle: read-write, or read-only (the file is opened without write access).
+enum Db {
+    ReadWrite(redb::Database),
+    ReadOnly(redb::ReadOnlyDatabase),
+}
+
+/// Every handle uses the same concurrency mode, so that readers share the file with a writer.
+pub(crate) fn builder() -> redb::Builder {
+    let mut builder = redb::Builder::new();
+    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+    builder
 }
 
 impl Store {
-    /// Opens the store at `path`, creating it (but not its folder) if it does not exist, and
-    /// migrating an older on-disk format.
+    /// Opens the store at `path` for reading and writing, migrating an older on-disk format.
+    ///
+    /// A missing store is created atomically: under a temporary name beside it, linked into place
+    /// only once its header and tables are written, so a process killed at any point leaves either
+    /// no store or a valid empty one. Temporary files that such a killed creation left behind are
+    /// removed ([`crate::create::leftovers`] finds them).
     pub fn open(path: &Path) -> Result<Store> {
-        let db = redb::Builder::new()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .create(path)?;
+        crate::create::create_if_missing(path)?;
+        let db = builder().create(path)?;
         schema::prepare(&db)?;
-        Ok(Store { db })
+        Ok(Store { db: Db::ReadWrite(db) })
+    }
+
+    /// Opens an existing store without writing to its file: a read-only file or mount serves
+    /// every query. A store that needs recovery after a crash, or a migration from an older
+    /// on-disk format, is refused with [`Error::NeedsWrite`]: open it once with [`Store::open`].
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let db = match builder().open_read_only(path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::RepairAborted) => {
+                return Err(Error::NeedsWrite(
+                    "it was not closed cleanly and must be recovered".to_string(),
+                ));
+            }
+            Err(err) => return Err(err.into()),
+        };
+        match schema::format_of(&db)? {
+            Some(found) if found > schema::FORMAT_VERSION => {
+                Err(Error::FormatTooNew { found, supported: schema::FORMAT_VERSION })
+            }
+            Some(found) if found == schema::FORMAT_VERSION => Ok(Store { db: Db::ReadOnly(db) }),
+            Some(found) => Err(Error::NeedsWrite(format!(
+                "it has on-disk format {found} and must be migrated to format {}",
+                schema::FORMAT_VERSION
+            ))),
+            None => Err(Error::NeedsWrite("it is empty and must be initialised".to_string())),
+        }
+    }
+
+    /// Whether this handle may write.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.db, Db::ReadOnly(_))
+    }
+
+    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+        Ok(match &self.db {
+            Db::ReadWrite(db) => db.begin_read()?,
+            Db::ReadOnly(db) => db.begin_read()?,
+        })
+    }
+
+    fn writable(&mut self) -> Result<&mut redb::Database> {
+        match &mut self.db {
+            Db::ReadWrite(db) => Ok(db),
+            Db::ReadOnly(_) => Err(Error::ReadOnly),
+        }
+    }
+
+    fn begin_write(&self) -> Result<redb::WriteTransaction> {
+        match &self.db {
+            Db::ReadWrite(db) => Ok(db.begin_write()?),
+            Db::ReadOnly(_) => Err(Error::ReadOnly),
+        }
     }
 
     /// Rewrites the file without the space that earlier transactions freed. Returns whether
     /// anything was reclaimed. Fails, changing nothing, while another handle reads or writes.
     pub fn compact(&mut self) -> Result<bool> {
-        self.db.compact().map_err(|err| Error::Storage(err.to_string()))
+        self.writable()?.compact().map_err(|err| Error::Storage(err.to_string()))
     }
 
     /// Bytes of the file that hold no live data, and the file's total size in bytes.
     pub fn space(&self) -> Result<(u64, u64)> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let stats = txn.stats()?;
         txn.abort()?;
         let total = stats.allocated_pages() * stats.page_size() as u64;
@@ -90,12 +160,16 @@ impl Store {
 
     /// The on-disk format version of the open store.
     pub fn format_version(&self) -> Result<u32> {
-        Ok(schema::format_of(&self.db)?.unwrap_or(schema::FORMAT_VERSION))
+        let found = match &self.db {
+            Db::ReadWrite(db) => schema::format_of(db)?,
+            Db::ReadOnly(db) => schema::format_of(db)?,
+        };
+        Ok(found.unwrap_or(schema::FORMAT_VERSION))
     }
 
     /// The lists in the store, by name.
     pub fn lists(&self) -> Result<Vec<ListInfo>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(LISTS)?;
         let mut lists = Vec::new();
         for row in table.iter()? {
@@ -107,14 +181,14 @@ impl Store {
 
     /// One list.
     pub fn list(&self, list: &ListName) -> Result<ListInfo> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(LISTS)?;
         read_list(&table, list)?.ok_or_else(|| not_found_list(list))
     }
 
     /// Every version of a list, retracted ones included, oldest first.
     pub fn versions(&self, list: &ListName) -> Result<Vec<VersionInfo>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
             return Err(not_found_list(list));
         }
@@ -144,7 +218,7 @@ impl Store {
 
     /// The retracted versions of a list, with why, by whom and when.
     pub fn retractions(&self, list: &ListName) -> Result<Vec<(u32, Retraction)>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         read_retractions(&txn.open_table(RETRACTIONS)?, list)
     }
 
@@ -160,7 +234,7 @@ impl Store {
         if retraction.reason.trim().is_empty() {
             return Err(Error::Invalid("a retraction needs a reason".to_string()));
         }
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let info = {
             let list_info =
                 read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
@@ -182,13 +256,14 @@ impl Store {
             table.insert((list.as_str(), version), encode(&retraction).as_slice())?;
             info
         };
+        crate::failpoint::hit("retract:before-commit");
         txn.commit()?;
         Ok(info)
     }
 
     /// One version of a list; `None` means the current one.
     pub fn version(&self, list: &ListName, version: Option<u32>) -> Result<VersionInfo> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
         let number = match version {
             Some(number) => number,
@@ -211,7 +286,7 @@ impl Store {
 
     /// The entities of a version, ordered by id.
     pub fn entities(&self, list: &ListName, version: u32) -> Result<Vec<Entity>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         self.version(list, Some(version))?;
         let manifest =
             read_manifest(&txn.open_table(SNAPSHOTS)?, &txn.open_table(CHANGES)?, list, version)?;
@@ -228,7 +303,7 @@ impl Store {
         version: Option<u32>,
     ) -> Result<Option<(VersionInfo, Entity)>> {
         let info = self.version(list, version)?;
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let transitions = read_history(&txn.open_table(CHANGES)?, list, id, info.version)?;
         match transitions.last() {
             Some((_, Some(hash))) => {
@@ -243,7 +318,7 @@ impl Store {
     pub fn diff(&self, list: &ListName, from: u32, to: u32) -> Result<VersionDiff> {
         let from_info = self.version(list, Some(from))?;
         let to_info = self.version(list, Some(to))?;
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let snapshots = txn.open_table(SNAPSHOTS)?;
         let changes = txn.open_table(CHANGES)?;
         let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
@@ -271,7 +346,7 @@ impl Store {
     /// Every version at which an entity was added, changed, removed or listed again, oldest first.
     /// Retracted versions are left out: the history goes from one live version to the next.
     pub fn history(&self, list: &ListName, id: &str) -> Result<Vec<HistoryStep>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let transitions = live_transitions(&txn, list, id)?;
         if transitions.is_empty() {
             return Err(Error::NotFound(format!("{list}:{id} is in no version of {list}")));
@@ -310,7 +385,7 @@ impl Store {
         list: &ListName,
         id: &str,
     ) -> Result<Vec<(VersionInfo, Option<Entity>)>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let transitions = live_transitions(&txn, list, id)?;
         let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
         let mut observations = Vec::with_capacity(transitions.len());
@@ -327,7 +402,7 @@ impl Store {
     /// Every entity the list has ever had, each as its last version had it, with the number of
     /// that version and whether the entity is in the current version.
     pub fn entities_ever(&self, list: &ListName) -> Result<Vec<(Entity, u32, bool)>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
         let name = list.as_str();
         let mut last: HashMap<String, (u32, Option<Hash>, Option<Hash>)> = HashMap::new();
@@ -366,7 +441,7 @@ impl Store {
                 event.effective, event.date
             )));
         }
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let id = {
             let mut events = txn.open_table(EVENTS)?;
             if let Some(superseded) = event.supersedes {
@@ -387,6 +462,7 @@ impl Store {
             events.insert(id, encode(&event).as_slice())?;
             id
         };
+        crate::failpoint::hit("event:before-commit");
         txn.commit()?;
         Ok(LegalEvent { id, event })
     }
@@ -394,7 +470,7 @@ impl Store {
     /// The recorded events, of one entity or of all, in the order recorded; superseded events
     /// included.
     pub fn events(&self, entity: Option<&str>) -> Result<Vec<LegalEvent>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(EVENTS)?;
         let mut events = Vec::new();
         for row in table.iter()? {
@@ -447,7 +523,7 @@ impl Store {
 
         // The write transaction is taken before reading the current version, so two concurrent
         // imports cannot both diff against the same "current".
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let name = new.list.as_str();
         let list_info = read_list(&txn.open_table(LISTS)?, &new.list)?;
         if let Some(info) = &list_info
@@ -576,6 +652,7 @@ impl Store {
             }
             packs.finish()?;
         }
+        crate::failpoint::hit("import:packs-written");
         let mut info = list_info.unwrap_or(ListInfo {
             name: new.list.clone(),
             format: new.format.clone(),
@@ -594,6 +671,7 @@ impl Store {
                 || info.changes_since_snapshot * 2 > encoded.len() as u64
         };
         txn.open_table(CHANGES)?.insert((name, number), encode(&changes).as_slice())?;
+        crate::failpoint::hit("import:changes-written");
         if snapshot_due {
             let manifest: Vec<ManifestEntry> =
                 encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
@@ -622,7 +700,9 @@ impl Store {
         txn.open_table(VERSIONS)?.insert((name, number), encode(&version).as_slice())?;
         info.current = number;
         txn.open_table(LISTS)?.insert(name, encode(&info).as_slice())?;
+        crate::failpoint::hit("import:before-commit");
         txn.commit()?;
+        crate::failpoint::hit("import:committed");
         Ok(ImportOutcome::Committed(version))
     }
 }

@@ -424,3 +424,45 @@ mod events {
         assert_eq!(t.store.events(None).unwrap().len(), 1);
     }
 }
+
+mod read_only {
+    use super::*;
+    use listwatch_store::Error;
+
+    #[test]
+    fn a_read_only_handle_reads_everything_and_writes_nothing() {
+        let t = test_store();
+        let path = t.dir.path().join("test.redb");
+        import(&t.store, version("2024-01-01", vec![person("1", "A"), person("2", "B")])).unwrap();
+        drop(t.store);
+        let before = std::fs::read(&path).unwrap();
+        let store = Store::open_read_only(&path).unwrap();
+        assert!(store.is_read_only());
+        assert_eq!(store.entities(&list(), 1).unwrap().len(), 2);
+        assert_eq!(store.history(&list(), "1").unwrap().len(), 1);
+        assert!(matches!(
+            store.import(
+                version("2024-01-02", vec![person("1", "A")]),
+                &Guard::default(),
+                &mut |_| {}
+            ),
+            Err(Error::ReadOnly)
+        ));
+        drop(store);
+        assert!(std::fs::read(&path).unwrap() == before, "a read-only handle wrote to the file");
+    }
+
+    #[test]
+    fn an_older_format_needs_one_writable_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("store.redb");
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compat/v2/store.redb"),
+            &copy,
+        )
+        .unwrap();
+        assert!(matches!(Store::open_read_only(&copy), Err(Error::NeedsWrite(_))));
+        drop(Store::open(&copy).unwrap());
+        assert!(Store::open_read_only(&copy).is_ok());
+    }
+}

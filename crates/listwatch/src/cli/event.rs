@@ -137,8 +137,11 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
-    let store =
-        if args.allow_unknown_entity { ctx.open_for_writing()? } else { ctx.open_existing()? };
+    let store = if args.allow_unknown_entity {
+        ctx.open_for_writing()?
+    } else {
+        ctx.open_existing_for_writing()?
+    };
     let known_entity = match store.list(&id.list) {
         Ok(_) => !store.observations(&id.list, &id.source_id)?.is_empty(),
         Err(listwatch_store::Error::NotFound(_)) => false,

@@ -227,13 +227,24 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         max_removal_share: args.max_removal / 100.0,
         allow_removal_of: args.allow_mass_removal,
     };
-    let outcome = store.import(new, &guard, &mut |phase| {
-        progress.step(match phase {
-            Phase::Hashing => "hashing entities",
-            Phase::Comparing => "comparing with the current version",
-            Phase::Writing => "writing the new version",
+    let outcome = store
+        .import(new, &guard, &mut |phase| {
+            progress.step(match phase {
+                Phase::Hashing => "hashing entities",
+                Phase::Comparing => "comparing with the current version",
+                Phase::Writing => "writing the new version",
+            })
         })
-    })?;
+        .map_err(|err| match err {
+            // A refusal says what to do; the store is unchanged.
+            listwatch_store::Error::Refused(_) | listwatch_store::Error::Invalid(_) => {
+                anyhow::Error::new(err)
+            }
+            err => anyhow::Error::new(err).context(format!(
+                "cannot write the new version to the store {}; it is unchanged",
+                ctx.db_path().display()
+            )),
+        })?;
     if let ImportOutcome::Committed(_) = &outcome {
         progress.step("reclaiming free space");
         compact_if_worthwhile(&mut store);

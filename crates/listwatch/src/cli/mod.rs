@@ -95,8 +95,24 @@ impl Ctx {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create the folder {}", parent.display()))?;
         }
+        self.remove_leftovers();
         Store::open(&self.db)
             .with_context(|| format!("cannot open the store {}", self.db.display()))
+    }
+
+    /// Removes the temporary files a killed store creation left beside the store, saying so.
+    fn remove_leftovers(&self) {
+        match listwatch_store::remove_leftovers(&self.db) {
+            Ok(removed) => {
+                for file in removed {
+                    eprintln!(
+                        "listwatch: removed {}, left by a store creation that was interrupted",
+                        file.display()
+                    );
+                }
+            }
+            Err(err) => eprintln!("listwatch: warning: {err}"),
+        }
     }
 
     /// The regimes: the user's file (if any) before the built-in ones.
@@ -114,16 +130,46 @@ impl Ctx {
         Ctx { db, db_given: true, regimes: self.regimes.clone(), quiet: self.quiet }
     }
 
-    /// Opens an existing store; a missing one is an error, not a new empty store.
+    /// Opens an existing store to read it, never writing to the file, so that a read-only file
+    /// or mount serves every question; a missing one is an error, not a new empty store. A store
+    /// that must first be recovered (after a crash) or migrated (from an older format) is opened
+    /// for writing once, when the file allows it.
     pub(crate) fn open_existing(&self) -> Result<Store> {
-        if !self.db.exists() {
-            anyhow::bail!(
+        self.check_exists()?;
+        match Store::open_read_only(&self.db) {
+            Ok(store) => Ok(store),
+            Err(listwatch_store::Error::NeedsWrite(why)) => {
+                Store::open(&self.db).with_context(|| {
+                    format!(
+                        "cannot open the store {} (it needs writing first: {why})",
+                        self.db.display()
+                    )
+                })
+            }
+            Err(err) => Err(anyhow::Error::new(err)
+                .context(format!("cannot open the store {}", self.db.display()))),
+        }
+    }
+
+    /// Opens an existing store to write to it; a missing one is an error, not a new empty store.
+    pub(crate) fn open_existing_for_writing(&self) -> Result<Store> {
+        self.check_exists()?;
+        self.remove_leftovers();
+        Store::open(&self.db)
+            .with_context(|| format!("cannot open the store {} for writing", self.db.display()))
+    }
+
+    fn check_exists(&self) -> Result<()> {
+        match self.db.try_exists() {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(anyhow::anyhow!(
                 "there is no store at {}: import a list first (listwatch import ...), or pass --db",
                 self.db.display()
-            );
+            )),
+            Err(err) => {
+                Err(anyhow::anyhow!("cannot look at the store {}: {err}", self.db.display()))
+            }
         }
-        Store::open(&self.db)
-            .with_context(|| format!("cannot open the store {}", self.db.display()))
     }
 }
 

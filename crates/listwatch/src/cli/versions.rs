@@ -148,7 +148,7 @@ fn retract(ctx: &Ctx, args: RetractArgs) -> Result<()> {
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
-    let store = ctx.open_existing()?;
+    let store = ctx.open_existing_for_writing()?;
     let retraction = Retraction { reason: args.reason, by, at: crate::cli::import::now_rfc3339() };
     let version = store.retract(&list, args.version, retraction.clone())?;
     if args.json {

@@ -4,6 +4,7 @@
 mod cli;
 mod contract;
 mod crash;
+mod faults;
 mod readme;
 mod real_data;
 mod screen;
