@@ -271,3 +271,48 @@ fn concurrent_writers_take_turns() {
     ids.sort_unstable();
     assert_eq!(ids, (1..=6).collect::<Vec<u64>>());
 }
+
+#[test]
+fn no_command_that_writes_a_file_writes_over_the_store_or_its_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("store.redb");
+    assert!(run(&db, &import_args(&fixture(SET), "2021-07-07")).status.success());
+    let store_bytes = std::fs::read(&db).unwrap();
+    let holdings = tmp.path().join("h.csv");
+    std::fs::write(&holdings, "isin,quantity\nUS0378331005,1\n").unwrap();
+    let queries = tmp.path().join("q.jsonl");
+    std::fs::write(&queries, "{\"id\": \"1\", \"name\": \"Banco Nacional de Cuba\"}\n").unwrap();
+    let pairs = tmp.path().join("p.jsonl");
+    std::fs::write(
+        &pairs,
+        "{\"id\": \"1\", \"a\": {\"name\": \"A B\"}, \"b\": {\"name\": \"A C\"}}\n",
+    )
+    .unwrap();
+    // The store under names whose extensions every command writes, so that only its identity
+    // can refuse it.
+    let mut store_as = std::collections::HashMap::new();
+    for ext in ["csv", "jsonl"] {
+        let link = tmp.path().join(format!("store-link.{ext}"));
+        std::fs::hard_link(&db, &link).unwrap();
+        store_as.insert(ext, link.to_str().unwrap().to_string());
+    }
+    let (h, q, p) =
+        (holdings.to_str().unwrap(), queries.to_str().unwrap(), pairs.to_str().unwrap());
+    let attempts: [(Vec<&str>, &str); 7] = [
+        (vec!["screen", "--input", q, "--output", &store_as["jsonl"]], "store"),
+        (vec!["screen", "--input", q, "--output", q], "input"),
+        (vec!["compare", "--input", p, "--output", &store_as["jsonl"]], "store"),
+        (vec!["compare", "--input", p, "--output", p], "input"),
+        (vec!["entities", "ofac-sdn", "--output", &store_as["csv"]], "store"),
+        (vec!["portfolio", "check", h, "--output", &store_as["csv"]], "store"),
+        (vec!["portfolio", "check", h, "--output", h], "input"),
+    ];
+    for (args, what) in &attempts {
+        let output = run(&db, args);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(what), "{args:?}: {message}");
+    }
+    assert!(std::fs::read(&db).unwrap() == store_bytes, "the store is untouched");
+    assert_eq!(std::fs::read_to_string(&holdings).unwrap(), "isin,quantity\nUS0378331005,1\n");
+}
