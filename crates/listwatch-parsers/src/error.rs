@@ -40,6 +40,16 @@ impl Error {
     pub(crate) fn broken(file: &str, line: Option<u64>, reason: impl Into<String>) -> Error {
         Error { file: file.to_string(), line, reason: reason.into(), kind: ErrorKind::Broken }
     }
+
+    /// A publication without its required main file.
+    pub(crate) fn missing_file(name: &str) -> Error {
+        Error {
+            file: name.to_string(),
+            line: None,
+            reason: "the publication's main file is missing".to_string(),
+            kind: ErrorKind::NotFormat,
+        }
+    }
 }
 
 impl fmt::Display for Error {

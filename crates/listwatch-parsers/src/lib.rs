@@ -39,10 +39,12 @@
 #![warn(missing_docs)]
 
 mod error;
+mod format;
 pub mod ofac;
 mod text;
 
 pub use error::{Error, ErrorKind, Result};
+pub use format::{FileSpec, Format, format, formats};
 pub use ofac::RemarkStats;
 
 use listwatch_model::{Coverage, Diagnostic, Entity};
@@ -78,4 +80,7 @@ pub struct Parsed {
     pub coverage: Coverage,
     /// Remark items typed and untyped.
     pub remark_stats: RemarkStats,
+    /// The publication date the files themselves carry, where they carry one (OFAC XML's
+    /// `Publish_Date`, the UN list's `dateGenerated`); `None` for formats without one.
+    pub published: Option<listwatch_model::Date>,
 }

@@ -326,5 +326,7 @@ pub fn parse<'a>(files: &Files<'a>) -> Result<Parsed> {
             remark_continuations: files.comments.is_some(),
         },
         remark_stats,
+        // The legacy CSV files carry no publication date.
+        published: None,
     })
 }

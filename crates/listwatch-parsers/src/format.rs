@@ -1,0 +1,138 @@
+//! The format seam: every publication format behind one trait, and the registry that `import`,
+//! `sync` and the tests look formats up in.
+//!
+//! A [`Format`] names the files a publication consists of ([`FileSpec`]: a role, the names
+//! publishers give the file, whether it is required) and parses them, in that order, into a
+//! [`Parsed`] publication. Where the files carry their own publication date (OFAC XML's
+//! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
+//! [`Parsed::published`], so an import needs no `--published`.
+
+use crate::{InputFile, Parsed, Result, ofac};
+
+/// One file of a publication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileSpec {
+    /// What the file holds (`main`, `addresses`, `aliases`, `comments`).
+    pub role: &'static str,
+    /// The names publishers give it, matched without regard to case.
+    pub names: &'static [&'static str],
+    /// Whether a publication without it is incomplete rather than partial: a required file
+    /// missing is an error; an optional one missing narrows the version's coverage.
+    pub required: bool,
+}
+
+/// A publication format: the files it reads, and how they become entities.
+pub trait Format: Send + Sync {
+    /// The format's name on the command line and in the store (`ofac-sdn`).
+    fn name(&self) -> &'static str;
+
+    /// One line for `--help`.
+    fn description(&self) -> &'static str;
+
+    /// The files of a publication, the required main file first.
+    fn files(&self) -> &'static [FileSpec];
+
+    /// Parses a publication: `files[i]` is the file of `self.files()[i]`, if it was found.
+    fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed>;
+}
+
+/// OFAC's legacy CSV publications (SDN or consolidated).
+struct OfacCsv {
+    flavor: ofac::Flavor,
+    name: &'static str,
+    description: &'static str,
+    files: &'static [FileSpec],
+}
+
+impl Format for OfacCsv {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn files(&self) -> &'static [FileSpec] {
+        self.files
+    }
+
+    fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {
+        let file = |idx: usize| files.get(idx).copied().flatten();
+        let Some(main) = file(0) else {
+            return Err(crate::Error::missing_file(self.files[0].names[0]));
+        };
+        debug_assert_eq!(self.flavor.file_names()[0], self.files[0].names[0]);
+        ofac::parse(&ofac::Files { main, addresses: file(1), aliases: file(2), comments: file(3) })
+    }
+}
+
+const fn spec(role: &'static str, names: &'static [&'static str], required: bool) -> FileSpec {
+    FileSpec { role, names, required }
+}
+
+static OFAC_SDN: OfacCsv = OfacCsv {
+    flavor: ofac::Flavor::Sdn,
+    name: "ofac-sdn",
+    description: "OFAC SDN list, legacy CSV (sdn.csv, and add.csv, alt.csv, sdn_comments.csv)",
+    files: &[
+        spec("main", &["sdn.csv"], true),
+        spec("addresses", &["add.csv"], false),
+        spec("aliases", &["alt.csv"], false),
+        spec("comments", &["sdn_comments.csv"], false),
+    ],
+};
+
+static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
+    flavor: ofac::Flavor::Consolidated,
+    name: "ofac-consolidated",
+    description: "OFAC consolidated non-SDN list, legacy CSV (cons_prim.csv, and cons_add.csv, cons_alt.csv, cons_comments.csv)",
+    files: &[
+        spec("main", &["cons_prim.csv"], true),
+        spec("addresses", &["cons_add.csv"], false),
+        spec("aliases", &["cons_alt.csv"], false),
+        spec("comments", &["cons_comments.csv"], false),
+    ],
+};
+
+/// Every format, in the order `--help` lists them.
+pub fn formats() -> &'static [&'static dyn Format] {
+    static FORMATS: [&dyn Format; 2] = [&OFAC_SDN, &OFAC_CONSOLIDATED];
+    &FORMATS
+}
+
+/// The format of that name.
+pub fn format(name: &str) -> Option<&'static dyn Format> {
+    formats().iter().copied().find(|format| format.name() == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_has_a_unique_name_and_a_required_main_file_first() {
+        let mut names: Vec<&str> = formats().iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), formats().len());
+        for format in formats() {
+            assert!(format.files()[0].required, "{}", format.name());
+            assert_eq!(format.files()[0].role, "main");
+        }
+        assert!(format("ofac-sdn").is_some());
+        assert!(format("no-such-format").is_none());
+    }
+
+    #[test]
+    fn the_ofac_formats_parse_through_the_seam() {
+        let sdn = b"306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+        let parsed = format("ofac-sdn")
+            .unwrap()
+            .parse(&[Some(InputFile { name: "sdn.csv", bytes: sdn }), None, None, None])
+            .unwrap();
+        assert_eq!(parsed.entities.len(), 1);
+        assert!(!parsed.coverage.aliases);
+        assert!(format("ofac-sdn").unwrap().parse(&[None]).is_err());
+    }
+}
