@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod limits;
 pub mod ofac;
 mod text;
 
