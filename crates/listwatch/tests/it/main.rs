@@ -4,6 +4,7 @@
 mod cli;
 mod contract;
 mod crash;
+mod limits;
 mod readme;
 mod real_data;
 mod screen;
