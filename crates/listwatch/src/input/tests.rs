@@ -11,7 +11,10 @@ fn lines(bytes: &[u8], max: usize) -> Vec<(u64, Vec<u8>, Option<usize>)> {
     out
 }
 
-fn records(bytes: &[u8], max: usize) -> Vec<(u64, Result<Vec<Vec<u8>>, String>)> {
+/// A record's line and its fields or error.
+type Numbered = (u64, Result<Vec<Vec<u8>>, String>);
+
+fn records(bytes: &[u8], max: usize) -> Vec<Numbered> {
     let mut reader = CsvRecords::with_limit(bytes, max);
     let mut out = Vec::new();
     while let Some(record) = reader.next_record().unwrap() {
