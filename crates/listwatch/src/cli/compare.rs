@@ -19,7 +19,8 @@ use crate::progress::Progress;
 /// Score pairs of records, one JSON object per line: {"id", "a": {query}, "b": {query}}.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The pairs, JSONL.
+    /// The pairs, JSONL, read a line at a time (a line is at most 64 KiB; a bad line becomes
+    /// an error line with its number).
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
     /// Where to write the scores (`-`: standard output, the default): .jsonl or .ndjson, .csv or

@@ -28,7 +28,8 @@ use crate::progress::Progress;
 pub(crate) struct Args {
     /// The publication's format.
     format: Format,
-    /// The publication: a folder of files, or the main file.
+    /// The publication: a folder of files, or the main file. A file over 1 GiB, or whose first
+    /// 64 KiB are not the format, is refused before it is read.
     path: PathBuf,
     /// The list to import into [default: the format's name].
     #[arg(long, value_name = "NAME")]

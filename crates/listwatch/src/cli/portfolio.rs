@@ -32,7 +32,8 @@ enum PortfolioCommand {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// The holdings CSV, with a header row.
+    /// The holdings CSV, with a header row, read a row at a time (a row is at most 64 KiB; a
+    /// bad row is `invalid` with its row number).
     holdings: PathBuf,
     /// The day to check [default: today].
     #[arg(long, value_name = "YYYY-MM-DD")]

@@ -29,7 +29,7 @@ use crate::progress::Progress;
 /// country, TYPE:CC=VALUE (passport:RU=4005504207).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The name to screen, in any script and order.
+    /// The name to screen, in any script and order (at most 1,000 characters).
     name: Option<String>,
     /// What the party is: Person, Organization, Company, Vessel, Aircraft or Security.
     #[arg(long)]
@@ -56,7 +56,9 @@ pub(crate) struct Args {
     /// At most this many results per query.
     #[arg(long, value_name = "N", default_value_t = 10)]
     limit: usize,
-    /// Batch mode: a CSV (with a header) or JSONL file of queries.
+    /// Batch mode: a CSV (with a header) or JSONL file of queries, read a line at a time. A
+    /// line that cannot be read (invalid UTF-8, a wrong field, over 64 KiB) becomes an error
+    /// line with its number; when no line can be read the exit code is 1.
     #[arg(long, value_name = "FILE", requires = "output", conflicts_with = "name")]
     input: Option<PathBuf>,
     /// Batch mode: where to write the results (`-`: standard output); the format comes from the
