@@ -23,6 +23,7 @@
 //! condition on one, must be reflected there, or screening may skip a result (the recall
 //! test in `tests/it/recall.rs` compares it with a full scan).
 
+use crate::limits::MAX_FUZZY_LEN;
 use crate::token::{Kind, Method, Tok};
 
 /// A query name, prepared.
@@ -183,8 +184,9 @@ pub(crate) fn align(
                 edges.push(Edge { q_mask: 1 << i, c_mask: 1 << j, sim, method, weight });
             }
         }
-        // A query word against candidate words written apart: exact text only.
-        if qt.tok.kind == Kind::Normal && qt.tok.text.len() >= 4 {
+        // A query word against candidate words written apart: exact text only, and only for
+        // words of up to `MAX_FUZZY_LEN` bytes (as the index looks them up).
+        if qt.tok.kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&qt.tok.text.len()) {
             for j in 0..n_c {
                 for len in [2usize, 3] {
                     if j + len <= n_c && joins_to(candidate, j, len, &qt.tok.text) {

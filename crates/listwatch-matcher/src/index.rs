@@ -46,6 +46,7 @@ use listwatch_model::{Entity, NameKind, Schema};
 use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
 use crate::config::{MATCHER_VERSION, MatcherConfig};
 use crate::evidence::{self, Evidence, Party, id_group, is_strong};
+use crate::limits::MAX_FUZZY_LEN;
 use crate::query::Query;
 use crate::result::{
     Explanation, Feature, FeatureKind, ListVersion, MatcherInfo, ScreenResponse, ScreenResult,
@@ -692,7 +693,7 @@ impl Index {
                 // Names that write this word apart: their first part is a known word that
                 // starts this one; the rarest known prefix-suffix split is enough, but every
                 // known prefix is read to stay simple and exact.
-                if text.len() >= 4 {
+                if (4..=MAX_FUZZY_LEN).contains(&text.len()) {
                     for split in 1..text.len() {
                         if let Some(&id) = self.vocab.ids.get(&text[..split])
                             && self.vocab.toks[id as usize].kind == Kind::Normal
@@ -1027,7 +1028,7 @@ impl Index {
             // A query word against candidate words written apart: the first candidate word is
             // a normal word that starts the query word (every prefix is looked up, the empty
             // and the whole word included, so no such edge is missed).
-            if kind == Kind::Normal && text.len() >= 4 {
+            if kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&text.len()) {
                 for split in 0..=text.len() {
                     if let Some(prefix) = text.get(..split)
                         && let Some(&id) = self.vocab.ids.get(prefix)

@@ -125,6 +125,7 @@ mod align;
 mod config;
 mod evidence;
 mod index;
+mod limits;
 pub mod metrics;
 mod pair;
 pub mod phonetic;

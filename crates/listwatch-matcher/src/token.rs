@@ -11,17 +11,8 @@ use listwatch_normalize::{TokenKind, fold, fold_variants, tokenize};
 
 use crate::metrics::jaro_winkler;
 
-/// Han names have a variant per reading of their polyphonic characters; at most this many are
-/// indexed or queried per name.
-pub(crate) const MAX_HAN_VARIANTS: usize = 4;
-
-/// Names are cut to this many tokens (alignment uses 64-bit masks, and no real name comes close).
-pub(crate) const MAX_TOKENS: usize = 24;
-
-/// Tokens longer than this are compared by equality, skeleton and sound key only: their deletion
-/// neighbourhoods would be large. 24 keeps run-together company names such as
-/// "transkomplektkholding" / "transkomplektholding" (21 and 20 letters) within reach.
-const MAX_EDIT_LEN: usize = 24;
+use crate::limits::{MAX_EDIT_LEN, MAX_FUZZY_LEN};
+pub(crate) use crate::limits::{MAX_HAN_VARIANTS, MAX_TOKENS};
 
 /// What a token is, for weighting and comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,8 +31,11 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// Only normal words without digits are compared fuzzily; numbers must be equal.
+    /// Words longer than [`MAX_FUZZY_LEN`] are compared by equality alone.
     pub(crate) fn is_fuzzy(self, text: &str) -> bool {
-        self == Kind::Normal && text.len() >= 2 && !text.bytes().any(|b| b.is_ascii_digit())
+        self == Kind::Normal
+            && (2..=MAX_FUZZY_LEN).contains(&text.len())
+            && !text.bytes().any(|b| b.is_ascii_digit())
     }
 }
 

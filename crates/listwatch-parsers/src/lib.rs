@@ -39,7 +39,11 @@
 #![warn(missing_docs)]
 
 mod error;
+<<<<<<< HEAD
 mod format;
+=======
+pub mod limits;
+>>>>>>> harden-input
 pub mod ofac;
 mod text;
 

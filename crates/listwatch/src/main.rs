@@ -6,6 +6,8 @@
 mod catalog;
 mod cli;
 mod failure;
+mod input;
+mod limits;
 mod output;
 mod paths;
 mod progress;

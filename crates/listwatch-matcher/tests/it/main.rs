@@ -3,4 +3,5 @@
 mod cases;
 mod conformance;
 mod data;
+mod limits;
 mod recall;

@@ -19,6 +19,7 @@ use listwatch_model::{
 pub use remarks::RemarkStats;
 
 use crate::error::Result;
+use crate::limits::{MAX_ENT_NUM_DIGITS, MAX_FIELD_LEN, cut};
 use crate::{FileReport, InputFile, Parsed};
 use table::{Row, read_table};
 
@@ -73,7 +74,11 @@ fn diagnostic(
         severity,
         file: file.to_string(),
         line: Some(row.line),
-        record: row.field(0).map(str::to_string),
+        record: row.field(0).map(|id| {
+            let mut id = id.to_string();
+            cut(&mut id, 32);
+            id
+        }),
         field: field.map(str::to_string),
         message,
     }
@@ -81,21 +86,79 @@ fn diagnostic(
 
 fn ent_num<'r>(file: &str, row: &'r Row, diagnostics: &mut Vec<Diagnostic>) -> Option<&'r str> {
     match row.field(0) {
-        Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => Some(id),
+        Some(id) if id.len() <= MAX_ENT_NUM_DIGITS && id.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(id)
+        }
         other => {
+            let mut shown = other.unwrap_or("").to_string();
+            let long = shown.len() > 40;
+            cut(&mut shown, 40);
             diagnostics.push(diagnostic(
                 file,
                 row,
                 Some("ent_num"),
                 Severity::Error,
                 format!(
-                    "expected a numeric ent_num, found {:?}; the record was skipped",
-                    other.unwrap_or("")
+                    "expected a plain integer ent_num of at most {MAX_ENT_NUM_DIGITS} digits, found {shown:?}{}; the record was skipped",
+                    if long { " (cut)" } else { "" }
                 ),
             ));
             None
         }
     }
+}
+
+/// Looks at the first bytes of a file (up to [`SNIFF_LEN`](crate::limits::SNIFF_LEN); `file.bytes`
+/// may be the whole file or its start) and refuses it when it is obviously not an OFAC CSV file:
+/// binary data (NUL bytes or mostly control characters), or text in which no line starts like a
+/// record (an ent_num and a comma) or like a header. A reader calls it before reading the whole
+/// file, so a large file of garbage is refused at the cost of its first bytes.
+pub fn sniff(file: &InputFile<'_>) -> Result<()> {
+    let head = &file.bytes[..file.bytes.len().min(crate::limits::SNIFF_LEN)];
+    let binary = |why: &str| {
+        Err(crate::error::Error::not_format(
+            file.name,
+            None,
+            format!("the file {why}, so it is binary data, not an OFAC CSV file"),
+        ))
+    };
+    if head.contains(&0) {
+        return binary("holds NUL bytes");
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n' | 0x0c | 0x1a))
+        .count();
+    if controls * 10 > head.len() {
+        return binary("starts with mostly control characters");
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let looks_like_record = |line: &[u8]| {
+        let line = line.trim_ascii_start();
+        let line = line.strip_prefix(b"\"").unwrap_or(line);
+        let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+        let rest = &line[digits..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest).trim_ascii_start();
+        (digits > 0 && rest.first() == Some(&b','))
+            || line.windows(7).any(|w| w.eq_ignore_ascii_case(b"ent_num"))
+    };
+    let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty()).peekable();
+    // Text of only blank lines or a trailing Ctrl-Z is an empty publication, for the parser to
+    // judge.
+    if lines.peek().is_none_or(|_| text.trim_ascii().iter().all(|&b| b == 0x1a)) {
+        return Ok(());
+    }
+    if lines.any(looks_like_record) {
+        return Ok(());
+    }
+    Err(crate::error::Error::not_format(
+        file.name,
+        Some(1),
+        format!(
+            "no line of the first {} bytes starts like an OFAC record (an ent_num and a comma): this is not an OFAC CSV file",
+            head.len()
+        ),
+    ))
 }
 
 /// Parses an OFAC legacy CSV set.
@@ -207,7 +270,22 @@ pub fn parse<'a>(files: &Files<'a>) -> Result<Parsed> {
             if let Some(more) = row.field(1) {
                 // The continuation picks up mid-word where the main file cut off: join without a
                 // separator.
-                entities[idx].remarks.get_or_insert_with(String::new).push_str(more);
+                let remarks = entities[idx].remarks.get_or_insert_with(String::new);
+                let before = remarks.len();
+                if before >= MAX_FIELD_LEN {
+                    continue;
+                }
+                remarks.push_str(more);
+                if remarks.len() > MAX_FIELD_LEN {
+                    cut(remarks, MAX_FIELD_LEN);
+                    diagnostics.push(diagnostic(
+                        file,
+                        row,
+                        Some("remarks"),
+                        Severity::Warning,
+                        format!("the remarks of ent_num {id} joined with their continuations are longer than the limit of {MAX_FIELD_LEN} bytes; they were cut to the limit"),
+                    ));
+                }
             }
         }
     } else {

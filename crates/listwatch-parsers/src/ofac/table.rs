@@ -9,6 +9,7 @@ use listwatch_model::{Diagnostic, Severity};
 
 use crate::InputFile;
 use crate::error::{Error, Result};
+use crate::limits::{MAX_FIELD_LEN, cut};
 use crate::text::{Encoding, decode};
 
 /// One record, with its 1-based starting line and its fields (`None` for the null marker or an
@@ -122,7 +123,10 @@ pub(crate) fn read_table(
                 severity: Severity::Error,
                 file: file.name.to_string(),
                 line: Some(line),
-                record: record.get(0).and_then(field_value),
+                record: record.get(0).and_then(field_value).map(|mut id| {
+                    cut(&mut id, 32);
+                    id
+                }),
                 field: None,
                 message: format!(
                     "expected {n_columns} columns ({layout}), found {}; the record was skipped",
@@ -131,7 +135,29 @@ pub(crate) fn read_table(
             });
             continue;
         }
-        rows.push(Row { line, fields: record.iter().map(field_value).collect() });
+        let mut fields: Vec<Option<String>> = record.iter().map(field_value).collect();
+        for (idx, field) in fields.iter_mut().enumerate() {
+            let Some(text) = field else { continue };
+            if text.len() <= MAX_FIELD_LEN {
+                continue;
+            }
+            let found = text.len();
+            cut(text, MAX_FIELD_LEN);
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                file: file.name.to_string(),
+                line: Some(line),
+                record: record.get(0).and_then(field_value).map(|mut id| {
+                    cut(&mut id, 32);
+                    id
+                }),
+                field: Some(column_name(layout, idx)),
+                message: format!(
+                    "the field is {found} bytes long, more than the limit of {MAX_FIELD_LEN}; it was cut to the limit"
+                ),
+            });
+        }
+        rows.push(Row { line, fields });
     }
 
     // A valid file has an even number of quote characters: every quoted field opens and closes,
@@ -172,6 +198,15 @@ pub(crate) fn read_table(
         ));
     }
     Ok(Table { rows, n_records })
+}
+
+/// The name of column `idx` in a layout description (`sdn.csv: ent_num, SDN_Name, ...`), or
+/// `column N` (1-based).
+fn column_name(layout: &str, idx: usize) -> String {
+    layout
+        .split_once(": ")
+        .and_then(|(_, columns)| columns.split(", ").nth(idx))
+        .map_or_else(|| format!("column {}", idx + 1), str::to_string)
 }
 
 fn looks_like_header(record: &csv::ByteRecord) -> bool {

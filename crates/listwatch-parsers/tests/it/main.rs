@@ -2,6 +2,7 @@
 //! files in `$LISTWATCH_DATA` (default `../shared/data` from the workspace root).
 
 mod golden;
+mod limits;
 mod real_data;
 
 use std::path::PathBuf;

@@ -10,11 +10,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use listwatch_model::{Date, Diagnostic, Severity};
+use listwatch_parsers::limits::SNIFF_LEN;
 use listwatch_parsers::{InputFile, Parsed, ofac};
 use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
 
 use super::{Ctx, parse_date, parse_list};
 use crate::failure::usage;
+use crate::limits::MAX_IMPORT_FILE;
 use crate::output::print_json;
 use crate::progress::Progress;
 
@@ -26,7 +28,8 @@ use crate::progress::Progress;
 pub(crate) struct Args {
     /// The publication's format.
     format: Format,
-    /// The publication: a folder of files, or the main file.
+    /// The publication: a folder of files, or the main file. A file over 1 GiB, or whose first
+    /// 64 KiB are not the format, is refused before it is read.
     path: PathBuf,
     /// The list to import into [default: the format's name].
     #[arg(long, value_name = "NAME")]
@@ -83,9 +86,37 @@ struct ReadFile {
     bytes: Vec<u8>,
 }
 
+/// Reads a file of a publication: refused by its size (from its metadata) when larger than
+/// [`MAX_IMPORT_FILE`], and by its first bytes when they are obviously not the format
+/// ([`ofac::sniff`]), both before the whole file is read.
 fn read_file(path: &Path) -> Result<ReadFile> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(ReadFile { name: path.display().to_string(), bytes })
+    use std::io::Read;
+    let name = path.display().to_string();
+    let mut file = fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let size = file.metadata().with_context(|| format!("cannot read {name}"))?.len();
+    if size > MAX_IMPORT_FILE {
+        anyhow::bail!(
+            "{name}: the file is {size} bytes, more than the limit of {MAX_IMPORT_FILE} bytes (1 GiB) for a list file; it was not read"
+        );
+    }
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    (&mut file)
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {name}"))?;
+    ofac::sniff(&InputFile { name: &name, bytes: &head })?;
+    let mut bytes = head;
+    bytes.reserve_exact((size as usize).saturating_sub(bytes.len()));
+    // The file may have grown since its size was read: never read past the limit.
+    file.take(MAX_IMPORT_FILE + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() as u64 > MAX_IMPORT_FILE {
+        anyhow::bail!(
+            "{name}: the file is more than the limit of {MAX_IMPORT_FILE} bytes (1 GiB) for a list file"
+        );
+    }
+    Ok(ReadFile { name, bytes })
 }
 
 /// Reads the files of a publication and parses them.

@@ -1,6 +1,7 @@
 //! `listwatch portfolio check`: check a holdings file against the lists as of a day.
 
 use std::collections::HashMap;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -12,6 +13,7 @@ use listwatch_status::{Question, State, Status, status};
 
 use super::{Ctx, parse_date};
 use crate::catalog::{Catalog, record};
+use crate::input::{CsvRecords, field_text};
 use crate::output::{Table, print_json};
 use crate::progress::Progress;
 
@@ -30,7 +32,8 @@ enum PortfolioCommand {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// The holdings CSV, with a header row.
+    /// The holdings CSV, with a header row, read a row at a time (a row is at most 64 KiB; a
+    /// bad row is `invalid` with its row number).
     holdings: PathBuf,
     /// The day to check [default: today].
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -144,7 +147,7 @@ struct Report<'a> {
 }
 
 /// A holdings row as read: the columns the check uses.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Row {
     isin: Option<String>,
     ticker: Option<String>,
@@ -170,54 +173,65 @@ fn exchange_country(exchange: &str) -> String {
     country.to_string()
 }
 
-fn read_rows(path: &Path) -> Result<Vec<(u64, std::result::Result<Row, String>)>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(&bytes[..]);
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header row", path.display()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let (isin, ticker, exchange, issuer, quantity) = (
-        column("isin"),
-        column("ticker"),
-        column("exchange"),
-        column("issuer"),
-        column("quantity"),
-    );
-    if isin.is_none() && ticker.is_none() && issuer.is_none() {
-        anyhow::bail!(
-            "{}:1: the header has none of the columns isin, ticker, issuer (found: {})",
-            path.display(),
-            headers.join(", ")
-        );
-    }
-    let mut rows = Vec::new();
-    for (idx, result) in reader.records().enumerate() {
-        let row_number = idx as u64 + 1;
-        match result {
-            Ok(record) => {
-                let get = |col: Option<usize>| {
-                    col.and_then(|c| record.get(c)).filter(|v| !v.is_empty()).map(str::to_string)
-                };
-                rows.push((
-                    row_number,
-                    Ok(Row {
-                        isin: get(isin),
-                        ticker: get(ticker),
-                        exchange: get(exchange),
-                        issuer: get(issuer),
-                        quantity: get(quantity),
-                    }),
-                ));
-            }
-            Err(err) => rows.push((row_number, Err(format!("unreadable CSV record: {err}")))),
+/// Reads a holdings CSV a row at a time, in bounded memory: each row (at most `MAX_LINE_LEN`
+/// bytes) is a [`Row`] or why it is unreadable, with its number (1 for the first row after the
+/// header).
+struct HoldingsReader<R> {
+    records: CsvRecords<R>,
+    columns: [Option<usize>; 5],
+    n_rows: u64,
+}
+
+impl<R: BufRead> HoldingsReader<R> {
+    /// Reads the header; `name` names the input in messages.
+    fn new(reader: R, name: &str) -> Result<HoldingsReader<R>> {
+        let mut records = CsvRecords::new(reader);
+        let header = records
+            .next_record()
+            .with_context(|| format!("cannot read {name}"))?
+            .with_context(|| format!("{name}: cannot read the header row: the file is empty"))?;
+        let headers: Vec<String> = header
+            .fields
+            .map_err(|err| {
+                anyhow::anyhow!("{name}:{}: cannot read the header row: {err}", header.line)
+            })?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let columns = [
+            column("isin"),
+            column("ticker"),
+            column("exchange"),
+            column("issuer"),
+            column("quantity"),
+        ];
+        if columns[0].is_none() && columns[1].is_none() && columns[3].is_none() {
+            anyhow::bail!(
+                "{name}:1: the header has none of the columns isin, ticker, issuer (found: {})",
+                crate::input::excerpt(&headers.join(", "), 200)
+            );
         }
+        Ok(HoldingsReader { records, columns, n_rows: 0 })
     }
-    Ok(rows)
+
+    /// The next row, or `None` at the end of the input.
+    fn next_row(&mut self) -> std::io::Result<Option<(u64, std::result::Result<Row, String>)>> {
+        let Some(record) = self.records.next_record()? else { return Ok(None) };
+        self.n_rows += 1;
+        let row = record.fields.and_then(|fields| {
+            let names = ["isin", "ticker", "exchange", "issuer", "quantity"];
+            let mut values: [Option<String>; 5] = Default::default();
+            for ((value, col), name) in values.iter_mut().zip(self.columns).zip(names) {
+                if let Some(bytes) = col.and_then(|c| fields.get(c)).filter(|v| !v.is_empty()) {
+                    *value = Some(field_text(name, bytes)?);
+                }
+            }
+            let [isin, ticker, exchange, issuer, quantity] = values;
+            Ok(Row { isin, ticker, exchange, issuer, quantity })
+        });
+        Ok(Some((self.n_rows, row)))
+    }
 }
 
 /// Turns an entity's status into a holding verdict.
@@ -515,7 +529,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let catalog = Catalog::load(&store)?;
     let consultation = catalog.consulted(as_of, known_on);
     progress.step(&format!("reading {}", args.holdings.display()));
-    let rows = read_rows(&args.holdings)?;
+    let name = args.holdings.display().to_string();
+    let file =
+        std::fs::File::open(&args.holdings).with_context(|| format!("cannot read {name}"))?;
+    let mut rows = HoldingsReader::new(std::io::BufReader::with_capacity(1 << 16, file), &name)?;
     let mut checker = Checker {
         ctx_store: &store,
         catalog: &catalog,
@@ -524,11 +541,12 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         unconsulted: consultation.not_consulted.iter().map(|(_, reason)| reason.clone()).collect(),
         cache: HashMap::new(),
     };
-    let mut holdings = Vec::with_capacity(rows.len());
-    let n_rows = rows.len();
-    for (idx, (row_number, row)) in rows.into_iter().enumerate() {
-        if idx % 10_000 == 0 {
-            progress.step(&format!("checking holdings: {idx} of {n_rows}"));
+    let mut holdings = Vec::new();
+    while let Some((row_number, row)) =
+        rows.next_row().with_context(|| format!("cannot read {name}"))?
+    {
+        if row_number % 10_000 == 0 {
+            progress.step(&format!("checking holdings: {row_number}"));
         }
         holdings.push(checker.check(row_number, row)?);
     }
@@ -605,3 +623,6 @@ fn print_summary(
     }
     table.print(&mut out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 //! current version of every list, or a file of queries by the million.
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -15,6 +16,10 @@ use listwatch_model::{DateSpec, Gender, IdKind, Schema};
 
 use super::Ctx;
 use crate::failure::{found, usage};
+use crate::input::{CsvRecords, Lines, excerpt, field_text};
+use crate::limits::{
+    BATCH_CHUNK, MAX_COUNTRIES, MAX_IDENTIFIER_CHARS, MAX_IDENTIFIERS, MAX_LINE_LEN, MAX_NAME_CHARS,
+};
 use crate::output::{CsvOut, Format, OutputTarget, Table, outln, print_json, to_stdout};
 use crate::progress::Progress;
 
@@ -24,7 +29,7 @@ use crate::progress::Progress;
 /// country, TYPE:CC=VALUE (passport:RU=4005504207).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The name to screen, in any script and order.
+    /// The name to screen, in any script and order (at most 1,000 characters).
     name: Option<String>,
     /// What the party is: Person, Organization, Company, Vessel, Aircraft or Security.
     #[arg(long)]
@@ -51,7 +56,9 @@ pub(crate) struct Args {
     /// At most this many results per query.
     #[arg(long, value_name = "N", default_value_t = 10)]
     limit: usize,
-    /// Batch mode: a CSV (with a header) or JSONL file of queries.
+    /// Batch mode: a CSV (with a header) or JSONL file of queries, read a line at a time. A
+    /// line that cannot be read (invalid UTF-8, a wrong field, over 64 KiB) becomes an error
+    /// line with its number; when no line can be read the exit code is 1.
     #[arg(long, value_name = "FILE", requires = "output", conflicts_with = "name")]
     input: Option<PathBuf>,
     /// Batch mode: where to write the results (`-`: standard output); the format comes from the
@@ -138,16 +145,44 @@ impl QueryInput {
             None => Vec::new(),
         };
         countries.extend(self.countries.iter().flatten().cloned());
+        if self.identifiers.len() > MAX_IDENTIFIERS {
+            return Err(format!(
+                "{} identifiers, more than the limit of {MAX_IDENTIFIERS}",
+                self.identifiers.len()
+            ));
+        }
         let identifiers = self
             .identifiers
             .iter()
             .map(|i| {
-                let kind = IdKind::parse(&i.kind)
-                    .ok_or_else(|| format!("identifier type {:?} is unknown", i.kind))?;
+                let n_chars = i.value.chars().count();
+                if n_chars > MAX_IDENTIFIER_CHARS {
+                    return Err(format!(
+                        "identifier {}: the value is {n_chars} characters long, more than the limit of {MAX_IDENTIFIER_CHARS}",
+                        excerpt(&i.kind, 40)
+                    ));
+                }
+                let kind = IdKind::parse(&i.kind).ok_or_else(|| {
+                    format!("identifier type {:?} is unknown", excerpt(&i.kind, 40))
+                })?;
                 Ok(QueryIdentifier { kind, value: i.value.clone(), country: i.country.clone() })
             })
             .collect::<std::result::Result<Vec<_>, String>>()?;
+        if countries.len() > MAX_COUNTRIES {
+            return Err(format!(
+                "{} countries, more than the limit of {MAX_COUNTRIES}",
+                countries.len()
+            ));
+        }
         let name = self.name.clone().filter(|n| !n.trim().is_empty());
+        if let Some(name) = &name {
+            let n_chars = name.trim().chars().count();
+            if n_chars > MAX_NAME_CHARS {
+                return Err(format!(
+                    "the name is {n_chars} characters long, more than the limit of {MAX_NAME_CHARS}"
+                ));
+            }
+        }
         if name.is_none() && identifiers.is_empty() {
             return Err("a query needs a name or an identifier".to_string());
         }
@@ -394,77 +429,156 @@ struct BatchLine<'a> {
     matcher: &'a listwatch_matcher::MatcherInfo,
 }
 
-/// A query of a batch input, or why its line is bad, with the line number.
-pub(crate) type NumberedQuery = (u64, std::result::Result<QueryInput, String>);
+/// One line (or CSV record) of a batch input: its number, the input's `id` when it can be read
+/// (even from a bad line), and the query or why the line is bad.
+#[derive(Debug)]
+pub(crate) struct BatchItem {
+    pub(crate) line: u64,
+    pub(crate) id: serde_json::Value,
+    pub(crate) query: std::result::Result<QueryInput, String>,
+}
 
 /// The results of one query of a batch, or why it could not be screened.
 type Answer = std::result::Result<Vec<listwatch_matcher::ScreenResult>, String>;
 
-/// Reads a batch input: one query (or an error) per record, with its line number.
-pub(crate) fn read_queries(
-    path: &Path,
-) -> Result<Vec<(u64, std::result::Result<QueryInput, String>)>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if !is_csv {
-        return Ok(text
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(idx, line)| {
-                let parsed = serde_json::from_str::<QueryInput>(line)
-                    .map_err(|e| format!("not a JSON query: {e}"));
-                (idx as u64 + 1, parsed)
-            })
-            .collect());
+/// The `id` of a JSON line that did not parse as a query, read leniently: the line as any JSON
+/// value (lossily decoded), its `id` member.
+pub(crate) fn lenient_id(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Value>(&String::from_utf8_lossy(bytes))
+        .ok()
+        .and_then(|mut value| value.get_mut("id").map(serde_json::Value::take))
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Reads a batch input line by line (CSV with a header, or JSONL), in bounded memory: one query
+/// or one error per line, with its line number and its `id` when it can be read.
+pub(crate) enum QueryReader<R> {
+    Jsonl(Lines<R>),
+    Csv { records: CsvRecords<R>, headers: Vec<String> },
+}
+
+impl QueryReader<std::io::BufReader<std::fs::File>> {
+    /// Opens a batch file: CSV when its name ends in `.csv`, JSONL otherwise.
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let reader = std::io::BufReader::with_capacity(1 << 16, file);
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            QueryReader::csv(reader).with_context(|| format!("{}:1", path.display()))
+        } else {
+            Ok(QueryReader::jsonl(reader))
+        }
     }
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .context("cannot read the CSV header")?
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    let mut queries = Vec::new();
-    for result in reader.records() {
-        let (line, record) = match result {
-            Ok(record) => (record.position().map_or(0, |p| p.line()), record),
+}
+
+impl<R: BufRead> QueryReader<R> {
+    pub(crate) fn jsonl(reader: R) -> QueryReader<R> {
+        QueryReader::Jsonl(Lines::new(reader))
+    }
+
+    /// Reads the header row; an input without one is an error.
+    pub(crate) fn csv(reader: R) -> Result<QueryReader<R>> {
+        let mut records = CsvRecords::new(reader);
+        let header =
+            records.next_record()?.context("cannot read the CSV header: the file is empty")?;
+        let fields =
+            header.fields.map_err(|err| anyhow::anyhow!("cannot read the CSV header: {err}"))?;
+        let headers = fields
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect();
+        Ok(QueryReader::Csv { records, headers })
+    }
+
+    /// The next query or bad line, or `None` at the end of the input. Blank lines are skipped.
+    pub(crate) fn next_item(&mut self) -> std::io::Result<Option<BatchItem>> {
+        match self {
+            QueryReader::Jsonl(lines) => loop {
+                let Some(line) = lines.next_line()? else { return Ok(None) };
+                if let Some(length) = line.too_long {
+                    return Ok(Some(BatchItem {
+                        line: line.number,
+                        id: serde_json::Value::Null,
+                        query: Err(format!(
+                            "the line is {length} bytes long, more than the limit of {MAX_LINE_LEN}"
+                        )),
+                    }));
+                }
+                if line.bytes.trim_ascii().is_empty() {
+                    continue;
+                }
+                return Ok(Some(jsonl_item(line.number, &line.bytes)));
+            },
+            QueryReader::Csv { records, headers } => {
+                let Some(record) = records.next_record()? else { return Ok(None) };
+                Ok(Some(csv_item(headers, record)))
+            }
+        }
+    }
+}
+
+fn jsonl_item(number: u64, bytes: &[u8]) -> BatchItem {
+    let text = match field_text("the line", bytes) {
+        Ok(text) => text,
+        Err(err) => return BatchItem { line: number, id: lenient_id(bytes), query: Err(err) },
+    };
+    match serde_json::from_str::<QueryInput>(&text) {
+        Ok(input) => BatchItem {
+            line: number,
+            id: input.id.clone().unwrap_or(serde_json::Value::Null),
+            query: Ok(input),
+        },
+        Err(err) => BatchItem {
+            line: number,
+            id: lenient_id(bytes),
+            query: Err(format!("not a JSON query: {err}")),
+        },
+    }
+}
+
+fn csv_item(headers: &[String], record: crate::input::CsvRecord) -> BatchItem {
+    let fields = match record.fields {
+        Ok(fields) => fields,
+        Err(err) => {
+            return BatchItem { line: record.line, id: serde_json::Value::Null, query: Err(err) };
+        }
+    };
+    let mut input = QueryInput::default();
+    let mut error = None;
+    for (header, bytes) in headers.iter().zip(&fields) {
+        if bytes.is_empty() {
+            continue;
+        }
+        if header == "id" {
+            input.id = Some(serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()));
+            continue;
+        }
+        let value = match field_text(header, bytes) {
+            Ok(value) => value,
             Err(err) => {
-                queries.push((
-                    err.position().map_or(0, |p| p.line()),
-                    Err(format!("unreadable CSV record: {err}")),
-                ));
+                error.get_or_insert(err);
                 continue;
             }
         };
-        let mut input = QueryInput::default();
-        for (header, value) in headers.iter().zip(record.iter()) {
-            if value.is_empty() {
-                continue;
-            }
-            match header.as_str() {
-                "id" => input.id = Some(serde_json::Value::String(value.to_string())),
-                "name" => input.name = Some(value.to_string()),
-                "schema" => input.schema = Some(value.to_string()),
-                "birth_date" | "dob" => input.birth_date = Some(value.to_string()),
-                "country" | "countries" => input.country = Some(OneOrMany::One(value.to_string())),
-                "gender" => input.gender = Some(value.to_string()),
-                other => {
-                    if IdKind::parse(other).is_some() {
-                        input.identifiers.push(IdentifierInput {
-                            kind: other.to_string(),
-                            value: value.to_string(),
-                            country: None,
-                        });
-                    }
+        match header.as_str() {
+            "name" => input.name = Some(value),
+            "schema" => input.schema = Some(value),
+            "birth_date" | "dob" => input.birth_date = Some(value),
+            "country" | "countries" => input.country = Some(OneOrMany::One(value)),
+            "gender" => input.gender = Some(value),
+            other => {
+                if IdKind::parse(other).is_some() {
+                    input.identifiers.push(IdentifierInput {
+                        kind: other.to_string(),
+                        value,
+                        country: None,
+                    });
                 }
             }
         }
-        queries.push((line, Ok(input)));
     }
-    Ok(queries)
+    let id = input.id.clone().unwrap_or(serde_json::Value::Null);
+    BatchItem { line: record.line, id, query: error.map_or(Ok(input), Err) }
 }
 
 /// Screens a batch file into `target`; returns how many queries have a match.
@@ -479,9 +593,10 @@ fn batch(
     let mut progress = Progress::new(ctx.quiet);
     let (index, list_versions) = build_index(ctx, config, lists, &mut progress)?;
     progress.step(&format!("reading {}", input.display()));
-    let queries = read_queries(input)?;
+    let mut reader = QueryReader::open(input)?;
     let matcher = index.matcher_info();
-    let n_queries = queries.len();
+    let mut n_queries = 0usize;
+    let mut first_error: Option<(u64, String)> = None;
     let started = std::time::Instant::now();
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     target.write(|out| {
@@ -509,24 +624,34 @@ fn batch(
         }
         let versions = list_versions.iter().map(ScreenedList::short).collect::<Vec<_>>().join(" ");
         let matcher_text = format!("{}#{}", matcher.version, matcher.config_hash);
-        // Chunks keep memory flat and let the progress line move; within a chunk every core works.
-        for (chunk_idx, chunk) in queries.chunks(4096).enumerate() {
-            let answers: Vec<(Answer, &NumberedQuery)> = chunk
+        // The input is read a chunk at a time, which keeps memory proportional to a chunk and
+        // lets the progress line move; within a chunk every core works.
+        let mut chunk: Vec<BatchItem> = Vec::with_capacity(BATCH_CHUNK);
+        loop {
+            chunk.clear();
+            while chunk.len() < BATCH_CHUNK {
+                let item = reader
+                    .next_item()
+                    .with_context(|| format!("cannot read {}", input.display()))?;
+                let Some(item) = item else { break };
+                chunk.push(item);
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            n_queries += chunk.len();
+            let answers: Vec<(Answer, &BatchItem)> = chunk
                 .par_iter()
                 .map(|item| {
-                    let answer = match &item.1 {
+                    let answer = match &item.query {
                         Ok(input) => input.to_query(lists).map(|query| index.screen(&query, limit)),
                         Err(err) => Err(err.clone()),
                     };
                     (answer, item)
                 })
                 .collect();
-            for (answer, (line, input)) in answers {
-                let id = input
-                    .as_ref()
-                    .ok()
-                    .and_then(|i| i.id.clone())
-                    .unwrap_or(serde_json::Value::Null);
+            for (answer, item) in answers {
+                let (id, line) = (item.id.clone(), &item.line);
                 let (results, error) = match answer {
                     Ok(results) => {
                         *counts
@@ -540,6 +665,7 @@ fn batch(
                     }
                     Err(err) => {
                         *counts.entry("bad input lines").or_default() += 1;
+                        first_error.get_or_insert_with(|| (*line, err.clone()));
                         (Vec::new(), Some(err))
                     }
                 };
@@ -601,9 +727,8 @@ fn batch(
                     }
                 }
             }
-            let done = ((chunk_idx + 1) * 4096).min(n_queries);
-            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            progress.step(&format!("screened {done} of {n_queries} queries ({rate:.0}/s)"));
+            let rate = n_queries as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            progress.step(&format!("screened {n_queries} queries ({rate:.0}/s)"));
         }
         if let Some(writer) = csv_writer.as_mut() {
             writer.flush()?;
@@ -619,5 +744,16 @@ fn batch(
         summary.join(", "),
         target.describe()
     );
+    if let Some((line, err)) = &first_error
+        && counts.get("bad input lines").copied() == Some(n_queries as u64)
+    {
+        anyhow::bail!(
+            "no line of {} could be read: all {n_queries} are bad (the first, line {line}: {err})",
+            input.display()
+        );
+    }
     Ok(counts.get("with a match").copied().unwrap_or(0))
 }
+
+#[cfg(test)]
+mod tests;
