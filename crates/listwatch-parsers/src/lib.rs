@@ -39,11 +39,8 @@
 #![warn(missing_docs)]
 
 mod error;
-<<<<<<< HEAD
 mod format;
-=======
 pub mod limits;
->>>>>>> harden-input
 pub mod ofac;
 mod text;
 
