@@ -34,6 +34,14 @@ pub trait Format: Send + Sync {
 
     /// Parses a publication: `files[i]` is the file of `self.files()[i]`, if it was found.
     fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed>;
+
+    /// Refuses, from its first bytes ([`crate::limits::SNIFF_LEN`] of them), a file that is
+    /// obviously not this format, so that a reader need not read a large file of garbage whole.
+    /// `role` is the index of the file in [`Format::files`].
+    fn sniff(&self, role: usize, head: &InputFile<'_>) -> Result<()> {
+        let _ = (role, head);
+        Ok(())
+    }
 }
 
 /// OFAC's legacy CSV publications (SDN or consolidated).
@@ -55,6 +63,10 @@ impl Format for OfacCsv {
 
     fn files(&self) -> &'static [FileSpec] {
         self.files
+    }
+
+    fn sniff(&self, _role: usize, head: &InputFile<'_>) -> Result<()> {
+        ofac::sniff(head)
     }
 
     fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {

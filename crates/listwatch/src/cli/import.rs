@@ -5,13 +5,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::ValueEnum;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use listwatch_model::{Date, Diagnostic, Severity};
 use listwatch_parsers::limits::SNIFF_LEN;
-use listwatch_parsers::{InputFile, Parsed, ofac};
+use listwatch_parsers::{Format, InputFile, Parsed, formats};
 use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
 
 use super::{Ctx, parse_date, parse_list};
@@ -23,19 +22,22 @@ use crate::progress::Progress;
 /// Import a published list as a new version.
 ///
 /// A directory is read as a whole publication (for ofac-sdn: sdn.csv, and add.csv, alt.csv and
-/// sdn_comments.csv when present); a file is read as the main file alone.
+/// sdn_comments.csv when present); a file is read as the main file alone. Files may be
+/// gzip-compressed (`sdn.csv.gz`).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The publication's format.
-    format: Format,
-    /// The publication: a folder of files, or the main file. A file over 1 GiB, or whose first
-    /// 64 KiB are not the format, is refused before it is read.
+    /// The publication's format (`listwatch import --help` lists them).
+    #[arg(value_parser = format_names())]
+    format: String,
+    /// The publication: a folder of files, or the main file. A file over 1 GiB (uncompressed),
+    /// or whose first 64 KiB are not the format, is refused before it is read.
     path: PathBuf,
     /// The list to import into [default: the format's name].
     #[arg(long, value_name = "NAME")]
     list: Option<String>,
-    /// The publication date, or `today` (UTC). Required: the day the file was published is what
-    /// every as-of answer rests on, and a wrong one can only be corrected by a retraction.
+    /// The publication date, or `today` (UTC). Required unless the files carry their own date:
+    /// the day the file was published is what every as-of answer rests on, and a wrong one can
+    /// only be corrected by a retraction.
     #[arg(long, value_name = "YYYY-MM-DD|today")]
     published: Option<String>,
     /// Accept a publication date in the future (beyond tomorrow) or before 1945.
@@ -54,30 +56,16 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// The formats `import` reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// OFAC SDN list, legacy CSV (sdn.csv, add.csv, alt.csv, sdn_comments.csv).
-    OfacSdn,
-    /// OFAC consolidated non-SDN list, legacy CSV (cons_prim.csv, cons_add.csv, cons_alt.csv,
-    /// cons_comments.csv).
-    OfacConsolidated,
+/// The formats of the registry, for clap: each name with its description.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        formats().iter().map(|f| clap::builder::PossibleValue::new(f.name()).help(f.description())),
+    )
 }
 
-impl Format {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Format::OfacSdn => "ofac-sdn",
-            Format::OfacConsolidated => "ofac-consolidated",
-        }
-    }
-
-    fn flavor(self) -> ofac::Flavor {
-        match self {
-            Format::OfacSdn => ofac::Flavor::Sdn,
-            Format::OfacConsolidated => ofac::Flavor::Consolidated,
-        }
-    }
+/// The format named on the command line; clap has checked the name against the registry.
+pub(crate) fn format_named(name: &str) -> Result<&'static dyn Format> {
+    listwatch_parsers::format(name).ok_or_else(|| usage(format!("no format named {name}")))
 }
 
 /// A file read from disk.
@@ -86,29 +74,39 @@ struct ReadFile {
     bytes: Vec<u8>,
 }
 
-/// Reads a file of a publication: refused by its size (from its metadata) when larger than
-/// [`MAX_IMPORT_FILE`], and by its first bytes when they are obviously not the format
-/// ([`ofac::sniff`]), both before the whole file is read.
-fn read_file(path: &Path) -> Result<ReadFile> {
+/// Reads a file of a publication, uncompressing a `.gz` one: refused by its size when larger than
+/// [`MAX_IMPORT_FILE`] (uncompressed), and by its first bytes when they are obviously not the
+/// format, both before the whole file is read.
+fn read_file(path: &Path, format: &dyn Format, role: usize) -> Result<ReadFile> {
     use std::io::Read;
     let name = path.display().to_string();
-    let mut file = fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let file = fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
     let size = file.metadata().with_context(|| format!("cannot read {name}"))?.len();
     if size > MAX_IMPORT_FILE {
         anyhow::bail!(
             "{name}: the file is {size} bytes, more than the limit of {MAX_IMPORT_FILE} bytes (1 GiB) for a list file; it was not read"
         );
     }
+    let gzipped = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let mut reader: Box<dyn Read> = if gzipped {
+        Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)))
+    } else {
+        Box::new(file)
+    };
     let mut head = Vec::with_capacity(SNIFF_LEN);
-    (&mut file)
+    (&mut reader)
         .take(SNIFF_LEN as u64)
         .read_to_end(&mut head)
         .with_context(|| format!("cannot read {name}"))?;
-    ofac::sniff(&InputFile { name: &name, bytes: &head })?;
+    format.sniff(role, &InputFile { name: &name, bytes: &head })?;
     let mut bytes = head;
-    bytes.reserve_exact((size as usize).saturating_sub(bytes.len()));
-    // The file may have grown since its size was read: never read past the limit.
-    file.take(MAX_IMPORT_FILE + 1 - bytes.len() as u64)
+    if !gzipped {
+        bytes.reserve_exact((size as usize).saturating_sub(bytes.len()));
+    }
+    // The file may have grown since its size was read, or uncompress to more than its size:
+    // never read past the limit.
+    reader
+        .take(MAX_IMPORT_FILE + 1 - bytes.len() as u64)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {name}"))?;
     if bytes.len() as u64 > MAX_IMPORT_FILE {
@@ -119,71 +117,71 @@ fn read_file(path: &Path) -> Result<ReadFile> {
     Ok(ReadFile { name, bytes })
 }
 
-/// Reads the files of a publication and parses them.
-pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
-    let [main, add, alt, comments] = format.flavor().file_names();
-    let mut files: Vec<Option<ReadFile>> = Vec::new();
-    /// The file of a publication folder named `name` in any case (`SDN.CSV`, `Add.csv`); an exact
-    /// match wins, and two names differing only in case are ambiguous.
-    fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
-        let exact = dir.join(name);
-        if exact.is_file() {
-            return Ok(Some(exact));
-        }
-        let mut found: Vec<PathBuf> = Vec::new();
-        for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-            if entry.file_name().to_string_lossy().eq_ignore_ascii_case(name)
-                && entry.path().is_file()
-            {
-                found.push(entry.path());
-            }
-        }
-        found.sort();
-        match found.len() {
-            0 => Ok(None),
-            1 => Ok(found.pop()),
-            _ => anyhow::bail!(
-                "{} has several files named {name} in different cases ({}); keep one",
-                dir.display(),
-                found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-            ),
+/// The file of a publication folder named `name` in any case (`SDN.CSV`, `Add.csv`), or
+/// gzip-compressed (`sdn.csv.gz`); an exact match wins, and two names differing only in case
+/// are ambiguous.
+fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
+    let exact = dir.join(name);
+    if exact.is_file() {
+        return Ok(Some(exact));
+    }
+    let gzipped = format!("{name}.gz");
+    let mut found: Vec<PathBuf> = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if (file_name.eq_ignore_ascii_case(name) || file_name.eq_ignore_ascii_case(&gzipped))
+            && entry.path().is_file()
+        {
+            found.push(entry.path());
         }
     }
+    found.sort();
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => anyhow::bail!(
+            "{} has several files named {name} in different cases or compressions ({}); keep one",
+            dir.display(),
+            found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Reads the files of a publication and parses them with its format.
+pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
+    let specs = format.files();
+    let mut files: Vec<Option<ReadFile>> = Vec::with_capacity(specs.len());
     if path.is_dir() {
-        let Some(main_path) = find_file(path, main)? else {
-            anyhow::bail!(
-                "{} has no {main} (in any case): is it an {} publication?",
-                path.display(),
-                format.name()
-            );
-        };
-        files.push(Some(read_file(&main_path)?));
-        for name in [add, alt, comments] {
-            files.push(match find_file(path, name)? {
-                Some(file_path) => Some(read_file(&file_path)?),
-                None => None,
-            });
+        for (role, spec) in specs.iter().enumerate() {
+            let mut found = None;
+            for name in spec.names {
+                if let Some(file_path) = find_file(path, name)? {
+                    found = Some(read_file(&file_path, format, role)?);
+                    break;
+                }
+            }
+            if found.is_none() && spec.required {
+                anyhow::bail!(
+                    "{} has no {} (in any case): is it an {} publication?",
+                    path.display(),
+                    spec.names.join(" or "),
+                    format.name()
+                );
+            }
+            files.push(found);
         }
     } else if path.exists() {
-        files.push(Some(read_file(path)?));
-        files.extend([None, None, None]);
+        files.push(Some(read_file(path, format, 0)?));
+        files.extend(specs.iter().skip(1).map(|_| None));
     } else {
         anyhow::bail!("{} does not exist", path.display());
     }
-    fn input(file: &Option<ReadFile>) -> Option<InputFile<'_>> {
-        file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes })
-    }
-    let Some(main_file) = input(&files[0]) else {
-        anyhow::bail!("no main file");
-    };
-    let set = ofac::Files {
-        main: main_file,
-        addresses: input(&files[1]),
-        aliases: input(&files[2]),
-        comments: input(&files[3]),
-    };
-    let parsed = ofac::parse(&set)?;
+    let inputs: Vec<Option<InputFile<'_>>> = files
+        .iter()
+        .map(|file| file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes }))
+        .collect();
+    let parsed = format.parse(&inputs)?;
     let infos = files
         .iter()
         .flatten()
@@ -216,18 +214,16 @@ struct ImportJson<'a> {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let list = parse_list(args.list.as_deref().unwrap_or(args.format.name()))?;
-    let published = match args.published.as_deref().map(str::trim) {
-        Some("today") => Date::today_utc(),
-        Some(value) => parse_date("--published", value)?,
-        None => {
-            return Err(usage(format!(
-                "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
-                args.path.display()
-            )));
-        }
+    let format = format_named(&args.format)?;
+    let list = parse_list(args.list.as_deref().unwrap_or(format.name()))?;
+    let given = match args.published.as_deref().map(str::trim) {
+        Some("today") => Some(Date::today_utc()),
+        Some(value) => Some(parse_date("--published", value)?),
+        None => None,
     };
-    check_publication_date(published, args.force_date)?;
+    if let Some(given) = given {
+        check_publication_date(given, args.force_date)?;
+    }
     if !(0.0..=100.0).contains(&args.max_removal) {
         return Err(usage(format!(
             "--max-removal must be between 0 and 100, not {}",
@@ -236,14 +232,32 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut progress = Progress::new(ctx.quiet);
     progress.step(&format!("reading and parsing {}", args.path.display()));
-    let (parsed, files) = read_and_parse(args.format, &args.path)?;
+    let (parsed, files) = read_and_parse(format, &args.path)?;
+    let published = match (given, parsed.published) {
+        (Some(given), Some(own)) if given != own => {
+            return Err(usage(format!(
+                "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
+                args.path.display()
+            )));
+        }
+        (Some(date), _) | (None, Some(date)) => date,
+        (None, None) => {
+            return Err(usage(format!(
+                "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
+                args.path.display()
+            )));
+        }
+    };
+    if given.is_none() {
+        check_publication_date(published, args.force_date)?;
+    }
     // This file's own diagnostics: an import equal in content to the current version reports
     // them too, not the stored version's.
     let diagnostics = parsed.diagnostics.clone();
     let mut store = ctx.open_for_writing()?;
     let new = NewVersion {
         list: list.clone(),
-        format: args.format.name().to_string(),
+        format: format.name().to_string(),
         source: args.path.display().to_string(),
         published,
         imported_at: now_rfc3339(),

@@ -5,6 +5,7 @@ mod cli;
 mod contract;
 mod crash;
 mod faults;
+mod formats;
 mod limits;
 mod readme;
 mod real_data;
