@@ -119,7 +119,7 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             )));
         }
     }
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let kinds = regimes.restriction_kinds();
     let mut scope = Vec::with_capacity(args.scope.len());
     for restriction in &args.scope {

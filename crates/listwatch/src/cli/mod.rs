@@ -84,7 +84,8 @@ pub(crate) struct Ctx {
     db: PathBuf,
     /// Whether the store path came from --db or $LISTWATCH_DB rather than the default.
     pub(crate) db_given: bool,
-    regimes: Option<PathBuf>,
+    /// The regimes, the user's file (if any) loaded and checked once at startup.
+    regimes: listwatch_status::Regimes,
     pub(crate) quiet: bool,
 }
 
@@ -100,8 +101,8 @@ impl Ctx {
     }
 
     /// The regimes: the user's file (if any) before the built-in ones.
-    pub(crate) fn regimes(&self) -> Result<listwatch_status::Regimes> {
-        crate::catalog::regimes(self.regimes.as_deref())
+    pub(crate) fn regimes(&self) -> &listwatch_status::Regimes {
+        &self.regimes
     }
 
     /// The store file.
@@ -129,10 +130,16 @@ impl Ctx {
 
 pub(crate) fn run() -> Result<()> {
     let cli = Cli::parse();
+    // A regimes file is read and checked before any command runs, so a broken one fails every
+    // command the same way (exit 2), not only those that happen to consult regimes.
+    let regimes = crate::catalog::regimes(cli.regimes.as_deref())?;
+    for note in regimes.notes() {
+        eprintln!("listwatch: note: {}", crate::output::clean(&note));
+    }
     let ctx = Ctx {
         db: crate::paths::store_path(cli.db.as_deref())?,
         db_given: cli.db.is_some(),
-        regimes: cli.regimes,
+        regimes,
         quiet: cli.quiet,
     };
     crate::output::protect_store(&ctx.db);

@@ -134,7 +134,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let catalog = Catalog::load(&store)?;
     let consultation = catalog.consulted(as_of, known_on);
     let (found, how) = catalog.resolve(&args.query);
@@ -142,7 +142,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for idx in found {
         let entry = &catalog.entries[idx];
         let entity_id = entry.entity_id();
-        let answer = status(&record(&store, &entity_id)?, Question { as_of, known_on }, &regimes);
+        let answer = status(&record(&store, &entity_id)?, Question { as_of, known_on }, regimes);
         answers.push((entity_id, entry.list.to_string(), answer));
     }
     let by_id = how == Found::Id;

@@ -26,7 +26,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let id = parse_entity_id(&args.id)?;
     let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let record = listwatch_status::known_on(&record(&store, &id.to_string())?, known_on);
     if record.observations.is_empty() && record.events.is_empty() {
         return Err(crate::failure::no_match(format!(
@@ -34,7 +34,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             id.list
         )));
     }
-    let steps = listwatch_status::timeline(&record, &regimes);
+    let steps = listwatch_status::timeline(&record, regimes);
     if args.json {
         return print_json(
             &serde_json::json!({"entity_id": id.to_string(), "known_on": known_on, "events": steps}),
