@@ -8,7 +8,7 @@ use listwatch_model::{EventKind, NewEvent};
 
 use super::{Ctx, parse_date, parse_entity_id};
 use crate::failure::usage;
-use crate::output::{Table, print_json};
+use crate::output::{Table, clean, print_json};
 
 /// Record and list legal events about entities.
 #[derive(Debug, clap::Args)]
@@ -179,10 +179,10 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             out,
             "recorded event {}: {} {} effective {} ({})",
             event.id,
-            event.event.entity,
+            clean(&event.event.entity),
             kind,
             effective,
-            event.event.citation
+            clean(&event.event.citation)
         )?;
         Ok(())
     })

@@ -305,7 +305,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             n_errors
         )?;
         for diagnostic in diagnostics.iter().take(10) {
-            writeln!(out, "  {diagnostic}")?;
+            writeln!(out, "  {}", crate::output::clean(&diagnostic.to_string()))?;
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::{Ctx, parse_date, parse_entity_id};
 use crate::catalog::record;
-use crate::output::print_json;
+use crate::output::{clean, print_json};
 
 /// Show an entity's timeline: what the list versions show, the dates the list data and the
 /// regimes give, and the recorded legal events, each with its source.
@@ -49,7 +49,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             step.date,
             step.kind,
             format!("[{}]", step.basis.as_str()),
-            step.source
+            clean(&step.source)
         )?;
     }
     writeln!(

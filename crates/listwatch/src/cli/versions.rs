@@ -163,7 +163,9 @@ fn retract(ctx: &Ctx, args: RetractArgs) -> Result<()> {
     writeln!(
         out,
         "{list}: version {} (published {}) is retracted: {}",
-        version.version, version.published, retraction.reason
+        version.version,
+        version.published,
+        crate::output::clean(&retraction.reason)
     )?;
     match current {
         Some(current) => writeln!(

@@ -183,3 +183,62 @@ fn a_broken_regimes_file_fails_every_command_with_2_and_never_echoes_it() {
     assert_eq!(events.as_array().map(Vec::len), Some(0), "{events:#}");
     assert!(run(&db, &["versions"]).status.success());
 }
+
+#[test]
+fn control_characters_in_citations_never_reach_the_terminal_raw_and_json_keeps_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sdn_store(tmp.path());
+    let citation = "Court \u{1b}[31mRED\n\u{9b}2J";
+    let output = run(
+        &db,
+        &[
+            "event",
+            "add",
+            "ofac-sdn:306",
+            "--kind",
+            "note",
+            "--date",
+            "2021-08-01",
+            "--citation",
+            citation,
+            "--url",
+            "https://example.org/\u{1b}]0;x\u{7}",
+            "--note",
+            "a\rb",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let check_text = |args: &[&str], lines: usize| {
+        let output = run(&db, args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{args:?}: {text:?}");
+        assert!(!text.contains('\r') && !text.contains('\u{7}'), "{args:?}: {text:?}");
+        assert!(text.contains("Court \\e[31mRED\\n\\u{9b}2J"), "{args:?}: {text}");
+        assert_eq!(text.lines().count(), lines, "{args:?}: {text}");
+    };
+    // `event add` itself, then the event list (header and one row) and the timeline (id, listing,
+    // blocking, the event, and the legend).
+    check_text(&["event", "list"], 2);
+    check_text(&["timeline", "ofac-sdn:306"], 5);
+    let status = run(&db, &["status", "ofac-sdn:306", "--as-of", "2021-09-01"]);
+    let text = String::from_utf8(status.stdout).unwrap();
+    assert!(!text.contains('\u{1b}') && text.contains("\\e[31mRED\\n"), "{text}");
+    // JSON is valid UTF-8 and gives the citation back exactly.
+    for args in [
+        &["event", "list", "--json"][..],
+        &["timeline", "ofac-sdn:306", "--json"],
+        &["status", "ofac-sdn:306", "--as-of", "2021-09-01", "--json"],
+    ] {
+        let output = run(&db, args);
+        let text = String::from_utf8(output.stdout).expect("JSON output is UTF-8");
+        assert!(!text.contains('\u{1b}'), "serde_json escapes control characters: {text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let found = value.to_string().contains(&serde_json::to_string(citation).unwrap()[1..20]);
+        assert!(found, "{args:?}: {value:#}");
+    }
+    let events = run_json(&db, &["event", "list", "--json"]);
+    assert_eq!(events[0]["citation"], citation);
+    assert_eq!(events[0]["note"], "a\rb");
+    assert_eq!(events[0]["url"], "https://example.org/\u{1b}]0;x\u{7}");
+}
