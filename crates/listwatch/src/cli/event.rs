@@ -157,20 +157,22 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             );
         }
     }
-    let event = store.add_event(NewEvent {
-        entity: id.to_string(),
-        kind,
-        date,
-        effective,
-        citation: args.citation,
-        url: args.url,
-        scope,
-        author,
-        entered_at: crate::cli::import::now_rfc3339(),
-        supersedes: args.supersedes,
-        note: args.note,
-        known_since,
-    })?;
+    let event = store
+        .add_event(NewEvent {
+            entity: id.to_string(),
+            kind,
+            date,
+            effective,
+            citation: args.citation,
+            url: args.url,
+            scope,
+            author,
+            entered_at: crate::cli::import::now_rfc3339(),
+            supersedes: args.supersedes,
+            note: args.note,
+            known_since,
+        })
+        .map_err(|e| ctx.write_error(e))?;
     if args.json {
         return print_json(&event);
     }

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::ValueEnum;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -14,7 +14,7 @@ use listwatch_parsers::{InputFile, Parsed, ofac};
 use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
 
 use super::{Ctx, parse_date, parse_list};
-use crate::failure::usage;
+use crate::failure::{io_error, usage};
 use crate::output::print_json;
 use crate::progress::Progress;
 
@@ -84,7 +84,7 @@ struct ReadFile {
 }
 
 fn read_file(path: &Path) -> Result<ReadFile> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = fs::read(path).map_err(|e| io_error("read", path, &e))?;
     Ok(ReadFile { name: path.display().to_string(), bytes })
 }
 
@@ -94,16 +94,32 @@ pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec
     let mut files: Vec<Option<ReadFile>> = Vec::new();
     /// The file of a publication folder named `name` in any case (`SDN.CSV`, `Add.csv`); an exact
     /// match wins, and two names differing only in case are ambiguous.
+    ///
+    /// A file that is there but cannot be looked at (a symbolic link loop, a folder without
+    /// search permission) is an error that says so, not a missing file.
     fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
+        let is_file = |path: &Path| match fs::metadata(path) {
+            Ok(meta) => Ok(meta.is_file()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A dangling symbolic link named like the file is an error worth telling.
+                if fs::symlink_metadata(path).is_ok() {
+                    Err(io_error("read", path, &e))
+                } else {
+                    Ok(false)
+                }
+            }
+            Err(e) => Err(io_error("read", path, &e)),
+        };
         let exact = dir.join(name);
-        if exact.is_file() {
+        if is_file(&exact)? {
             return Ok(Some(exact));
         }
         let mut found: Vec<PathBuf> = Vec::new();
-        for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let entries = fs::read_dir(dir).map_err(|e| io_error("read the folder", dir, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error("read the folder", dir, &e))?;
             if entry.file_name().to_string_lossy().eq_ignore_ascii_case(name)
-                && entry.path().is_file()
+                && is_file(&entry.path())?
             {
                 found.push(entry.path());
             }
@@ -119,7 +135,8 @@ pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec
             ),
         }
     }
-    if path.is_dir() {
+    let meta = fs::metadata(path).map_err(|e| io_error("read", path, &e))?;
+    if meta.is_dir() {
         let Some(main_path) = find_file(path, main)? else {
             anyhow::bail!(
                 "{} has no {main} (in any case): is it an {} publication?",
@@ -134,11 +151,9 @@ pub(crate) fn read_and_parse(format: Format, path: &Path) -> Result<(Parsed, Vec
                 None => None,
             });
         }
-    } else if path.exists() {
+    } else {
         files.push(Some(read_file(path)?));
         files.extend([None, None, None]);
-    } else {
-        anyhow::bail!("{} does not exist", path.display());
     }
     fn input(file: &Option<ReadFile>) -> Option<InputFile<'_>> {
         file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes })
@@ -227,13 +242,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         max_removal_share: args.max_removal / 100.0,
         allow_removal_of: args.allow_mass_removal,
     };
-    let outcome = store.import(new, &guard, &mut |phase| {
-        progress.step(match phase {
-            Phase::Hashing => "hashing entities",
-            Phase::Comparing => "comparing with the current version",
-            Phase::Writing => "writing the new version",
+    let outcome = store
+        .import(new, &guard, &mut |phase| {
+            progress.step(match phase {
+                Phase::Hashing => "hashing entities",
+                Phase::Comparing => "comparing with the current version",
+                Phase::Writing => "writing the new version",
+            })
         })
-    })?;
+        .map_err(|e| ctx.write_error(e))?;
     if let ImportOutcome::Committed(_) = &outcome {
         progress.step("reclaiming free space");
         compact_if_worthwhile(&mut store);

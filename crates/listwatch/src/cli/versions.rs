@@ -150,7 +150,8 @@ fn retract(ctx: &Ctx, args: RetractArgs) -> Result<()> {
         .unwrap_or_else(|| "unknown".to_string());
     let store = ctx.open_existing()?;
     let retraction = Retraction { reason: args.reason, by, at: crate::cli::import::now_rfc3339() };
-    let version = store.retract(&list, args.version, retraction.clone())?;
+    let version =
+        store.retract(&list, args.version, retraction.clone()).map_err(|e| ctx.write_error(e))?;
     if args.json {
         return print_json(&VersionJson {
             version: &version,

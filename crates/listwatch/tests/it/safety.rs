@@ -242,3 +242,52 @@ fn control_characters_in_citations_never_reach_the_terminal_raw_and_json_keeps_t
     assert_eq!(events[0]["note"], "a\rb");
     assert_eq!(events[0]["url"], "https://example.org/\u{1b}]0;x\u{7}");
 }
+
+#[test]
+fn import_says_what_is_wrong_with_the_path_and_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let import = |path: &Path| {
+        let output =
+            run(&db, &["import", "ofac-sdn", path.to_str().unwrap(), "--published", "2021-07-07"]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    // A symbolic link loop, as the path and as the main file of a folder.
+    let looped = tmp.path().join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let message = import(&looped);
+    assert!(message.contains(&format!("cannot read {}", looped.display())), "{message}");
+    assert!(message.contains("oo many levels of symbolic links"), "{message}");
+    assert!(message.contains("leads back to itself: fix the link"), "{message}");
+    let folder = tmp.path().join("publication");
+    fs::create_dir(&folder).unwrap();
+    std::os::unix::fs::symlink(folder.join("sdn.csv"), folder.join("sdn.csv")).unwrap();
+    let message = import(&folder);
+    assert!(message.contains(&format!("{}", folder.join("sdn.csv").display())), "{message}");
+    assert!(message.contains("symbolic links"), "{message}");
+    assert!(!message.contains("has no sdn.csv"), "{message}");
+    // A dangling link, and a path that is not there.
+    let dangling = tmp.path().join("dangling.csv");
+    std::os::unix::fs::symlink(tmp.path().join("gone.csv"), &dangling).unwrap();
+    let message = import(&dangling);
+    assert!(message.contains("is a symbolic link to") && message.contains("gone.csv"), "{message}");
+    let message = import(&tmp.path().join("missing"));
+    assert!(message.contains("missing does not exist: check the path"), "{message}");
+    // A UN XML list given to the OFAC CSV format.
+    let message = import(&fixture("err/0005_un_xml_list_as_main_file.csv"));
+    assert!(message.contains("looks like an XML document"), "{message}");
+    assert!(message.contains("OFAC's legacy CSV files (sdn.csv"), "{message}");
+    assert!(!message.contains("quoted field"), "{message}");
+    assert!(!db.exists() || run(&db, &["versions", "--json"]).status.success());
+}
+
+#[test]
+fn an_impossible_birth_date_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sdn_store(tmp.path());
+    let output = run(&db, &["screen", "ABBAS, Abu", "--dob", "1952-02-30"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("1952-02-30: February 1952 has 29 days"), "{message}");
+}
