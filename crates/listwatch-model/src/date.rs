@@ -362,11 +362,14 @@ impl PartialDate {
     /// and ISO forms.
     pub fn parse_loose(s: &str) -> Result<PartialDate, DateError> {
         let s = s.trim().trim_end_matches('.');
-        if s.contains('-')
-            && s.starts_with(|c: char| c.is_ascii_digit())
-            && let Ok(date) = PartialDate::parse_iso(s)
-        {
-            return Ok(date);
+        if s.contains('-') && s.starts_with(|c: char| c.is_ascii_digit()) {
+            match PartialDate::parse_iso(s) {
+                Ok(date) => return Ok(date),
+                // Digits and dashes only: an ISO date, and its own error says what is wrong
+                // with it (`1952-02-30: February 1952 has 29 days`).
+                Err(err) if s.bytes().all(|b| b.is_ascii_digit() || b == b'-') => return Err(err),
+                Err(_) => {}
+            }
         }
         let words: Vec<&str> = s.split_whitespace().collect();
         let month = |word: &str| -> Option<u8> {

@@ -23,6 +23,18 @@ fn list_date_forms_parse_to_iso() {
 }
 
 #[test]
+fn an_impossible_iso_date_in_a_loose_field_says_what_is_wrong() {
+    let check = |input: &str, expected: &str| {
+        let err = DateSpec::parse_loose(input).unwrap_err().to_string();
+        assert_eq!(err, expected, "{input}");
+    };
+    check("1952-02-30", "1952-02-30: February 1952 has 29 days");
+    check("1951-02-29", "1951-02-29: 1951 is not a leap year: February 1951 has 28 days");
+    check("1952-13", "1952-13: the month must be 01 to 12, not 13");
+    check("circa 1952-02-30", "1952-02-30: February 1952 has 29 days");
+}
+
+#[test]
 fn impossible_dates_are_refused() {
     assert!(DateSpec::parse_loose("31 Feb 2020").is_err());
     assert!(DateSpec::parse_loose("1962 to 1960").is_err());

@@ -69,10 +69,12 @@
 
 #![warn(missing_docs)]
 
+mod error;
 mod regime;
 mod status;
 
-pub use regime::{Regime, RegimeKind, Regimes};
+pub use error::{Error, Result};
+pub use regime::{MAX_DAYS, Origin, Regime, RegimeKind, Regimes};
 pub use status::{
     Basis, Observation, Question, Record, Restriction, State, Status, TimelineEvent, VersionRef,
     known_on, status, timeline,

@@ -184,7 +184,8 @@ pub struct Status {
     pub state: State,
     /// The restrictions in force on the day (for `pending`: those that will start).
     pub restrictions: Vec<Restriction>,
-    /// The regimes that apply, by id.
+    /// The regimes that apply, by id; a user's regime as `user:<id>`
+    /// ([`crate::Regime::qualified_id`]).
     pub rules: Vec<String>,
     /// The listing date of the current listing, if listed.
     pub listed_since: Option<Date>,
@@ -563,7 +564,7 @@ fn push_regime_milestones(
 ) {
     for regime in regimes.for_entity(&record.list, &entity.programs) {
         let (effective, divestment) = regime_dates(regime, Some(entity), listed);
-        let rule = format!("{} ({})", regime.id, regime.authority);
+        let rule = format!("{} ({})", regime.qualified_id(), regime.authority);
         let mut milestone = |(date, basis): (Date, Basis), kind: &str| {
             steps.push(Dated {
                 date,
@@ -668,7 +669,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
         return answer;
     };
     let applicable = regimes.for_entity(&record.list, &entity.programs);
-    let rules: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
+    let rules: Vec<String> = applicable.iter().map(|r| r.qualified_id()).collect();
     if let Some(removed_on) = removed {
         let mut answer =
             Status::unlisted(&record, name, State::Removed, rules, Some(removed_on), chain);
@@ -680,7 +681,7 @@ pub fn status(record: &Record, question: Question, regimes: &Regimes) -> Status 
     for regime in &applicable {
         let ((effective, effective_basis), divestment) =
             regime_dates(regime, Some(&entity), listed);
-        let rule = regime.id.clone();
+        let rule = regime.qualified_id();
         match regime.kind {
             RegimeKind::Blocking => {
                 pending = false;

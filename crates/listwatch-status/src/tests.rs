@@ -122,6 +122,185 @@ fn user_regimes_come_before_the_builtin_ones() {
     );
 }
 
+/// A user's regimes file `house.toml` with one regime of `fields` (id `house-rule`).
+fn user_regime(fields: &str) -> Result<Regimes, Error> {
+    let text = format!(
+        "[[regime]]\nid = \"house-rule\"\nname = \"Our own rule\"\nauthority = \"Policy 7\"\n{fields}"
+    );
+    Regimes::from_file(&text, "house.toml").map(|user| user.then(Regimes::builtin()))
+}
+
+/// An SDN entity in program `program`, on the list since version 1 (2019-01-04).
+fn sdn_record(program: &str) -> Record {
+    let mut record = Record {
+        entity_id: "ofac-sdn:306".to_string(),
+        list: "ofac-sdn".to_string(),
+        versions: Vec::new(),
+        observations: vec![Observation {
+            coverage: Coverage::FULL,
+            version: 1,
+            published: day("2019-01-04"),
+            entity: Some(company("306", "BANCO NACIONAL DE CUBA", program)),
+        }],
+        events: Vec::new(),
+    };
+    record.versions = versions_of(&record.observations, &[]);
+    record
+}
+
+#[test]
+fn a_user_regime_for_every_program_does_not_replace_sdn_blocking() {
+    let regimes = user_regime(
+        "programs = [\"*\"]\nkind = \"securities\"\neffective_after_days = 36500\n\
+         divestment_after_days = 36500",
+    )
+    .unwrap();
+    // SDN blocking covers every SDN program; the user's "*" applies only where no built-in
+    // regime is specific: a list of the user's own, in place of the generic fallback.
+    assert_eq!(regimes.for_program("ofac-sdn", "SDGT").unwrap().id, "ofac-sdn-blocking");
+    assert_eq!(regimes.for_program("ofac-sdn", "CMIC-EO13959").unwrap().id, "cmic-eo14032");
+    assert_eq!(regimes.for_program("ofac-consolidated", "FSE-SY").unwrap().id, "fse");
+    assert_eq!(
+        regimes.for_program("my-list", "ANYTHING").unwrap().qualified_id(),
+        "user:house-rule"
+    );
+    let answer = status(
+        &sdn_record("SDGT"),
+        Question { as_of: day("2020-01-01"), known_on: None },
+        &regimes,
+    );
+    assert_eq!(answer.state, State::Restricted, "{answer:#?}");
+    assert_eq!(answer.rules, ["ofac-sdn-blocking"]);
+    assert_eq!(regimes.notes(), Vec::<String>::new());
+    // Naming ofac-sdn with "*" does not change that either, and says so.
+    let on_sdn = user_regime(
+        "programs = [\"*\"]\nlists = [\"ofac-sdn\"]\nkind = \"restrictions\"\nrestrictions = [\"x\"]",
+    )
+    .unwrap();
+    assert_eq!(on_sdn.for_program("ofac-sdn", "SDGT").unwrap().id, "ofac-sdn-blocking");
+    assert_eq!(
+        on_sdn.notes(),
+        ["regime house-rule (from house.toml) names every program (\"*\") on ofac-sdn, where \
+          built-in ofac-sdn-blocking covers every program: it applies there only to the programs \
+          it names"]
+    );
+}
+
+#[test]
+fn a_user_regime_overrides_a_builtin_one_only_for_the_programs_it_names_and_says_so() {
+    let regimes = user_regime(
+        "programs = [\"SDGT\"]\nlists = [\"ofac-sdn\"]\nkind = \"restrictions\"\n\
+         restrictions = [\"escalate\"]\neffective_after_days = 30",
+    )
+    .unwrap();
+    assert_eq!(regimes.for_program("ofac-sdn", "SDGT").unwrap().id, "house-rule");
+    assert_eq!(regimes.for_program("ofac-sdn", "CUBA").unwrap().id, "ofac-sdn-blocking");
+    assert_eq!(
+        regimes.notes(),
+        [
+            "regime house-rule (from house.toml) overrides built-in ofac-sdn-blocking for program SDGT"
+        ]
+    );
+    let answer = status(
+        &sdn_record("SDGT"),
+        Question { as_of: day("2019-01-10"), known_on: None },
+        &regimes,
+    );
+    assert_eq!(answer.state, State::Pending, "{answer:#?}");
+    assert_eq!(answer.rules, ["user:house-rule"]);
+    assert_eq!(answer.restrictions[0].rule, "user:house-rule");
+    let steps = timeline(&sdn_record("SDGT"), &regimes);
+    assert!(steps.iter().any(|s| s.source.starts_with("user:house-rule (Policy 7)")), "{steps:#?}");
+    // A program no built-in regime names is an addition, not an override.
+    let added = user_regime("programs = [\"MY-PROGRAM\"]\nkind = \"blocking\"").unwrap();
+    assert_eq!(added.for_program("ofac-sdn", "MY-PROGRAM").unwrap().id, "house-rule");
+    assert_eq!(
+        added.notes(),
+        [
+            "regime house-rule (from house.toml) overrides built-in ofac-sdn-blocking for program MY-PROGRAM"
+        ],
+        "on ofac-sdn, SDN blocking covers every program"
+    );
+    let elsewhere =
+        user_regime("programs = [\"MY-PROGRAM\"]\nlists = [\"my-list\"]\nkind = \"blocking\"")
+            .unwrap();
+    assert_eq!(elsewhere.notes(), Vec::<String>::new());
+    // An override of a securities program names the securities regime.
+    let cmic = user_regime("programs = [\"cmic-eo13959\"]\nkind = \"blocking\"").unwrap();
+    assert_eq!(
+        cmic.notes(),
+        [
+            "regime house-rule (from house.toml) overrides built-in cmic-eo14032 for program cmic-eo13959"
+        ]
+    );
+}
+
+#[test]
+fn regime_numbers_and_ids_are_checked() {
+    let error = |fields: &str| user_regime(fields).unwrap_err().to_string();
+    let securities = "programs = [\"X\"]\nkind = \"securities\"\n";
+    assert_eq!(
+        error(&format!("{securities}effective_after_days = -5\ndivestment_after_days = 10")),
+        "regime house-rule: effective_after_days is -5; a day count runs from 0 to 36500"
+    );
+    assert_eq!(
+        error(&format!("{securities}effective_after_days = 5\ndivestment_after_days = 36501")),
+        "regime house-rule: divestment_after_days is 36501; a day count runs from 0 to 36500"
+    );
+    assert!(
+        error(&format!("{securities}effective_after_days = 60\ndivestment_after_days = 30"))
+            .starts_with(
+                "regime house-rule: divestment_after_days (30) is before effective_after_days (60)"
+            )
+    );
+    assert_eq!(
+        error(securities),
+        "regime house-rule: a securities regime needs divestment_after_days"
+    );
+    // The bounds themselves are allowed.
+    assert!(
+        user_regime(&format!(
+            "{securities}effective_after_days = 0\ndivestment_after_days = 36500"
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_builtin_or_repeated_id_is_refused() {
+    let text = |id: &str| {
+        format!(
+            "[[regime]]\nid = \"{id}\"\nname = \"n\"\nauthority = \"a\"\nprograms = [\"X\"]\n\
+             kind = \"blocking\""
+        )
+    };
+    let error = Regimes::from_file(&text("ofac-sdn-blocking"), "f").unwrap_err().to_string();
+    assert!(
+        error.starts_with("regime ofac-sdn-blocking: the id is a built-in regime's"),
+        "{error}"
+    );
+    let twice = format!("{}\n{}", text("mine"), text("mine"));
+    let error = Regimes::from_file(&twice, "f").unwrap_err().to_string();
+    assert_eq!(error, "regime mine: the id is used twice; each regime needs an id of its own");
+    let error = Regimes::from_file(&text("user:mine"), "f").unwrap_err().to_string();
+    assert_eq!(error, "regime 1: an id is 1 to 64 letters, digits, '-', '_' or '.'");
+}
+
+#[test]
+fn a_parse_error_gives_the_line_and_column_but_not_the_content() {
+    let check = |text: &str, line: usize, column: usize, secret: &str| {
+        let error = Regimes::from_file(text, "f").unwrap_err();
+        assert_eq!((error.line(), error.column()), (Some(line), Some(column)), "{error}");
+        assert!(!error.to_string().contains(secret), "{error}");
+        assert!(error.message().starts_with("not a valid regimes file: "), "{error}");
+    };
+    // A password file's first line.
+    check("root:x:0:0:root:/root:/bin/bash\n", 1, 32, "root");
+    check("# comment\nregime = \"s3cret-value\"\n", 2, 10, "s3cret");
+    check("[[regime]]\nid = \"x\"\nname = 5\n", 3, 8, "5");
+    check("[[regime]]\n\"tok\u{e9}n s3cret\" = 1\n", 2, 1, "s3cret");
+}
+
 #[test]
 fn xiaomi_is_pending_then_suspended_then_removed() {
     let record = xiaomi(vec![

@@ -11,6 +11,8 @@ use listwatch_normalize::{TokenKind, tokenize};
 use listwatch_status::{Observation, Record, Regimes, VersionRef};
 use listwatch_store::{Store, VersionInfo};
 
+use crate::failure::usage;
+
 /// One entity the store has ever had, as its last version had it.
 pub(crate) struct Entry {
     pub(crate) list: ListName,
@@ -316,12 +318,20 @@ pub(crate) fn record(store: &Store, entity_id: &str) -> Result<Record> {
     })
 }
 
-/// The built-in regimes, after the user's own from `path` if given.
+/// The built-in regimes, after the user's own from `path` if given. A file that cannot be read,
+/// does not parse or breaks a rule is a usage error (exit 2) that names the file, and the line and
+/// column of a parse error, but never quotes its content.
 pub(crate) fn regimes(path: Option<&std::path::Path>) -> Result<Regimes> {
     let builtin = Regimes::builtin();
     let Some(path) = path else { return Ok(builtin) };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the regimes file {}: {e}", path.display()))?;
-    let user = Regimes::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let shown = crate::output::clean(&path.display().to_string()).into_owned();
+    let fix = "fix it, or point --regimes (or $LISTWATCH_REGIMES) at another file";
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage(format!("cannot read the regimes file {shown}: {e}; {fix}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        usage(format!("the regimes file {shown} is not UTF-8 text (a TOML file is); {fix}"))
+    })?;
+    let user = Regimes::from_file(&text, &shown)
+        .map_err(|e| usage(format!("the regimes file {shown}, {e}; {fix}")))?;
     Ok(user.then(builtin))
 }

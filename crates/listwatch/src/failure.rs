@@ -110,6 +110,41 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// An I/O error on `path` in words: what failed, the cause as the OS reports it, and what to do
+/// (`cannot read the folder X: Permission denied (os error 13); the user running listwatch
+/// needs ...`).
+pub(crate) fn io_error(
+    action: &str,
+    path: &std::path::Path,
+    err: &std::io::Error,
+) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let shown = path.display();
+    if err.kind() == ErrorKind::NotFound {
+        if let Ok(target) = std::fs::read_link(path) {
+            return anyhow::anyhow!(
+                "{shown} is a symbolic link to {}, which does not exist: fix the link",
+                target.display()
+            );
+        }
+        return anyhow::anyhow!("{shown} does not exist: check the path");
+    }
+    let advice = match err.kind() {
+        ErrorKind::PermissionDenied => {
+            "; the user running listwatch needs permission to read it, and to search every folder \
+             on its path"
+        }
+        ErrorKind::StorageFull => "; free some space on that disk, then run the command again",
+        ErrorKind::IsADirectory => "; name a file here, not a folder",
+        // `ErrorKind::FilesystemLoop` (ELOOP) cannot be named on stable Rust; its name can.
+        kind if format!("{kind:?}") == "FilesystemLoop" => {
+            "; a symbolic link on the path leads back to itself: fix the link"
+        }
+        _ => "",
+    };
+    anyhow::anyhow!("cannot {action} {shown}: {err}{advice}")
+}
+
 /// The error and its causes on one line, outermost first.
 pub(crate) fn render(err: &anyhow::Error) -> String {
     err.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")

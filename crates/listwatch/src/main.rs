@@ -19,9 +19,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let code = failure::exit_code(&err);
-            // A closed pipe (`listwatch diff ... | head`) is not worth a message.
+            // A closed pipe (`listwatch diff ... | head`) is not worth a message. The message is
+            // one line, whatever names or paths it quotes.
             if !failure::is_broken_pipe(&err) {
-                eprintln!("listwatch: {}", failure::render(&err));
+                eprintln!("listwatch: {}", output::clean(&failure::render(&err)));
             }
             ExitCode::from(code)
         }

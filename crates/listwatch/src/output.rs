@@ -57,6 +57,39 @@ pub(crate) fn to_stdout(write: impl FnOnce(&mut Stdout) -> Result<()>) -> Result
     Ok(())
 }
 
+/// Text from a list or a user made safe to print on a terminal: every control character (C0,
+/// tab included, DEL, and C1), line and paragraph separator, and bidirectional embedding,
+/// override or isolate is shown as an escape (`\e` for ESC, `\n`, `\r`, `\t`, `\x07` for other C0 and DEL, `\u{9b}` for C1
+/// and bidirectional controls), so a value can neither move the cursor, recolour the terminal,
+/// start a line of its own, nor reorder what is printed after it. Other text comes back as it is.
+///
+/// Every human (non-JSON) output applies it to names, citations, notes, remarks, sources and
+/// reasons; JSON output stays faithful (serde_json escapes control characters itself).
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && unsafe_char(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A text table with a header row, columns padded to their widest cell.
 pub(crate) struct Table {
     headers: Vec<String>,
@@ -68,8 +101,9 @@ impl Table {
         Table { headers: headers.iter().map(ToString::to_string).collect(), rows: Vec::new() }
     }
 
+    /// Adds a row; each cell is [`clean`]ed, so list and user data cannot break the table.
     pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.into_iter().map(|cell| clean(&cell).into_owned()).collect());
     }
 
     pub(crate) fn print(&self, out: &mut impl Write) -> Result<()> {
@@ -439,6 +473,23 @@ mod tests {
         .unwrap_err();
         assert_eq!(crate::failure::exit_code(&err), crate::failure::USAGE);
         assert!(err.to_string().contains(".csv, .jsonl, .ndjson"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(clean("Banco Nacional de Cuba"), "Banco Nacional de Cuba");
+        assert!(matches!(clean("Ибрагим — إبراهيم"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(clean("\u{1b}[31mRED\n"), "\\e[31mRED\\n");
+        assert_eq!(clean("a\tb\rc\u{0}d\u{7f}e"), "a\\tb\\rc\\x00d\\x7fe");
+        assert_eq!(clean("\u{9b}31m\u{85}"), "\\u{9b}31m\\u{85}");
+        assert_eq!(clean("abc\u{202e}def\u{2066}"), "abc\\u{202e}def\\u{2066}");
+        assert_eq!(clean("\u{1b}]0;title\u{7}"), "\\e]0;title\\x07");
+        assert_eq!(clean("x\u{8}y\u{2028}z"), "x\\x08y\\u{2028}z");
+        let mut table = Table::new(&["name"]);
+        table.row(vec!["evil\n\u{1b}[2J".to_string()]);
+        let mut out = Vec::new();
+        table.print(&mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "name\nevil\\n\\e[2J\n");
     }
 
     #[test]

@@ -49,6 +49,17 @@ pub(crate) fn read_table(
     layout: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Table> {
+    if let Some(kind) = sniff(file.bytes) {
+        return Err(Error::not_format(
+            file.name,
+            None,
+            format!(
+                "the file looks like {kind}, not {layout}; the OFAC formats read OFAC's legacy CSV \
+                 files (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_prim.csv and its \
+                 companions for the consolidated list)"
+            ),
+        ));
+    }
     let (text, encoding) = decode(file.bytes);
     if encoding == Encoding::Windows1252 {
         diagnostics.push(Diagnostic {
@@ -209,6 +220,33 @@ fn column_name(layout: &str, idx: usize) -> String {
         .map_or_else(|| format!("column {}", idx + 1), str::to_string)
 }
 
+/// What a file that cannot be an OFAC CSV file looks like, from its first bytes: an XML or HTML
+/// document, JSON, a PDF, a ZIP or gzip archive, UTF-16 text. OFAC's records start with a number
+/// (or a header row), never with `<`, `{` or `[`.
+fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let magic: [(&[u8], &str); 5] = [
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (unpack it and import the folder)"),
+        (b"\x1f\x8b", "a gzip archive (unpack it first)"),
+        (b"\xff\xfe", "UTF-16 text (save it as UTF-8)"),
+        (b"\xfe\xff", "UTF-16 text (save it as UTF-8)"),
+    ];
+    if let Some((_, kind)) = magic.iter().find(|(prefix, _)| bytes.starts_with(prefix)) {
+        return Some(kind);
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head: Vec<u8> = text[start..].iter().take(64).map(u8::to_ascii_lowercase).collect();
+    match head.first()? {
+        b'<' if head.starts_with(b"<!doctype html") || head.starts_with(b"<html") => {
+            Some("an HTML page (a download that returned a web page?)")
+        }
+        b'<' => Some("an XML document (a UN list, or OFAC's XML publication?)"),
+        b'{' | b'[' => Some("a JSON document"),
+        _ => None,
+    }
+}
+
 fn looks_like_header(record: &csv::ByteRecord) -> bool {
     record.get(0).is_some_and(|first| {
         let lower = String::from_utf8_lossy(first).to_ascii_lowercase();
@@ -233,6 +271,21 @@ mod tests {
         let crlf = b"1,\"a\"\r\n2,\"b\r\nwith a line break\"\r\n3,\"c\"\r\n\x1a";
         assert_eq!(lines_of(lf), [1, 2, 4]);
         assert_eq!(lines_of(crlf), [1, 2, 4]);
+    }
+
+    #[test]
+    fn files_of_other_kinds_are_named_from_their_first_bytes() {
+        let kind =
+            |bytes: &[u8]| sniff(bytes).map(|k| k.split(' ').take(3).collect::<Vec<_>>().join(" "));
+        assert_eq!(kind(b"\xef\xbb\xbf  <?xml version"), Some("an XML document".to_string()));
+        assert_eq!(kind(b"\n<!DOCTYPE html><html>"), Some("an HTML page".to_string()));
+        assert_eq!(kind(b"[{\"id\": 1}]"), Some("a JSON document".to_string()));
+        assert_eq!(kind(b"%PDF-1.7"), Some("a PDF document".to_string()));
+        assert_eq!(kind(b"PK\x03\x04\x14\x00"), Some("a ZIP archive".to_string()));
+        assert_eq!(kind(b"\xff\xfe3\x000\x00"), Some("UTF-16 text (save".to_string()));
+        assert_eq!(kind(b"306,\"BANCO NACIONAL DE CUBA\",-0- "), None);
+        assert_eq!(kind(b"ent_num,SDN_Name"), None);
+        assert_eq!(kind(b""), None);
     }
 
     #[test]

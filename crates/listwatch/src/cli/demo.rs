@@ -323,7 +323,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     load(&ctx)?;
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
 
     let story =
         |entity_ids: &[&'static str], days: &[&str], headline: &'static str| -> Result<StoryJson> {
@@ -340,7 +340,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 let mut answers = Vec::new();
                 for day in days {
                     let as_of = Date::parse_iso(day).map_err(anyhow::Error::msg)?;
-                    let answer = status(&record, Question { as_of, known_on: None }, &regimes);
+                    let answer = status(&record, Question { as_of, known_on: None }, regimes);
                     answers.push(AnswerJson {
                         as_of,
                         state: answer.state.as_str(),

@@ -9,7 +9,7 @@ use listwatch_model::{Entity, FieldChange};
 
 use super::{Ctx, parse_list};
 use crate::failure::usage;
-use crate::output::{Stdout, change_excerpts, outln, print_json, to_stdout, wrap};
+use crate::output::{Stdout, change_excerpts, clean, outln, print_json, to_stdout, wrap};
 
 /// Show what changed between two versions of a list: entities added, removed, and changed field by
 /// field.
@@ -122,13 +122,14 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             outln!(out, "not compared (one version lacks them): {}", diff.not_compared.join(", "))?;
         }
         for id in &diff.added {
-            outln!(out, "+ {}  {}", entity_id(id), name_of(&to_names, id))?;
+            outln!(out, "+ {}  {}", clean(&entity_id(id)), clean(&name_of(&to_names, id)))?;
         }
         for id in &diff.removed {
-            outln!(out, "- {}  {}", entity_id(id), name_of(&from_names, id))?;
+            outln!(out, "- {}  {}", clean(&entity_id(id)), clean(&name_of(&from_names, id)))?;
         }
         for changed in &diff.changed {
-            outln!(out, "~ {}  {}", entity_id(&changed.id), name_of(&to_names, &changed.id))?;
+            let (id, name) = (entity_id(&changed.id), name_of(&to_names, &changed.id));
+            outln!(out, "~ {}  {}", clean(&id), clean(&name))?;
             for field in &changed.fields {
                 print_field_change(out, "    ", field)?;
             }
@@ -148,14 +149,14 @@ pub(crate) fn print_field_change(
     let after = serde_json::to_string(&field.after)?;
     let (before, after) = change_excerpts(&before, &after, MAX_VALUE);
     if before.chars().count() + after.chars().count() <= MAX_VALUE {
-        outln!(out, "{indent}{}: {before} -> {after}", field.field)?;
+        outln!(out, "{indent}{}: {} -> {}", clean(&field.field), clean(&before), clean(&after))?;
         return Ok(());
     }
-    outln!(out, "{indent}{}:", field.field)?;
+    outln!(out, "{indent}{}:", clean(&field.field))?;
     for (label, text) in [("before", &before), ("after ", &after)] {
         for (idx, line) in wrap(text, MAX_VALUE).iter().enumerate() {
             let label = if idx == 0 { label } else { "      " };
-            outln!(out, "{indent}  {label} {line}")?;
+            outln!(out, "{indent}  {label} {}", clean(line))?;
         }
     }
     Ok(())

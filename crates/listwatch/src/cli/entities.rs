@@ -219,7 +219,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return write_rows(&target, &rows);
     }
     to_stdout(|out| {
-        outln!(out, "{summary}")?;
+        outln!(out, "{}", crate::output::clean(&summary))?;
         let mut table = Table::new(&["ENTITY", "SCHEMA", "NAME", "PROGRAMS", "IDENTIFIERS"]);
         for row in &rows {
             let cells = row.cells();

@@ -8,7 +8,7 @@ use listwatch_model::{EventKind, NewEvent};
 
 use super::{Ctx, parse_date, parse_entity_id};
 use crate::failure::usage;
-use crate::output::{Table, print_json};
+use crate::output::{Table, clean, print_json};
 
 /// Record and list legal events about entities.
 #[derive(Debug, clap::Args)]
@@ -119,7 +119,7 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             )));
         }
     }
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let kinds = regimes.restriction_kinds();
     let mut scope = Vec::with_capacity(args.scope.len());
     for restriction in &args.scope {
@@ -160,20 +160,22 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             );
         }
     }
-    let event = store.add_event(NewEvent {
-        entity: id.to_string(),
-        kind,
-        date,
-        effective,
-        citation: args.citation,
-        url: args.url,
-        scope,
-        author,
-        entered_at: crate::cli::import::now_rfc3339(),
-        supersedes: args.supersedes,
-        note: args.note,
-        known_since,
-    })?;
+    let event = store
+        .add_event(NewEvent {
+            entity: id.to_string(),
+            kind,
+            date,
+            effective,
+            citation: args.citation,
+            url: args.url,
+            scope,
+            author,
+            entered_at: crate::cli::import::now_rfc3339(),
+            supersedes: args.supersedes,
+            note: args.note,
+            known_since,
+        })
+        .map_err(|e| ctx.write_error(e))?;
     if args.json {
         return print_json(&event);
     }
@@ -182,10 +184,10 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             out,
             "recorded event {}: {} {} effective {} ({})",
             event.id,
-            event.event.entity,
+            clean(&event.event.entity),
             kind,
             effective,
-            event.event.citation
+            clean(&event.event.citation)
         )?;
         Ok(())
     })

@@ -14,7 +14,7 @@ use listwatch_parsers::{Format, InputFile, Parsed, formats};
 use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
 
 use super::{Ctx, parse_date, parse_list};
-use crate::failure::usage;
+use crate::failure::{io_error, usage};
 use crate::limits::MAX_IMPORT_FILE;
 use crate::output::print_json;
 use crate::progress::Progress;
@@ -80,8 +80,8 @@ struct ReadFile {
 fn read_file(path: &Path, format: &dyn Format, role: usize) -> Result<ReadFile> {
     use std::io::Read;
     let name = path.display().to_string();
-    let file = fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
-    let size = file.metadata().with_context(|| format!("cannot read {name}"))?.len();
+    let file = fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
+    let size = file.metadata().map_err(|e| io_error("read", path, &e))?.len();
     if size > MAX_IMPORT_FILE {
         anyhow::bail!(
             "{name}: the file is {size} bytes, more than the limit of {MAX_IMPORT_FILE} bytes (1 GiB) for a list file; it was not read"
@@ -120,18 +120,34 @@ fn read_file(path: &Path, format: &dyn Format, role: usize) -> Result<ReadFile> 
 /// The file of a publication folder named `name` in any case (`SDN.CSV`, `Add.csv`), or
 /// gzip-compressed (`sdn.csv.gz`); an exact match wins, and two names differing only in case
 /// are ambiguous.
+///
+/// A file that is there but cannot be looked at (a symbolic link loop, a folder without search
+/// permission) is an error that says so, not a missing file.
 fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
+    let is_file = |path: &Path| match fs::metadata(path) {
+        Ok(meta) => Ok(meta.is_file()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling symbolic link named like the file is an error worth telling.
+            if fs::symlink_metadata(path).is_ok() {
+                Err(io_error("read", path, &e))
+            } else {
+                Ok(false)
+            }
+        }
+        Err(e) => Err(io_error("read", path, &e)),
+    };
     let exact = dir.join(name);
-    if exact.is_file() {
+    if is_file(&exact)? {
         return Ok(Some(exact));
     }
     let gzipped = format!("{name}.gz");
     let mut found: Vec<PathBuf> = Vec::new();
-    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+    let entries = fs::read_dir(dir).map_err(|e| io_error("read the folder", dir, &e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error("read the folder", dir, &e))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if (file_name.eq_ignore_ascii_case(name) || file_name.eq_ignore_ascii_case(&gzipped))
-            && entry.path().is_file()
+            && is_file(&entry.path())?
         {
             found.push(entry.path());
         }
@@ -152,7 +168,8 @@ fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
 pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
     let specs = format.files();
     let mut files: Vec<Option<ReadFile>> = Vec::with_capacity(specs.len());
-    if path.is_dir() {
+    let meta = fs::metadata(path).map_err(|e| io_error("read", path, &e))?;
+    if meta.is_dir() {
         for (role, spec) in specs.iter().enumerate() {
             let mut found = None;
             for name in spec.names {
@@ -171,11 +188,9 @@ pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed
             }
             files.push(found);
         }
-    } else if path.exists() {
+    } else {
         files.push(Some(read_file(path, format, 0)?));
         files.extend(specs.iter().skip(1).map(|_| None));
-    } else {
-        anyhow::bail!("{} does not exist", path.display());
     }
     let inputs: Vec<Option<InputFile<'_>>> = files
         .iter()
@@ -280,16 +295,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 Phase::Writing => "writing the new version",
             })
         })
-        .map_err(|err| match err {
-            // A refusal says what to do; the store is unchanged.
-            listwatch_store::Error::Refused(_) | listwatch_store::Error::Invalid(_) => {
-                anyhow::Error::new(err)
-            }
-            err => anyhow::Error::new(err).context(format!(
-                "cannot write the new version to the store {}; it is unchanged",
-                ctx.db_path().display()
-            )),
-        })?;
+        .map_err(|e| ctx.write_error(e))?;
     if let ImportOutcome::Committed(_) = &outcome {
         progress.step("reclaiming free space");
         compact_if_worthwhile(&mut store);
@@ -361,7 +367,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             n_errors
         )?;
         for diagnostic in diagnostics.iter().take(10) {
-            writeln!(out, "  {diagnostic}")?;
+            writeln!(out, "  {}", crate::output::clean(&diagnostic.to_string()))?;
         }
     }
     Ok(())

@@ -84,7 +84,8 @@ pub(crate) struct Ctx {
     db: PathBuf,
     /// Whether the store path came from --db or $LISTWATCH_DB rather than the default.
     pub(crate) db_given: bool,
-    regimes: Option<PathBuf>,
+    /// The regimes, the user's file (if any) loaded and checked once at startup.
+    regimes: listwatch_status::Regimes,
     pub(crate) quiet: bool,
 }
 
@@ -115,9 +116,26 @@ impl Ctx {
         }
     }
 
+    /// A store error from a write in words: a storage failure (a full disk, an I/O error) names
+    /// the store file and what to do; other errors (a refusal, a missing version) pass as they
+    /// are. A failed write transaction leaves the store as it was.
+    pub(crate) fn write_error(&self, err: listwatch_store::Error) -> anyhow::Error {
+        let listwatch_store::Error::Storage(cause) = &err else { return err.into() };
+        let advice = if cause.contains("No space left") || cause.contains("os error 28") {
+            "free some space on its disk and run the command again"
+        } else {
+            "check the disk and the file's permissions, and run the command again"
+        };
+        let context = format!(
+            "cannot write to the store {} (nothing was changed; {advice})",
+            self.db.display()
+        );
+        anyhow::Error::new(err).context(context)
+    }
+
     /// The regimes: the user's file (if any) before the built-in ones.
-    pub(crate) fn regimes(&self) -> Result<listwatch_status::Regimes> {
-        crate::catalog::regimes(self.regimes.as_deref())
+    pub(crate) fn regimes(&self) -> &listwatch_status::Regimes {
+        &self.regimes
     }
 
     /// The store file.
@@ -175,10 +193,16 @@ impl Ctx {
 
 pub(crate) fn run() -> Result<()> {
     let cli = Cli::parse();
+    // A regimes file is read and checked before any command runs, so a broken one fails every
+    // command the same way (exit 2), not only those that happen to consult regimes.
+    let regimes = crate::catalog::regimes(cli.regimes.as_deref())?;
+    for note in regimes.notes() {
+        eprintln!("listwatch: note: {}", crate::output::clean(&note));
+    }
     let ctx = Ctx {
         db: crate::paths::store_path(cli.db.as_deref())?,
         db_given: cli.db.is_some(),
-        regimes: cli.regimes,
+        regimes,
         quiet: cli.quiet,
     };
     crate::output::protect_store(&ctx.db);
@@ -221,5 +245,56 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_failed_store_write_names_the_store_and_what_to_do() {
+        let ctx = super::Ctx {
+            db: "/data/lw.redb".into(),
+            db_given: true,
+            regimes: listwatch_status::Regimes::builtin(),
+            quiet: true,
+        };
+        let full = listwatch_store::Error::Storage("No space left on device (os error 28)".into());
+        assert_eq!(
+            crate::failure::render(&ctx.write_error(full)),
+            "cannot write to the store /data/lw.redb (nothing was changed; free some space on its \
+             disk and run the command again): storage error: No space left on device (os error 28)"
+        );
+        // A refusal keeps its message and its exit code.
+        let refused = listwatch_store::Error::NotFound("ofac-sdn version 9".into());
+        let err = ctx.write_error(refused);
+        assert_eq!(err.to_string(), "ofac-sdn version 9");
+        assert_eq!(crate::failure::exit_code(&err), crate::failure::NO_MATCH);
+    }
+
+    #[test]
+    fn io_errors_say_the_cause_and_what_to_do() {
+        use std::io::{Error, ErrorKind};
+        let path = std::path::Path::new("/lists/sdn");
+        let message =
+            |err: Error| crate::failure::io_error("read the folder", path, &err).to_string();
+        assert_eq!(
+            message(Error::from(ErrorKind::PermissionDenied)),
+            "cannot read the folder /lists/sdn: permission denied; the user running listwatch \
+             needs permission to read it, and to search every folder on its path"
+        );
+        assert_eq!(
+            message(Error::from_raw_os_error(13)),
+            "cannot read the folder /lists/sdn: Permission denied (os error 13); the user running \
+             listwatch needs permission to read it, and to search every folder on its path"
+        );
+        assert!(message(Error::from_raw_os_error(40)).ends_with(
+            "Too many levels of symbolic links (os error 40); a symbolic link on the path leads \
+             back to itself: fix the link"
+        ));
+        assert!(
+            message(Error::from(ErrorKind::StorageFull))
+                .ends_with("free some space on that disk, then run the command again")
+        );
+        assert_eq!(
+            message(Error::from(ErrorKind::NotFound)),
+            "/lists/sdn does not exist: check the path"
+        );
     }
 }

@@ -525,7 +525,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut progress = Progress::new(ctx.quiet);
     progress.step("loading the lists");
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let catalog = Catalog::load(&store)?;
     let consultation = catalog.consulted(as_of, known_on);
     progress.step(&format!("reading {}", args.holdings.display()));
@@ -536,7 +536,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut checker = Checker {
         ctx_store: &store,
         catalog: &catalog,
-        regimes: &regimes,
+        regimes,
         question: Question { as_of, known_on },
         unconsulted: consultation.not_consulted.iter().map(|(_, reason)| reason.clone()).collect(),
         cache: HashMap::new(),

@@ -6,7 +6,7 @@ use listwatch_model::Entity;
 
 use super::{Ctx, parse_entity_id};
 use crate::failure::no_match;
-use crate::output::{Stdout, outln, print_json, to_stdout};
+use crate::output::{Stdout, clean, outln, print_json, to_stdout};
 
 /// Show an entity, from the current version of its list or from another version.
 #[derive(Debug, clap::Args)]
@@ -123,7 +123,7 @@ pub(crate) fn print_entity(out: &mut Stdout, entity: &Entity) -> Result<()> {
     }
     line("remarks", entity.remarks.clone().unwrap_or_default());
     for (label, value) in lines {
-        outln!(out, "  {label:<14} {value}")?;
+        outln!(out, "  {:<14} {}", clean(&label), clean(&value))?;
     }
     Ok(())
 }

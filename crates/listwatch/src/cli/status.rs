@@ -11,7 +11,7 @@ use listwatch_status::{Basis, Question, Restriction, State, Status, status};
 
 use super::{Ctx, parse_date};
 use crate::catalog::{Catalog, Consultation, Found, record};
-use crate::output::print_json;
+use crate::output::{clean, print_json};
 
 /// Show the status of an entity on a day: not-listed, unknown, pending, restricted, suspended or
 /// removed, with the restrictions in force, what each date rests on, the list versions the answer
@@ -134,7 +134,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let catalog = Catalog::load(&store)?;
     let consultation = catalog.consulted(as_of, known_on);
     let (found, how) = catalog.resolve(&args.query);
@@ -142,7 +142,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for idx in found {
         let entry = &catalog.entries[idx];
         let entity_id = entry.entity_id();
-        let answer = status(&record(&store, &entity_id)?, Question { as_of, known_on }, &regimes);
+        let answer = status(&record(&store, &entity_id)?, Question { as_of, known_on }, regimes);
         answers.push((entity_id, entry.list.to_string(), answer));
     }
     let by_id = how == Found::Id;
@@ -220,10 +220,12 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             writeln!(
                 out,
                 "{}: nothing in the store matches (as of {as_of}{known}): {} ({})",
-                args.query, summary.state, summary.reason
+                clean(&args.query),
+                summary.state,
+                clean(&summary.reason)
             )?;
             for line in consultation.describe() {
-                writeln!(out, "  {line}")?;
+                writeln!(out, "  {}", clean(&line))?;
             }
         }
         for (entity_id, _, answer) in &answers {
@@ -232,10 +234,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if answers.len() > 1
             || (!by_id && !consultation.not_consulted.is_empty() && !answers.is_empty())
         {
-            writeln!(out, "overall: {} ({})", summary.state, summary.reason)?;
+            writeln!(out, "overall: {} ({})", summary.state, clean(&summary.reason))?;
             if !by_id {
                 for (_, reason) in &consultation.not_consulted {
-                    writeln!(out, "  not consulted: {reason}")?;
+                    writeln!(out, "  not consulted: {}", clean(reason))?;
                 }
             }
         }
@@ -273,10 +275,10 @@ pub(crate) fn print_status(
     as_of: Date,
     known: &str,
 ) -> Result<()> {
-    writeln!(out, "{}  ({entity_id})", answer.name)?;
+    writeln!(out, "{}  ({})", clean(&answer.name), clean(entity_id))?;
     writeln!(out, "  as of {as_of}{known}: {}", answer.state.as_str())?;
     match (&answer.in_force, &answer.reason) {
-        (_, Some(reason)) => writeln!(out, "    why unknown: {reason}")?,
+        (_, Some(reason)) => writeln!(out, "    why unknown: {}", clean(reason))?,
         (Some(v), None) => {
             writeln!(out, "    rests on version {} (published {})", v.version, v.published)?
         }
@@ -292,13 +294,14 @@ pub(crate) fn print_status(
             Basis::Rule => format!("listed {since} (computed by a rule)"),
             Basis::Recorded => format!("listed again {since} (a recorded event)"),
         };
-        writeln!(out, "    {words}")?;
+        writeln!(out, "    {}", clean(&words))?;
     }
     for restriction in &answer.restrictions {
-        writeln!(out, "    {}", restriction_words(restriction, answer.listed_note.as_deref()))?;
+        let words = restriction_words(restriction, answer.listed_note.as_deref());
+        writeln!(out, "    {}", clean(&words))?;
     }
     if let Some(citation) = &answer.suspended_by {
-        writeln!(out, "    held by: {citation}")?;
+        writeln!(out, "    held by: {}", clean(citation))?;
     }
     for event in &answer.events {
         writeln!(
@@ -307,7 +310,7 @@ pub(crate) fn print_status(
             event.date,
             event.kind,
             event.basis.as_str(),
-            event.source
+            clean(&event.source)
         )?;
     }
     Ok(())

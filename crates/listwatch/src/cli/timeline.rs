@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::{Ctx, parse_date, parse_entity_id};
 use crate::catalog::record;
-use crate::output::print_json;
+use crate::output::{clean, print_json};
 
 /// Show an entity's timeline: what the list versions show, the dates the list data and the
 /// regimes give, and the recorded legal events, each with its source.
@@ -26,7 +26,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let id = parse_entity_id(&args.id)?;
     let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
     let store = ctx.open_existing()?;
-    let regimes = ctx.regimes()?;
+    let regimes = ctx.regimes();
     let record = listwatch_status::known_on(&record(&store, &id.to_string())?, known_on);
     if record.observations.is_empty() && record.events.is_empty() {
         return Err(crate::failure::no_match(format!(
@@ -34,7 +34,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             id.list
         )));
     }
-    let steps = listwatch_status::timeline(&record, &regimes);
+    let steps = listwatch_status::timeline(&record, regimes);
     if args.json {
         return print_json(
             &serde_json::json!({"entity_id": id.to_string(), "known_on": known_on, "events": steps}),
@@ -49,7 +49,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             step.date,
             step.kind,
             format!("[{}]", step.basis.as_str()),
-            step.source
+            clean(&step.source)
         )?;
     }
     writeln!(

@@ -150,7 +150,8 @@ fn retract(ctx: &Ctx, args: RetractArgs) -> Result<()> {
         .unwrap_or_else(|| "unknown".to_string());
     let store = ctx.open_existing_for_writing()?;
     let retraction = Retraction { reason: args.reason, by, at: crate::cli::import::now_rfc3339() };
-    let version = store.retract(&list, args.version, retraction.clone())?;
+    let version =
+        store.retract(&list, args.version, retraction.clone()).map_err(|e| ctx.write_error(e))?;
     if args.json {
         return print_json(&VersionJson {
             version: &version,
@@ -163,7 +164,9 @@ fn retract(ctx: &Ctx, args: RetractArgs) -> Result<()> {
     writeln!(
         out,
         "{list}: version {} (published {}) is retracted: {}",
-        version.version, version.published, retraction.reason
+        version.version,
+        version.published,
+        crate::output::clean(&retraction.reason)
     )?;
     match current {
         Some(current) => writeln!(

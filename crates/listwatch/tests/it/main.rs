@@ -9,6 +9,7 @@ mod formats;
 mod limits;
 mod readme;
 mod real_data;
+mod safety;
 mod screen;
 mod status;
 mod trust;
@@ -50,7 +51,12 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A `listwatch` command on the store `db`.
 pub fn command(db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_listwatch"));
-    command.arg("--db").arg(db).env_remove("LISTWATCH_DB").env_remove("LISTWATCH_MAX_REMOVAL");
+    command
+        .arg("--db")
+        .arg(db)
+        .env_remove("LISTWATCH_DB")
+        .env_remove("LISTWATCH_MAX_REMOVAL")
+        .env_remove("LISTWATCH_REGIMES");
     command
 }
 
