@@ -115,6 +115,8 @@ fn ent_num<'r>(file: &str, row: &'r Row, diagnostics: &mut Vec<Diagnostic>) -> O
 /// file, so a large file of garbage is refused at the cost of its first bytes.
 pub fn sniff(file: &InputFile<'_>) -> Result<()> {
     let head = &file.bytes[..file.bytes.len().min(crate::limits::SNIFF_LEN)];
+    // Another kind of document (XML, JSON, a PDF, an archive) is named as such.
+    table::refuse_other_kinds(&InputFile { name: file.name, bytes: head }, "an OFAC CSV file")?;
     let binary = |why: &str| {
         Err(crate::error::Error::not_format(
             file.name,

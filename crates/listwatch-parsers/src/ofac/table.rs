@@ -49,17 +49,7 @@ pub(crate) fn read_table(
     layout: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Table> {
-    if let Some(kind) = sniff(file.bytes) {
-        return Err(Error::not_format(
-            file.name,
-            None,
-            format!(
-                "the file looks like {kind}, not {layout}; the OFAC formats read OFAC's legacy CSV \
-                 files (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_prim.csv and its \
-                 companions for the consolidated list)"
-            ),
-        ));
-    }
+    refuse_other_kinds(file, layout)?;
     let (text, encoding) = decode(file.bytes);
     if encoding == Encoding::Windows1252 {
         diagnostics.push(Diagnostic {
@@ -218,6 +208,23 @@ fn column_name(layout: &str, idx: usize) -> String {
         .split_once(": ")
         .and_then(|(_, columns)| columns.split(", ").nth(idx))
         .map_or_else(|| format!("column {}", idx + 1), str::to_string)
+}
+
+/// Refuses a file whose first bytes say it is another kind of document (see [`sniff`]), naming
+/// that kind. `layout` names what was expected.
+pub(crate) fn refuse_other_kinds(file: &InputFile<'_>, layout: &str) -> Result<()> {
+    match sniff(file.bytes) {
+        Some(kind) => Err(Error::not_format(
+            file.name,
+            None,
+            format!(
+                "the file looks like {kind}, not {layout}; the OFAC formats read OFAC's legacy CSV \
+                 files (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_prim.csv and its \
+                 companions for the consolidated list)"
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// What a file that cannot be an OFAC CSV file looks like, from its first bytes: an XML or HTML
