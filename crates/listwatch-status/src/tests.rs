@@ -766,3 +766,72 @@ fn the_timeline_shows_listing_amendment_removal_and_relisting_with_their_version
     let answer = check(&record, "2022-02-01", State::Pending);
     assert_eq!(answer.restrictions[0].since, day("2022-03-02"));
 }
+
+/// TOML-shaped text: regime tables with fields of any type, any value, in any order, and noise.
+fn regimes_text() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "id",
+        "name",
+        "authority",
+        "programs",
+        "lists",
+        "kind",
+        "effective_after_days",
+        "divestment_after_days",
+        "restrictions",
+        "date_scopes",
+        "unknown",
+    ]);
+    let value = prop_oneof![
+        "[a-z*-]{0,12}".prop_map(|s| format!("{s:?}")),
+        any::<i64>().prop_map(|n| n.to_string()),
+        prop::collection::vec("[A-Z0-9*-]{0,8}", 0..3).prop_map(|v| format!("{v:?}")),
+        Just("\"securities\"".to_string()),
+        Just("\"blocking\"".to_string()),
+        ".{0,20}",
+    ];
+    prop::collection::vec(prop::collection::vec((key, value), 0..10), 0..4).prop_map(|tables| {
+        tables
+            .into_iter()
+            .map(|fields| {
+                let body: String =
+                    fields.into_iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+                format!("[[regime]]\n{body}")
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_regimes_loader_never_panics_and_never_echoes_the_file(text in regimes_text()) {
+        match Regimes::from_file(&text, "house.toml") {
+            Ok(regimes) => {
+                // What loads is usable: every regime answers for any program.
+                let merged = regimes.then(Regimes::builtin());
+                let _ = merged.for_entity("ofac-sdn", &["SDGT".to_string()]);
+                let _ = merged.notes();
+            }
+            Err(err) => {
+                let message = err.to_string();
+                // No quoted value of the file comes back in the message.
+                for line in text.lines() {
+                    if let Some((_, value)) = line.split_once(" = ")
+                        && value.len() > 6
+                        && value.starts_with('"')
+                    {
+                        prop_assert!(!message.contains(value), "{message} echoes {value}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_regimes_loader_takes_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = Regimes::from_file(&text, "house.toml");
+    }
+}
