@@ -239,7 +239,10 @@ pub(crate) fn compare(
         let group = id_group(q.kind);
         let mut same_group = false;
         let mut hit = false;
-        for c in candidate.identifiers.iter().filter(|c| id_group(c.kind) == group) {
+        // An identifier of a type the caller did not name (`IdKind::Other`) is compared with
+        // every identifier of the candidate, as untyped.
+        let untyped = q.kind == IdKind::Other;
+        for c in candidate.identifiers.iter().filter(|c| untyped || id_group(c.kind) == group) {
             same_group = true;
             if c.normalized != q.normalized {
                 continue;

@@ -108,3 +108,35 @@ proptest! {
         prop_assert!(aa.score >= ab.score);
     }
 }
+
+#[test]
+fn an_identifier_of_an_unnamed_type_is_compared_with_every_identifier() {
+    let mut person = Entity::new("7", Schema::Person, "PETROV, Ivan");
+    person.identifiers.push(Identifier {
+        kind: IdKind::Passport,
+        value: "7201 448811".into(),
+        country: Some("Russia".into()),
+        currency: None,
+        label: "Passport".into(),
+        details: None,
+    });
+    let index = index(vec![person]);
+    let untyped = |value: &str| Query {
+        identifiers: vec![QueryIdentifier {
+            kind: IdKind::Other,
+            value: value.into(),
+            country: None,
+        }],
+        ..Query::named("Ivan Petrof")
+    };
+    // A misspelt name, so that the name alone scores below 1.
+    let score = |query: &Query| index.screen(query, 1)[0].score;
+    let (with_same, with_other, without) = (
+        score(&untyped("7201448811")),
+        score(&untyped("9999999999")),
+        score(&Query::named("Ivan Petrof")),
+    );
+    assert!(with_same > without, "{with_same} vs {without}");
+    // An untyped number that differs says nothing against the candidate.
+    assert_eq!(with_other, without);
+}

@@ -194,38 +194,141 @@ impl IdKind {
         }
     }
 
-    /// Parses a kind name as printed by [`IdKind::as_str`], plus a few common spellings.
+    /// Parses an identifier type as callers and lists write it: the names [`IdKind::as_str`]
+    /// prints, FollowTheMoney property names (`idNumber`, `registrationNumber`, `taxNumber`,
+    /// `innCode`, `ogrnCode`, `imoNumber`, `mmsi`, `callSign`, `swiftBic`, `leiCode`, `isin`,
+    /// ...), and the labels of OFAC's remarks (`Tax ID No.`, `National ID No.`, `Cedula No.`,
+    /// `SWIFT/BIC`, `Vessel Registration Identification`, ...), in any case, spacing and
+    /// punctuation. `None` for a type it does not know: callers compare such an identifier as
+    /// untyped ([`IdKind::Other`]) rather than refuse it.
     pub fn parse(s: &str) -> Option<IdKind> {
-        let lower = s.trim().to_ascii_lowercase().replace(['-', ' ', '/'], "_");
-        Some(match lower.as_str() {
-            "passport" => IdKind::Passport,
-            "diplomatic_passport" => IdKind::DiplomaticPassport,
-            "national_id" | "nationalid" | "id" | "id_number" => IdKind::NationalId,
-            "tax_id" | "taxid" | "tin" | "vat" | "inn" => IdKind::TaxId,
-            "registration_number" | "registration" | "regno" | "reg_number" => {
-                IdKind::RegistrationNumber
-            }
-            "uscc" => IdKind::Uscc,
-            "isin" => IdKind::Isin,
-            "equity_ticker" | "ticker" => IdKind::EquityTicker,
-            "imo" => IdKind::Imo,
-            "mmsi" => IdKind::Mmsi,
-            "call_sign" | "callsign" => IdKind::CallSign,
-            "swift_bic" | "swift" | "bic" => IdKind::SwiftBic,
-            "lei" => IdKind::Lei,
-            "email" | "email_address" => IdKind::Email,
-            "website" | "url" => IdKind::Website,
-            "phone" | "fax" => IdKind::Phone,
-            "digital_currency_address" | "crypto" | "wallet" => IdKind::DigitalCurrencyAddress,
-            "ssn" => IdKind::Ssn,
-            "drivers_license" | "driver_license" => IdKind::DriversLicense,
-            "aircraft_serial" | "msn" => IdKind::AircraftSerial,
-            "aircraft_tail" | "tail_number" => IdKind::AircraftTail,
-            "other" => IdKind::Other,
-            _ => return None,
-        })
+        let key = label_key(s);
+        if key.is_empty() {
+            return None;
+        }
+        if key.starts_with("digital_currency_address") {
+            // "Digital Currency Address - XBT": the currency is part of OFAC's label.
+            return Some(IdKind::DigitalCurrencyAddress);
+        }
+        ID_LABELS.iter().find(|(label, _)| *label == key).map(|&(_, kind)| kind)
     }
 }
+
+/// An identifier label folded for lookup: camelCase split into words, lowercase ASCII letters
+/// and digits joined by `_`, and the words that say "number" dropped (`Tax ID No.` → `tax_id`,
+/// `registrationNumber` → `registration`).
+fn label_key(label: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    let mut chars = label.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_alphanumeric = chars.peek().is_some_and(char::is_ascii_alphanumeric);
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            word.push(c.to_ascii_lowercase());
+        } else if (c == '\'' || c == '.') && next_is_alphanumeric {
+            // "Driver's", and initials such as "C.U.R.P." and "D.N.I.", stay one word.
+            previous_lower = false;
+        } else {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let n_words = words.len();
+    words.retain(|w| !matches!(w.as_str(), "no" | "number" | "num" | "nr" | "code" | "of"));
+    // "ID number" (FollowTheMoney's `idNumber`) is an untyped number, not an id column.
+    if words == ["id"] && n_words > 1 {
+        return "id_number".to_string();
+    }
+    words.join("_")
+}
+
+/// Identifier labels, folded by [`label_key`], and their kinds.
+const ID_LABELS: &[(&str, IdKind)] = &[
+    // The kinds' own names and common spellings.
+    ("passport", IdKind::Passport),
+    ("passport_id", IdKind::Passport),
+    ("diplomatic_passport", IdKind::DiplomaticPassport),
+    ("national_id", IdKind::NationalId),
+    ("nationalid", IdKind::NationalId),
+    ("national_identification", IdKind::NationalId),
+    ("identification", IdKind::NationalId),
+    ("identity_card", IdKind::NationalId),
+    ("id_card", IdKind::NationalId),
+    ("cedula", IdKind::NationalId),
+    ("curp", IdKind::NationalId),
+    ("dni", IdKind::NationalId),
+    ("personal_id", IdKind::NationalId),
+    ("tax_id", IdKind::TaxId),
+    ("taxid", IdKind::TaxId),
+    ("tax", IdKind::TaxId),
+    ("tin", IdKind::TaxId),
+    ("vat", IdKind::TaxId),
+    ("inn", IdKind::TaxId),
+    ("rfc", IdKind::TaxId),
+    ("nit", IdKind::TaxId),
+    ("ruc", IdKind::TaxId),
+    ("registration", IdKind::RegistrationNumber),
+    ("registration_id", IdKind::RegistrationNumber),
+    ("regno", IdKind::RegistrationNumber),
+    ("reg", IdKind::RegistrationNumber),
+    ("business_registration", IdKind::RegistrationNumber),
+    ("company", IdKind::RegistrationNumber),
+    ("ogrn", IdKind::RegistrationNumber),
+    ("okpo", IdKind::RegistrationNumber),
+    ("kpp", IdKind::RegistrationNumber),
+    ("uscc", IdKind::Uscc),
+    ("unified_social_credit", IdKind::Uscc),
+    ("unified_social_credit_uscc", IdKind::Uscc),
+    ("isin", IdKind::Isin),
+    ("equity_ticker", IdKind::EquityTicker),
+    ("ticker", IdKind::EquityTicker),
+    ("imo", IdKind::Imo),
+    ("vessel_registration_identification", IdKind::Imo),
+    ("vessel_registration_identification_imo", IdKind::Imo),
+    ("mmsi", IdKind::Mmsi),
+    ("call_sign", IdKind::CallSign),
+    ("callsign", IdKind::CallSign),
+    ("swift_bic", IdKind::SwiftBic),
+    ("swift", IdKind::SwiftBic),
+    ("bic", IdKind::SwiftBic),
+    ("lei", IdKind::Lei),
+    ("legal_entity", IdKind::Lei),
+    ("email", IdKind::Email),
+    ("email_address", IdKind::Email),
+    ("website", IdKind::Website),
+    ("url", IdKind::Website),
+    ("phone", IdKind::Phone),
+    ("fax", IdKind::Phone),
+    ("digital_currency_address", IdKind::DigitalCurrencyAddress),
+    ("crypto", IdKind::DigitalCurrencyAddress),
+    ("crypto_wallet", IdKind::DigitalCurrencyAddress),
+    ("wallet", IdKind::DigitalCurrencyAddress),
+    ("ssn", IdKind::Ssn),
+    ("social_security", IdKind::Ssn),
+    ("drivers_license", IdKind::DriversLicense),
+    ("driver_license", IdKind::DriversLicense),
+    ("aircraft_serial", IdKind::AircraftSerial),
+    ("msn", IdKind::AircraftSerial),
+    ("aircraft_manufacturers_serial_msn", IdKind::AircraftSerial),
+    ("aircraft_tail", IdKind::AircraftTail),
+    ("tail", IdKind::AircraftTail),
+    ("other", IdKind::Other),
+    // FollowTheMoney property names not covered above (after label_key, `taxNumber` is `tax`,
+    // `imoNumber` `imo`, `leiCode` `lei`, `innCode` `inn`, `ogrnCode` `ogrn`, `passportNumber`
+    // `passport`, `vatCode` `vat`): `idNumber` and `dunsCode` say nothing of the kind.
+    ("id_number", IdKind::Other),
+    ("duns", IdKind::Other),
+];
 
 /// A typed identifier: a document number, a code or an address that points at one entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -416,5 +519,96 @@ impl Entity {
     /// The list date of a kind, if the entry carries one.
     pub fn list_date(&self, kind: ListDateKind) -> Option<&ListDate> {
         self.list_dates.iter().find(|d| d.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdKind;
+
+    fn check(labels: &[&str], expected: Option<IdKind>) {
+        for label in labels {
+            assert_eq!(IdKind::parse(label), expected, "{label}");
+        }
+    }
+
+    #[test]
+    fn identifier_types_are_read_as_callers_and_lists_write_them() {
+        check(&["isin", "ISIN", " Isin "], Some(IdKind::Isin));
+        check(
+            &["tax_id", "Tax ID No.", "taxNumber", "innCode", "INN", "RFC", "NIT #", "vatCode"],
+            Some(IdKind::TaxId),
+        );
+        check(
+            &[
+                "national_id",
+                "National ID No.",
+                "Cedula No.",
+                "C.U.R.P.",
+                "D.N.I.",
+                "Identification Number",
+            ],
+            Some(IdKind::NationalId),
+        );
+        check(
+            &[
+                "registrationNumber",
+                "Registration Number",
+                "Registration ID",
+                "ogrnCode",
+                "Business Registration Number",
+                "Company Number",
+            ],
+            Some(IdKind::RegistrationNumber),
+        );
+        check(&["imoNumber", "IMO", "Vessel Registration Identification IMO"], Some(IdKind::Imo));
+        check(&["mmsi", "MMSI"], Some(IdKind::Mmsi));
+        check(&["callSign", "Call Sign", "call-sign"], Some(IdKind::CallSign));
+        check(&["swiftBic", "SWIFT/BIC", "swift_bic"], Some(IdKind::SwiftBic));
+        check(&["leiCode", "LEI", "Legal Entity Number"], Some(IdKind::Lei));
+        check(&["passportNumber", "Passport", "passport"], Some(IdKind::Passport));
+        check(&["Unified Social Credit Code (USCC)", "uscc"], Some(IdKind::Uscc));
+        check(
+            &["Digital Currency Address - XBT", "digital_currency_address"],
+            Some(IdKind::DigitalCurrencyAddress),
+        );
+        check(&["Driver's License No.", "drivers_license"], Some(IdKind::DriversLicense));
+        check(
+            &["Aircraft Manufacturer's Serial Number (MSN)", "msn"],
+            Some(IdKind::AircraftSerial),
+        );
+        check(&["idNumber", "ID Number", "dunsCode"], Some(IdKind::Other));
+        // A bare "id" is a record's id column, not an identifier type; unknown types are None.
+        check(&["id", "", "colour", "---"], None);
+    }
+
+    #[test]
+    fn every_kind_parses_back_from_its_own_name() {
+        for kind in [
+            IdKind::Passport,
+            IdKind::DiplomaticPassport,
+            IdKind::NationalId,
+            IdKind::TaxId,
+            IdKind::RegistrationNumber,
+            IdKind::Uscc,
+            IdKind::Isin,
+            IdKind::EquityTicker,
+            IdKind::Imo,
+            IdKind::Mmsi,
+            IdKind::CallSign,
+            IdKind::SwiftBic,
+            IdKind::Lei,
+            IdKind::Email,
+            IdKind::Website,
+            IdKind::Phone,
+            IdKind::DigitalCurrencyAddress,
+            IdKind::Ssn,
+            IdKind::DriversLicense,
+            IdKind::AircraftSerial,
+            IdKind::AircraftTail,
+            IdKind::Other,
+        ] {
+            assert_eq!(IdKind::parse(kind.as_str()), Some(kind), "{}", kind.as_str());
+        }
     }
 }
