@@ -43,6 +43,8 @@ mod format;
 pub mod limits;
 pub mod ofac;
 mod text;
+pub mod un_sc;
+mod xml;
 
 pub use error::{Error, ErrorKind, Result};
 pub use format::{FileSpec, Format, format, formats};

@@ -4,6 +4,7 @@
 mod golden;
 mod limits;
 mod real_data;
+mod un_sc;
 
 use std::path::PathBuf;
 
