@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{InputFile, Parsed, Result, ofac, un_sc};
+use crate::{InputFile, Parsed, Result, ofac, ofac_xml, un_sc};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,9 +149,17 @@ static UN_SC: XmlFormat = XmlFormat {
     parse: un_sc::parse,
 };
 
+static OFAC_XML: XmlFormat = XmlFormat {
+    name: "ofac-xml",
+    description: "OFAC SDN or consolidated list, sdnList XML (sdn.xml or consolidated.xml)",
+    files: &[spec("main", ofac_xml::FILE_NAMES, true)],
+    sniff: ofac_xml::sniff,
+    parse: ofac_xml::parse,
+};
+
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 3] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &UN_SC];
+    static FORMATS: [&dyn Format; 4] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &OFAC_XML, &UN_SC];
     &FORMATS
 }
 

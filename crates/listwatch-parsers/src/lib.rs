@@ -42,6 +42,7 @@ mod error;
 mod format;
 pub mod limits;
 pub mod ofac;
+pub mod ofac_xml;
 mod text;
 pub mod un_sc;
 mod xml;

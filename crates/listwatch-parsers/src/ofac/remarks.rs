@@ -397,8 +397,12 @@ pub(crate) fn apply_remark_item(entity: &mut Entity, item: &str, stats: &mut Rem
 }
 
 fn apply_item(entity: &mut Entity, item: &str) -> bool {
-    // OFAC repeats the Title column in the remarks; a repeat is typed: it is the title.
-    if entity.title.as_deref() == Some(item) {
+    // OFAC repeats the Title column in the remarks; a repeat is typed: it is the title. A title
+    // of several positions (`Managing Director, X; Director, Y`) is split at `; ` like the
+    // remarks, so each of its parts is a repeat.
+    if let Some(title) = entity.title.as_deref()
+        && (title == item || title.split("; ").any(|part| part.trim() == item))
+    {
         return true;
     }
     let Some((label, handler, rest)) = find_label(item) else {

@@ -3,6 +3,7 @@
 
 mod golden;
 mod limits;
+mod ofac_xml;
 mod real_data;
 mod un_sc;
 
