@@ -111,7 +111,7 @@ fn check_xml_format(folder: &str, format_name: &str) {
         files
     };
     let ok = xml_files("ok");
-    assert!(ok.len() >= 1, "{folder}");
+    assert!(!ok.is_empty(), "{folder}");
     for path in ok {
         let bytes = fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();

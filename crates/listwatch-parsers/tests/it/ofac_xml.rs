@@ -43,7 +43,7 @@ fn normalized(entity: &Entity) -> Entity {
 fn thousands(digits: &str) -> String {
     let mut out = String::new();
     for (idx, c) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
