@@ -1,4 +1,5 @@
-//! Parse benchmark: the OFAC SDN set of 2021-07-07 (about 3.5 MB in four files).
+//! Parse benchmark: the OFAC SDN set of 2021-07-07 (about 3.5 MB in four files), and each UN
+//! consolidated list (1.6 MB and 2.0 MB of XML; target: at most 100 ms each in release).
 //!
 //! `cargo bench -p listwatch-parsers` measures; under `cargo test --benches` it runs once, so the
 //! benchmark cannot rot. The data comes from `$LISTWATCH_DATA` (default `../shared/data`).
@@ -6,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use listwatch_parsers::{InputFile, ofac};
+use listwatch_parsers::{InputFile, Parsed, ofac, un_sc};
 
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
@@ -31,18 +32,34 @@ fn main() {
     };
 
     let iterations = if measuring { 30 } else { 1 };
+    report("ofac-sdn/2021-07-07", n_bytes, iterations, || {
+        ofac::parse(&files).expect("the real files parse")
+    });
+    for path in [
+        "un-consolidated/2018-10-29/consolidated.xml",
+        "un-consolidated/2026-02-27/UN_consolidated.xml",
+    ] {
+        let bytes = std::fs::read(data.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        report(path, bytes.len(), iterations, || {
+            un_sc::parse(&InputFile { name: path, bytes: &bytes }).expect("the real file parses")
+        });
+    }
+}
+
+/// Parses `iterations` times and prints the median, minimum and maximum.
+fn report(what: &str, n_bytes: usize, iterations: usize, parse: impl Fn() -> Parsed) {
     let mut times = Vec::with_capacity(iterations);
     let mut n_entities = 0;
     for _ in 0..iterations {
         let start = Instant::now();
-        let parsed = ofac::parse(&files).expect("the real files parse");
+        let parsed = parse();
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         n_entities = parsed.entities.len();
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     println!(
-        "parse ofac-sdn/2021-07-07 ({:.1} MB, {n_entities} entities): median {median:.1} ms, min {:.1} ms, max {:.1} ms over {iterations} runs ({:.0} MB/s)",
+        "parse {what} ({:.1} MB, {n_entities} entities): median {median:.1} ms, min {:.1} ms, max {:.1} ms over {iterations} runs ({:.0} MB/s)",
         n_bytes as f64 / 1e6,
         times[0],
         times[times.len() - 1],

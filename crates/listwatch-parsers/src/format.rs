@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{InputFile, Parsed, Result, ofac};
+use crate::{InputFile, Parsed, Result, ofac, ofac_xml, un_sc};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,9 +107,59 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
+/// A format of one XML file.
+struct XmlFormat {
+    name: &'static str,
+    description: &'static str,
+    files: &'static [FileSpec],
+    sniff: fn(&InputFile<'_>) -> Result<()>,
+    parse: fn(&InputFile<'_>) -> Result<Parsed>,
+}
+
+impl Format for XmlFormat {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn files(&self) -> &'static [FileSpec] {
+        self.files
+    }
+
+    fn sniff(&self, _role: usize, head: &InputFile<'_>) -> Result<()> {
+        (self.sniff)(head)
+    }
+
+    fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {
+        match files.first().copied().flatten() {
+            Some(main) => (self.parse)(&main),
+            None => Err(crate::Error::missing_file(self.files[0].names[0])),
+        }
+    }
+}
+
+static UN_SC: XmlFormat = XmlFormat {
+    name: "un-sc",
+    description: "UN Security Council consolidated list, XML (UN_consolidated.xml or consolidated.xml)",
+    files: &[spec("main", un_sc::FILE_NAMES, true)],
+    sniff: un_sc::sniff,
+    parse: un_sc::parse,
+};
+
+static OFAC_XML: XmlFormat = XmlFormat {
+    name: "ofac-xml",
+    description: "OFAC SDN or consolidated list, sdnList XML (sdn.xml or consolidated.xml)",
+    files: &[spec("main", ofac_xml::FILE_NAMES, true)],
+    sniff: ofac_xml::sniff,
+    parse: ofac_xml::parse,
+};
+
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 2] = [&OFAC_SDN, &OFAC_CONSOLIDATED];
+    static FORMATS: [&dyn Format; 4] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &OFAC_XML, &UN_SC];
     &FORMATS
 }
 

@@ -2,7 +2,10 @@
 //!
 //! # Overview
 //! Each format has a module named authority-then-list. Today: [`ofac`], OFAC's legacy CSV
-//! publications of the SDN and consolidated non-SDN lists. A parser takes [`InputFile`]s (a name
+//! publications of the SDN and consolidated non-SDN lists; [`ofac_xml`], OFAC's `sdnList` XML
+//! publication of either list; and [`un_sc`], the UN Security Council consolidated list XML. The
+//! XML formats read their file once with quick-xml's pull reader and gather one record at a
+//! time, never a tree of the whole file. A parser takes [`InputFile`]s (a name
 //! and bytes: this crate does no I/O) and returns a [`Parsed`]: the entities, the diagnostics,
 //! per-file record counts, the [`Coverage`] of the publication, and how many remark items were
 //! typed.
@@ -33,8 +36,17 @@
 //! ```
 //!
 //! # Limitations
-//! OFAC's XML formats, the UN, EU and UK lists, the trade.gov CSL and the BIS DPL have no parser
-//! yet.
+//! OFAC's Advanced (SDN_ADVANCED) XML, the EU and UK lists, the trade.gov CSL and the BIS DPL have
+//! no parser yet.
+//!
+//! The XML parsers read UTF-8 (or, failing that, Windows-1252) and ignore the encoding the XML
+//! declaration names; entities other than XML's five and character references are kept as
+//! written (`&name;`). `ofac-xml` keeps the `remarks` element verbatim in `Entity::remarks`, where
+//! the CSV keeps every item; it does not keep the `uid`s of aliases, addresses and documents (the
+//! CSV parser does not keep `alt_num` and `add_num` either). `un-sc` keeps `VERSIONNUM`,
+//! `LIST_TYPE` and `LAST_DAY_UPDATED` as attributes, so a version bump by the UN shows as a
+//! change; its listing dates are scoped by the UN list type (`Al-Qaida`, `DPRK`), and no built-in
+//! regime names those scopes yet.
 
 #![warn(missing_docs)]
 
@@ -42,7 +54,10 @@ mod error;
 mod format;
 pub mod limits;
 pub mod ofac;
+pub mod ofac_xml;
 mod text;
+pub mod un_sc;
+mod xml;
 
 pub use error::{Error, ErrorKind, Result};
 pub use format::{FileSpec, Format, format, formats};

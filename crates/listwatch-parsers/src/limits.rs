@@ -14,6 +14,11 @@ pub const MAX_FIELD_LEN: usize = 64 * 1024;
 /// 5 digits). A longer one (or any other text) makes the record a diagnostic, not an entity.
 pub const MAX_ENT_NUM_DIGITS: usize = 10;
 
+/// The deepest nesting of XML elements read (the UN and OFAC XML lists nest five levels deep).
+/// A deeper document is refused as not a list, so that one record's tree stays small and no
+/// recursion over it can exhaust the stack.
+pub const MAX_XML_DEPTH: usize = 32;
+
 /// How many bytes of the start of a file [`crate::ofac::sniff`] looks at.
 pub const SNIFF_LEN: usize = 64 * 1024;
 

@@ -6,7 +6,7 @@
 //! [`Coverage`] of the result says which were present. Records of the optional files that point at
 //! an entry missing from the main file become diagnostics.
 
-mod remarks;
+pub(crate) mod remarks;
 mod table;
 
 use std::collections::HashMap;

@@ -376,22 +376,33 @@ pub(crate) fn apply_remarks(entity: &mut Entity, stats: &mut RemarkStats) {
         return;
     };
     for item in split_items(&remarks) {
-        stats.items += 1;
-        let unprefixed = item.strip_prefix("alt. ").unwrap_or(item).trim();
-        if apply_item(entity, unprefixed) {
-            stats.typed += 1;
-        } else {
-            let prefix: Vec<&str> = unprefixed.split_whitespace().take(2).collect();
-            *stats.untyped_by_prefix.entry(prefix.join(" ")).or_default() += 1;
-            entity.untyped_remarks.push(item.to_string());
-        }
+        apply_remark_item(entity, item, stats);
     }
     entity.remarks = Some(remarks);
 }
 
+/// Types one remark item (`alt. ` prefix allowed) into `entity`, or keeps it in
+/// `untyped_remarks`; counts it either way. The OFAC XML parser types its items through this
+/// too, so both publications type an item alike.
+pub(crate) fn apply_remark_item(entity: &mut Entity, item: &str, stats: &mut RemarkStats) {
+    stats.items += 1;
+    let unprefixed = item.strip_prefix("alt. ").unwrap_or(item).trim();
+    if apply_item(entity, unprefixed) {
+        stats.typed += 1;
+    } else {
+        let prefix: Vec<&str> = unprefixed.split_whitespace().take(2).collect();
+        *stats.untyped_by_prefix.entry(prefix.join(" ")).or_default() += 1;
+        entity.untyped_remarks.push(item.to_string());
+    }
+}
+
 fn apply_item(entity: &mut Entity, item: &str) -> bool {
-    // OFAC repeats the Title column in the remarks; a repeat is typed: it is the title.
-    if entity.title.as_deref() == Some(item) {
+    // OFAC repeats the Title column in the remarks; a repeat is typed: it is the title. A title
+    // of several positions (`Managing Director, X; Director, Y`) is split at `; ` like the
+    // remarks, so each of its parts is a repeat.
+    if let Some(title) = entity.title.as_deref()
+        && (title == item || title.split("; ").any(|part| part.trim() == item))
+    {
         return true;
     }
     let Some((label, handler, rest)) = find_label(item) else {

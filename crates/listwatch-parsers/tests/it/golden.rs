@@ -95,3 +95,64 @@ fn broken_main_files_are_refused_with_file_line_and_reason() {
         check(&path.with_extension("expected"), &format!("{:?}: {err}\n", err.kind));
     }
 }
+
+/// The golden files of a one-file XML format: `test_data/<folder>/ok/*.xml`, each with a
+/// `.expected.json` beside it, and `test_data/<folder>/err/*.xml`, each with a `.expected` error.
+fn check_xml_format(folder: &str, format_name: &str) {
+    let format = listwatch_parsers::format(format_name).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data").join(folder);
+    let xml_files = |dir: &str| {
+        let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+            .collect();
+        files.sort();
+        files
+    };
+    let ok = xml_files("ok");
+    assert!(!ok.is_empty(), "{folder}");
+    for path in ok {
+        let bytes = fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let parsed = format
+            .parse(&[Some(InputFile { name, bytes: &bytes })])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let output = json!({
+            "published": parsed.published.map(|d| d.to_string()),
+            "records": parsed.files[0].records,
+            "coverage": parsed.coverage,
+            "remark_items": parsed.remark_stats.items,
+            "remark_items_typed": parsed.remark_stats.typed,
+            "diagnostics": parsed.diagnostics,
+            "entities": parsed.entities,
+        });
+        let text = serde_json::to_string_pretty(&output).unwrap() + "\n";
+        check(&path.with_extension("expected.json"), &text);
+    }
+    for path in xml_files("err") {
+        let bytes = fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let err = match format.parse(&[Some(InputFile { name, bytes: &bytes })]) {
+            Err(err) => err,
+            Ok(parsed) => {
+                panic!("{name} parsed to {} entities; expected an error", parsed.entities.len())
+            }
+        };
+        // The sniff agrees with the parser on a file that is not the format at all.
+        if err.kind == listwatch_parsers::ErrorKind::NotFormat {
+            assert!(format.sniff(0, &InputFile { name, bytes: &bytes }).is_err(), "{name}");
+        }
+        check(&path.with_extension("expected"), &format!("{:?}: {err}\n", err.kind));
+    }
+}
+
+#[test]
+fn un_sc_excerpts_parse_to_their_golden_output() {
+    check_xml_format("un_sc", "un-sc");
+}
+
+#[test]
+fn ofac_xml_excerpts_parse_to_their_golden_output() {
+    check_xml_format("ofac_xml", "ofac-xml");
+}

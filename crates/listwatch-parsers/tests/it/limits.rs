@@ -188,3 +188,64 @@ proptest! {
         }
     }
 }
+
+/// Bytes that look like an XML list now and then: tags of the UN and OFAC XML formats, entity
+/// references, CDATA, and arbitrary bytes.
+fn xmlish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"<CONSOLIDATED_LIST dateGenerated=\"2018-10-29T19:09:49\">".to_vec()),
+        Just(b"<sdnList><publshInformation><Publish_Date>04/06/2018</Publish_Date><Record_Count>3</Record_Count></publshInformation>".to_vec()),
+        Just(b"<INDIVIDUALS><INDIVIDUAL><DATAID>".to_vec()),
+        Just(b"</DATAID><FIRST_NAME>A</FIRST_NAME>".to_vec()),
+        Just(b"<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1960</FROM_YEAR><TO_YEAR>1950</TO_YEAR></INDIVIDUAL_DATE_OF_BIRTH>".to_vec()),
+        Just(b"<INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>B</ALIAS_NAME></INDIVIDUAL_ALIAS>".to_vec()),
+        Just(b"</INDIVIDUAL>".to_vec()),
+        Just(b"<sdnEntry><uid>".to_vec()),
+        Just(b"</uid><lastName>X</lastName><idList><id><idType>Passport</idType><idNumber>1</idNumber></id></idList>".to_vec()),
+        Just(b"<remarks>DOB 1960; a.k.a. 'X'</remarks></sdnEntry>".to_vec()),
+        Just(b"&amp;&#0;&#x110000;&bogus;<![CDATA[x]]><!-- c -->".to_vec()),
+        Just(b"<a><a><a><a><a><a><a><a><a><a><a><a>".to_vec()),
+        "[0-9]{1,12}".prop_map(String::into_bytes),
+        proptest::collection::vec(any::<u8>(), 0..8),
+    ];
+    proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any bytes given to the XML formats: no panic, an answer in bounded time, and what is kept
+    /// a small multiple of the input.
+    #[test]
+    fn any_bytes_given_to_the_xml_formats_parse_without_panic_in_bounded_time_and_space(
+        bytes in prop_oneof![xmlish(), proptest::collection::vec(any::<u8>(), 0..600)],
+    ) {
+        for format in ["un-sc", "ofac-xml"] {
+            let format = listwatch_parsers::format(format).unwrap();
+            let started = Instant::now();
+            let file = InputFile { name: "list.xml", bytes: &bytes };
+            let _ = format.sniff(0, &file);
+            let result = format.parse(&[Some(file)]);
+            prop_assert!(started.elapsed().as_secs() < 5);
+            if let Ok(parsed) = result {
+                prop_assert!(kept(&parsed) <= 40 * bytes.len() + 4096, "kept {} for {} bytes", kept(&parsed), bytes.len());
+            }
+        }
+    }
+}
+
+#[test]
+fn an_xml_field_longer_than_the_limit_is_cut_with_a_warning() {
+    let long = "x".repeat(MAX_FIELD_LEN * 2);
+    let text = format!(
+        "<CONSOLIDATED_LIST dateGenerated=\"2026-02-27T00:00:09Z\"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME><UN_LIST_TYPE>DRC</UN_LIST_TYPE><COMMENTS1>{long}</COMMENTS1></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
+    );
+    let parsed =
+        listwatch_parsers::un_sc::parse(&InputFile { name: "un.xml", bytes: text.as_bytes() })
+            .unwrap();
+    assert_eq!(parsed.entities[0].remarks.as_deref().map(str::len), Some(MAX_FIELD_LEN));
+    let warning = &parsed.diagnostics[0];
+    assert_eq!(warning.field.as_deref(), Some("COMMENTS1"));
+    assert_eq!(warning.record.as_deref(), Some("1"));
+    assert_eq!(warning.line, Some(1));
+}

@@ -3,7 +3,9 @@
 
 mod golden;
 mod limits;
+mod ofac_xml;
 mod real_data;
+mod un_sc;
 
 use std::path::PathBuf;
 

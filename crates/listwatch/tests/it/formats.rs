@@ -59,3 +59,48 @@ fn gzip_compressed_files_import_as_the_plain_ones() {
     );
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn the_un_list_imports_with_its_own_date_and_diffs_by_dataid() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("un.redb");
+    let data = crate::data_dir();
+    let old = data.join("un-consolidated/2018-10-29/consolidated.xml");
+    let new = data.join("un-consolidated/2026-02-27/UN_consolidated.xml");
+    // No --published: the list's own dateGenerated dates each version.
+    let first = run_json(&db, &["import", "un-sc", old.to_str().unwrap(), "--json"]);
+    assert_eq!(first["published"], "2018-10-29");
+    assert_eq!(first["entities"], 1093);
+    let second = run_json(&db, &["import", "un-sc", new.to_str().unwrap(), "--json"]);
+    assert_eq!(second["published"], "2026-02-27");
+    assert_eq!(second["entities"], 1003);
+    let diff = run_json(&db, &["diff", "un-sc", "--json"]);
+    assert_eq!(diff["added"].as_array().unwrap().len(), 112);
+    assert_eq!(diff["removed"].as_array().unwrap().len(), 202);
+    // A folder imports too: the format finds UN_consolidated.xml in it.
+    let db2 = tmp.path().join("un2.redb");
+    let dir =
+        run_json(&db2, &["import", "un-sc", new.parent().unwrap().to_str().unwrap(), "--json"]);
+    assert_eq!(dir["entities"], 1003);
+}
+
+#[test]
+fn the_ofac_xml_list_imports_with_its_own_date() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("x.redb");
+    let xml = crate::data_dir().join("ofac-consolidated/2018-04-06/consolidated.xml");
+    let import = run_json(&db, &["import", "ofac-xml", xml.to_str().unwrap(), "--json"]);
+    assert_eq!(import["published"], "2018-04-06");
+    assert_eq!(import["entities"], 639);
+    // The wrong XML format is refused from the file's first bytes.
+    let un = crate::data_dir().join("un-consolidated/2018-10-29/consolidated.xml");
+    let output = run(&tmp.path().join("y.redb"), &["import", "ofac-xml", un.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CONSOLIDATED_LIST"));
+}
