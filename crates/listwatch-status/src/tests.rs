@@ -217,9 +217,10 @@ fn a_user_regime_overrides_a_builtin_one_only_for_the_programs_it_names_and_says
     assert_eq!(
         added.notes(),
         [
-            "regime house-rule (from house.toml) overrides built-in ofac-sdn-blocking for program MY-PROGRAM"
+            "regime house-rule (from house.toml) overrides built-in ofac-sdn-blocking for program MY-PROGRAM",
+            "regime house-rule (from house.toml) overrides built-in un-sc-listed for program MY-PROGRAM"
         ],
-        "on ofac-sdn, SDN blocking covers every program"
+        "on ofac-sdn, SDN blocking covers every program, and on un-sc the UN listing regime"
     );
     let elsewhere =
         user_regime("programs = [\"MY-PROGRAM\"]\nlists = [\"my-list\"]\nkind = \"blocking\"")

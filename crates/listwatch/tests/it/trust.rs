@@ -488,3 +488,27 @@ fn screening_against_a_version_without_aliases_says_so() {
     let listed = run(&db, &["versions"]);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("aliases,addresses"));
 }
+
+#[test]
+fn a_un_listing_rests_on_the_list_own_listed_on_date() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let file = data_dir().join("un-consolidated/2026-02-27/UN_consolidated.xml");
+    // The file carries its own publication date: no --published.
+    let output = run(&db, &["import", "un-sc", file.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // DATAID 6907993 was listed on 2012-12-31, says the 2026 publication.
+    let ask = |as_of: &str| {
+        let answer = run_json(&db, &["status", "un-sc:6907993", "--as-of", as_of, "--json"]);
+        answer["matches"][0].clone()
+    };
+    let listed = ask("2013-06-01");
+    assert_eq!(listed["state"], "restricted", "{listed:#}");
+    assert_eq!(listed["listed_since"], "2012-12-31");
+    assert_eq!(listed["listed_basis"], "designated");
+    assert_eq!(listed["rules"][0], "un-sc-listed");
+    assert_eq!(ask("2012-06-01")["state"], "unknown");
+}
