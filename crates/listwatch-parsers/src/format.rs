@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{InputFile, Parsed, Result, ofac};
+use crate::{Delta, InputFile, Parsed, Result, ftm, ofac};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,14 @@ pub trait Format: Send + Sync {
     fn sniff(&self, role: usize, head: &InputFile<'_>) -> Result<()> {
         let _ = (role, head);
         Ok(())
+    }
+
+    /// For a format whose files hold changes to the previous version rather than a whole
+    /// publication (`ftm-delta`): the ops, in the order they apply. `None` for formats of whole
+    /// publications (the default); for a delta format, [`Format::parse`] refuses the files.
+    fn parse_delta(&self, files: &[Option<InputFile<'_>>]) -> Option<Result<Delta>> {
+        let _ = files;
+        None
     }
 }
 
@@ -109,7 +117,7 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
 
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 2] = [&OFAC_SDN, &OFAC_CONSOLIDATED];
+    static FORMATS: [&dyn Format; 4] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &ftm::FTM, &ftm::FTM_DELTA];
     &FORMATS
 }
 

@@ -38,12 +38,15 @@
 
 #![warn(missing_docs)]
 
+mod delta;
 mod error;
 mod format;
+pub mod ftm;
 pub mod limits;
 pub mod ofac;
 mod text;
 
+pub use delta::{Applied, Delta, DeltaOp, DeltaOpKind};
 pub use error::{Error, ErrorKind, Result};
 pub use format::{FileSpec, Format, format, formats};
 pub use ofac::RemarkStats;
