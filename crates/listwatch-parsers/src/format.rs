@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{Delta, InputFile, Parsed, Result, ftm, ofac};
+use crate::{Delta, InputFile, Parsed, Result, eu_fsf, ftm, ofac, uk_sanctions};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,9 +115,64 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
+/// A format of one file, read by a module's `sniff` and `parse`.
+struct SingleFile {
+    name: &'static str,
+    description: &'static str,
+    files: &'static [FileSpec],
+    sniff: fn(&InputFile<'_>) -> Result<()>,
+    parse: fn(&InputFile<'_>) -> Result<Parsed>,
+}
+
+impl Format for SingleFile {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn files(&self) -> &'static [FileSpec] {
+        self.files
+    }
+
+    fn sniff(&self, _role: usize, head: &InputFile<'_>) -> Result<()> {
+        (self.sniff)(head)
+    }
+
+    fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {
+        match files.first().copied().flatten() {
+            Some(main) => (self.parse)(&main),
+            None => Err(crate::Error::missing_file(self.files[0].names[0])),
+        }
+    }
+}
+
+static EU_FSF: SingleFile = SingleFile {
+    name: "eu-fsf",
+    description: "EU consolidated financial sanctions list, XML export (xmlFullSanctionsList_1_1)",
+    files: &[spec("main", &["xmlFullSanctionsList_1_1.xml", "export.xml", "eu_fsf.xml"], true)],
+    sniff: eu_fsf::sniff,
+    parse: eu_fsf::parse,
+};
+
+static UK_SANCTIONS: SingleFile = SingleFile {
+    name: "uk-sanctions",
+    description: "UK sanctions list, CSV (OFSI ConList.csv, or the UK Sanctions List CSV)",
+    files: &[spec(
+        "main",
+        &["ConList.csv", "UK_Sanctions_List.csv", "UK-Sanctions-List.csv"],
+        true,
+    )],
+    sniff: uk_sanctions::sniff,
+    parse: uk_sanctions::parse,
+};
+
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 4] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &ftm::FTM, &ftm::FTM_DELTA];
+    static FORMATS: [&dyn Format; 6] =
+        [&OFAC_SDN, &OFAC_CONSOLIDATED, &ftm::FTM, &ftm::FTM_DELTA, &EU_FSF, &UK_SANCTIONS];
     &FORMATS
 }
 

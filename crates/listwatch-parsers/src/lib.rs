@@ -40,11 +40,13 @@
 
 mod delta;
 mod error;
+pub mod eu_fsf;
 mod format;
 pub mod ftm;
 pub mod limits;
 pub mod ofac;
 mod text;
+pub mod uk_sanctions;
 
 pub use delta::{Applied, Delta, DeltaOp, DeltaOpKind};
 pub use error::{Error, ErrorKind, Result};

@@ -329,6 +329,18 @@ fn read_lines(
             }
         }
     }
+    // A last line that is not JSON, without a line break after it: a download cut short.
+    let body = text.trim_end_matches([' ', '\t']);
+    if n_good > 0 && !body.ends_with('\n') {
+        let last = body.lines().last().unwrap_or("").trim();
+        if !last.is_empty() && serde_json::from_str::<Value>(last).is_err() {
+            return Err(Error::broken(
+                file.name,
+                Some(body.lines().count() as u64),
+                "the last line is not JSON and the file does not end with a line break: the file was cut short",
+            ));
+        }
+    }
     if n_records > 0 && n_good == 0 {
         let reason = if n_other_shape == n_records {
             match shape {

@@ -2,6 +2,7 @@
 //! files in `$LISTWATCH_DATA` (default `../shared/data` from the workspace root).
 
 mod golden;
+mod golden_formats;
 mod limits;
 mod real_data;
 mod real_ftm;
