@@ -211,6 +211,15 @@ pub fn parse(file: &InputFile<'_>) -> Result<Parsed> {
             }
             Event::Start(e) | Event::Empty(e) => {
                 let line = line_of(text, offset);
+                for long in e.attributes().flatten().filter(|a| a.value.len() > MAX_FIELD_LEN) {
+                    diagnostics.push(diag(
+                        line,
+                        attr(&e, "logicalId").as_deref(),
+                        long.key.local_name().as_ref(),
+                        Severity::Warning,
+                        format!("the value is longer than the limit of {MAX_FIELD_LEN} bytes; it was cut to the limit"),
+                    ));
+                }
                 let local = e.local_name();
                 let name = local.as_ref();
                 if name == "sanctionEntity" {

@@ -4,6 +4,7 @@
 mod golden;
 mod golden_formats;
 mod limits;
+mod limits_formats;
 mod real_data;
 mod real_ftm;
 
