@@ -342,19 +342,17 @@ pub fn parse(file: &InputFile<'_>) -> Result<Parsed> {
                     "citizen" => {
                         if let Some(country) =
                             attr(&e, "countryDescription").or_else(|| attr(&e, "countryIso2Code"))
+                            && !entity.citizenships.contains(&country)
                         {
-                            if !entity.citizenships.contains(&country) {
-                                entity.citizenships.push(country);
-                            }
+                            entity.citizenships.push(country);
                         }
                     }
                     "birthdate" => {
                         match birth_date(&e) {
-                            Some(Ok(date)) => {
-                                if !entity.birth_dates.contains(&date) {
-                                    entity.birth_dates.push(date);
-                                }
+                            Some(Ok(date)) if !entity.birth_dates.contains(&date) => {
+                                entity.birth_dates.push(date);
                             }
+                            Some(Ok(_)) => {}
                             Some(Err(message)) => diagnostics.push(diag(
                                 line,
                                 Some(&entity.id),
@@ -485,10 +483,10 @@ pub fn parse(file: &InputFile<'_>) -> Result<Parsed> {
                             cut(remarks, MAX_FIELD_LEN);
                         }
                     }
-                } else if local.as_ref() == "sanctionEntity" {
-                    if let Some(record) = current.take() {
-                        finish(record, file.name, &mut diagnostics, &mut entities);
-                    }
+                } else if local.as_ref() == "sanctionEntity"
+                    && let Some(record) = current.take()
+                {
+                    finish(record, file.name, &mut diagnostics, &mut entities);
                 }
             }
             _ => {}

@@ -466,14 +466,14 @@ fn read_row(
             None => entity.names.push(Name { value: name, kind, remark: None }),
         }
     }
-    if let Some(script) = row.get("namenonlatinscript") {
-        if !entity.names.iter().any(|n| n.value == script) {
-            entity.names.push(Name {
-                value: script.to_string(),
-                kind: NameKind::Aka,
-                remark: Some("non-Latin script".to_string()),
-            });
-        }
+    if let Some(script) = row.get("namenonlatinscript")
+        && !entity.names.iter().any(|n| n.value == script)
+    {
+        entity.names.push(Name {
+            value: script.to_string(),
+            kind: NameKind::Aka,
+            remark: Some("non-Latin script".to_string()),
+        });
     }
     if let Some(title) = row.get("title") {
         push_unique(
@@ -481,10 +481,10 @@ fn read_row(
             Attribute { label: "Title".to_string(), value: title.to_string() },
         );
     }
-    if let Some(position) = row.get("position") {
-        if entity.title.is_none() {
-            entity.title = Some(position.to_string());
-        }
+    if let Some(position) = row.get("position")
+        && entity.title.is_none()
+    {
+        entity.title = Some(position.to_string());
     }
     for value in row
         .get("dob")
