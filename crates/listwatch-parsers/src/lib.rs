@@ -1,11 +1,18 @@
 //! Parsers for restricted-party list formats: bytes in, entities and diagnostics out.
 //!
 //! # Overview
-//! Each format has a module named authority-then-list. Today: [`ofac`], OFAC's legacy CSV
-//! publications of the SDN and consolidated non-SDN lists. A parser takes [`InputFile`]s (a name
-//! and bytes: this crate does no I/O) and returns a [`Parsed`]: the entities, the diagnostics,
-//! per-file record counts, the [`Coverage`] of the publication, and how many remark items were
-//! typed.
+//! Each format has a module named authority-then-list: [`ofac`], OFAC's legacy CSV publications
+//! of the SDN and consolidated non-SDN lists; [`ftm`], OpenSanctions' FollowTheMoney exports and
+//! deltas; [`eu_fsf`], the EU's financial sanctions XML export; [`uk_sanctions`], the UK
+//! sanctions list CSV in both its layouts. A parser takes [`InputFile`]s (a name and bytes: this
+//! crate does no I/O) and returns a [`Parsed`]: the entities, the diagnostics, per-file record
+//! counts, the [`Coverage`] of the publication, how many remark items were typed, and the
+//! publication date the files carry. Every format is registered behind the [`Format`] trait
+//! ([`formats`], [`format`]).
+//!
+//! A delta format (`ftm-delta`) holds changes rather than a whole publication:
+//! [`Format::parse_delta`] returns a [`Delta`], whose [`DeltaOp`]s [`Delta::apply`] applies in
+//! order to the entities of a list's current version.
 //!
 //! # API themes
 //! - **Bad input is data, not an error.** A malformed record becomes a [`Diagnostic`] with the
@@ -33,8 +40,9 @@
 //! ```
 //!
 //! # Limitations
-//! OFAC's XML formats, the UN, EU and UK lists, the trade.gov CSL and the BIS DPL have no parser
-//! yet.
+//! OFAC's XML formats, the UN list, the trade.gov CSL and the BIS DPL have no parser here yet.
+//! [`eu_fsf`] and [`uk_sanctions`] were written from the publishers' format descriptions, with
+//! fixtures written from them: no real file was available to test them against.
 
 #![warn(missing_docs)]
 
