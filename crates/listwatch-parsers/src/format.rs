@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{InputFile, Parsed, Result, ofac, ofac_xml, un_sc};
+use crate::{Delta, InputFile, Parsed, Result, eu_fsf, ftm, ofac, ofac_xml, uk_sanctions, un_sc};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,14 @@ pub trait Format: Send + Sync {
     fn sniff(&self, role: usize, head: &InputFile<'_>) -> Result<()> {
         let _ = (role, head);
         Ok(())
+    }
+
+    /// For a format whose files hold changes to the previous version rather than a whole
+    /// publication (`ftm-delta`): the ops, in the order they apply. `None` for formats of whole
+    /// publications (the default); for a delta format, [`Format::parse`] refuses the files.
+    fn parse_delta(&self, files: &[Option<InputFile<'_>>]) -> Option<Result<Delta>> {
+        let _ = files;
+        None
     }
 }
 
@@ -107,8 +115,8 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
-/// A format of one XML file.
-struct XmlFormat {
+/// A format of one file, read by a module's `sniff` and `parse`.
+struct SingleFile {
     name: &'static str,
     description: &'static str,
     files: &'static [FileSpec],
@@ -116,7 +124,7 @@ struct XmlFormat {
     parse: fn(&InputFile<'_>) -> Result<Parsed>,
 }
 
-impl Format for XmlFormat {
+impl Format for SingleFile {
     fn name(&self) -> &'static str {
         self.name
     }
@@ -141,7 +149,7 @@ impl Format for XmlFormat {
     }
 }
 
-static UN_SC: XmlFormat = XmlFormat {
+static UN_SC: SingleFile = SingleFile {
     name: "un-sc",
     description: "UN Security Council consolidated list, XML (UN_consolidated.xml or consolidated.xml)",
     files: &[spec("main", un_sc::FILE_NAMES, true)],
@@ -149,7 +157,7 @@ static UN_SC: XmlFormat = XmlFormat {
     parse: un_sc::parse,
 };
 
-static OFAC_XML: XmlFormat = XmlFormat {
+static OFAC_XML: SingleFile = SingleFile {
     name: "ofac-xml",
     description: "OFAC SDN or consolidated list, sdnList XML (sdn.xml or consolidated.xml)",
     files: &[spec("main", ofac_xml::FILE_NAMES, true)],
@@ -157,9 +165,38 @@ static OFAC_XML: XmlFormat = XmlFormat {
     parse: ofac_xml::parse,
 };
 
+static EU_FSF: SingleFile = SingleFile {
+    name: "eu-fsf",
+    description: "EU consolidated financial sanctions list, XML export (xmlFullSanctionsList_1_1)",
+    files: &[spec("main", &["xmlFullSanctionsList_1_1.xml", "export.xml", "eu_fsf.xml"], true)],
+    sniff: eu_fsf::sniff,
+    parse: eu_fsf::parse,
+};
+
+static UK_SANCTIONS: SingleFile = SingleFile {
+    name: "uk-sanctions",
+    description: "UK sanctions list, CSV (OFSI ConList.csv, or the UK Sanctions List CSV)",
+    files: &[spec(
+        "main",
+        &["ConList.csv", "UK_Sanctions_List.csv", "UK-Sanctions-List.csv"],
+        true,
+    )],
+    sniff: uk_sanctions::sniff,
+    parse: uk_sanctions::parse,
+};
+
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 4] = [&OFAC_SDN, &OFAC_CONSOLIDATED, &OFAC_XML, &UN_SC];
+    static FORMATS: [&dyn Format; 8] = [
+        &OFAC_SDN,
+        &OFAC_CONSOLIDATED,
+        &OFAC_XML,
+        &UN_SC,
+        &ftm::FTM,
+        &ftm::FTM_DELTA,
+        &EU_FSF,
+        &UK_SANCTIONS,
+    ];
     &FORMATS
 }
 

@@ -1,14 +1,20 @@
 //! Parsers for restricted-party list formats: bytes in, entities and diagnostics out.
 //!
 //! # Overview
-//! Each format has a module named authority-then-list. Today: [`ofac`], OFAC's legacy CSV
-//! publications of the SDN and consolidated non-SDN lists; [`ofac_xml`], OFAC's `sdnList` XML
-//! publication of either list; and [`un_sc`], the UN Security Council consolidated list XML. The
-//! XML formats read their file once with quick-xml's pull reader and gather one record at a
-//! time, never a tree of the whole file. A parser takes [`InputFile`]s (a name
-//! and bytes: this crate does no I/O) and returns a [`Parsed`]: the entities, the diagnostics,
-//! per-file record counts, the [`Coverage`] of the publication, and how many remark items were
-//! typed.
+//! Each format has a module named authority-then-list: [`ofac`], OFAC's legacy CSV publications
+//! of the SDN and consolidated non-SDN lists; [`ofac_xml`], OFAC's `sdnList` XML publication of
+//! either list; [`un_sc`], the UN Security Council consolidated list XML; [`ftm`], OpenSanctions'
+//! FollowTheMoney exports and deltas; [`eu_fsf`], the EU's financial sanctions XML export;
+//! [`uk_sanctions`], the UK sanctions list CSV in both its layouts. The XML formats read their file
+//! once with quick-xml's pull reader and gather one record at a time, never a tree of the whole
+//! file. A parser takes [`InputFile`]s (a name and bytes: this crate does no I/O) and returns a
+//! [`Parsed`]: the entities, the diagnostics, per-file record counts, the [`Coverage`] of the
+//! publication, how many remark items were typed, and the publication date the files carry.
+//! Every format is registered behind the [`Format`] trait ([`formats`], [`format`]).
+//!
+//! A delta format (`ftm-delta`) holds changes rather than a whole publication:
+//! [`Format::parse_delta`] returns a [`Delta`], whose [`DeltaOp`]s [`Delta::apply`] applies in
+//! order to the entities of a list's current version.
 //!
 //! # API themes
 //! - **Bad input is data, not an error.** A malformed record becomes a [`Diagnostic`] with the
@@ -36,8 +42,12 @@
 //! ```
 //!
 //! # Limitations
-//! OFAC's Advanced (SDN_ADVANCED) XML, the EU and UK lists, the trade.gov CSL and the BIS DPL have
-//! no parser yet.
+//! OFAC's Advanced (SDN_ADVANCED) XML, the trade.gov CSL and the BIS DPL have no parser yet.
+//!
+//! [`eu_fsf`] and [`uk_sanctions`] were written from our reading of the publishers' layouts,
+//! with fixtures of our own: neither a real file nor a format description was at hand to test
+//! them against, so element and column names may differ from real files. Check the first real
+//! import of each.
 //!
 //! The XML parsers read UTF-8 (or, failing that, Windows-1252) and ignore the encoding the XML
 //! declaration names; entities other than XML's five and character references are kept as
@@ -45,20 +55,25 @@
 //! the CSV keeps every item; it does not keep the `uid`s of aliases, addresses and documents (the
 //! CSV parser does not keep `alt_num` and `add_num` either). `un-sc` keeps `VERSIONNUM`,
 //! `LIST_TYPE` and `LAST_DAY_UPDATED` as attributes, so a version bump by the UN shows as a
-//! change; its listing dates are scoped by the UN list type (`Al-Qaida`, `DPRK`), and no built-in
-//! regime names those scopes yet.
+//! change; its listing dates are scoped by the UN list type (`Al-Qaida`, `DPRK`), which the
+//! built-in `un-sc-listed` regime takes as the listing date.
 
 #![warn(missing_docs)]
 
+mod delta;
 mod error;
+pub mod eu_fsf;
 mod format;
+pub mod ftm;
 pub mod limits;
 pub mod ofac;
 pub mod ofac_xml;
 mod text;
+pub mod uk_sanctions;
 pub mod un_sc;
 mod xml;
 
+pub use delta::{Applied, Delta, DeltaOp, DeltaOpKind};
 pub use error::{Error, ErrorKind, Result};
 pub use format::{FileSpec, Format, format, formats};
 pub use ofac::RemarkStats;

@@ -32,3 +32,13 @@ pub(crate) fn cut(text: &mut String, max: usize) {
         text.truncate(end);
     }
 }
+
+/// The most bytes of a record id a diagnostic quotes.
+pub const MAX_DIAGNOSTIC_ID_LEN: usize = 32;
+
+/// A record id as a diagnostic quotes it: at most [`MAX_DIAGNOSTIC_ID_LEN`] bytes.
+pub(crate) fn short_id(id: &str) -> String {
+    let mut id = id.to_string();
+    cut(&mut id, MAX_DIAGNOSTIC_ID_LEN);
+    id
+}

@@ -12,7 +12,7 @@ fn test_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/ofac")
 }
 
-fn check(expected_path: &Path, actual: &str) {
+pub(crate) fn check(expected_path: &Path, actual: &str) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         fs::write(expected_path, actual).unwrap();
         return;

@@ -2,9 +2,12 @@
 //! files in `$LISTWATCH_DATA` (default `../shared/data` from the workspace root).
 
 mod golden;
+mod golden_formats;
 mod limits;
+mod limits_formats;
 mod ofac_xml;
 mod real_data;
+mod real_ftm;
 mod un_sc;
 
 use std::path::PathBuf;

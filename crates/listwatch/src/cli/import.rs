@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use listwatch_model::{Date, Diagnostic, Severity};
+use listwatch_model::{Date, Diagnostic, ListName, Severity};
 use listwatch_parsers::limits::SNIFF_LEN;
-use listwatch_parsers::{Format, InputFile, Parsed, formats};
-use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase};
+use listwatch_parsers::{Delta, FileReport, Format, InputFile, Parsed, RemarkStats, formats};
+use listwatch_store::{FileInfo, Guard, ImportOutcome, NewVersion, Phase, Store};
 
 use super::{Ctx, parse_date, parse_list};
 use crate::failure::{io_error, usage};
@@ -23,7 +23,8 @@ use crate::progress::Progress;
 ///
 /// A directory is read as a whole publication (for ofac-sdn: sdn.csv, and add.csv, alt.csv and
 /// sdn_comments.csv when present); a file is read as the main file alone. Files may be
-/// gzip-compressed (`sdn.csv.gz`).
+/// gzip-compressed (`sdn.csv.gz`). A delta (`ftm-delta`) is applied, op by op, to the list's
+/// current version, and the result is imported as the new version.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The publication's format (`listwatch import --help` lists them).
@@ -164,8 +165,8 @@ fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
     }
 }
 
-/// Reads the files of a publication and parses them with its format.
-pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
+/// Reads the files of a publication: `files[i]` is the file of `format.files()[i]`, if found.
+fn read_files(format: &dyn Format, path: &Path) -> Result<Vec<Option<ReadFile>>> {
     let specs = format.files();
     let mut files: Vec<Option<ReadFile>> = Vec::with_capacity(specs.len());
     let meta = fs::metadata(path).map_err(|e| io_error("read", path, &e))?;
@@ -192,12 +193,19 @@ pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed
         files.push(Some(read_file(path, format, 0)?));
         files.extend(specs.iter().skip(1).map(|_| None));
     }
-    let inputs: Vec<Option<InputFile<'_>>> = files
+    Ok(files)
+}
+
+fn inputs(files: &[Option<ReadFile>]) -> Vec<Option<InputFile<'_>>> {
+    files
         .iter()
         .map(|file| file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes }))
-        .collect();
-    let parsed = format.parse(&inputs)?;
-    let infos = files
+        .collect()
+}
+
+/// What the store records of each file read, with the records the parser counted in it.
+fn file_infos(files: &[Option<ReadFile>], reports: &[FileReport]) -> Vec<FileInfo> {
+    files
         .iter()
         .flatten()
         .map(|file| FileInfo {
@@ -206,9 +214,53 @@ pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed
                 .map_or(file.name.clone(), |n| n.to_string_lossy().into_owned()),
             sha256: Sha256::digest(&file.bytes).iter().map(|b| format!("{b:02x}")).collect(),
             bytes: file.bytes.len() as u64,
-            records: parsed.files.iter().find(|r| r.name == file.name).map_or(0, |r| r.records),
+            records: reports.iter().find(|r| r.name == file.name).map_or(0, |r| r.records),
         })
-        .collect();
+        .collect()
+}
+
+/// Applies a delta, in order, to the current version of `list` in `store`: the result is a
+/// whole publication, imported as any other. A list without a version has nothing to apply it to.
+fn apply_delta(
+    store: &Store,
+    format: &dyn Format,
+    delta: Delta,
+    files: &[Option<ReadFile>],
+    path: &Path,
+    list: &ListName,
+) -> Result<(Parsed, Vec<FileInfo>)> {
+    // A delta format's name is its whole format's with `-delta` (ftm-delta applies to ftm).
+    let base = format.name().strip_suffix("-delta").unwrap_or(format.name());
+    let info = store.lists()?.into_iter().find(|info| info.name == *list);
+    let current = match info {
+        Some(info) if info.format != base => {
+            return Err(usage(format!(
+                "list {list} holds {} versions; a {} delta applies only to a list of {base} versions",
+                info.format,
+                format.name()
+            )));
+        }
+        Some(_) => store.current(list)?,
+        None => None,
+    };
+    let Some(current) = current else {
+        return Err(usage(format!(
+            "list {list} has no version to apply the delta {} to: import a whole publication first (listwatch import {base} <file> --list {list})",
+            path.display()
+        )));
+    };
+    let applied = delta.apply(store.entities(list, current.version)?);
+    let mut diagnostics = delta.diagnostics;
+    diagnostics.extend(applied.diagnostics);
+    let infos = file_infos(files, &delta.files);
+    let parsed = Parsed {
+        entities: applied.entities,
+        diagnostics,
+        files: delta.files,
+        coverage: current.coverage,
+        remark_stats: RemarkStats::default(),
+        published: delta.published,
+    };
     Ok((parsed, infos))
 }
 
@@ -247,7 +299,23 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut progress = Progress::new(ctx.quiet);
     progress.step(&format!("reading and parsing {}", args.path.display()));
-    let (parsed, files) = read_and_parse(format, &args.path)?;
+    let read = read_files(format, &args.path)?;
+    // A delta is applied to the current version, read from the store it will be written to.
+    let mut delta_store = None;
+    let (parsed, files) = match format.parse_delta(&inputs(&read)) {
+        None => {
+            let parsed = format.parse(&inputs(&read))?;
+            let infos = file_infos(&read, &parsed.files);
+            (parsed, infos)
+        }
+        Some(delta) => {
+            let store = ctx.open_for_writing()?;
+            let applied = apply_delta(&store, format, delta?, &read, &args.path, &list)?;
+            delta_store = Some(store);
+            applied
+        }
+    };
+    drop(read);
     let published = match (given, parsed.published) {
         (Some(given), Some(own)) if given != own => {
             return Err(usage(format!(
@@ -269,10 +337,14 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // This file's own diagnostics: an import equal in content to the current version reports
     // them too, not the stored version's.
     let diagnostics = parsed.diagnostics.clone();
-    let mut store = ctx.open_for_writing()?;
+    let mut store = match delta_store {
+        Some(store) => store,
+        None => ctx.open_for_writing()?,
+    };
     let new = NewVersion {
         list: list.clone(),
-        format: format.name().to_string(),
+        // A delta's result is a whole publication of its base format.
+        format: format.name().strip_suffix("-delta").unwrap_or(format.name()).to_string(),
         source: args.path.display().to_string(),
         published,
         imported_at: now_rfc3339(),

@@ -104,3 +104,154 @@ fn the_ofac_xml_list_imports_with_its_own_date() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("CONSOLIDATED_LIST"));
 }
+
+/// The OpenSanctions files of the shared data folder (CC BY-NC: read in tests, never copied).
+fn opensanctions() -> std::path::PathBuf {
+    crate::data_dir().join("opensanctions")
+}
+
+#[test]
+fn an_ftm_export_imports_its_things_as_entities() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let path = opensanctions().join("ftm-zala/entities.ftm.json");
+    let out = run_json(
+        &db,
+        &[
+            "import",
+            "ftm",
+            path.to_str().unwrap(),
+            "--list",
+            "zala",
+            "--published",
+            "2026-08-11",
+            "--json",
+        ],
+    );
+    assert_eq!(out["entities"], 17, "6 persons and 11 companies: {out}");
+    let entities = run_json(&db, &["entities", "zala", "--json"]);
+    assert_eq!(entities.as_array().map(Vec::len), Some(17), "{entities}");
+    // A file that is not FtM is refused before it is parsed.
+    let sdn = fixture(SET).join("sdn.csv");
+    let output = run(
+        &db,
+        &["import", "ftm", sdn.to_str().unwrap(), "--list", "zala", "--published", "2026-08-11"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn ftm_deltas_apply_in_order_to_the_current_version() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let dir = opensanctions().join("ftm-delta");
+    // A delta needs a version to apply to.
+    let first = dir.join("t2/20240527194702-wnk/entities.delta.json");
+    let output = run(
+        &db,
+        &[
+            "import",
+            "ftm-delta",
+            first.to_str().unwrap(),
+            "--list",
+            "os",
+            "--published",
+            "2024-05-27",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    let base = dir.join("t1/entities.ftm.json");
+    let out = run_json(
+        &db,
+        &[
+            "import",
+            "ftm",
+            base.to_str().unwrap(),
+            "--list",
+            "os",
+            "--published",
+            "2024-05-27",
+            "--json",
+        ],
+    );
+    assert_eq!(out["entities"], 6);
+    // The version ids of delta.json give the order and the publication dates.
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("t2/delta.json")).unwrap()).unwrap();
+    let mut versions: Vec<String> =
+        index["versions"].as_object().unwrap().keys().cloned().collect();
+    versions.sort();
+    let mut seen = Vec::new();
+    for version in &versions {
+        let published = format!("{}-{}-{}", &version[..4], &version[4..6], &version[6..8]);
+        let path = dir.join("t2").join(version).join("entities.delta.json");
+        let out = run_json(
+            &db,
+            &[
+                "import",
+                "ftm-delta",
+                path.to_str().unwrap(),
+                "--list",
+                "os",
+                "--published",
+                &published,
+                "--json",
+            ],
+        );
+        let misfits =
+            out["diagnostics"].as_array().unwrap().iter().filter(|d| d["field"] == "op").count();
+        assert_eq!(misfits, 0, "{version}: {out}");
+        seen.push((
+            out["status"].as_str().unwrap().to_string(),
+            out["entities"].as_u64().unwrap(),
+            out["added"].as_u64().unwrap(),
+            out["changed"].as_u64().unwrap(),
+            out["removed"].as_u64().unwrap(),
+        ));
+    }
+    let row = |status: &str, n, a, c, r| (status.to_string(), n, a, c, r);
+    assert_eq!(
+        seen,
+        [
+            row("unchanged", 6, 0, 0, 0),
+            row("committed", 8, 2, 0, 0),
+            row("committed", 9, 1, 1, 0),
+            row("committed", 8, 0, 0, 1),
+            row("committed", 9, 1, 0, 0),
+        ]
+    );
+    // The changed ids of each version, as the store's diff reports them.
+    let diff = run_json(&db, &["diff", "os", "--from", "2", "--to", "3", "--json"]);
+    let text = diff.to_string();
+    assert!(
+        text.contains("NK-500Poltergeist") && text.contains("NK-2T3S8Hu29ktYnKSTgQp2wL"),
+        "{text}"
+    );
+    let diff = run_json(&db, &["diff", "os", "--from", "3", "--to", "4", "--json"]);
+    assert!(diff.to_string().contains("NK-500Poltergeist"), "{diff}");
+    // A DEL of an id the current version lacks is a diagnostic, not a silent no-op.
+    let again = dir.join("t2/20240528074703-npf/entities.delta.json");
+    let out = run_json(
+        &db,
+        &[
+            "import",
+            "ftm-delta",
+            again.to_str().unwrap(),
+            "--list",
+            "os",
+            "--published",
+            "2024-05-28",
+            "--json",
+        ],
+    );
+    assert_eq!(out["status"], "unchanged");
+    let misfit = out["diagnostics"].as_array().unwrap().iter().find(|d| d["field"] == "op");
+    let message = misfit.and_then(|d| d["message"].as_str()).unwrap_or("");
+    assert!(message.contains("DEL of NK-500Poltergeist"), "{out}");
+}
