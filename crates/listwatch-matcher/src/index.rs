@@ -504,7 +504,12 @@ impl Index {
     /// in the sequence given to [`Index::build`], from 0), with the same weights and scorer as
     /// [`Index::screen`]: an entity's score here equals its score there. Delta screening uses it
     /// to score the few pairs another index proposed. Positions out of range are ignored.
-    pub fn screen_among(&self, query: &Query, positions: &[u32], limit: usize) -> Vec<ScreenResult> {
+    pub fn screen_among(
+        &self,
+        query: &Query,
+        positions: &[u32],
+        limit: usize,
+    ) -> Vec<ScreenResult> {
         let prepared = self.prepare(query);
         let n = self.entities.len() as u32;
         let mut positions: Vec<u32> = positions.iter().copied().filter(|&p| p < n).collect();

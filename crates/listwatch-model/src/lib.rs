@@ -49,6 +49,6 @@ pub use event::{EventKind, LegalEvent, NewEvent};
 pub use ids::{InvalidIdentifier, normalize_identifier, validate_identifier};
 pub use list::{Coverage, Diagnostic, EntityId, ListName, Severity, compare_source_ids};
 pub use watch::{
-    Alert, AlertKind, Customer, Decision, DecisionKind, Delivery, HoldingRow, Material, NewDecision,
-    WatchInfo, WatchItem, WatchItemKind, WatchKind, WatchVersion, Webhook,
+    Alert, AlertKind, Customer, Decision, DecisionKind, Delivery, HoldingRow, Material,
+    NewDecision, WatchInfo, WatchItem, WatchItemKind, WatchKind, WatchVersion, Webhook,
 };

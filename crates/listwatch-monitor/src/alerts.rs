@@ -218,15 +218,13 @@ pub enum Trigger<'a> {
 
 fn item_label(item: &WatchItem) -> String {
     match &item.kind {
-        WatchItemKind::Customer(c) => c.name.clone().unwrap_or_else(|| {
-            c.identifiers.first().map(|i| i.value.clone()).unwrap_or_default()
-        }),
-        WatchItemKind::Holding(h) => h
-            .isin
+        WatchItemKind::Customer(c) => c
+            .name
             .clone()
-            .or(h.ticker.clone())
-            .or(h.issuer.clone())
-            .unwrap_or_default(),
+            .unwrap_or_else(|| c.identifiers.first().map(|i| i.value.clone()).unwrap_or_default()),
+        WatchItemKind::Holding(h) => {
+            h.isin.clone().or(h.ticker.clone()).or(h.issuer.clone()).unwrap_or_default()
+        }
         WatchItemKind::Invalid(_) => String::new(),
     }
 }
@@ -256,7 +254,8 @@ pub fn list_alerts(
                 entities.insert(format!("{}:{}", changes.list, e.id), (*e, None));
             }
             for (e, fields) in &changes.changed {
-                entities.insert(format!("{}:{}", changes.list, e.id), (*e, Some(fields.as_slice())));
+                entities
+                    .insert(format!("{}:{}", changes.list, e.id), (*e, Some(fields.as_slice())));
             }
             (vec![changes.source()], changes.published)
         }
@@ -308,59 +307,75 @@ pub fn list_alerts(
         let im = customer_material(customer);
         let em = entity_material(entity);
         let pair_matched = history.pair(watch, &item.id, entity_id).is_some_and(|p| p.matched);
-        let (kind, id, change) =
-            if let Some((decision, by, decided)) = history.false_positive(watch, &item.id, entity_id) {
-                let mut fields: Vec<String> = Vec::new();
-                if let Some(old) = &decided.item_material {
-                    fields.extend(old.changed_fields(&im).iter().map(|f| format!("the customer's {f}")));
-                }
-                if let Some(old) = &decided.entity_material {
-                    fields.extend(old.changed_fields(&em).iter().map(|f| format!("the entry's {f}")));
-                }
-                if fields.is_empty() {
-                    continue;
-                }
-                (
-                    AlertKind::Reopened,
-                    alert_id(&["reopened", watch, &item.id, entity_id, &material_key(&im), &material_key(&em)]),
+        let (kind, id, change) = if let Some((decision, by, decided)) =
+            history.false_positive(watch, &item.id, entity_id)
+        {
+            let mut fields: Vec<String> = Vec::new();
+            if let Some(old) = &decided.item_material {
+                fields
+                    .extend(old.changed_fields(&im).iter().map(|f| format!("the customer's {f}")));
+            }
+            if let Some(old) = &decided.entity_material {
+                fields.extend(old.changed_fields(&em).iter().map(|f| format!("the entry's {f}")));
+            }
+            if fields.is_empty() {
+                continue;
+            }
+            (
+                AlertKind::Reopened,
+                alert_id(&[
+                    "reopened",
+                    watch,
+                    &item.id,
+                    entity_id,
+                    &material_key(&im),
+                    &material_key(&em),
+                ]),
+                format!(
+                    "matches again after decision {decision} (false positive, by {by}) on alert {}: {} changed since",
+                    decided.id,
+                    fields.join(", ")
+                ),
+            )
+        } else if pair_matched {
+            let Trigger::List(changes) = trigger else { continue };
+            let version = changes.version.to_string();
+            match how {
+                None => (
+                    AlertKind::Relisted,
+                    alert_id(&["relisted", watch, &item.id, entity_id, changes.list, &version]),
+                    format!("{} is listed again in {}", entity_id, changes.versions()),
+                ),
+                Some(fields) => (
+                    AlertKind::Amended,
+                    alert_id(&["amended", watch, &item.id, entity_id, changes.list, &version]),
                     format!(
-                        "matches again after decision {decision} (false positive, by {by}) on alert {}: {} changed since",
-                        decided.id,
+                        "{} was amended in {} ({})",
+                        entity_id,
+                        changes.versions(),
                         fields.join(", ")
                     ),
-                )
-            } else if pair_matched {
-                let Trigger::List(changes) = trigger else { continue };
-                let version = changes.version.to_string();
-                match how {
-                    None => (
-                        AlertKind::Relisted,
-                        alert_id(&["relisted", watch, &item.id, entity_id, changes.list, &version]),
-                        format!("{} is listed again in {}", entity_id, changes.versions()),
+                ),
+            }
+        } else {
+            let change = match trigger {
+                Trigger::List(changes) => match how {
+                    None => format!("{} was added in {}", entity_id, changes.versions()),
+                    Some(fields) => format!(
+                        "{} was amended in {} ({}) and now matches",
+                        entity_id,
+                        changes.versions(),
+                        fields.join(", ")
                     ),
-                    Some(fields) => (
-                        AlertKind::Amended,
-                        alert_id(&["amended", watch, &item.id, entity_id, changes.list, &version]),
-                        format!("{} was amended in {} ({})", entity_id, changes.versions(), fields.join(", ")),
-                    ),
+                },
+                Trigger::Watch { .. } => {
+                    format!(
+                        "the customer, new or changed in watch version {watch_version}, matches {entity_id}"
+                    )
                 }
-            } else {
-                let change = match trigger {
-                    Trigger::List(changes) => match how {
-                        None => format!("{} was added in {}", entity_id, changes.versions()),
-                        Some(fields) => format!(
-                            "{} was amended in {} ({}) and now matches",
-                            entity_id,
-                            changes.versions(),
-                            fields.join(", ")
-                        ),
-                    },
-                    Trigger::Watch { .. } => {
-                        format!("the customer, new or changed in watch version {watch_version}, matches {entity_id}")
-                    }
-                };
-                (AlertKind::Hit, alert_id(&["hit", watch, &item.id, entity_id]), change)
             };
+            (AlertKind::Hit, alert_id(&["hit", watch, &item.id, entity_id]), change)
+        };
         if history.contains(&id) {
             continue;
         }

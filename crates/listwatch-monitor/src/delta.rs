@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use listwatch_matcher::{Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier, ScreenResult};
+use listwatch_matcher::{
+    Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier, ScreenResult,
+};
 use listwatch_model::{Customer, Entity, Name, Schema, WatchItem, WatchItemKind};
 
 /// The lowest reverse score (a list name as the query, customers as the candidates) at which a
@@ -26,7 +28,7 @@ pub struct CustomerIndex {
 }
 
 /// The query `screen` would run for a customer.
-pub(crate) fn customer_query(customer: &Customer) -> Query {
+pub fn customer_query(customer: &Customer) -> Query {
     Query {
         name: customer.name.clone(),
         schema: customer.schema,
@@ -180,9 +182,7 @@ pub fn delta_hits(customers: &CustomerIndex, list: &Index, changed: &[ListEntity
     // customer position -> the list positions proposed for it
     let proposals: Vec<(u32, u32)> = changed
         .par_iter()
-        .flat_map_iter(|le| {
-            customers.propose(le.entity).into_iter().map(move |c| (c, le.position))
-        })
+        .flat_map_iter(|le| customers.propose(le.entity).into_iter().map(move |c| (c, le.position)))
         .collect();
     let mut by_customer: HashMap<u32, Vec<u32>> = HashMap::new();
     for (customer, position) in proposals {
@@ -200,9 +200,10 @@ pub fn delta_hits(customers: &CustomerIndex, list: &Index, changed: &[ListEntity
         })
         .collect();
     hits.sort_by(|a, b| {
-        a.item.cmp(&b.item).then(b.result.score.total_cmp(&a.result.score)).then_with(|| {
-            a.result.entity_id.cmp(&b.result.entity_id)
-        })
+        a.item
+            .cmp(&b.item)
+            .then(b.result.score.total_cmp(&a.result.score))
+            .then_with(|| a.result.entity_id.cmp(&b.result.entity_id))
     });
     hits
 }

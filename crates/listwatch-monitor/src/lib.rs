@@ -41,7 +41,9 @@ pub use alerts::{
     Changes, DIVESTMENT_NOTICES, History, HoldingView, Trigger, alert_id, customer_material,
     entity_material, holding_alerts, list_alerts,
 };
-pub use delta::{CANDIDATE_MIN_SCORE, CustomerIndex, Hit, ListEntity, delta_hits, explain};
+pub use delta::{
+    CANDIDATE_MIN_SCORE, CustomerIndex, Hit, ListEntity, customer_query, delta_hits, explain,
+};
 
 #[doc(no_inline)]
 pub use listwatch_matcher::Index;

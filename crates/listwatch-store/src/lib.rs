@@ -70,8 +70,8 @@ pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
 pub use schema::FORMAT_VERSION;
 pub use store::Store;
-pub use watch::NewWatchVersion;
 pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
     NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };
+pub use watch::NewWatchVersion;
