@@ -123,12 +123,13 @@ pub(crate) fn recheck_holdings(
     Ok(store.add_alerts(alerts)?)
 }
 
+/// The list index, each entity's position by `<list>:<id>`, the `list@version` names, and the
+/// entities in index order.
+pub(crate) type ListIndex = (Index, HashMap<String, u32>, Vec<String>, Vec<Entity>);
+
 /// The index over the current version of every list, built from an open store, with each
 /// entity's position by `<list>:<id>` and the `list@version` names.
-pub(crate) fn list_index(
-    store: &Store,
-    config: &MatcherConfig,
-) -> Result<(Index, HashMap<String, u32>, Vec<String>, Vec<Entity>)> {
+pub(crate) fn list_index(store: &Store, config: &MatcherConfig) -> Result<ListIndex> {
     let mut entities = Vec::new();
     let mut names = Vec::new();
     let mut indexed = Vec::new();
