@@ -500,6 +500,24 @@ impl Index {
         }
     }
 
+    /// Scores `query` against the entities at `positions` only (a position is the entity's place
+    /// in the sequence given to [`Index::build`], from 0), with the same weights and scorer as
+    /// [`Index::screen`]: an entity's score here equals its score there. Delta screening uses it
+    /// to score the few pairs another index proposed. Positions out of range are ignored.
+    pub fn screen_among(
+        &self,
+        query: &Query,
+        positions: &[u32],
+        limit: usize,
+    ) -> Vec<ScreenResult> {
+        let prepared = self.prepare(query);
+        let n = self.entities.len() as u32;
+        let mut positions: Vec<u32> = positions.iter().copied().filter(|&p| p < n).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        self.score_all(&prepared, &positions, limit)
+    }
+
     /// Like [`Index::screen`], but scores every indexed entity instead of the candidates the
     /// index finds, aligning every name of each (no score bounds). It is slow, and exists to
     /// check the index: for any query it returns the same results as [`Index::screen`].

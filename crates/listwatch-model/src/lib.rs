@@ -36,6 +36,7 @@ mod entity;
 mod event;
 mod ids;
 mod list;
+mod watch;
 
 pub use country::country_code;
 pub use date::{Date, DateError, DateSpec, PartialDate};
@@ -47,3 +48,7 @@ pub use entity::{
 pub use event::{EventKind, LegalEvent, NewEvent};
 pub use ids::{InvalidIdentifier, normalize_identifier, validate_identifier};
 pub use list::{Coverage, Diagnostic, EntityId, ListName, Severity, compare_source_ids};
+pub use watch::{
+    Alert, AlertKind, Customer, Decision, DecisionKind, Delivery, HoldingRow, Material,
+    NewDecision, WatchInfo, WatchItem, WatchItemKind, WatchKind, WatchVersion, Webhook,
+};

@@ -64,6 +64,7 @@ pub mod failpoint;
 mod schema;
 mod store;
 mod types;
+mod watch;
 
 pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
@@ -73,3 +74,4 @@ pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
     NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };
+pub use watch::NewWatchVersion;

@@ -28,6 +28,22 @@
 //!   out of every answer, and kept with the reason, who retracted it and when. Append-only.
 //! - and re-encodes `events` with the event's `known_since` day (none for events recorded before).
 //!
+//! Format 4 adds continuous monitoring:
+//! - `watches`: watch name → [`WatchInfo`](listwatch_model::WatchInfo).
+//! - `watch_versions`: (watch, version) → [`WatchVersion`](listwatch_model::WatchVersion). A
+//!   watch version is immutable, like a list version.
+//! - `watch_items`: (watch, version, chunk) → LZ4-compressed postcard of up to
+//!   `WATCH_CHUNK_ITEMS` [`WatchItem`](listwatch_model::WatchItem)s; every version holds all its
+//!   items.
+//! - `alerts`: alert id → [`Alert`](listwatch_model::Alert). The id is derived from the alert's
+//!   cause; an alert whose id is present is never written again, so one cause makes one alert.
+//! - `alert_order`: sequence number → alert id, the order alerts were stored in.
+//! - `decisions`: decision number → [`NewDecision`](listwatch_model::NewDecision). Append-only:
+//!   a correction is a new decision that names the one it supersedes.
+//! - `webhooks`: number → [`Webhook`](listwatch_model::Webhook).
+//! - `deliveries`: (webhook, alert id) → [`Delivery`](listwatch_model::Delivery): the outbox's
+//!   state; an alert without a delivered row is pending for that webhook.
+//!
 //! Values are postcard encodings of the crate's serde types; dates travel as ISO strings.
 
 use redb::{ReadableDatabase, TableDefinition};
@@ -44,9 +60,20 @@ pub(crate) const PACKS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::ne
 pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 pub(crate) const RETRACTIONS: TableDefinition<(&str, u32), &[u8]> =
     TableDefinition::new("retractions");
+pub(crate) const WATCHES: TableDefinition<&str, &[u8]> = TableDefinition::new("watches");
+pub(crate) const WATCH_VERSIONS: TableDefinition<(&str, u32), &[u8]> =
+    TableDefinition::new("watch_versions");
+pub(crate) const WATCH_ITEMS: TableDefinition<(&str, u32, u32), &[u8]> =
+    TableDefinition::new("watch_items");
+pub(crate) const ALERTS: TableDefinition<&str, &[u8]> = TableDefinition::new("alerts");
+pub(crate) const ALERT_ORDER: TableDefinition<u64, &str> = TableDefinition::new("alert_order");
+pub(crate) const DECISIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("decisions");
+pub(crate) const WEBHOOKS: TableDefinition<u64, &[u8]> = TableDefinition::new("webhooks");
+pub(crate) const DELIVERIES: TableDefinition<(u64, &str), &[u8]> =
+    TableDefinition::new("deliveries");
 
 /// The format this build writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const FORMAT_KEY: &str = "format_version";
 
@@ -55,7 +82,7 @@ type Migration = fn(&redb::WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` upgrades format `i + 1` to `i + 2`. Each runs in the same transaction as the
 /// format number's update, so a migration commits whole or not at all.
-const MIGRATIONS: &[Migration] = &[v1_to_v2, v2_to_v3];
+const MIGRATIONS: &[Migration] = &[v1_to_v2, v2_to_v3, v3_to_v4];
 
 /// Format 2 adds the `events` table.
 fn v1_to_v2(txn: &redb::WriteTransaction) -> Result<()> {
@@ -110,6 +137,23 @@ fn v2_to_v3(txn: &redb::WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// Format 4 adds the monitoring tables; nothing older changes.
+fn v3_to_v4(txn: &redb::WriteTransaction) -> Result<()> {
+    create_monitor_tables(txn)
+}
+
+fn create_monitor_tables(txn: &redb::WriteTransaction) -> Result<()> {
+    txn.open_table(WATCHES)?;
+    txn.open_table(WATCH_VERSIONS)?;
+    txn.open_table(WATCH_ITEMS)?;
+    txn.open_table(ALERTS)?;
+    txn.open_table(ALERT_ORDER)?;
+    txn.open_table(DECISIONS)?;
+    txn.open_table(WEBHOOKS)?;
+    txn.open_table(DELIVERIES)?;
+    Ok(())
+}
+
 fn read_format(db: &impl ReadableDatabase) -> Result<Option<u32>> {
     let txn = db.begin_read()?;
     let table = match txn.open_table(META) {
@@ -135,6 +179,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<()> {
     txn.open_table(PACKS)?;
     txn.open_table(EVENTS)?;
     txn.open_table(RETRACTIONS)?;
+    create_monitor_tables(txn)?;
     Ok(())
 }
 

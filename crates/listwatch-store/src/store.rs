@@ -122,7 +122,7 @@ impl Store {
         matches!(self.db, Db::ReadOnly(_))
     }
 
-    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+    pub(crate) fn begin_read(&self) -> Result<redb::ReadTransaction> {
         Ok(match &self.db {
             Db::ReadWrite(db) => db.begin_read()?,
             Db::ReadOnly(db) => db.begin_read()?,
@@ -136,7 +136,7 @@ impl Store {
         }
     }
 
-    fn begin_write(&self) -> Result<redb::WriteTransaction> {
+    pub(crate) fn begin_write(&self) -> Result<redb::WriteTransaction> {
         match &self.db {
             Db::ReadWrite(db) => Ok(db.begin_write()?),
             Db::ReadOnly(_) => Err(Error::ReadOnly),

@@ -4,8 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use listwatch_model::{Date, DateSpec, Entity, EventKind, NewEvent};
-use listwatch_store::{FORMAT_VERSION, Store};
+use listwatch_model::{
+    Alert, AlertKind, Customer, Date, DateSpec, Entity, EventKind, Material, NewEvent, WatchItem,
+    WatchItemKind, WatchKind,
+};
+use listwatch_store::{FORMAT_VERSION, NewWatchVersion, Store};
 
 use crate::{import, list, person, version};
 
@@ -44,6 +47,53 @@ fn write_the_current_format_fixture_when_asked() {
         import(&store, version(&format!("2024-01-0{}", idx + 1), entities)).unwrap();
     }
     store.add_event(fixture_event()).unwrap();
+    store.put_watch_version(fixture_watch()).unwrap();
+    store.add_alerts(vec![fixture_alert()]).unwrap();
+}
+
+/// The watch stored by fixtures of format 4 and later.
+fn fixture_watch() -> NewWatchVersion {
+    NewWatchVersion {
+        watch: "customers".to_string(),
+        kind: WatchKind::Customers,
+        source: "customers.csv".to_string(),
+        sha256: "00".repeat(32),
+        stored_at: "2024-01-03T00:00:00Z".to_string(),
+        items: vec![WatchItem {
+            id: "c1".to_string(),
+            kind: WatchItemKind::Customer(Customer {
+                name: Some("Xiaomi Corp".to_string()),
+                schema: None,
+                birth_date: None,
+                countries: vec!["CN".to_string()],
+                gender: None,
+                identifiers: Vec::new(),
+            }),
+        }],
+    }
+}
+
+/// The alert stored by fixtures of format 4 and later.
+fn fixture_alert() -> Alert {
+    Alert {
+        id: "a-0123456789abcdef".to_string(),
+        kind: AlertKind::Hit,
+        watch: "customers".to_string(),
+        watch_version: 1,
+        item: "c1".to_string(),
+        item_label: "Xiaomi Corp".to_string(),
+        entity: Some("test-list:4".to_string()),
+        entity_name: Some("XIAOMI CORPORATION".to_string()),
+        change: "added in test-list version 2".to_string(),
+        sources: vec!["test-list@2".to_string()],
+        score: Some(0.95),
+        explanation: vec!["xiaomi = xiaomi".to_string()],
+        day: Date::parse_iso("2024-01-02").unwrap(),
+        created_at: "2024-01-03T00:00:00Z".to_string(),
+        item_material: Some(Material::default()),
+        entity_material: None,
+        verdict: None,
+    }
 }
 
 /// The event stored by fixtures of format 2 and later.
@@ -92,6 +142,13 @@ fn every_format_fixture_opens_and_reads_the_same() {
             assert_eq!(events[0].event, fixture_event());
         } else {
             assert!(events.is_empty(), "a migrated format 1 store has no events");
+        }
+        if format >= 4 {
+            assert_eq!(store.watch_items("customers", 1).unwrap(), fixture_watch().items);
+            assert_eq!(store.alerts().unwrap(), vec![fixture_alert()]);
+        } else {
+            assert!(store.watches().unwrap().is_empty(), "format {format}");
+            assert!(store.alerts().unwrap().is_empty(), "format {format}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `listwatch event`: record legal events (court orders, delistings, licenses, notes) and list
 //! them. Events are append-only; `--supersedes N` records a correction.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 
 use listwatch_model::{EventKind, NewEvent};
@@ -176,9 +176,19 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             known_since,
         })
         .map_err(|e| ctx.write_error(e))?;
+    let alerts = crate::cli::monitor::recheck_holdings(
+        ctx,
+        &store,
+        listwatch_model::Date::today_utc(),
+        &format!("event {} ({kind})", event.id),
+        &[format!("event:{}", event.id)],
+        Some(&event.event.entity),
+    )
+    .context("the event is recorded, but re-checking the watched holdings failed; `listwatch monitor run` retries")?;
     if args.json {
         return print_json(&event);
     }
+    crate::cli::monitor::report_new(ctx, &alerts)?;
     crate::output::to_stdout(|out| {
         crate::output::outln!(
             out,

@@ -368,7 +368,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })
         })
         .map_err(|e| ctx.write_error(e))?;
-    if let ImportOutcome::Committed(_) = &outcome {
+    let mut new_alerts = Vec::new();
+    if let ImportOutcome::Committed(version) = &outcome {
+        progress.step("screening the watches against the change");
+        new_alerts = crate::cli::monitor::after_list_version(ctx, &store, &list, version)
+            .context("the version is committed, but monitoring it failed; `listwatch monitor run` retries the holdings")?;
         progress.step("reclaiming free space");
         compact_if_worthwhile(&mut store);
     }
@@ -429,6 +433,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 lacks.join(" and ")
             )?;
         }
+    }
+    if !new_alerts.is_empty() {
+        drop(out);
+        crate::cli::monitor::report_new(ctx, &new_alerts)?;
+        out = std::io::stdout().lock();
     }
     if !diagnostics.is_empty() {
         let n_errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();

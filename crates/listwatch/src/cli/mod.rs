@@ -1,5 +1,6 @@
 //! The command line: flags, and dispatch to one module per subcommand.
 
+mod alerts;
 mod compare;
 mod demo;
 mod diff;
@@ -7,12 +8,15 @@ mod entities;
 mod event;
 mod history;
 pub(crate) mod import;
+mod monitor;
 mod portfolio;
 mod screen;
 mod show;
 mod status;
 mod timeline;
 mod versions;
+mod watch;
+mod webhook;
 
 use std::path::PathBuf;
 
@@ -77,6 +81,10 @@ enum Command {
     Demo(demo::Args),
     Screen(screen::Args),
     Compare(compare::Args),
+    Watch(watch::Args),
+    Monitor(monitor::Args),
+    Alerts(alerts::Args),
+    Webhook(webhook::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -220,6 +228,10 @@ pub(crate) fn run() -> Result<()> {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Screen(args) => screen::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
+        Command::Watch(args) => watch::run(&ctx, args),
+        Command::Monitor(args) => monitor::run(&ctx, args),
+        Command::Alerts(args) => alerts::run(&ctx, args),
+        Command::Webhook(args) => webhook::run(&ctx, args),
     }
 }
 

@@ -626,3 +626,85 @@ fn print_summary(
 
 #[cfg(test)]
 mod tests;
+
+/// Checks the holdings of a watch as of a day, for monitoring: each holding's verdict, the
+/// entity behind it and why. Also reads the rows of a holdings file into watch items.
+pub(crate) mod watched {
+    use super::*;
+    use listwatch_model::{HoldingRow, WatchItem, WatchItemKind};
+    use listwatch_monitor::HoldingView;
+
+    /// The holdings of a portfolio CSV as watch items (id: the row number).
+    pub(crate) fn read_items(path: &Path) -> Result<Vec<WatchItem>> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+        let mut rows =
+            HoldingsReader::new(std::io::BufReader::with_capacity(1 << 16, file), &name)?;
+        let mut items = Vec::new();
+        while let Some((number, row)) =
+            rows.next_row().with_context(|| format!("cannot read {name}"))?
+        {
+            let kind = match row {
+                Ok(Row { isin, ticker, exchange, issuer, quantity }) => {
+                    WatchItemKind::Holding(HoldingRow { isin, ticker, exchange, issuer, quantity })
+                }
+                Err(reason) => WatchItemKind::Invalid(reason),
+            };
+            items.push(WatchItem { id: number.to_string(), kind });
+        }
+        Ok(items)
+    }
+
+    /// The verdict on each holding among `items` as of `as_of`.
+    pub(crate) fn check(
+        ctx: &Ctx,
+        store: &listwatch_store::Store,
+        items: &[WatchItem],
+        as_of: Date,
+    ) -> Result<Vec<HoldingView>> {
+        let catalog = Catalog::load(store)?;
+        let consultation = catalog.consulted(as_of, None);
+        let mut checker = Checker {
+            ctx_store: store,
+            catalog: &catalog,
+            regimes: ctx.regimes(),
+            question: Question { as_of, known_on: None },
+            unconsulted: consultation
+                .not_consulted
+                .iter()
+                .map(|(_, reason)| reason.clone())
+                .collect(),
+            cache: HashMap::new(),
+        };
+        let mut views = Vec::new();
+        for (idx, item) in items.iter().enumerate() {
+            let WatchItemKind::Holding(h) = &item.kind else { continue };
+            let row = Row {
+                isin: h.isin.clone(),
+                ticker: h.ticker.clone(),
+                exchange: h.exchange.clone(),
+                issuer: h.issuer.clone(),
+                quantity: h.quantity.clone(),
+            };
+            let holding = checker.check(idx as u64 + 1, Ok(row))?;
+            let entity_name = holding.entity_id.as_ref().and_then(|id| {
+                catalog
+                    .entries
+                    .iter()
+                    .find(|e| &e.entity_id() == id)
+                    .map(|e| e.entity.primary_name().to_string())
+            });
+            views.push(HoldingView {
+                item: item.id.clone(),
+                verdict: holding.status.as_str().to_string(),
+                entity: holding.entity_id,
+                entity_name,
+                since: holding.since,
+                divest_until: holding.divest_until,
+                reason: holding.reason,
+                sources: holding.sources,
+            });
+        }
+        Ok(views)
+    }
+}

@@ -7,6 +7,7 @@ mod crash;
 mod faults;
 mod formats;
 mod limits;
+mod monitor;
 mod readme;
 mod real_data;
 mod safety;

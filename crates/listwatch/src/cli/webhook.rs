@@ -1,0 +1,320 @@
+//! `listwatch webhook` and `monitor deliver`: alerts POSTed as signed JSON (or appended to a
+//! JSONL file), at least once, from the store's outbox.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use sha2::{Digest, Sha256};
+
+use listwatch_model::{Delivery, Webhook};
+
+use super::Ctx;
+use crate::cli::import::now_rfc3339;
+use crate::failure::usage;
+use crate::output::{Table, clean, outln, print_json, to_stdout};
+
+/// Where alerts are delivered: an `http://` URL (each alert POSTed as JSON, signed) or a
+/// `file:///path.jsonl` (each alert appended as a line).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: WebhookCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Add a webhook.
+    Add(AddArgs),
+    /// The webhooks, with how many alerts each has pending.
+    List(ListArgs),
+    /// Send a sample alert to every webhook (not recorded).
+    Test,
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// `http://host:port/path` or `file:///path/alerts.jsonl`.
+    url: String,
+    /// Sign each body: `X-Listwatch-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+    #[arg(long)]
+    secret: Option<String>,
+    /// Only alerts of this watch.
+    #[arg(long, value_name = "NAME")]
+    watch: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `monitor deliver`'s flags.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DeliverArgs {
+    /// Attempts per alert in this run, with exponential backoff between them.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    attempts: u32,
+    /// The first backoff, in milliseconds; it doubles after each failed attempt.
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    backoff_ms: u64,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    match args.command {
+        WebhookCommand::Add(a) => {
+            Target::parse(&a.url)?;
+            let store = ctx.open_for_writing()?;
+            let hook = store
+                .add_webhook(Webhook {
+                    id: 0,
+                    url: a.url,
+                    secret: a.secret,
+                    watch: a.watch,
+                    added_at: now_rfc3339(),
+                })
+                .map_err(|e| ctx.write_error(e))?;
+            to_stdout(|out| {
+                outln!(out, "webhook {} added: {}", hook.id, clean(&hook.url))?;
+                Ok(())
+            })
+        }
+        WebhookCommand::List(a) => {
+            let store = ctx.open_existing()?;
+            let hooks = store.webhooks()?;
+            let alerts = store.alerts()?;
+            let mut rows = Vec::new();
+            for h in &hooks {
+                let delivered = store
+                    .deliveries(h.id)?
+                    .into_iter()
+                    .filter(|(_, d)| d.delivered_at.is_some())
+                    .count();
+                let total = alerts
+                    .iter()
+                    .filter(|a| h.watch.as_ref().is_none_or(|w| &a.watch == w))
+                    .count();
+                rows.push((h, total - delivered.min(total)));
+            }
+            if a.json {
+                let values: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|(h, pending)| {
+                        serde_json::json!({"id": h.id, "url": h.url, "watch": h.watch,
+                            "signed": h.secret.is_some(), "pending": pending})
+                    })
+                    .collect();
+                return print_json(&values);
+            }
+            let mut table = Table::new(&["ID", "URL", "WATCH", "SIGNED", "PENDING"]);
+            for (h, pending) in rows {
+                table.row(vec![
+                    h.id.to_string(),
+                    h.url.clone(),
+                    h.watch.clone().unwrap_or_else(|| "*".to_string()),
+                    if h.secret.is_some() { "yes" } else { "no" }.to_string(),
+                    pending.to_string(),
+                ]);
+            }
+            to_stdout(|out| table.print(out))
+        }
+        WebhookCommand::Test => {
+            let store = ctx.open_existing()?;
+            let body = serde_json::json!({
+                "id": "test", "kind": "test", "change": "a sample alert from listwatch webhook test",
+            })
+            .to_string();
+            for h in store.webhooks()? {
+                let outcome = send(&h, "test", &body);
+                to_stdout(|out| {
+                    outln!(
+                        out,
+                        "webhook {} {}: {}",
+                        h.id,
+                        clean(&h.url),
+                        match &outcome {
+                            Ok(()) => "delivered".to_string(),
+                            Err(e) => format!("failed: {e}"),
+                        }
+                    )?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Delivers every pending alert to every webhook: up to `attempts` tries per alert in this run,
+/// with exponential backoff; each attempt is recorded, so what is undelivered stays pending for
+/// the next run (after a restart too). An alert is sent again only if no delivery of it was
+/// recorded, so a receiver sees it at least once and, with the idempotency key, can keep it once.
+pub(crate) fn deliver(ctx: &Ctx, args: DeliverArgs) -> Result<()> {
+    let store = ctx.open_existing_for_writing()?;
+    let alerts = store.alerts()?;
+    let decisions = store.decisions()?;
+    let effective = crate::cli::alerts::effective(&decisions);
+    let (mut n_delivered, mut n_failed) = (0u64, 0u64);
+    for hook in store.webhooks()? {
+        let state: std::collections::HashMap<String, Delivery> =
+            store.deliveries(hook.id)?.into_iter().collect();
+        for alert in &alerts {
+            if hook.watch.as_ref().is_some_and(|w| &alert.watch != w) {
+                continue;
+            }
+            let mut delivery = state.get(&alert.id).cloned().unwrap_or_default();
+            if delivery.delivered_at.is_some() {
+                continue;
+            }
+            let body = crate::cli::alerts::alert_json(alert, effective.get(&alert.id).copied())
+                .to_string();
+            let mut backoff = args.backoff_ms;
+            for attempt in 0..args.attempts.max(1) {
+                if attempt > 0 {
+                    std::thread::sleep(Duration::from_millis(backoff));
+                    backoff = backoff.saturating_mul(2);
+                }
+                delivery.attempts += 1;
+                match send(&hook, &alert.id, &body) {
+                    Ok(()) => {
+                        delivery.delivered_at = Some(now_rfc3339());
+                        delivery.last_error = None;
+                    }
+                    Err(err) => delivery.last_error = Some(format!("{err:#}")),
+                }
+                store
+                    .record_delivery(hook.id, &alert.id, &delivery)
+                    .map_err(|e| ctx.write_error(e))?;
+                if delivery.delivered_at.is_some() {
+                    break;
+                }
+            }
+            if delivery.delivered_at.is_some() {
+                n_delivered += 1;
+            } else {
+                n_failed += 1;
+            }
+        }
+    }
+    to_stdout(|out| {
+        outln!(out, "delivered {n_delivered} alerts; {n_failed} still pending")?;
+        Ok(())
+    })?;
+    if n_failed > 0 {
+        anyhow::bail!(
+            "{n_failed} alerts could not be delivered; they stay pending for the next run"
+        );
+    }
+    Ok(())
+}
+
+/// Where a webhook delivers.
+enum Target {
+    Http { host: String, port: u16, path: String },
+    File(std::path::PathBuf),
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Target> {
+        if let Some(path) = url.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err(usage(format!(
+                    "{url}: a file URL needs an absolute path (file:///...)"
+                )));
+            }
+            return Ok(Target::File(path.into()));
+        }
+        let Some(rest) = url.strip_prefix("http://") else {
+            return Err(usage(format!(
+                "{url}: only http:// and file:// URLs are supported (put a TLS proxy in front for https)"
+            )));
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], rest[i..].to_string()),
+            None => (rest, "/".to_string()),
+        };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) => {
+                (h.to_string(), p.parse().map_err(|_| usage(format!("{url}: bad port")))?)
+            }
+            None => (authority.to_string(), 80),
+        };
+        if host.is_empty() {
+            return Err(usage(format!("{url}: no host")));
+        }
+        Ok(Target::Http { host, port, path })
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) of `body` under `key`, lowercase hex.
+pub(crate) fn hmac_sha256_hex(key: &[u8], body: &[u8]) -> String {
+    const BLOCK: usize = 64;
+    let mut k = if key.len() > BLOCK { Sha256::digest(key).to_vec() } else { key.to_vec() };
+    k.resize(BLOCK, 0);
+    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    let inner = Sha256::new().chain_update(&ipad).chain_update(body).finalize();
+    let outer = Sha256::new().chain_update(&opad).chain_update(inner).finalize();
+    outer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One delivery attempt.
+fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
+    match Target::parse(&hook.url)? {
+        Target::File(path) => {
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            file.write_all(format!("{body}\n").as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.sync_data().with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+        Target::Http { host, port, path } => {
+            let mut stream = TcpStream::connect((host.as_str(), port))
+                .with_context(|| format!("cannot connect to {host}:{port}"))?;
+            stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+            stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+            let mut request = format!(
+                "POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nIdempotency-Key: {key}\r\nUser-Agent: listwatch\r\nConnection: close\r\n",
+                body.len()
+            );
+            if let Some(secret) = &hook.secret {
+                request.push_str(&format!(
+                    "X-Listwatch-Signature: sha256={}\r\n",
+                    hmac_sha256_hex(secret.as_bytes(), body.as_bytes())
+                ));
+            }
+            request.push_str("\r\n");
+            stream.write_all(request.as_bytes())?;
+            stream.write_all(body.as_bytes())?;
+            let mut response = Vec::new();
+            let mut buf = [0u8; 1024];
+            // The status line is all we need; read until it is complete or the peer closes.
+            while !response.windows(2).any(|w| w == b"\r\n") && response.len() < 8192 {
+                let n = stream.read(&mut buf).context("no response")?;
+                if n == 0 {
+                    break;
+                }
+                response.extend_from_slice(&buf[..n]);
+            }
+            let line = String::from_utf8_lossy(&response);
+            let status: u16 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .with_context(|| "not an HTTP response".to_string())?;
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                anyhow::bail!("the receiver answered {status}")
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Continuous monitoring on real data: delta screening after an import, holdings re-checked as
+//! days pass and events are recorded, suppression after a false-positive decision.
+
+use std::path::Path;
+
+use crate::{data_dir, have_data, run, run_json};
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let output = run(db, args);
+    assert!(
+        output.status.success(),
+        "listwatch {args:?} failed with {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn import(db: &Path, format: &str, dir: &str, day: &str) {
+    let path = data_dir().join(dir);
+    ok(db, &["import", format, path.to_str().unwrap(), "--published", day, "--quiet"]);
+}
+
+fn alerts(db: &Path) -> Vec<serde_json::Value> {
+    run_json(db, &["alerts", "--json"]).as_array().unwrap().clone()
+}
+
+#[test]
+fn the_russia_day_raises_each_expected_alert_once() {
+    if !have_data() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name\nc1,JSC NPO High Precision Systems\nc2,Vertolety Rossii AO\nc3,\"GREF, Herman Oskarovich\"\nc4,Tactical Missiles Corporation\nx1,Jane Q Nobody Trading\n",
+    )
+    .unwrap();
+    import(&db, "ofac-sdn", "ofac-sdn-daily/2022-03-21", "2022-03-21");
+    ok(&db, &["watch", "add", "clients", customers.to_str().unwrap()]);
+    assert!(alerts(&db).is_empty(), "nothing of 2022-03-24 is on the list yet");
+    import(&db, "ofac-sdn", "ofac-sdn-daily/2022-03-24", "2022-03-24");
+    let raised = alerts(&db);
+    let mut items: Vec<&str> = raised.iter().map(|a| a["item"].as_str().unwrap()).collect();
+    items.sort_unstable();
+    assert_eq!(items, ["c1", "c2", "c3", "c4"], "{raised:#?}");
+    assert!(raised.iter().all(|a| a["kind"] == "hit" && a["sources"][0] == "ofac-sdn@2"));
+    // Re-importing the same publication and re-adding the same file raise nothing new.
+    import(&db, "ofac-sdn", "ofac-sdn-daily/2022-03-24", "2022-03-24");
+    ok(&db, &["watch", "update", "clients", customers.to_str().unwrap()]);
+    assert_eq!(alerts(&db).len(), 4);
+    // A watch update screens its new customers against the current lists.
+    std::fs::write(
+        &customers,
+        "id,name\nc1,JSC NPO High Precision Systems\nc2,Vertolety Rossii AO\nc3,\"GREF, Herman Oskarovich\"\nc4,Tactical Missiles Corporation\nx1,Jane Q Nobody Trading\nc5,NPK Tekhmash OAO\n",
+    )
+    .unwrap();
+    ok(&db, &["watch", "update", "clients", customers.to_str().unwrap()]);
+    let raised = alerts(&db);
+    assert_eq!(raised.len(), 5);
+    assert_eq!(raised[4]["item"], "c5");
+}
+
+#[test]
+fn a_false_positive_stays_quiet_until_the_entity_names_change() {
+    if !have_data() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(&customers, "id,name\nc3,\"GREF, Herman Oskarovich\"\n").unwrap();
+    import(&db, "ofac-sdn", "ofac-sdn-daily/2022-03-21", "2022-03-21");
+    ok(&db, &["watch", "add", "clients", customers.to_str().unwrap()]);
+    import(&db, "ofac-sdn", "ofac-sdn-daily/2022-03-24", "2022-03-24");
+    let raised = alerts(&db);
+    assert_eq!(raised.len(), 1);
+    let id = raised[0]["id"].as_str().unwrap().to_string();
+    let entity = raised[0]["entity"].as_str().unwrap().to_string();
+    ok(
+        &db,
+        &[
+            "alerts",
+            "resolve",
+            &id,
+            "--decision",
+            "false-positive",
+            "--reason",
+            "another Gref",
+            "--by",
+            "analyst",
+        ],
+    );
+    assert_eq!(
+        run_json(&db, &["alerts", "--state", "open", "--json"]).as_array().unwrap().len(),
+        0
+    );
+    // A version that amends the entity without touching its material fields: quiet.
+    let source = data_dir().join("ofac-sdn-daily/2022-03-24/sdn.csv");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let ent = entity.trim_start_matches("ofac-sdn:");
+    let line = text.lines().find(|l| l.starts_with(&format!("{ent},"))).unwrap().to_string();
+    let v3 = dir.path().join("v3");
+    std::fs::create_dir_all(&v3).unwrap();
+    let amended =
+        line.replacen("\"-0- \"", "\"Chairman\"", 1).replacen(",-0- ,", ",\"Chairman\",", 1);
+    std::fs::write(v3.join("sdn.csv"), text.replace(&line, &amended)).unwrap();
+    ok(&db, &["import", "ofac-sdn", v3.to_str().unwrap(), "--published", "2022-03-25", "--quiet"]);
+    assert_eq!(alerts(&db).len(), 1, "a title change is not material");
+    // A version that changes the entity's names: the pair reopens, saying what changed.
+    let v4 = dir.path().join("v4");
+    std::fs::create_dir_all(&v4).unwrap();
+    let renamed = amended.replacen("GREF, Herman Oskarovich", "GREF, German Oskarovich", 1);
+    assert_ne!(renamed, amended);
+    std::fs::write(v4.join("sdn.csv"), text.replace(&line, &renamed)).unwrap();
+    ok(&db, &["import", "ofac-sdn", v4.to_str().unwrap(), "--published", "2022-03-26", "--quiet"]);
+    let raised = alerts(&db);
+    assert_eq!(raised.len(), 2, "{raised:#?}");
+    assert_eq!(raised[1]["kind"], "reopened");
+    assert!(raised[1]["change"].as_str().unwrap().contains("the entry's names"), "{raised:#?}");
+    // The auditor's report has both alerts and the decision.
+    let report = run_json(&db, &["alerts", "report", "--from", "2000-01-01", "--to", "2100-01-01"]);
+    assert_eq!(report["alerts"].as_array().unwrap().len(), 2);
+    assert_eq!(report["alerts"][0]["decisions"][0]["decision"], "false-positive");
+}
+
+#[test]
+fn cmic_holdings_alert_on_the_effective_day_before_the_divestment_deadline_and_on_an_injunction() {
+    if !have_data() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let holdings = dir.path().join("holdings.csv");
+    std::fs::write(&holdings, "isin,quantity\nHK0941009539,1000\nUS0378331005,5\n").unwrap();
+    import(&db, "ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19");
+    let h = holdings.to_str().unwrap();
+    ok(&db, &["watch", "add", "book", h, "--kind", "holdings", "--as-of", "2021-07-01"]);
+    let day = |d: &str| ok(&db, &["monitor", "run", "--as-of", d]);
+    for d in ["2021-08-02", "2021-08-02", "2022-05-05", "2022-05-28", "2022-06-02", "2022-06-02"] {
+        day(d);
+    }
+    let all = alerts(&db);
+    // Apple is on no list, but no list version was in force in 2021: unknown, said once.
+    let apple: Vec<&serde_json::Value> = all.iter().filter(|a| a["item"] == "2").collect();
+    assert_eq!(apple.len(), 1);
+    assert_eq!(apple[0]["verdict"], "unknown");
+    let raised: Vec<serde_json::Value> = all.into_iter().filter(|a| a["item"] == "1").collect();
+    let kinds: Vec<(String, String)> = raised
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("holding-status", "pending"),
+        ("holding-status", "prohibited"),
+        ("divestment-window", "prohibited"),
+        ("divestment-window", "prohibited"),
+        ("divestment-window", "prohibited"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(kinds, expected, "{raised:#?}");
+    let entity = raised[1]["entity"].as_str().unwrap().to_string();
+    ok(
+        &db,
+        &[
+            "event",
+            "add",
+            &entity,
+            "--kind",
+            "injunction",
+            "--date",
+            "2022-06-10",
+            "--citation",
+            "test order",
+            "--quiet",
+        ],
+    );
+    let raised: Vec<serde_json::Value> =
+        alerts(&db).into_iter().filter(|a| a["item"] == "1").collect();
+    assert_eq!(raised.len(), 6, "{raised:#?}");
+    assert_eq!(raised[5]["verdict"], "suspended");
+    assert!(raised[5]["sources"][0].as_str().unwrap().starts_with("event:"));
+    // Re-checking after the injunction took effect raises nothing new.
+    day("2022-06-20");
+    day("2022-06-20");
+    assert_eq!(alerts(&db).iter().filter(|a| a["item"] == "1").count(), 6);
+}
