@@ -194,3 +194,120 @@ fn cmic_holdings_alert_on_the_effective_day_before_the_divestment_deadline_and_o
     day("2022-06-20");
     assert_eq!(alerts(&db).iter().filter(|a| a["item"] == "1").count(), 6);
 }
+
+/// A webhook receiver on 127.0.0.1: answers each POST with `status`, and keeps every request's
+/// idempotency key, signature and body.
+struct Receiver {
+    received: std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    fn start(port: u16) -> Receiver {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (sink, halt) = (received.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while !halt.load(std::sync::atomic::Ordering::SeqCst)
+                && std::time::Instant::now() < deadline
+            {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let (mut key, mut signature, mut length) = (String::new(), String::new(), 0);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    let value = line.split_once(':').map_or("", |(_, v)| v.trim()).to_string();
+                    if lower.starts_with("idempotency-key:") {
+                        key = value;
+                    } else if lower.starts_with("x-listwatch-signature:") {
+                        signature = value;
+                    } else if lower.starts_with("content-length:") {
+                        length = value.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                sink.lock().unwrap().push((key, signature, String::from_utf8(body).unwrap()));
+                let mut stream = stream;
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            }
+        });
+        Receiver { received, stop, thread: Some(thread) }
+    }
+
+    fn stop(mut self) -> Vec<(String, String, String)> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            thread.join().unwrap();
+        }
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// The signature a receiver expects: HMAC-SHA256 of the body under the secret, computed with the
+/// `hmac` crate (independently of listwatch's own code).
+fn expected_signature(secret: &str, body: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+#[test]
+fn every_alert_is_delivered_once_signed_across_a_receiver_outage_and_restarts() {
+    if !have_data() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let holdings = dir.path().join("holdings.csv");
+    std::fs::write(&holdings, "isin,quantity\nHK0941009539,1000\n").unwrap();
+    import(&db, "ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19");
+    let h = holdings.to_str().unwrap();
+    ok(&db, &["watch", "add", "book", h, "--kind", "holdings", "--as-of", "2021-07-01"]);
+    ok(&db, &["monitor", "run", "--as-of", "2021-08-02"]);
+    let n_alerts = alerts(&db).len();
+    assert!(n_alerts >= 2, "{n_alerts} alerts");
+    // A port nothing listens on yet: the receiver is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/hooks/listwatch");
+    ok(&db, &["webhook", "add", &url, "--secret", "s3cret"]);
+    let output = run(&db, &["monitor", "deliver", "--attempts", "2", "--backoff-ms", "10"]);
+    assert_eq!(output.status.code(), Some(1), "nothing could be delivered");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("pending"));
+    // The receiver comes up; each run of `monitor deliver` is a new process (a restart).
+    let receiver = Receiver::start(port);
+    ok(&db, &["monitor", "deliver", "--backoff-ms", "10"]);
+    ok(&db, &["monitor", "deliver", "--backoff-ms", "10"]);
+    // A new alert after the restart is delivered too, and only it.
+    ok(&db, &["monitor", "run", "--as-of", "2022-05-28"]);
+    let n_after = alerts(&db).len();
+    assert!(n_after > n_alerts);
+    ok(&db, &["monitor", "deliver", "--backoff-ms", "10"]);
+    let received = receiver.stop();
+    let mut keys: Vec<&str> = received.iter().map(|(key, _, _)| key.as_str()).collect();
+    keys.sort_unstable();
+    let n_keys = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), n_keys, "an alert was delivered twice: {keys:?}");
+    assert_eq!(n_keys, n_after, "every alert is delivered");
+    for (key, signature, body) in &received {
+        assert_eq!(signature, &expected_signature("s3cret", body), "alert {key}");
+        let alert: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(alert["id"].as_str(), Some(key.as_str()));
+    }
+}
