@@ -7,7 +7,7 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{InputFile, Parsed, Result, ofac};
+use crate::{InputFile, Parsed, Result, bis_dpl, csv_list, dod_1260h, ofac, us_csl};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,13 @@ pub trait Format: Send + Sync {
     fn sniff(&self, role: usize, head: &InputFile<'_>) -> Result<()> {
         let _ = (role, head);
         Ok(())
+    }
+
+    /// Parses a file that holds a list's history into one publication per edition, oldest first,
+    /// each with its [`Parsed::published`] date (the DoD 1260H editions table). A format whose
+    /// files hold one publication returns it alone (the default).
+    fn parse_editions(&self, files: &[Option<InputFile<'_>>]) -> Result<Vec<Parsed>> {
+        Ok(vec![self.parse(files)?])
     }
 }
 
@@ -107,9 +114,95 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
+/// A format of one main file, read by a module's `sniff`, `parse` and `parse_editions`.
+struct SingleFile {
+    name: &'static str,
+    description: &'static str,
+    files: &'static [FileSpec],
+    sniff: fn(&InputFile<'_>) -> Result<()>,
+    parse: fn(&InputFile<'_>) -> Result<Parsed>,
+    parse_editions: Option<fn(&InputFile<'_>) -> Result<Vec<Parsed>>>,
+}
+
+impl SingleFile {
+    fn main<'a>(&self, files: &[Option<InputFile<'a>>]) -> Result<InputFile<'a>> {
+        files
+            .first()
+            .copied()
+            .flatten()
+            .ok_or_else(|| crate::Error::missing_file(self.files[0].names[0]))
+    }
+}
+
+impl Format for SingleFile {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn files(&self) -> &'static [FileSpec] {
+        self.files
+    }
+
+    fn sniff(&self, _role: usize, head: &InputFile<'_>) -> Result<()> {
+        (self.sniff)(head)
+    }
+
+    fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {
+        (self.parse)(&self.main(files)?)
+    }
+
+    fn parse_editions(&self, files: &[Option<InputFile<'_>>]) -> Result<Vec<Parsed>> {
+        match self.parse_editions {
+            Some(parse_editions) => parse_editions(&self.main(files)?),
+            None => Ok(vec![self.parse(files)?]),
+        }
+    }
+}
+
+static US_CSL: SingleFile = SingleFile {
+    name: "us-csl",
+    description: "US Consolidated Screening List, trade.gov CSV (csl.csv or consolidated.csv); --source-list picks source lists",
+    files: &[spec("main", &["consolidated.csv", "csl.csv"], true)],
+    sniff: us_csl::sniff,
+    parse: us_csl::parse,
+    parse_editions: None,
+};
+
+static BIS_DPL: SingleFile = SingleFile {
+    name: "bis-dpl",
+    description: "BIS Denied Persons List, tab-separated text (dpl.txt)",
+    files: &[spec("main", &["dpl.txt"], true)],
+    sniff: bis_dpl::sniff,
+    parse: bis_dpl::parse,
+    parse_editions: None,
+};
+
+static DOD_1260H: SingleFile = SingleFile {
+    name: "dod-1260h",
+    description: "DoD Section 1260H Chinese military companies, editions table (sanctions.csv): one version per edition",
+    files: &[spec("main", &["sanctions.csv"], true)],
+    sniff: dod_1260h::sniff,
+    parse: dod_1260h::parse,
+    parse_editions: Some(dod_1260h::parse_editions),
+};
+
+static CSV_LIST: SingleFile = SingleFile {
+    name: "csv",
+    description: "a firm's own list as CSV (list.csv): id, name, aliases, schema, birth_date, country, identifiers, program, listed_on, removed_on",
+    files: &[spec("main", &["list.csv"], true)],
+    sniff: csv_list::sniff,
+    parse: csv_list::parse,
+    parse_editions: None,
+};
+
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 2] = [&OFAC_SDN, &OFAC_CONSOLIDATED];
+    static FORMATS: [&dyn Format; 6] =
+        [&OFAC_SDN, &OFAC_CONSOLIDATED, &US_CSL, &BIS_DPL, &DOD_1260H, &CSV_LIST];
     &FORMATS
 }
 

@@ -38,11 +38,16 @@
 
 #![warn(missing_docs)]
 
+pub mod bis_dpl;
+pub mod csv_list;
+mod delimited;
+pub mod dod_1260h;
 mod error;
 mod format;
 pub mod limits;
 pub mod ofac;
 mod text;
+pub mod us_csl;
 
 pub use error::{Error, ErrorKind, Result};
 pub use format::{FileSpec, Format, format, formats};

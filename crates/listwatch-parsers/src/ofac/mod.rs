@@ -6,8 +6,8 @@
 //! [`Coverage`] of the result says which were present. Records of the optional files that point at
 //! an entry missing from the main file become diagnostics.
 
-mod remarks;
-mod table;
+pub(crate) mod remarks;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 

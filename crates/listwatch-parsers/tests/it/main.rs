@@ -4,6 +4,7 @@
 mod golden;
 mod limits;
 mod real_data;
+mod real_formats;
 
 use std::path::PathBuf;
 

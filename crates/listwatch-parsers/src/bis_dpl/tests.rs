@@ -1,0 +1,3 @@
+//! Unit tests of the bis_dpl parser.
+
+use super::*;

@@ -1,0 +1,3 @@
+//! Unit tests of the dod_1260h parser.
+
+use super::*;

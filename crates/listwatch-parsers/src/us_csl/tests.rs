@@ -1,0 +1,3 @@
+//! Unit tests of the us_csl parser.
+
+use super::*;
