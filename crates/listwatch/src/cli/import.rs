@@ -51,7 +51,12 @@ pub(crate) struct Args {
     /// The largest share of the list's entities, in percent, an import may remove.
     #[arg(long, value_name = "PERCENT", default_value_t = 20.0, env = "LISTWATCH_MAX_REMOVAL")]
     max_removal: f64,
-    /// Print the result as JSON.
+    /// Keep only the entities of this source list (repeatable; `us-csl`: EL, MEU, DPL, UVL, ISN,
+    /// DTC, CMIC, SDN, SSI, PLC, CAP, NS-MBS, FSE). A code the publication does not hold is a
+    /// usage error that lists the codes it holds.
+    #[arg(long = "source-list", value_name = "CODE")]
+    source_list: Vec<String>,
+    /// Print the result as JSON (an array, one object per edition, for a file of editions).
     #[arg(long)]
     json: bool,
 }
@@ -164,8 +169,12 @@ fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
     }
 }
 
-/// Reads the files of a publication and parses them with its format.
-pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed, Vec<FileInfo>)> {
+/// Reads the files of a publication and parses them with its format: one [`Parsed`] per edition
+/// the files hold (one for most formats), oldest first.
+pub(crate) fn read_and_parse(
+    format: &dyn Format,
+    path: &Path,
+) -> Result<(Vec<Parsed>, Vec<FileInfo>)> {
     let specs = format.files();
     let mut files: Vec<Option<ReadFile>> = Vec::with_capacity(specs.len());
     let meta = fs::metadata(path).map_err(|e| io_error("read", path, &e))?;
@@ -196,7 +205,10 @@ pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed
         .iter()
         .map(|file| file.as_ref().map(|f| InputFile { name: &f.name, bytes: &f.bytes }))
         .collect();
-    let parsed = format.parse(&inputs)?;
+    let editions = format.parse_editions(&inputs)?;
+    let Some(parsed) = editions.last() else {
+        anyhow::bail!("{}: the file holds no edition of the list", path.display());
+    };
     let infos = files
         .iter()
         .flatten()
@@ -209,7 +221,41 @@ pub(crate) fn read_and_parse(format: &dyn Format, path: &Path) -> Result<(Parsed
             records: parsed.files.iter().find(|r| r.name == file.name).map_or(0, |r| r.records),
         })
         .collect();
-    Ok((parsed, infos))
+    Ok((editions, infos))
+}
+
+/// The label of the attribute that names an entity's source list (the CSL's `source_list`).
+const SOURCE_LIST: &str = "source_list";
+
+/// Keeps only the entities of the source lists `codes` (compared without regard to case); a code
+/// no entity has is a usage error listing the codes present.
+fn keep_source_lists(editions: &mut [Parsed], codes: &[String]) -> Result<()> {
+    let source_list = |entity: &listwatch_model::Entity| -> Option<String> {
+        entity.attributes.iter().find(|a| a.label == SOURCE_LIST).map(|a| a.value.to_uppercase())
+    };
+    let present: std::collections::BTreeSet<String> =
+        editions.iter().flat_map(|p| &p.entities).filter_map(source_list).collect();
+    let wanted: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    let unknown: Vec<&String> = wanted.iter().filter(|c| !present.contains(*c)).collect();
+    if !unknown.is_empty() {
+        let unknown: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
+        return Err(usage(if present.is_empty() {
+            format!(
+                "--source-list {}: this publication's entities have no source lists",
+                unknown.join(", ")
+            )
+        } else {
+            format!(
+                "--source-list {}: no such source list in this publication; it holds {}",
+                unknown.join(", "),
+                present.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        }));
+    }
+    for parsed in editions {
+        parsed.entities.retain(|e| source_list(e).is_some_and(|code| wanted.contains(&code)));
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -247,29 +293,97 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut progress = Progress::new(ctx.quiet);
     progress.step(&format!("reading and parsing {}", args.path.display()));
-    let (parsed, files) = read_and_parse(format, &args.path)?;
-    let published = match (given, parsed.published) {
-        (Some(given), Some(own)) if given != own => {
-            return Err(usage(format!(
-                "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
-                args.path.display()
-            )));
-        }
-        (Some(date), _) | (None, Some(date)) => date,
-        (None, None) => {
-            return Err(usage(format!(
-                "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
-                args.path.display()
-            )));
-        }
-    };
-    if given.is_none() {
-        check_publication_date(published, args.force_date)?;
+    let (mut editions, files) = read_and_parse(format, &args.path)?;
+    if !args.source_list.is_empty() {
+        keep_source_lists(&mut editions, &args.source_list)?;
     }
+    let many = editions.len() > 1;
+    if many && given.is_some() {
+        return Err(usage(format!(
+            "--published cannot be given: {} holds {} editions, each with its own date",
+            args.path.display(),
+            editions.len()
+        )));
+    }
+    let mut store = ctx.open_for_writing()?;
+    let mut results = Vec::new();
+    for parsed in editions {
+        let published = match (given, parsed.published) {
+            (Some(given), Some(own)) if given != own => {
+                return Err(usage(format!(
+                    "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
+                    args.path.display()
+                )));
+            }
+            (Some(date), _) | (None, Some(date)) => date,
+            (None, None) => {
+                return Err(usage(format!(
+                    "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
+                    args.path.display()
+                )));
+            }
+        };
+        if given.is_none() {
+            check_publication_date(published, args.force_date)?;
+        }
+        // An edition older than the list's current version is already part of its history (or
+        // predates it): skipped with a note, so that importing the same editions file again, or
+        // a newer one, adds only the new editions.
+        if many
+            && let Some(current) = store.current(&list).ok().flatten()
+            && published < current.published
+        {
+            let note = format!(
+                "{list}: the edition of {published} is older than version {} (published {}); skipped",
+                current.version, current.published
+            );
+            if args.json {
+                results.push(serde_json::json!({"status": "skipped", "list": list.as_str(), "published": published, "note": note}));
+            } else {
+                writeln!(std::io::stdout().lock(), "{note}")?;
+            }
+            continue;
+        }
+        let result = import_one(
+            ctx,
+            &mut store,
+            &args,
+            &list,
+            format,
+            &mut progress,
+            parsed,
+            published,
+            files.clone(),
+        )?;
+        results.push(result);
+    }
+    progress.finish();
+    if args.json {
+        return if many {
+            print_json(&results)
+        } else {
+            print_json(&results.pop().unwrap_or(serde_json::Value::Null))
+        };
+    }
+    Ok(())
+}
+
+/// Imports one publication (one edition) and prints what happened, or returns it as JSON.
+#[allow(clippy::too_many_arguments)]
+fn import_one(
+    ctx: &Ctx,
+    store: &mut listwatch_store::Store,
+    args: &Args,
+    list: &listwatch_model::ListName,
+    format: &dyn Format,
+    progress: &mut Progress,
+    parsed: Parsed,
+    published: Date,
+    files: Vec<FileInfo>,
+) -> Result<serde_json::Value> {
     // This file's own diagnostics: an import equal in content to the current version reports
     // them too, not the stored version's.
     let diagnostics = parsed.diagnostics.clone();
-    let mut store = ctx.open_for_writing()?;
     let new = NewVersion {
         list: list.clone(),
         format: format.name().to_string(),
@@ -298,16 +412,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map_err(|e| ctx.write_error(e))?;
     if let ImportOutcome::Committed(_) = &outcome {
         progress.step("reclaiming free space");
-        compact_if_worthwhile(&mut store);
+        compact_if_worthwhile(store);
     }
-    progress.finish();
     let (status, version) = match &outcome {
         ImportOutcome::Committed(version) => ("committed", version),
         ImportOutcome::Unchanged(version) => ("unchanged", version),
     };
     let unchanged = status == "unchanged";
     if args.json {
-        return print_json(&ImportJson {
+        return Ok(serde_json::to_value(ImportJson {
             status,
             list: list.as_str(),
             version: version.version,
@@ -320,7 +433,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             remark_items_typed: version.remark_items_typed,
             lacks: crate::catalog::lacks(version.coverage),
             diagnostics: &diagnostics,
-        });
+        })?);
     }
     let mut out = std::io::stdout().lock();
     if unchanged {
@@ -370,7 +483,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             writeln!(out, "  {}", crate::output::clean(&diagnostic.to_string()))?;
         }
     }
-    Ok(())
+    Ok(serde_json::Value::Null)
 }
 
 /// The earliest publication date accepted without --force-date.
