@@ -219,6 +219,17 @@ pub fn parse_editions(file: &InputFile<'_>) -> Result<Vec<Parsed>> {
         days.extend(row.end);
     }
     let days: Vec<Date> = days.into_iter().collect();
+    if days.len() > crate::limits::MAX_EDITIONS {
+        return Err(crate::Error::not_format(
+            file.name,
+            None,
+            format!(
+                "the table has {} distinct start and end dates, more than the limit of {} editions: this is not an editions table",
+                days.len(),
+                crate::limits::MAX_EDITIONS
+            ),
+        ));
+    }
     let mut editions = Vec::with_capacity(days.len());
     for (day_idx, &day) in days.iter().enumerate() {
         let mut entities = Vec::new();

@@ -114,6 +114,9 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
+/// A module's `parse_editions` function.
+type ParseEditions = fn(&InputFile<'_>) -> Result<Vec<Parsed>>;
+
 /// A format of one main file, read by a module's `sniff`, `parse` and `parse_editions`.
 struct SingleFile {
     name: &'static str,
@@ -121,7 +124,7 @@ struct SingleFile {
     files: &'static [FileSpec],
     sniff: fn(&InputFile<'_>) -> Result<()>,
     parse: fn(&InputFile<'_>) -> Result<Parsed>,
-    parse_editions: Option<fn(&InputFile<'_>) -> Result<Vec<Parsed>>>,
+    parse_editions: Option<ParseEditions>,
 }
 
 impl SingleFile {

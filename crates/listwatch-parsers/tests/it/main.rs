@@ -3,6 +3,7 @@
 
 mod golden;
 mod limits;
+mod properties;
 mod real_data;
 mod real_formats;
 
