@@ -1,8 +1,11 @@
 //! Parsers for restricted-party list formats: bytes in, entities and diagnostics out.
 //!
 //! # Overview
-//! Each format has a module named authority-then-list. Today: [`ofac`], OFAC's legacy CSV
-//! publications of the SDN and consolidated non-SDN lists. A parser takes [`InputFile`]s (a name
+//! Each format has a module named authority-then-list: [`ofac`], OFAC's legacy CSV publications
+//! of the SDN and consolidated non-SDN lists; [`us_csl`], the trade.gov Consolidated Screening
+//! List; [`bis_dpl`], the BIS Denied Persons List; [`dod_1260h`], the DoD Section 1260H list from
+//! its editions table (one publication per edition, [`Format::parse_editions`]); [`csv_list`], a
+//! firm's own list as CSV. Each is registered behind the [`Format`] trait ([`formats`]). A parser takes [`InputFile`]s (a name
 //! and bytes: this crate does no I/O) and returns a [`Parsed`]: the entities, the diagnostics,
 //! per-file record counts, the [`Coverage`] of the publication, and how many remark items were
 //! typed.
@@ -33,8 +36,9 @@
 //! ```
 //!
 //! # Limitations
-//! OFAC's XML formats, the UN, EU and UK lists, the trade.gov CSL and the BIS DPL have no parser
-//! yet.
+//! OFAC's XML formats and the UN, EU and UK lists have no parser here. The DPL and the 1260H list
+//! carry no ids: theirs are derived (see each module). The 1260H editions are rebuilt from a
+//! transcribed table, so an edition is only as complete as the table's start and end dates.
 
 #![warn(missing_docs)]
 
