@@ -305,8 +305,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             editions.len()
         )));
     }
-    let mut store = ctx.open_for_writing()?;
-    let mut results = Vec::new();
+    // Every edition's date is checked before the store is opened: a refused import creates no
+    // store.
+    let mut dated = Vec::with_capacity(editions.len());
     for parsed in editions {
         let published = match (given, parsed.published) {
             (Some(given), Some(own)) if given != own => {
@@ -326,6 +327,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if given.is_none() {
             check_publication_date(published, args.force_date)?;
         }
+        dated.push((parsed, published));
+    }
+    let mut store = ctx.open_for_writing()?;
+    let mut results = Vec::new();
+    for (parsed, published) in dated {
         // An edition older than the list's current version is already part of its history (or
         // predates it): skipped with a note, so that importing the same editions file again, or
         // a newer one, adds only the new editions.
