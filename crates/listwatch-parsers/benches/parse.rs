@@ -1,5 +1,6 @@
-//! Parse benchmark: the OFAC SDN set of 2021-07-07 (about 3.5 MB in four files), and each UN
-//! consolidated list (1.6 MB and 2.0 MB of XML; target: at most 100 ms each in release).
+//! Parse benchmarks: the OFAC SDN set of 2021-07-07 (about 3.5 MB in four files), each UN
+//! consolidated list (1.6 MB and 2.0 MB of XML; target: at most 100 ms each in release), and the
+//! full trade.gov CSL of 2022-05-06 (14,160 rows, 5.8 MB unpacked; target: at most 150 ms).
 //!
 //! `cargo bench -p listwatch-parsers` measures; under `cargo test --benches` it runs once, so the
 //! benchmark cannot rot. The data comes from `$LISTWATCH_DATA` (default `../shared/data`).
@@ -7,7 +8,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use listwatch_parsers::{InputFile, Parsed, ofac, un_sc};
+use std::io::Read;
+
+use listwatch_parsers::{InputFile, Parsed, ofac, un_sc, us_csl};
 
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
@@ -44,6 +47,7 @@ fn main() {
             un_sc::parse(&InputFile { name: path, bytes: &bytes }).expect("the real file parses")
         });
     }
+    bench_csl(&data, measuring);
 }
 
 /// Parses `iterations` times and prints the median, minimum and maximum.
@@ -65,4 +69,16 @@ fn report(what: &str, n_bytes: usize, iterations: usize, parse: impl Fn() -> Par
         times[times.len() - 1],
         n_bytes as f64 / 1e6 / (median / 1000.0)
     );
+}
+
+fn bench_csl(data: &std::path::Path, measuring: bool) {
+    let path = data.join("trade-gov-csl/2022-05-06/consolidated.csv.gz");
+    let packed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(&packed[..]).read_to_end(&mut bytes).expect("gzip");
+    let file = InputFile { name: "consolidated.csv", bytes: &bytes };
+    let iterations = if measuring { 30 } else { 1 };
+    report("trade-gov-csl/2022-05-06", bytes.len(), iterations, || {
+        us_csl::parse(&file).expect("the real file parses")
+    });
 }

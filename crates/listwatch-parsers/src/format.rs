@@ -7,7 +7,10 @@
 //! `Publish_Date`, the UN list's `dateGenerated`), the parser returns it in
 //! [`Parsed::published`], so an import needs no `--published`.
 
-use crate::{Delta, InputFile, Parsed, Result, eu_fsf, ftm, ofac, ofac_xml, uk_sanctions, un_sc};
+use crate::{
+    Delta, InputFile, Parsed, Result, bis_dpl, csv_list, dod_1260h, eu_fsf, ftm, ofac, ofac_xml,
+    uk_sanctions, un_sc, us_csl,
+};
 
 /// One file of a publication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +52,13 @@ pub trait Format: Send + Sync {
     fn parse_delta(&self, files: &[Option<InputFile<'_>>]) -> Option<Result<Delta>> {
         let _ = files;
         None
+    }
+
+    /// Parses a file that holds a list's history into one publication per edition, oldest first,
+    /// each with its [`Parsed::published`] date (the DoD 1260H editions table). A format whose
+    /// files hold one publication returns it alone (the default).
+    fn parse_editions(&self, files: &[Option<InputFile<'_>>]) -> Result<Vec<Parsed>> {
+        Ok(vec![self.parse(files)?])
     }
 }
 
@@ -115,13 +125,27 @@ static OFAC_CONSOLIDATED: OfacCsv = OfacCsv {
     ],
 };
 
-/// A format of one file, read by a module's `sniff` and `parse`.
+/// A module's `parse_editions` function.
+type ParseEditions = fn(&InputFile<'_>) -> Result<Vec<Parsed>>;
+
+/// A format of one main file, read by a module's `sniff`, `parse` and `parse_editions`.
 struct SingleFile {
     name: &'static str,
     description: &'static str,
     files: &'static [FileSpec],
     sniff: fn(&InputFile<'_>) -> Result<()>,
     parse: fn(&InputFile<'_>) -> Result<Parsed>,
+    parse_editions: Option<ParseEditions>,
+}
+
+impl SingleFile {
+    fn main<'a>(&self, files: &[Option<InputFile<'a>>]) -> Result<InputFile<'a>> {
+        files
+            .first()
+            .copied()
+            .flatten()
+            .ok_or_else(|| crate::Error::missing_file(self.files[0].names[0]))
+    }
 }
 
 impl Format for SingleFile {
@@ -142,9 +166,13 @@ impl Format for SingleFile {
     }
 
     fn parse(&self, files: &[Option<InputFile<'_>>]) -> Result<Parsed> {
-        match files.first().copied().flatten() {
-            Some(main) => (self.parse)(&main),
-            None => Err(crate::Error::missing_file(self.files[0].names[0])),
+        (self.parse)(&self.main(files)?)
+    }
+
+    fn parse_editions(&self, files: &[Option<InputFile<'_>>]) -> Result<Vec<Parsed>> {
+        match self.parse_editions {
+            Some(parse_editions) => parse_editions(&self.main(files)?),
+            None => Ok(vec![self.parse(files)?]),
         }
     }
 }
@@ -155,6 +183,7 @@ static UN_SC: SingleFile = SingleFile {
     files: &[spec("main", un_sc::FILE_NAMES, true)],
     sniff: un_sc::sniff,
     parse: un_sc::parse,
+    parse_editions: None,
 };
 
 static OFAC_XML: SingleFile = SingleFile {
@@ -163,6 +192,7 @@ static OFAC_XML: SingleFile = SingleFile {
     files: &[spec("main", ofac_xml::FILE_NAMES, true)],
     sniff: ofac_xml::sniff,
     parse: ofac_xml::parse,
+    parse_editions: None,
 };
 
 static EU_FSF: SingleFile = SingleFile {
@@ -171,6 +201,7 @@ static EU_FSF: SingleFile = SingleFile {
     files: &[spec("main", &["xmlFullSanctionsList_1_1.xml", "export.xml", "eu_fsf.xml"], true)],
     sniff: eu_fsf::sniff,
     parse: eu_fsf::parse,
+    parse_editions: None,
 };
 
 static UK_SANCTIONS: SingleFile = SingleFile {
@@ -183,15 +214,56 @@ static UK_SANCTIONS: SingleFile = SingleFile {
     )],
     sniff: uk_sanctions::sniff,
     parse: uk_sanctions::parse,
+    parse_editions: None,
+};
+
+static US_CSL: SingleFile = SingleFile {
+    name: "us-csl",
+    description: "US Consolidated Screening List, trade.gov CSV (csl.csv or consolidated.csv); --source-list picks source lists",
+    files: &[spec("main", &["consolidated.csv", "csl.csv"], true)],
+    sniff: us_csl::sniff,
+    parse: us_csl::parse,
+    parse_editions: None,
+};
+
+static BIS_DPL: SingleFile = SingleFile {
+    name: "bis-dpl",
+    description: "BIS Denied Persons List, tab-separated text (dpl.txt)",
+    files: &[spec("main", &["dpl.txt"], true)],
+    sniff: bis_dpl::sniff,
+    parse: bis_dpl::parse,
+    parse_editions: None,
+};
+
+static DOD_1260H: SingleFile = SingleFile {
+    name: "dod-1260h",
+    description: "DoD Section 1260H Chinese military companies, editions table (sanctions.csv): one version per edition",
+    files: &[spec("main", &["sanctions.csv"], true)],
+    sniff: dod_1260h::sniff,
+    parse: dod_1260h::parse,
+    parse_editions: Some(dod_1260h::parse_editions),
+};
+
+static CSV_LIST: SingleFile = SingleFile {
+    name: "csv",
+    description: "a firm's own list as CSV (list.csv): id, name, aliases, schema, birth_date, country, identifiers, program, listed_on, removed_on",
+    files: &[spec("main", &["list.csv"], true)],
+    sniff: csv_list::sniff,
+    parse: csv_list::parse,
+    parse_editions: None,
 };
 
 /// Every format, in the order `--help` lists them.
 pub fn formats() -> &'static [&'static dyn Format] {
-    static FORMATS: [&dyn Format; 8] = [
+    static FORMATS: [&dyn Format; 12] = [
         &OFAC_SDN,
         &OFAC_CONSOLIDATED,
         &OFAC_XML,
         &UN_SC,
+        &US_CSL,
+        &BIS_DPL,
+        &DOD_1260H,
+        &CSV_LIST,
         &ftm::FTM,
         &ftm::FTM_DELTA,
         &EU_FSF,

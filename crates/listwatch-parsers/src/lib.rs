@@ -3,7 +3,10 @@
 //! # Overview
 //! Each format has a module named authority-then-list: [`ofac`], OFAC's legacy CSV publications
 //! of the SDN and consolidated non-SDN lists; [`ofac_xml`], OFAC's `sdnList` XML publication of
-//! either list; [`un_sc`], the UN Security Council consolidated list XML; [`ftm`], OpenSanctions'
+//! either list; [`un_sc`], the UN Security Council consolidated list XML; [`us_csl`], the trade.gov
+//! Consolidated Screening List; [`bis_dpl`], the BIS Denied Persons List; [`dod_1260h`], the DoD
+//! Section 1260H list from its editions table (one publication per edition,
+//! [`Format::parse_editions`]); [`csv_list`], a firm's own list as CSV; [`ftm`], OpenSanctions'
 //! FollowTheMoney exports and deltas; [`eu_fsf`], the EU's financial sanctions XML export;
 //! [`uk_sanctions`], the UK sanctions list CSV in both its layouts. The XML formats read their file
 //! once with quick-xml's pull reader and gather one record at a time, never a tree of the whole
@@ -42,7 +45,9 @@
 //! ```
 //!
 //! # Limitations
-//! OFAC's Advanced (SDN_ADVANCED) XML, the trade.gov CSL and the BIS DPL have no parser yet.
+//! OFAC's Advanced (SDN_ADVANCED) XML has no parser yet. The DPL and the 1260H list carry no
+//! ids: theirs are derived (see each module). The 1260H editions are rebuilt from a transcribed
+//! table, so an edition is only as complete as the table's start and end dates.
 //!
 //! [`eu_fsf`] and [`uk_sanctions`] were written from our reading of the publishers' layouts,
 //! with fixtures of our own: neither a real file nor a format description was at hand to test
@@ -60,7 +65,11 @@
 
 #![warn(missing_docs)]
 
+pub mod bis_dpl;
+pub mod csv_list;
+mod delimited;
 mod delta;
+pub mod dod_1260h;
 mod error;
 pub mod eu_fsf;
 mod format;
@@ -71,6 +80,7 @@ pub mod ofac_xml;
 mod text;
 pub mod uk_sanctions;
 pub mod un_sc;
+pub mod us_csl;
 mod xml;
 
 pub use delta::{Applied, Delta, DeltaOp, DeltaOpKind};

@@ -42,3 +42,8 @@ pub(crate) fn short_id(id: &str) -> String {
     cut(&mut id, MAX_DIAGNOSTIC_ID_LEN);
     id
 }
+
+/// The most editions one editions table may hold (the DoD 1260H table has 6). Each edition is a
+/// whole publication, so without the bound a table of n rows with n distinct dates would give n
+/// publications of up to n entities each. A table with more distinct dates is refused.
+pub const MAX_EDITIONS: usize = 100;

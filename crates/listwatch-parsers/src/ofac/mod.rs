@@ -7,7 +7,7 @@
 //! an entry missing from the main file become diagnostics.
 
 pub(crate) mod remarks;
-mod table;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 

@@ -13,7 +13,7 @@ use listwatch_model::{
 
 /// What to do with an item's value.
 #[derive(Clone, Copy, Debug)]
-enum Handler {
+pub(crate) enum Handler {
     Dob,
     Pob,
     Nationality,
@@ -301,7 +301,7 @@ fn ends_with_abbreviation(item: &str) -> bool {
             .contains(&last_word.to_ascii_lowercase().as_str())
 }
 
-fn find_label(item: &str) -> Option<(&'static str, Handler, &str)> {
+pub(crate) fn find_label(item: &str) -> Option<(&'static str, Handler, &str)> {
     let mut best: Option<(&'static str, Handler)> = None;
     for &(label, handler) in LABELS {
         if item.len() < label.len() || !item.starts_with(label) {
@@ -396,7 +396,7 @@ pub(crate) fn apply_remark_item(entity: &mut Entity, item: &str, stats: &mut Rem
     }
 }
 
-fn apply_item(entity: &mut Entity, item: &str) -> bool {
+pub(crate) fn apply_item(entity: &mut Entity, item: &str) -> bool {
     // OFAC repeats the Title column in the remarks; a repeat is typed: it is the title. A title
     // of several positions (`Managing Director, X; Director, Y`) is split at `; ` like the
     // remarks, so each of its parts is a repeat.

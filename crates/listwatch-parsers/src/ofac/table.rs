@@ -230,7 +230,7 @@ pub(crate) fn refuse_other_kinds(file: &InputFile<'_>, layout: &str) -> Result<(
 /// What a file that cannot be an OFAC CSV file looks like, from its first bytes: an XML or HTML
 /// document, JSON, a PDF, a ZIP or gzip archive, UTF-16 text. OFAC's records start with a number
 /// (or a header row), never with `<`, `{` or `[`.
-fn sniff(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
     let magic: [(&[u8], &str); 5] = [
         (b"%PDF", "a PDF document"),
         (b"PK\x03\x04", "a ZIP archive (unpack it and import the folder)"),

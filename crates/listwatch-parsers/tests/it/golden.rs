@@ -156,3 +156,46 @@ fn un_sc_excerpts_parse_to_their_golden_output() {
 fn ofac_xml_excerpts_parse_to_their_golden_output() {
     check_xml_format("ofac_xml", "ofac-xml");
 }
+
+/// The single-file formats: each file under `test_data/<module>/ok/` parses, edition by edition,
+/// to the `<stem>.expected.json` beside it.
+#[test]
+fn single_file_excerpts_parse_to_their_golden_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data");
+    for (module, format_name) in [
+        ("us_csl", "us-csl"),
+        ("bis_dpl", "bis-dpl"),
+        ("dod_1260h", "dod-1260h"),
+        ("csv_list", "csv"),
+    ] {
+        let format = listwatch_parsers::format(format_name).unwrap();
+        let mut files: Vec<PathBuf> = fs::read_dir(root.join(module).join("ok"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "csv" || x == "txt"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty(), "{module}");
+        for path in files {
+            let bytes = fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let editions = format
+                .parse_editions(&[Some(InputFile { name, bytes: &bytes })])
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let output: Vec<_> = editions
+                .iter()
+                .map(|parsed| {
+                    json!({
+                        "published": parsed.published,
+                        "records": parsed.files[0].records,
+                        "diagnostics": parsed.diagnostics,
+                        "entities": parsed.entities,
+                    })
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&output).unwrap() + "\n";
+            let stem = path.file_stem().unwrap().to_str().unwrap();
+            check(&path.with_file_name(format!("{stem}.expected.json")), &text);
+        }
+    }
+}

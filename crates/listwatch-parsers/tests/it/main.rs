@@ -6,7 +6,9 @@ mod golden_formats;
 mod limits;
 mod limits_formats;
 mod ofac_xml;
+mod properties;
 mod real_data;
+mod real_formats;
 mod real_ftm;
 mod un_sc;
 

@@ -52,6 +52,11 @@ pub(crate) struct Args {
     /// The largest share of the list's entities, in percent, an import may remove.
     #[arg(long, value_name = "PERCENT", default_value_t = 20.0, env = "LISTWATCH_MAX_REMOVAL")]
     max_removal: f64,
+    /// Keep only the entities of this source list (repeatable; `us-csl`: EL, MEU, DPL, UVL, ISN,
+    /// DTC, CMIC, SDN, SSI, PLC, CAP, NS-MBS, FSE). A code the publication does not hold is a
+    /// usage error that lists the codes it holds.
+    #[arg(long = "source-list", value_name = "CODE")]
+    source_list: Vec<String>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -280,6 +285,40 @@ struct ImportJson<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
+/// The label of the attribute that names an entity's source list (the CSL's `source_list`).
+const SOURCE_LIST: &str = "source_list";
+
+/// Keeps only the entities of the source lists `codes` (compared without regard to case); a code
+/// no entity has is a usage error listing the codes present.
+fn keep_source_lists(editions: &mut [Parsed], codes: &[String]) -> Result<()> {
+    let source_list = |entity: &listwatch_model::Entity| -> Option<String> {
+        entity.attributes.iter().find(|a| a.label == SOURCE_LIST).map(|a| a.value.to_uppercase())
+    };
+    let present: std::collections::BTreeSet<String> =
+        editions.iter().flat_map(|p| &p.entities).filter_map(source_list).collect();
+    let wanted: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    let unknown: Vec<&String> = wanted.iter().filter(|c| !present.contains(*c)).collect();
+    if !unknown.is_empty() {
+        let unknown: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
+        return Err(usage(if present.is_empty() {
+            format!(
+                "--source-list {}: this publication's entities have no source lists",
+                unknown.join(", ")
+            )
+        } else {
+            format!(
+                "--source-list {}: no such source list in this publication; it holds {}",
+                unknown.join(", "),
+                present.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        }));
+    }
+    for parsed in editions {
+        parsed.entities.retain(|e| source_list(e).is_some_and(|code| wanted.contains(&code)));
+    }
+    Ok(())
+}
+
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let format = format_named(&args.format)?;
     let list = parse_list(args.list.as_deref().unwrap_or(format.name()))?;
@@ -302,45 +341,118 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let read = read_files(format, &args.path)?;
     // A delta is applied to the current version, read from the store it will be written to.
     let mut delta_store = None;
-    let (parsed, files) = match format.parse_delta(&inputs(&read)) {
+    let (mut editions, files) = match format.parse_delta(&inputs(&read)) {
         None => {
-            let parsed = format.parse(&inputs(&read))?;
-            let infos = file_infos(&read, &parsed.files);
-            (parsed, infos)
+            let editions = format.parse_editions(&inputs(&read))?;
+            let Some(last) = editions.last() else {
+                anyhow::bail!("{}: the file holds no edition of the list", args.path.display());
+            };
+            let infos = file_infos(&read, &last.files);
+            (editions, infos)
         }
         Some(delta) => {
             let store = ctx.open_for_writing()?;
-            let applied = apply_delta(&store, format, delta?, &read, &args.path, &list)?;
+            let (parsed, infos) = apply_delta(&store, format, delta?, &read, &args.path, &list)?;
             delta_store = Some(store);
-            applied
+            (vec![parsed], infos)
         }
     };
     drop(read);
-    let published = match (given, parsed.published) {
-        (Some(given), Some(own)) if given != own => {
-            return Err(usage(format!(
-                "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
-                args.path.display()
-            )));
-        }
-        (Some(date), _) | (None, Some(date)) => date,
-        (None, None) => {
-            return Err(usage(format!(
-                "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
-                args.path.display()
-            )));
-        }
-    };
-    if given.is_none() {
-        check_publication_date(published, args.force_date)?;
+    if !args.source_list.is_empty() {
+        keep_source_lists(&mut editions, &args.source_list)?;
     }
-    // This file's own diagnostics: an import equal in content to the current version reports
-    // them too, not the stored version's.
-    let diagnostics = parsed.diagnostics.clone();
+    let many = editions.len() > 1;
+    if many && given.is_some() {
+        return Err(usage(format!(
+            "--published cannot be given: {} holds {} editions, each with its own date",
+            args.path.display(),
+            editions.len()
+        )));
+    }
+    // Every edition's date is checked before the store is opened: a refused import creates no
+    // store.
+    let mut dated = Vec::with_capacity(editions.len());
+    for parsed in editions {
+        let published = match (given, parsed.published) {
+            (Some(given), Some(own)) if given != own => {
+                return Err(usage(format!(
+                    "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
+                    args.path.display()
+                )));
+            }
+            (Some(date), _) | (None, Some(date)) => date,
+            (None, None) => {
+                return Err(usage(format!(
+                    "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
+                    args.path.display()
+                )));
+            }
+        };
+        if given.is_none() {
+            check_publication_date(published, args.force_date)?;
+        }
+        dated.push((parsed, published));
+    }
     let mut store = match delta_store {
         Some(store) => store,
         None => ctx.open_for_writing()?,
     };
+    let mut results = Vec::new();
+    for (parsed, published) in dated {
+        // An edition older than the list's current version is already part of its history (or
+        // predates it): skipped with a note, so that importing the same editions file again, or
+        // a newer one, adds only the new editions.
+        if many
+            && let Some(current) = store.current(&list).ok().flatten()
+            && published < current.published
+        {
+            let note = format!(
+                "{list}: the edition of {published} is older than version {} (published {}); skipped",
+                current.version, current.published
+            );
+            if args.json {
+                results.push(serde_json::json!({"status": "skipped", "list": list.as_str(), "published": published, "note": note}));
+            } else {
+                writeln!(std::io::stdout().lock(), "{note}")?;
+            }
+            continue;
+        }
+        let edition = Edition { parsed, published, files: files.clone() };
+        results.push(import_one(ctx, &mut store, &args, &list, format, &mut progress, edition)?);
+    }
+    progress.finish();
+    if args.json {
+        return if many {
+            print_json(&results)
+        } else {
+            print_json(&results.pop().unwrap_or(serde_json::Value::Null))
+        };
+    }
+    Ok(())
+}
+
+/// One publication to import: what the parser made of it, its date, and its files.
+struct Edition {
+    parsed: Parsed,
+    published: Date,
+    files: Vec<FileInfo>,
+}
+
+/// Imports one publication, runs the watches against it, and reports it (as JSON, returned, with
+/// `--json`; as text, printed, otherwise).
+fn import_one(
+    ctx: &Ctx,
+    store: &mut listwatch_store::Store,
+    args: &Args,
+    list: &ListName,
+    format: &dyn Format,
+    progress: &mut Progress,
+    edition: Edition,
+) -> Result<serde_json::Value> {
+    let Edition { parsed, published, files } = edition;
+    // This file's own diagnostics: an import equal in content to the current version reports
+    // them too, not the stored version's.
+    let diagnostics = parsed.diagnostics.clone();
     let new = NewVersion {
         list: list.clone(),
         // A delta's result is a whole publication of its base format.
@@ -371,19 +483,18 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut new_alerts = Vec::new();
     if let ImportOutcome::Committed(version) = &outcome {
         progress.step("screening the watches against the change");
-        new_alerts = crate::cli::monitor::after_list_version(ctx, &store, &list, version)
+        new_alerts = crate::cli::monitor::after_list_version(ctx, store, list, version)
             .context("the version is committed, but monitoring it failed; `listwatch monitor run` retries the holdings")?;
         progress.step("reclaiming free space");
-        compact_if_worthwhile(&mut store);
+        compact_if_worthwhile(store);
     }
-    progress.finish();
     let (status, version) = match &outcome {
         ImportOutcome::Committed(version) => ("committed", version),
         ImportOutcome::Unchanged(version) => ("unchanged", version),
     };
     let unchanged = status == "unchanged";
     if args.json {
-        return print_json(&ImportJson {
+        return Ok(serde_json::to_value(ImportJson {
             status,
             list: list.as_str(),
             version: version.version,
@@ -396,7 +507,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             remark_items_typed: version.remark_items_typed,
             lacks: crate::catalog::lacks(version.coverage),
             diagnostics: &diagnostics,
-        });
+        })?);
     }
     let mut out = std::io::stdout().lock();
     if unchanged {
@@ -451,7 +562,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             writeln!(out, "  {}", crate::output::clean(&diagnostic.to_string()))?;
         }
     }
-    Ok(())
+    Ok(serde_json::Value::Null)
 }
 
 /// The earliest publication date accepted without --force-date.
