@@ -2,17 +2,17 @@
 
 mod compare;
 mod demo;
-mod diff;
+pub(crate) mod diff;
 mod entities;
 mod event;
 mod history;
 pub(crate) mod import;
-mod portfolio;
-mod screen;
+pub(crate) mod portfolio;
+pub(crate) mod screen;
 mod show;
-mod status;
+pub(crate) mod status;
 mod timeline;
-mod versions;
+pub(crate) mod versions;
 
 use std::path::PathBuf;
 
@@ -77,6 +77,7 @@ enum Command {
     Demo(demo::Args),
     Screen(screen::Args),
     Compare(compare::Args),
+    Serve(crate::server::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -220,6 +221,7 @@ pub(crate) fn run() -> Result<()> {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Screen(args) => screen::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
+        Command::Serve(args) => crate::server::run(&ctx, args),
     }
 }
 

@@ -11,6 +11,7 @@ mod readme;
 mod real_data;
 mod safety;
 mod screen;
+mod serve;
 mod status;
 mod trust;
 
