@@ -44,6 +44,7 @@ struct Inner {
     keys: Option<Keys>,
     limits: Limits,
     config: MatcherConfig,
+    config_hash: String,
     started: Instant,
     next_request: AtomicU64,
     quiet: bool,
@@ -62,6 +63,7 @@ impl AppState {
                 snapshot: SharedSnapshot::new(snapshot),
                 keys,
                 limits,
+                config_hash: config.config_hash(),
                 config,
                 started: Instant::now(),
                 next_request: AtomicU64::new(1),
@@ -96,6 +98,11 @@ impl AppState {
     /// Whether request log lines are left out.
     pub(crate) fn quiet(&self) -> bool {
         self.inner.quiet
+    }
+
+    /// The hash of the matcher configuration, reported with every match.
+    pub(crate) fn config_hash(&self) -> &str {
+        &self.inner.config_hash
     }
 
     /// How long the server has been up.

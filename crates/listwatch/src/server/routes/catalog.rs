@@ -59,8 +59,14 @@ pub(crate) async fn catalog(State(state): State<AppState>) -> Json<serde_json::V
     }))
 }
 
-/// The features the matcher records, with what each means.
+/// The features the matcher records, with what each means (built once).
 pub(crate) fn features() -> serde_json::Value {
+    static FEATURES: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(feature_docs);
+    FEATURES.clone()
+}
+
+fn feature_docs() -> serde_json::Value {
     let feature = |description: &str| serde_json::json!({"description": description, "coefficient": 1.0, "url": null});
     serde_json::json!({
         "name_score": feature("Share of the query's name words matched by a listed name, weighted by rarity"),

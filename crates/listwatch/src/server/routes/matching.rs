@@ -58,6 +58,7 @@ pub(crate) struct Options {
     pub(crate) threshold: f64,
     pub(crate) cutoff: f64,
     pub(crate) algorithm: String,
+    pub(crate) config_hash: String,
     pub(crate) lists: Vec<String>,
     exclude_schema: Vec<Schema>,
     exclude_entity_ids: Vec<String>,
@@ -137,6 +138,7 @@ fn options(
         threshold,
         cutoff: cutoff.min(threshold),
         algorithm,
+        config_hash: state.config_hash().to_string(),
         lists,
         exclude_schema,
         exclude_entity_ids,
@@ -211,7 +213,7 @@ pub(crate) async fn match_entities(
             "responses": responses,
             "matcher": super::catalog::features(),
             "limit": options.limit,
-            "algorithm": {"requested": options.algorithm, "name": "listwatch", "version": listwatch_matcher::MATCHER_VERSION, "config_hash": snapshot.index.matcher_info().config_hash},
+            "algorithm": {"requested": options.algorithm, "name": "listwatch", "version": listwatch_matcher::MATCHER_VERSION, "config_hash": options.config_hash},
             "list_versions": snapshot.screened.iter().filter(|l| options.lists.contains(&l.list)).map(|l| serde_json::json!({"list": l.list, "version": l.version, "published": l.published})).collect::<Vec<_>>(),
         }))
     })
