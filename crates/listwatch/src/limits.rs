@@ -2,7 +2,7 @@
 //!
 //! Each keeps the time and memory of a command proportional to what it keeps: a line is read
 //! into a buffer of at most [`MAX_LINE_LEN`] bytes, a batch is screened [`BATCH_CHUNK`] lines at
-//! a time, a query name is at most [`MAX_NAME_CHARS`] characters, and an import file is refused
+//! a time, a query name is at most [`MAX_NAME_CHARS`](listwatch_core::limits::MAX_NAME_CHARS) characters, and an import file is refused
 //! by its size before it is read. The parsers' bounds (a field of a list file, an ent_num) are in
 //! `listwatch_parsers::limits`, the matcher's in its own `limits.rs`.
 
