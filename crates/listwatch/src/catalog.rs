@@ -1,228 +1,36 @@
-//! Finding entities across every list of the store by id, ISIN, ticker or name, and gathering
-//! what is known about them for the status engine.
-
-use std::collections::HashMap;
+//! Finding entities and gathering records lives in the core (`listwatch_core::catalog`); this
+//! module re-exports it for the commands, and adds what only the command line knows: the JSON and
+//! the words of a consultation, and reading the user's regimes file.
 
 use anyhow::Result;
 
-use listwatch_model::Date;
-use listwatch_model::{EntityId, IdKind, ListName, normalize_identifier};
-use listwatch_normalize::{TokenKind, tokenize};
-use listwatch_status::{Observation, Record, Regimes, VersionRef};
-use listwatch_store::{Store, VersionInfo};
+pub(crate) use listwatch_core::catalog::{Catalog, Consultation, Found, lacks};
+use listwatch_status::{Record, Regimes};
+use listwatch_store::Store;
 
 use crate::failure::usage;
 
-/// One entity the store has ever had, as its last version had it.
-pub(crate) struct Entry {
-    pub(crate) list: ListName,
-    pub(crate) entity: listwatch_model::Entity,
+/// Everything the store knows about one entity, for the status engine (see
+/// [`listwatch_core::catalog::record`]); a malformed id is a usage error.
+pub(crate) fn record(store: &Store, entity_id: &str) -> Result<Record> {
+    listwatch_core::catalog::record(store, entity_id).map_err(crate::failure::from_core)
 }
 
-impl Entry {
-    pub(crate) fn entity_id(&self) -> String {
-        format!("{}:{}", self.list, self.entity.id)
-    }
-}
-
-/// Every entity of every list, with lookups by identifier and name.
-pub(crate) struct Catalog {
-    pub(crate) entries: Vec<Entry>,
-    /// Every list with its live versions, oldest first.
-    pub(crate) lists: Vec<(ListName, Vec<VersionRef>)>,
-    by_id: HashMap<String, usize>,
-    by_isin: HashMap<String, Vec<usize>>,
-    by_ticker: HashMap<String, Vec<usize>>,
-    by_name: HashMap<String, Vec<usize>>,
-    by_token: HashMap<String, Vec<usize>>,
-}
-
-/// The words of a name that identify it: folded, without legal forms and stop words.
-pub(crate) fn name_key(name: &str) -> Vec<String> {
-    tokenize(name)
-        .into_iter()
-        .filter(|t| !matches!(t.kind(), TokenKind::LegalForm(_) | TokenKind::StopWord))
-        .map(|t| t.text().to_string())
-        .collect()
-}
-
-/// How a query found an entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Found {
-    /// By its entity id.
-    Id,
-    /// By an ISIN it carries.
-    Isin,
-    /// By one of its equity tickers.
-    Ticker,
-    /// One of its names equals the query, legal forms aside.
-    Name,
-    /// Every word of the query is in one of its names.
-    NameWords,
-}
-
-impl Catalog {
-    /// Reads every list of the store.
-    pub(crate) fn load(store: &Store) -> Result<Catalog> {
-        let mut catalog = Catalog {
-            entries: Vec::new(),
-            lists: Vec::new(),
-            by_id: HashMap::new(),
-            by_isin: HashMap::new(),
-            by_ticker: HashMap::new(),
-            by_name: HashMap::new(),
-            by_token: HashMap::new(),
-        };
-        for list in store.lists()? {
-            let versions = store.live_versions(&list.name)?.iter().map(version_ref).collect();
-            catalog.lists.push((list.name.clone(), versions));
-            for (entity, _, _) in store.entities_ever(&list.name)? {
-                let idx = catalog.entries.len();
-                catalog.by_id.insert(format!("{}:{}", list.name, entity.id), idx);
-                for identifier in &entity.identifiers {
-                    match identifier.kind {
-                        IdKind::Isin => catalog
-                            .by_isin
-                            .entry(normalize_identifier(IdKind::Isin, &identifier.value))
-                            .or_default()
-                            .push(idx),
-                        IdKind::EquityTicker => {
-                            let ticker =
-                                normalize_identifier(IdKind::EquityTicker, &identifier.value);
-                            catalog.by_ticker.entry(ticker.clone()).or_default().push(idx);
-                            if let Some(country) = &identifier.country {
-                                catalog
-                                    .by_ticker
-                                    .entry(format!("{ticker} {}", country.to_ascii_uppercase()))
-                                    .or_default()
-                                    .push(idx);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let mut names: Vec<&str> = entity.names.iter().map(|n| n.value.as_str()).collect();
-                names.extend(
-                    entity
-                        .attributes
-                        .iter()
-                        .filter(|a| a.label == "Issuer Name")
-                        .map(|a| a.value.as_str()),
-                );
-                for name in names {
-                    let key = name_key(name);
-                    for token in &key {
-                        let postings = catalog.by_token.entry(token.clone()).or_default();
-                        if postings.last() != Some(&idx) {
-                            postings.push(idx);
-                        }
-                    }
-                    let postings = catalog.by_name.entry(key.join(" ")).or_default();
-                    if postings.last() != Some(&idx) {
-                        postings.push(idx);
-                    }
-                }
-                catalog.entries.push(Entry { list: list.name.clone(), entity });
-            }
-        }
-        Ok(catalog)
-    }
-
-    /// Which lists an answer about `as_of` (knowing what was known on `known_on`) can rest on:
-    /// each list's version in force then, and the lists with none.
-    pub(crate) fn consulted(&self, as_of: Date, known_on: Option<Date>) -> Consultation {
-        let mut consultation = Consultation::default();
-        for (list, versions) in &self.lists {
-            let known = |v: &&VersionRef| known_on.is_none_or(|k| v.published <= k);
-            match versions.iter().filter(known).rev().find(|v| v.published <= as_of) {
-                Some(version) => consultation.consulted.push((list.clone(), *version)),
-                None => {
-                    let known_by =
-                        known_on.map(|k| format!(" and known by {k}")).unwrap_or_default();
-                    let first = versions.first().map_or(" (it has no version)".to_string(), |v| {
-                        format!(" (its first is version {} of {})", v.version, v.published)
-                    });
-                    consultation.not_consulted.push((
-                        list.clone(),
-                        format!(
-                            "no version of {list} published on or before {as_of}{known_by}{first}"
-                        ),
-                    ));
-                }
-            }
-        }
-        consultation
-    }
-
-    /// The entries carrying an ISIN (normalized).
-    pub(crate) fn by_isin(&self, isin: &str) -> &[usize] {
-        self.by_isin.get(isin).map_or(&[], Vec::as_slice)
-    }
-
-    /// The entries carrying a ticker, on an exchange of the given country if one is given.
-    pub(crate) fn by_ticker(&self, ticker: &str, exchange_country: Option<&str>) -> &[usize] {
-        let ticker = normalize_identifier(IdKind::EquityTicker, ticker);
-        let key = match exchange_country {
-            Some(country) => format!("{ticker} {}", country.trim().to_ascii_uppercase()),
-            None => ticker,
-        };
-        self.by_ticker.get(&key).map_or(&[], Vec::as_slice)
-    }
-
-    /// Entries one of whose names equals the query (legal forms aside); failing that, entries
-    /// one of whose names holds every word of the query.
-    pub(crate) fn by_name(&self, name: &str) -> (Vec<usize>, Found) {
-        let key = name_key(name);
-        if key.is_empty() {
-            return (Vec::new(), Found::Name);
-        }
-        if let Some(exact) = self.by_name.get(&key.join(" ")) {
-            return (exact.clone(), Found::Name);
-        }
-        let mut lists = key.iter().map(|t| self.by_token.get(t).map_or(&[][..], Vec::as_slice));
-        let first = lists.next().unwrap_or(&[]);
-        let mut found: Vec<usize> = first.to_vec();
-        for postings in lists {
-            found.retain(|idx| postings.contains(idx));
-        }
-        (found, Found::NameWords)
-    }
-
-    /// Resolves a query: an entity id, else an ISIN, else a ticker, else a name.
-    pub(crate) fn resolve(&self, query: &str) -> (Vec<usize>, Found) {
-        if let Some(&idx) = self.by_id.get(query.trim()) {
-            return (vec![idx], Found::Id);
-        }
-        let isin = normalize_identifier(IdKind::Isin, query);
-        if listwatch_model::validate_identifier(IdKind::Isin, &isin).is_ok() {
-            return (self.by_isin(&isin).to_vec(), Found::Isin);
-        }
-        let words: Vec<&str> = query.split_whitespace().collect();
-        let by_ticker = match words.as_slice() {
-            [ticker] => self.by_ticker(ticker, None),
-            [ticker, country] if country.len() == 2 => self.by_ticker(ticker, Some(country)),
-            _ => &[],
-        };
-        if !by_ticker.is_empty() && query.len() <= 12 {
-            return (by_ticker.to_vec(), Found::Ticker);
-        }
-        self.by_name(query)
-    }
-}
-
-/// The lists an answer rests on, and those it could not consult.
-#[derive(Debug, Default)]
-pub(crate) struct Consultation {
-    /// Each list with its version in force on the day asked.
-    pub(crate) consulted: Vec<(ListName, VersionRef)>,
-    /// Each list without one, with the reason.
-    pub(crate) not_consulted: Vec<(ListName, String)>,
-}
-
-impl Consultation {
+/// The wire and human faces of a [`Consultation`].
+pub(crate) trait ConsultationExt {
     /// The JSON of the consulted lists: list, version, publication date, and what the version
     /// lacks (aliases, addresses of a main-file-only publication).
-    pub(crate) fn consulted_json(&self) -> Vec<serde_json::Value> {
+    fn consulted_json(&self) -> Vec<serde_json::Value>;
+    /// The JSON of the lists that could not be consulted, with the reason.
+    fn not_consulted_json(&self) -> Vec<serde_json::Value>;
+    /// Lines for people: what each answer rests on.
+    fn describe(&self) -> Vec<String>;
+}
+
+impl ConsultationExt for Consultation {
+    /// The JSON of the consulted lists: list, version, publication date, and what the version
+    /// lacks (aliases, addresses of a main-file-only publication).
+    fn consulted_json(&self) -> Vec<serde_json::Value> {
         self.consulted
             .iter()
             .map(|(list, v)| {
@@ -237,7 +45,7 @@ impl Consultation {
     }
 
     /// The JSON of the lists that could not be consulted, with the reason.
-    pub(crate) fn not_consulted_json(&self) -> Vec<serde_json::Value> {
+    fn not_consulted_json(&self) -> Vec<serde_json::Value> {
         self.not_consulted
             .iter()
             .map(|(list, reason)| serde_json::json!({"list": list, "reason": reason}))
@@ -245,7 +53,7 @@ impl Consultation {
     }
 
     /// Lines for people: what each answer rests on.
-    pub(crate) fn describe(&self) -> Vec<String> {
+    fn describe(&self) -> Vec<String> {
         let mut lines: Vec<String> = self
             .consulted
             .iter()
@@ -264,58 +72,6 @@ impl Consultation {
         );
         lines
     }
-}
-
-/// What a version built from part of a publication lacks, in words (`aliases`, `addresses`).
-pub(crate) fn lacks(coverage: listwatch_model::Coverage) -> Vec<&'static str> {
-    let mut lacks = Vec::new();
-    if !coverage.aliases {
-        lacks.push("aliases");
-    }
-    if !coverage.addresses {
-        lacks.push("addresses");
-    }
-    lacks
-}
-
-/// A stored version as the status engine sees it.
-pub(crate) fn version_ref(version: &VersionInfo) -> VersionRef {
-    VersionRef {
-        version: version.version,
-        published: version.published,
-        coverage: version.coverage,
-    }
-}
-
-/// Everything the store knows about one entity, for the status engine: the live versions of its
-/// list, what they show of it, and its events.
-pub(crate) fn record(store: &Store, entity_id: &str) -> Result<Record> {
-    let id = EntityId::parse(entity_id).map_err(crate::failure::usage)?;
-    let (versions, observations) = match store.live_versions(&id.list) {
-        Ok(versions) => {
-            let observations = store
-                .observations(&id.list, &id.source_id)?
-                .into_iter()
-                .map(|(version, entity)| Observation {
-                    version: version.version,
-                    published: version.published,
-                    coverage: version.coverage,
-                    entity,
-                })
-                .collect();
-            (versions.iter().map(version_ref).collect(), observations)
-        }
-        // Events may name an entity of a list the store does not hold (yet).
-        Err(listwatch_store::Error::NotFound(_)) => (Vec::new(), Vec::new()),
-        Err(err) => return Err(err.into()),
-    };
-    Ok(Record {
-        entity_id: entity_id.to_string(),
-        list: id.list.to_string(),
-        versions,
-        observations,
-        events: store.events(Some(entity_id))?,
-    })
 }
 
 /// The built-in regimes, after the user's own from `path` if given. A file that cannot be read,

@@ -71,6 +71,19 @@ pub(crate) fn found(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(FoundError(message.into()))
 }
 
+/// A core error as the command line reports it: an invalid value is a usage error (exit 2), an
+/// unknown list nothing matched (exit 4), a store error keeps its own message and exit code.
+pub(crate) fn from_core(err: listwatch_core::Error) -> anyhow::Error {
+    match err {
+        listwatch_core::Error::Invalid(message) => usage(message),
+        listwatch_core::Error::UnknownList(list) => {
+            no_match(format!("no such list in the store: {list}"))
+        }
+        listwatch_core::Error::Store(err) => anyhow::Error::new(err),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
 pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
         if cause.downcast_ref::<UsageError>().is_some() {

@@ -2,22 +2,12 @@
 //!
 //! Each keeps the time and memory of a command proportional to what it keeps: a line is read
 //! into a buffer of at most [`MAX_LINE_LEN`] bytes, a batch is screened [`BATCH_CHUNK`] lines at
-//! a time, a query name is at most [`MAX_NAME_CHARS`] characters, and an import file is refused
+//! a time, a query name is at most [`MAX_NAME_CHARS`](listwatch_core::limits::MAX_NAME_CHARS) characters, and an import file is refused
 //! by its size before it is read. The parsers' bounds (a field of a list file, an ent_num) are in
 //! `listwatch_parsers::limits`, the matcher's in its own `limits.rs`.
 
-/// The longest query name, in characters after trimming. Longer is a usage error for one query
-/// and an error line in a batch. The longest name on the real lists has about 350 characters.
-pub(crate) const MAX_NAME_CHARS: usize = 1_000;
-
-/// The most identifiers one query may carry.
-pub(crate) const MAX_IDENTIFIERS: usize = 32;
-
-/// The most countries one query may carry.
-pub(crate) const MAX_COUNTRIES: usize = 32;
-
-/// The longest identifier value, in characters.
-pub(crate) const MAX_IDENTIFIER_CHARS: usize = 256;
+// The bounds on one query (its name, identifiers and countries) are the core's, shared with the
+// server: `listwatch_core::limits`.
 
 /// The longest line (or CSV record, a quoted field's line breaks included) of a batch input, a
 /// pair file or a holdings file, in bytes: 64 KiB. A longer line becomes one error line (or an

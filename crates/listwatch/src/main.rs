@@ -11,6 +11,7 @@ mod limits;
 mod output;
 mod paths;
 mod progress;
+mod server;
 
 use std::process::ExitCode;
 

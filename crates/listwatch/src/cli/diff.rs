@@ -30,20 +30,20 @@ pub(crate) struct Args {
 
 /// An entity added or removed: its id and primary name.
 #[derive(Serialize)]
-struct EntryJson {
+pub(crate) struct EntryJson {
     id: String,
     name: String,
 }
 
 #[derive(Serialize)]
-struct ChangedJson<'a> {
+pub(crate) struct ChangedJson<'a> {
     id: String,
     name: String,
     fields: &'a [FieldChange],
 }
 
 #[derive(Serialize)]
-struct DiffJson<'a> {
+pub(crate) struct DiffJson<'a> {
     list: &'a str,
     from: u32,
     to: u32,
@@ -58,14 +58,29 @@ struct DiffJson<'a> {
 /// Values longer than this are cut down to their changed part in human output.
 const MAX_VALUE: usize = 100;
 
-pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let list = parse_list(&args.list)?;
-    let store = ctx.open_existing()?;
-    let to = match args.to {
+/// A diff between two versions with the primary names of the entities of both.
+pub(crate) struct Compared {
+    list: listwatch_model::ListName,
+    from: u32,
+    to: u32,
+    diff: listwatch_store::VersionDiff,
+    from_names: HashMap<String, String>,
+    to_names: HashMap<String, String>,
+}
+
+/// Compares two versions of `list`: `to` defaults to the current version, `from` to the one
+/// before `to`.
+pub(crate) fn compare(
+    store: &listwatch_store::Store,
+    list: listwatch_model::ListName,
+    from: Option<u32>,
+    to: Option<u32>,
+) -> Result<Compared> {
+    let to = match to {
         Some(to) => to,
-        None => super::entities::default_version(&store, &list)?,
+        None => super::entities::default_version(store, &list)?,
     };
-    let from = match args.from {
+    let from = match from {
         Some(from) => from,
         None if to > 1 => to - 1,
         None => {
@@ -75,39 +90,57 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     };
     let diff = store.diff(&list, from, to)?;
-    let entity_id = |id: &str| format!("{list}:{id}");
     let (from_entities, to_entities) = (store.entities(&list, from)?, store.entities(&list, to)?);
     let names = |entities: &[Entity]| -> HashMap<String, String> {
         entities.iter().map(|e| (e.id.clone(), e.primary_name().to_string())).collect()
     };
     let (from_names, to_names) = (names(&from_entities), names(&to_entities));
+    Ok(Compared { list, from, to, diff, from_names, to_names })
+}
+
+/// The JSON of `diff --json` (and of the server's `/lists/{list}/diff`).
+pub(crate) fn diff_json(compared: &Compared) -> DiffJson<'_> {
+    let Compared { list, from, to, diff, from_names, to_names } = compared;
+    let entity_id = |id: &str| format!("{list}:{id}");
     let name_of = |names: &HashMap<String, String>, id: &str| -> String {
         names.get(id).cloned().unwrap_or_default()
     };
-    if args.json {
-        let entries = |ids: &[String], names: &HashMap<String, String>| -> Vec<EntryJson> {
-            ids.iter().map(|id| EntryJson { id: entity_id(id), name: name_of(names, id) }).collect()
-        };
-        return print_json(&DiffJson {
-            list: list.as_str(),
-            from,
-            to,
-            from_published: diff.from.published.to_string(),
-            to_published: diff.to.published.to_string(),
-            added: entries(&diff.added, &to_names),
-            removed: entries(&diff.removed, &from_names),
-            changed: diff
-                .changed
-                .iter()
-                .map(|c| ChangedJson {
-                    id: entity_id(&c.id),
-                    name: name_of(&to_names, &c.id),
-                    fields: &c.fields,
-                })
-                .collect(),
-            not_compared: &diff.not_compared,
-        });
+    let entries = |ids: &[String], names: &HashMap<String, String>| -> Vec<EntryJson> {
+        ids.iter().map(|id| EntryJson { id: entity_id(id), name: name_of(names, id) }).collect()
+    };
+    DiffJson {
+        list: list.as_str(),
+        from: *from,
+        to: *to,
+        from_published: diff.from.published.to_string(),
+        to_published: diff.to.published.to_string(),
+        added: entries(&diff.added, to_names),
+        removed: entries(&diff.removed, from_names),
+        changed: diff
+            .changed
+            .iter()
+            .map(|c| ChangedJson {
+                id: entity_id(&c.id),
+                name: name_of(to_names, &c.id),
+                fields: &c.fields,
+            })
+            .collect(),
+        not_compared: &diff.not_compared,
     }
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let list = parse_list(&args.list)?;
+    let store = ctx.open_existing()?;
+    let compared = compare(&store, list, args.from, args.to)?;
+    if args.json {
+        return print_json(&diff_json(&compared));
+    }
+    let Compared { list, from, to, diff, from_names, to_names } = &compared;
+    let entity_id = |id: &str| format!("{list}:{id}");
+    let name_of = |names: &HashMap<String, String>, id: &str| -> String {
+        names.get(id).cloned().unwrap_or_default()
+    };
     to_stdout(|out| {
         outln!(
             out,
@@ -122,13 +155,13 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             outln!(out, "not compared (one version lacks them): {}", diff.not_compared.join(", "))?;
         }
         for id in &diff.added {
-            outln!(out, "+ {}  {}", clean(&entity_id(id)), clean(&name_of(&to_names, id)))?;
+            outln!(out, "+ {}  {}", clean(&entity_id(id)), clean(&name_of(to_names, id)))?;
         }
         for id in &diff.removed {
-            outln!(out, "- {}  {}", clean(&entity_id(id)), clean(&name_of(&from_names, id)))?;
+            outln!(out, "- {}  {}", clean(&entity_id(id)), clean(&name_of(from_names, id)))?;
         }
         for changed in &diff.changed {
-            let (id, name) = (entity_id(&changed.id), name_of(&to_names, &changed.id));
+            let (id, name) = (entity_id(&changed.id), name_of(to_names, &changed.id));
             outln!(out, "~ {}  {}", clean(&id), clean(&name))?;
             for field in &changed.fields {
                 print_field_change(out, "    ", field)?;

@@ -3,18 +3,18 @@
 mod alerts;
 mod compare;
 mod demo;
-mod diff;
+pub(crate) mod diff;
 mod entities;
 mod event;
 mod history;
 pub(crate) mod import;
 mod monitor;
-mod portfolio;
-mod screen;
+pub(crate) mod portfolio;
+pub(crate) mod screen;
 mod show;
-mod status;
+pub(crate) mod status;
 mod timeline;
-mod versions;
+pub(crate) mod versions;
 mod watch;
 mod webhook;
 
@@ -85,6 +85,7 @@ enum Command {
     Monitor(monitor::Args),
     Alerts(alerts::Args),
     Webhook(webhook::Args),
+    Serve(crate::server::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -232,6 +233,7 @@ pub(crate) fn run() -> Result<()> {
         Command::Monitor(args) => monitor::run(&ctx, args),
         Command::Alerts(args) => alerts::run(&ctx, args),
         Command::Webhook(args) => webhook::run(&ctx, args),
+        Command::Serve(args) => crate::server::run(&ctx, args),
     }
 }
 

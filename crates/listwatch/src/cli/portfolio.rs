@@ -1,6 +1,5 @@
 //! `listwatch portfolio check`: check a holdings file against the lists as of a day.
 
-use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -8,11 +7,12 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use serde::Serialize;
 
-use listwatch_model::{Date, IdKind, normalize_identifier, validate_identifier};
-use listwatch_status::{Question, State, Status, status};
+use listwatch_core::holdings::{Checker, Holding, Row, Verdict};
+use listwatch_model::Date;
+use listwatch_status::Question;
 
 use super::{Ctx, parse_date};
-use crate::catalog::{Catalog, record};
+use crate::catalog::{Catalog, ConsultationExt};
 use crate::input::{CsvRecords, field_text};
 use crate::output::{Table, print_json};
 use crate::progress::Progress;
@@ -53,130 +53,53 @@ struct CheckArgs {
     fail_on: Vec<String>,
 }
 
-/// The verdict on one holding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-enum Verdict {
-    Blocked,
-    Prohibited,
-    Suspended,
-    Pending,
-    Review,
-    Unknown,
-    Invalid,
-    Clear,
-}
-
-impl Verdict {
-    const ALL: [Verdict; 8] = [
-        Verdict::Blocked,
-        Verdict::Prohibited,
-        Verdict::Suspended,
-        Verdict::Pending,
-        Verdict::Review,
-        Verdict::Unknown,
-        Verdict::Invalid,
-        Verdict::Clear,
-    ];
-
-    fn parse(s: &str) -> Option<Verdict> {
-        Verdict::ALL.into_iter().find(|v| v.as_str() == s.trim().to_ascii_lowercase())
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Blocked => "blocked",
-            Verdict::Prohibited => "prohibited",
-            Verdict::Suspended => "suspended",
-            Verdict::Pending => "pending",
-            Verdict::Review => "review",
-            Verdict::Unknown => "unknown",
-            Verdict::Invalid => "invalid",
-            Verdict::Clear => "clear",
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-struct Holding {
+/// A holding as the JSON output shows it.
+#[derive(Serialize)]
+pub(crate) struct HoldingJson<'a> {
     row: u64,
-    isin: Option<String>,
-    ticker: Option<String>,
-    status: Verdict,
-    entity_id: Option<String>,
+    isin: &'a Option<String>,
+    ticker: &'a Option<String>,
+    status: &'static str,
+    entity_id: &'a Option<String>,
     since: Option<Date>,
     divest_until: Option<Date>,
-    rule: Option<String>,
-    reason: String,
-    sources: Vec<String>,
+    rule: &'a Option<String>,
+    reason: &'a str,
+    sources: &'a [String],
 }
 
-impl Holding {
-    /// A verdict with no listed entity behind it.
-    fn unlisted(
-        row: u64,
-        isin: Option<String>,
-        ticker: Option<String>,
-        status: Verdict,
-        reason: String,
-    ) -> Holding {
-        Holding {
-            row,
-            isin,
-            ticker,
-            status,
-            entity_id: None,
-            since: None,
-            divest_until: None,
-            rule: None,
-            reason,
-            sources: Vec::new(),
+impl<'a> From<&'a Holding> for HoldingJson<'a> {
+    fn from(h: &'a Holding) -> HoldingJson<'a> {
+        HoldingJson {
+            row: h.row,
+            isin: &h.isin,
+            ticker: &h.ticker,
+            status: h.status.as_str(),
+            entity_id: &h.entity_id,
+            since: h.since,
+            divest_until: h.divest_until,
+            rule: &h.rule,
+            reason: &h.reason,
+            sources: &h.sources,
         }
     }
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+pub(crate) struct Report<'a> {
     as_of: Date,
     known_on: Option<Date>,
     /// The lists the verdicts rest on, each with its version in force on `as_of`.
     consulted: Vec<serde_json::Value>,
     /// The lists without a version in force on `as_of` (or known by `known_on`), with why.
     not_consulted: Vec<serde_json::Value>,
-    holdings: &'a [Holding],
-}
-
-/// A holdings row as read: the columns the check uses.
-#[derive(Debug, Default)]
-struct Row {
-    isin: Option<String>,
-    ticker: Option<String>,
-    exchange: Option<String>,
-    issuer: Option<String>,
-    quantity: Option<String>,
-}
-
-/// Maps an exchange as users write it (a MIC, a common name, or a country code) to the country
-/// code OFAC's `Equity Ticker` items use.
-fn exchange_country(exchange: &str) -> String {
-    let upper = exchange.trim().to_ascii_uppercase();
-    let country = match upper.as_str() {
-        "XNYS" | "NYSE" | "XNAS" | "NASDAQ" | "ARCX" | "BATS" | "OTC" | "XOTC" | "UN" | "UW"
-        | "UQ" => "US",
-        "XHKG" | "HKEX" | "SEHK" | "HKG" => "HK",
-        "XSHG" | "SSE" | "XSHE" | "SZSE" | "CH" | "CG" | "CS" => "CN",
-        "XETR" | "XFRA" | "FWB" | "GR" | "GY" => "DE",
-        "XLON" | "LSE" | "LN" => "GB",
-        "XSES" | "SGX" | "SP" => "SG",
-        _ => return upper,
-    };
-    country.to_string()
+    holdings: Vec<HoldingJson<'a>>,
 }
 
 /// Reads a holdings CSV a row at a time, in bounded memory: each row (at most `MAX_LINE_LEN`
 /// bytes) is a [`Row`] or why it is unreadable, with its number (1 for the first row after the
 /// header).
-struct HoldingsReader<R> {
+pub(crate) struct HoldingsReader<R> {
     records: CsvRecords<R>,
     columns: [Option<usize>; 5],
     n_rows: u64,
@@ -184,7 +107,7 @@ struct HoldingsReader<R> {
 
 impl<R: BufRead> HoldingsReader<R> {
     /// Reads the header; `name` names the input in messages.
-    fn new(reader: R, name: &str) -> Result<HoldingsReader<R>> {
+    pub(crate) fn new(reader: R, name: &str) -> Result<HoldingsReader<R>> {
         let mut records = CsvRecords::new(reader);
         let header = records
             .next_record()
@@ -216,7 +139,9 @@ impl<R: BufRead> HoldingsReader<R> {
     }
 
     /// The next row, or `None` at the end of the input.
-    fn next_row(&mut self) -> std::io::Result<Option<(u64, std::result::Result<Row, String>)>> {
+    pub(crate) fn next_row(
+        &mut self,
+    ) -> std::io::Result<Option<(u64, std::result::Result<Row, String>)>> {
         let Some(record) = self.records.next_record()? else { return Ok(None) };
         self.n_rows += 1;
         let row = record.fields.and_then(|fields| {
@@ -234,213 +159,19 @@ impl<R: BufRead> HoldingsReader<R> {
     }
 }
 
-/// Turns an entity's status into a holding verdict.
-fn verdict_of(answer: &Status) -> (Verdict, Option<Date>, Option<Date>) {
-    let since = |kind: &str| answer.restrictions.iter().find(|r| r.kind == kind).map(|r| r.since);
-    let divest = answer
-        .restrictions
-        .iter()
-        .find(|r| r.kind == "divestment-allowed-until")
-        .and_then(|r| r.until);
-    match answer.state {
-        State::Restricted if since("blocked").is_some() => {
-            (Verdict::Blocked, since("blocked"), None)
-        }
-        State::Restricted if since("purchase-prohibited").is_some() => {
-            (Verdict::Prohibited, since("purchase-prohibited"), divest)
-        }
-        // Other restrictions (sectoral directives and the like) depend on the instrument.
-        State::Restricted => (Verdict::Review, answer.restrictions.first().map(|r| r.since), None),
-        State::Pending => (
-            Verdict::Pending,
-            since("purchase-prohibited").or(answer.restrictions.first().map(|r| r.since)),
-            divest,
-        ),
-        State::Suspended => (Verdict::Suspended, answer.listed_since, None),
-        State::Unknown => (Verdict::Unknown, None, None),
-        State::NotListed | State::Removed => (Verdict::Clear, None, None),
-    }
-}
-
-struct Checker<'a> {
-    ctx_store: &'a listwatch_store::Store,
-    catalog: &'a Catalog,
-    regimes: &'a listwatch_status::Regimes,
-    question: Question,
-    /// Why no verdict can be `clear`: the lists without a version in force on the day.
-    unconsulted: Vec<String>,
-    cache: HashMap<usize, Status>,
-}
-
-impl Checker<'_> {
-    fn status_of(&mut self, idx: usize) -> Result<&Status> {
-        if !self.cache.contains_key(&idx) {
-            let entity_id = self.catalog.entries[idx].entity_id();
-            let answer = status(&record(self.ctx_store, &entity_id)?, self.question, self.regimes);
-            self.cache.insert(idx, answer);
-        }
-        Ok(&self.cache[&idx])
-    }
-
-    /// The most severe verdict among the entities a holding points at.
-    fn judge(
-        &mut self,
-        found: &[usize],
-        how: &str,
-        row: u64,
-        isin: Option<String>,
-        ticker: Option<String>,
-    ) -> Result<Holding> {
-        let mut best: Option<Holding> = None;
-        for &idx in found {
-            let entity_id = self.catalog.entries[idx].entity_id();
-            let answer = self.status_of(idx)?.clone();
-            let (verdict, since, divest_until) = verdict_of(&answer);
-            let reason = match verdict {
-                Verdict::Unknown => format!(
-                    "{how} {} ({entity_id}): {}",
-                    answer.name,
-                    answer.reason.clone().unwrap_or_default()
-                ),
-                Verdict::Clear => format!(
-                    "{how} {} ({entity_id}), which is {} as of {}",
-                    answer.name,
-                    answer.state.as_str(),
-                    self.question.as_of
-                ),
-                Verdict::Suspended => format!(
-                    "{how} {} ({entity_id}); restrictions held by {}",
-                    answer.name,
-                    answer.suspended_by.clone().unwrap_or_default()
-                ),
-                _ => format!(
-                    "{how} {} ({entity_id}), {} as of {}",
-                    answer.name,
-                    answer.state.as_str(),
-                    self.question.as_of
-                ),
-            };
-            let holding = Holding {
-                row,
-                isin: isin.clone(),
-                ticker: ticker.clone(),
-                status: verdict,
-                entity_id: Some(entity_id),
-                since,
-                divest_until,
-                rule: answer.rules.first().cloned(),
-                reason,
-                sources: answer
-                    .events
-                    .iter()
-                    .map(|e| format!("{} {}: {}", e.date, e.kind, e.source))
-                    .collect(),
-            };
-            if best.as_ref().is_none_or(|b| holding.status < b.status) {
-                best = Some(holding);
-            }
-        }
-        let best = best.unwrap_or_else(|| {
-            Holding::unlisted(
-                row,
-                isin,
-                ticker,
-                Verdict::Clear,
-                "not on any list in the store".to_string(),
-            )
-        });
-        Ok(self.unless_unconsulted(best))
-    }
-
-    /// A `clear` verdict needs every list consulted: a list without a version in force on the
-    /// day may hold the security, so the verdict is `unknown` instead.
-    fn unless_unconsulted(&self, mut holding: Holding) -> Holding {
-        if holding.status == Verdict::Clear && !self.unconsulted.is_empty() {
-            holding.status = Verdict::Unknown;
-            holding.reason = format!("{}; but {}", holding.reason, self.unconsulted.join("; "));
-        }
-        holding
-    }
-
-    fn check(&mut self, row_number: u64, row: std::result::Result<Row, String>) -> Result<Holding> {
-        let invalid =
-            |row: u64, isin: Option<String>, ticker: Option<String>, reason: String| Holding {
-                row,
-                isin,
-                ticker,
-                status: Verdict::Invalid,
-                entity_id: None,
-                since: None,
-                divest_until: None,
-                rule: None,
-                reason,
-                sources: Vec::new(),
-            };
-        let row = match row {
-            Ok(row) => row,
-            Err(reason) => return Ok(invalid(row_number, None, None, reason)),
-        };
-        if let Some(quantity) = &row.quantity
-            && quantity.replace([',', '_'], "").parse::<f64>().is_err()
-        {
-            return Ok(invalid(
-                row_number,
-                row.isin,
-                row.ticker,
-                format!("quantity {quantity:?} is not a number"),
-            ));
-        }
-        if let Some(raw) = &row.isin {
-            let isin = normalize_identifier(IdKind::Isin, raw);
-            if let Err(err) = validate_identifier(IdKind::Isin, &isin) {
-                return Ok(invalid(row_number, row.isin.clone(), row.ticker, err.to_string()));
-            }
-            let found = self.catalog.by_isin(&isin).to_vec();
-            if !found.is_empty() {
-                return self.judge(&found, "ISIN of", row_number, Some(isin), row.ticker);
-            }
-        }
-        if let Some(ticker) = &row.ticker {
-            let country = row.exchange.as_deref().map(exchange_country);
-            let found = self.catalog.by_ticker(ticker, country.as_deref()).to_vec();
-            if !found.is_empty() {
-                return self.judge(&found, "ticker of", row_number, row.isin, Some(ticker.clone()));
-            }
-        }
-        if let Some(issuer) = &row.issuer {
-            let (found, _) = self.catalog.by_name(issuer);
-            if !found.is_empty() {
-                // A name alone never decides: a person must look.
-                let mut holding =
-                    self.judge(&found, "issuer name resembles", row_number, row.isin, row.ticker)?;
-                if holding.status != Verdict::Clear {
-                    holding.reason = format!(
-                        "{}; matched by issuer name only, so a person must review it (the listed status would be {})",
-                        holding.reason,
-                        holding.status.as_str()
-                    );
-                    holding.status = Verdict::Review;
-                    holding.since = None;
-                    holding.divest_until = None;
-                }
-                return Ok(holding);
-            }
-        }
-        if row.isin.is_none() && row.ticker.is_none() && row.issuer.is_none() {
-            return Ok(invalid(
-                row_number,
-                None,
-                None,
-                "the row has no isin, ticker or issuer".to_string(),
-            ));
-        }
-        Ok(self.unless_unconsulted(Holding::unlisted(
-            row_number,
-            row.isin.map(|i| normalize_identifier(IdKind::Isin, &i)),
-            row.ticker,
-            Verdict::Clear,
-            "no list consulted names this security or issuer".to_string(),
-        )))
+/// The JSON document of `portfolio check --json` (and of the server's `/portfolio/check`).
+pub(crate) fn report<'a>(
+    as_of: Date,
+    known_on: Option<Date>,
+    consultation: &listwatch_core::catalog::Consultation,
+    holdings: &'a [Holding],
+) -> Report<'a> {
+    Report {
+        as_of,
+        known_on,
+        consulted: consultation.consulted_json(),
+        not_consulted: consultation.not_consulted_json(),
+        holdings: holdings.iter().map(HoldingJson::from).collect(),
     }
 }
 
@@ -469,25 +200,25 @@ fn write_output(path: &Path, holdings: &Path, report: &Report<'_>) -> Result<()>
                 "reason",
                 "sources",
             ])?;
-            for h in report.holdings {
+            for h in &report.holdings {
                 let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
                 writer.row([
                     h.row.to_string(),
                     h.isin.clone().unwrap_or_default(),
                     h.ticker.clone().unwrap_or_default(),
-                    h.status.as_str().to_string(),
+                    h.status.to_string(),
                     h.entity_id.clone().unwrap_or_default(),
                     date(h.since),
                     date(h.divest_until),
                     h.rule.clone().unwrap_or_default(),
-                    h.reason.clone(),
+                    h.reason.to_string(),
                     h.sources.join(" | "),
                 ])?;
             }
             writer.flush()
         }
         Format::Jsonl => {
-            for h in report.holdings {
+            for h in &report.holdings {
                 let text = serde_json::to_string(h)?;
                 outln!(out, "{text}")?;
             }
@@ -533,14 +264,8 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let file =
         std::fs::File::open(&args.holdings).with_context(|| format!("cannot read {name}"))?;
     let mut rows = HoldingsReader::new(std::io::BufReader::with_capacity(1 << 16, file), &name)?;
-    let mut checker = Checker {
-        ctx_store: &store,
-        catalog: &catalog,
-        regimes,
-        question: Question { as_of, known_on },
-        unconsulted: consultation.not_consulted.iter().map(|(_, reason)| reason.clone()).collect(),
-        cache: HashMap::new(),
-    };
+    let mut checker =
+        Checker::new(&store, &catalog, regimes, Question { as_of, known_on }, &consultation);
     let mut holdings = Vec::new();
     while let Some((row_number, row)) =
         rows.next_row().with_context(|| format!("cannot read {name}"))?
@@ -548,16 +273,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if row_number % 10_000 == 0 {
             progress.step(&format!("checking holdings: {row_number}"));
         }
-        holdings.push(checker.check(row_number, row)?);
+        holdings.push(checker.check(row_number, row).map_err(crate::failure::from_core)?);
     }
     progress.finish();
-    let report = Report {
-        as_of,
-        known_on,
-        consulted: consultation.consulted_json(),
-        not_consulted: consultation.not_consulted_json(),
-        holdings: &holdings,
-    };
+    let report = report(as_of, known_on, &consultation, &holdings);
     if let Some(path) = &args.output {
         write_output(path, &args.holdings, &report)?;
     }
@@ -664,18 +383,13 @@ pub(crate) mod watched {
     ) -> Result<Vec<HoldingView>> {
         let catalog = Catalog::load(store)?;
         let consultation = catalog.consulted(as_of, None);
-        let mut checker = Checker {
-            ctx_store: store,
-            catalog: &catalog,
-            regimes: ctx.regimes(),
-            question: Question { as_of, known_on: None },
-            unconsulted: consultation
-                .not_consulted
-                .iter()
-                .map(|(_, reason)| reason.clone())
-                .collect(),
-            cache: HashMap::new(),
-        };
+        let mut checker = Checker::new(
+            store,
+            &catalog,
+            ctx.regimes(),
+            Question { as_of, known_on: None },
+            &consultation,
+        );
         let mut views = Vec::new();
         for (idx, item) in items.iter().enumerate() {
             let WatchItemKind::Holding(h) = &item.kind else { continue };

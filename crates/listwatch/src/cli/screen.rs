@@ -7,19 +7,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use listwatch_matcher::{
-    Index, IndexedEntity, MatcherConfig, Query, QueryIdentifier, ScreenResponse,
-};
-use listwatch_model::{DateSpec, Gender, IdKind, Schema};
+use listwatch_core::screening::ScreenedList;
+use listwatch_matcher::{Index, MatcherConfig, ScreenResponse};
+use listwatch_model::IdKind;
 
 use super::Ctx;
 use crate::failure::{found, usage};
-use crate::input::{CsvRecords, Lines, excerpt, field_text};
-use crate::limits::{
-    BATCH_CHUNK, MAX_COUNTRIES, MAX_IDENTIFIER_CHARS, MAX_IDENTIFIERS, MAX_LINE_LEN, MAX_NAME_CHARS,
-};
+use crate::input::{CsvRecords, Lines, field_text};
+use crate::limits::{BATCH_CHUNK, MAX_LINE_LEN};
 use crate::output::{CsvOut, Format, OutputTarget, Table, outln, print_json, to_stdout};
 use crate::progress::Progress;
 
@@ -77,126 +74,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// A query as files and flags give it: the wire form of [`Query`].
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct QueryInput {
-    #[serde(default)]
-    pub(crate) id: Option<serde_json::Value>,
-    #[serde(default)]
-    pub(crate) name: Option<String>,
-    #[serde(default)]
-    pub(crate) schema: Option<String>,
-    #[serde(default)]
-    pub(crate) birth_date: Option<String>,
-    #[serde(default)]
-    pub(crate) country: Option<OneOrMany>,
-    #[serde(default)]
-    pub(crate) countries: Option<Vec<String>>,
-    #[serde(default)]
-    pub(crate) gender: Option<String>,
-    #[serde(default)]
-    pub(crate) identifiers: Vec<IdentifierInput>,
-}
-
-/// A country given as one string or a list.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct IdentifierInput {
-    #[serde(rename = "type")]
-    kind: String,
-    value: String,
-    #[serde(default)]
-    country: Option<String>,
-}
-
-impl QueryInput {
-    /// Checks the fields and builds the matcher's query.
-    pub(crate) fn to_query(&self, lists: &[String]) -> std::result::Result<Query, String> {
-        let schema = match self.schema.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(text) => Some(Schema::parse(text).ok_or_else(|| {
-                format!("schema {text:?} is not one of Person, Organization, Company, Vessel, Aircraft, Security")
-            })?),
-            None => None,
-        };
-        let birth_date = match self.birth_date.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(text) => {
-                Some(DateSpec::parse_loose(text).map_err(|e| format!("birth_date: {e}"))?)
-            }
-            None => None,
-        };
-        let gender = match self.gender.as_deref().map(|g| g.trim().to_ascii_lowercase()) {
-            None => None,
-            Some(g) if g.is_empty() => None,
-            Some(g) if g == "male" || g == "m" => Some(Gender::Male),
-            Some(g) if g == "female" || g == "f" => Some(Gender::Female),
-            Some(g) => return Err(format!("gender {g:?} is not male or female")),
-        };
-        let mut countries: Vec<String> = match &self.country {
-            Some(OneOrMany::One(c)) => {
-                c.split(';').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
-            }
-            Some(OneOrMany::Many(cs)) => cs.clone(),
-            None => Vec::new(),
-        };
-        countries.extend(self.countries.iter().flatten().cloned());
-        if self.identifiers.len() > MAX_IDENTIFIERS {
-            return Err(format!(
-                "{} identifiers, more than the limit of {MAX_IDENTIFIERS}",
-                self.identifiers.len()
-            ));
-        }
-        let identifiers = self
-            .identifiers
-            .iter()
-            .map(|i| {
-                let n_chars = i.value.chars().count();
-                if n_chars > MAX_IDENTIFIER_CHARS {
-                    return Err(format!(
-                        "identifier {}: the value is {n_chars} characters long, more than the limit of {MAX_IDENTIFIER_CHARS}",
-                        excerpt(&i.kind, 40)
-                    ));
-                }
-                let kind = IdKind::parse(&i.kind).ok_or_else(|| {
-                    format!("identifier type {:?} is unknown", excerpt(&i.kind, 40))
-                })?;
-                Ok(QueryIdentifier { kind, value: i.value.clone(), country: i.country.clone() })
-            })
-            .collect::<std::result::Result<Vec<_>, String>>()?;
-        if countries.len() > MAX_COUNTRIES {
-            return Err(format!(
-                "{} countries, more than the limit of {MAX_COUNTRIES}",
-                countries.len()
-            ));
-        }
-        let name = self.name.clone().filter(|n| !n.trim().is_empty());
-        if let Some(name) = &name {
-            let n_chars = name.trim().chars().count();
-            if n_chars > MAX_NAME_CHARS {
-                return Err(format!(
-                    "the name is {n_chars} characters long, more than the limit of {MAX_NAME_CHARS}"
-                ));
-            }
-        }
-        if name.is_none() && identifiers.is_empty() {
-            return Err("a query needs a name or an identifier".to_string());
-        }
-        Ok(Query {
-            name,
-            schema,
-            birth_date,
-            countries,
-            gender,
-            identifiers,
-            lists: lists.to_vec(),
-        })
-    }
-}
+pub(crate) use listwatch_core::query::{IdentifierInput, OneOrMany, QueryInput};
 
 /// Parses `TYPE=VALUE` or `TYPE:CC=VALUE`.
 fn parse_id_flag(text: &str) -> Result<IdentifierInput> {
@@ -214,10 +92,9 @@ fn parse_id_flag(text: &str) -> Result<IdentifierInput> {
     Ok(IdentifierInput { kind: kind.to_string(), value: value.to_string(), country })
 }
 
-/// A list version a screening ran against, with what it lacks: a version built from the main
-/// file alone has no aliases, so a name known only as an alias cannot match.
+/// A list version a screening ran against, as the JSON output shows it.
 #[derive(Clone, Debug, Serialize)]
-pub(crate) struct ScreenedList {
+pub(crate) struct ScreenedListJson {
     list: String,
     version: u32,
     published: listwatch_model::Date,
@@ -225,13 +102,14 @@ pub(crate) struct ScreenedList {
     lacks: Vec<&'static str>,
 }
 
-impl ScreenedList {
-    /// `ofac-sdn@9`, with `(lacks aliases+addresses)` when it does.
-    fn short(&self) -> String {
-        if self.lacks.is_empty() {
-            format!("{}@{}", self.list, self.version)
-        } else {
-            format!("{}@{}(lacks {})", self.list, self.version, self.lacks.join("+"))
+impl From<&ScreenedList> for ScreenedListJson {
+    fn from(l: &ScreenedList) -> ScreenedListJson {
+        ScreenedListJson {
+            list: l.list.clone(),
+            version: l.version,
+            published: l.published,
+            coverage: l.coverage,
+            lacks: l.lacks.clone(),
         }
     }
 }
@@ -246,44 +124,23 @@ pub(crate) fn build_index(
     progress: &mut Progress,
 ) -> Result<(Index, Vec<ScreenedList>)> {
     let store = ctx.open_existing()?;
-    let mut entities = Vec::new();
-    let mut screened = Vec::new();
-    for info in store.lists()? {
-        if !lists.is_empty() && !lists.iter().any(|l| l == info.name.as_str()) {
-            continue;
+    let screening = listwatch_core::screening::build_index(&store, config, lists, &mut |step| {
+        progress.step(step)
+    })
+    .map_err(|err| match err {
+        listwatch_core::Error::UnknownList(list) => {
+            usage(format!("--list {list}: no such list in the store"))
         }
-        let Some(current) = store.current(&info.name)? else {
-            if !ctx.quiet {
-                eprintln!(
-                    "listwatch: warning: every version of {} is retracted; it is not screened",
-                    info.name
-                );
-            }
-            continue;
-        };
-        progress.step(&format!("reading {} version {}", info.name, current.version));
-        for entity in store.entities(&info.name, current.version)? {
-            entities.push(IndexedEntity {
-                entity,
-                list: info.name.to_string(),
-                version: current.version,
-            });
-        }
-        screened.push(ScreenedList {
-            list: info.name.to_string(),
-            version: current.version,
-            published: current.published,
-            coverage: current.coverage,
-            lacks: crate::catalog::lacks(current.coverage),
-        });
-    }
-    for list in lists {
-        if !store.lists()?.iter().any(|info| info.name.as_str() == list) {
-            return Err(usage(format!("--list {list}: no such list in the store")));
+        other => crate::failure::from_core(other),
+    })?;
+    if !ctx.quiet {
+        for list in &screening.all_retracted {
+            eprintln!(
+                "listwatch: warning: every version of {list} is retracted; it is not screened"
+            );
         }
     }
-    progress.step(&format!("indexing {} entities", entities.len()));
-    Ok((Index::build(entities, config), screened))
+    Ok((screening.index, screening.lists))
 }
 
 pub(crate) fn config_with(threshold: Option<f64>) -> Result<MatcherConfig> {
@@ -338,6 +195,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.json {
         // The matcher's list versions, with their publication dates and what each lacks.
         let mut value = serde_json::to_value(&response)?;
+        let screened: Vec<ScreenedListJson> = screened.iter().map(Into::into).collect();
         value["list_versions"] = serde_json::to_value(&screened)?;
         print_json(&value)?;
     } else {
@@ -416,17 +274,17 @@ fn print_response(
     table.print(out)
 }
 
-/// One line of batch output.
+/// One line of batch output (also the server's `/screen`).
 #[derive(Serialize)]
-struct BatchLine<'a> {
-    id: serde_json::Value,
+pub(crate) struct BatchLine<'a> {
+    pub(crate) id: serde_json::Value,
     #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
+    pub(crate) line: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    results: &'a [listwatch_matcher::ScreenResult],
-    list_versions: &'a [ScreenedList],
-    matcher: &'a listwatch_matcher::MatcherInfo,
+    pub(crate) error: Option<String>,
+    pub(crate) results: &'a [listwatch_matcher::ScreenResult],
+    pub(crate) list_versions: &'a [ScreenedListJson],
+    pub(crate) matcher: &'a listwatch_matcher::MatcherInfo,
 }
 
 /// One line (or CSV record) of a batch input: its number, the input's `id` when it can be read
@@ -595,6 +453,7 @@ fn batch(
     progress.step(&format!("reading {}", input.display()));
     let mut reader = QueryReader::open(input)?;
     let matcher = index.matcher_info();
+    let list_versions_json: Vec<ScreenedListJson> = list_versions.iter().map(Into::into).collect();
     let mut n_queries = 0usize;
     let mut first_error: Option<(u64, String)> = None;
     let started = std::time::Instant::now();
@@ -719,7 +578,7 @@ fn batch(
                             line: error.as_ref().map(|_| *line),
                             error,
                             results: &results,
-                            list_versions: &list_versions,
+                            list_versions: &list_versions_json,
                             matcher: &matcher,
                         };
                         let text = serde_json::to_string(&line_out)?;

@@ -6,11 +6,12 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
+use listwatch_core::status::StatusAnswer;
 use listwatch_model::Date;
-use listwatch_status::{Basis, Question, Restriction, State, Status, status};
+use listwatch_status::{Basis, Question, Restriction, Status};
 
 use super::{Ctx, parse_date};
-use crate::catalog::{Catalog, Consultation, Found, record};
+use crate::catalog::{Catalog, ConsultationExt, Found};
 use crate::output::{clean, print_json};
 
 /// Show the status of an entity on a day: not-listed, unknown, pending, restricted, suspended or
@@ -32,7 +33,7 @@ pub(crate) struct Args {
 }
 
 #[derive(Serialize)]
-struct RestrictionJson<'a> {
+pub(crate) struct RestrictionJson<'a> {
     kind: &'a str,
     since: Date,
     until: Option<Date>,
@@ -41,7 +42,7 @@ struct RestrictionJson<'a> {
 }
 
 #[derive(Serialize)]
-struct MatchJson<'a> {
+pub(crate) struct MatchJson<'a> {
     entity_id: &'a str,
     list: &'a str,
     name: &'a str,
@@ -61,13 +62,13 @@ struct MatchJson<'a> {
 }
 
 #[derive(Serialize)]
-struct OverallJson {
+pub(crate) struct OverallJson {
     state: &'static str,
     reason: String,
 }
 
 #[derive(Serialize)]
-struct StatusJson<'a> {
+pub(crate) struct StatusJson<'a> {
     query: &'a str,
     as_of: Date,
     known_on: Option<Date>,
@@ -87,103 +88,27 @@ pub(crate) fn found_by(found: Found) -> &'static str {
     }
 }
 
-/// One answer from every list's: a restriction anywhere wins; otherwise `unknown` (a list that
-/// could not be consulted may hold it) beats `removed` and `not-listed`.
-///
-/// An entity id asks about one list only; a name, ISIN or ticker asks about every list, so a list
-/// that could not be consulted makes an answer without a listing `unknown`.
-fn overall(
-    answers: &[(String, String, Status)],
-    consultation: &Consultation,
-    by_id: bool,
-) -> OverallJson {
-    let states = answers.iter().map(|(_, _, s)| s.state);
-    let unconsulted =
-        if by_id || consultation.not_consulted.is_empty() { None } else { Some(State::Unknown) };
-    let state = State::combine(states.chain(unconsulted)).unwrap_or(State::NotListed);
-    let reason = match state {
-        State::Unknown => {
-            let mut reasons: Vec<String> = answers
-                .iter()
-                .filter_map(|(id, _, s)| s.reason.as_ref().map(|r| format!("{id}: {r}")))
-                .collect();
-            if !by_id {
-                reasons.extend(consultation.not_consulted.iter().map(|(_, r)| r.clone()));
-            }
-            reasons.join("; ")
-        }
-        State::NotListed if answers.is_empty() => {
-            "no list consulted holds anything that matches the query".to_string()
-        }
-        _ => {
-            let ids: Vec<&str> = answers
-                .iter()
-                .filter(|(_, _, s)| s.state == state)
-                .map(|(id, _, _)| id.as_str())
-                .collect();
-            format!("{}: {}", state.as_str(), ids.join(", "))
-        }
-    };
-    OverallJson { state: state.as_str(), reason }
-}
-
-pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let as_of = match &args.as_of {
-        Some(value) => parse_date("--as-of", value)?,
-        None => Date::today_utc(),
-    };
-    let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
-    let store = ctx.open_existing()?;
-    let regimes = ctx.regimes();
-    let catalog = Catalog::load(&store)?;
-    let consultation = catalog.consulted(as_of, known_on);
-    let (found, how) = catalog.resolve(&args.query);
-    let mut answers: Vec<(String, String, Status)> = Vec::new();
-    for idx in found {
-        let entry = &catalog.entries[idx];
-        let entity_id = entry.entity_id();
-        let answer = status(&record(&store, &entity_id)?, Question { as_of, known_on }, regimes);
-        answers.push((entity_id, entry.list.to_string(), answer));
-    }
-    let by_id = how == Found::Id;
-    let mut summary = overall(&answers, &consultation, by_id);
-    if answers.is_empty()
-        && let Ok(id) = listwatch_model::EntityId::parse(args.query.trim())
-    {
-        // An id the store does not know asks about one list only.
-        summary = match consultation.consulted.iter().find(|(list, _)| *list == id.list) {
-            Some((_, version)) => OverallJson {
-                state: State::NotListed.as_str(),
-                reason: format!(
-                    "{id} is not in {} version {} (published {}), the version in force on {as_of}",
-                    id.list, version.version, version.published
-                ),
-            },
-            None => OverallJson {
-                state: State::Unknown.as_str(),
-                reason: consultation
-                    .not_consulted
-                    .iter()
-                    .find(|(list, _)| *list == id.list)
-                    .map_or(format!("the store holds no list named {}", id.list), |(_, r)| {
-                        r.clone()
-                    }),
-            },
-        };
-    }
-    if args.json {
-        print_json(&StatusJson {
-            query: &args.query,
-            as_of,
-            known_on,
-            overall: summary,
-            consulted: consultation.consulted_json(),
-            not_consulted: consultation.not_consulted_json(),
-            matches: answers
-                .iter()
-                .map(|(entity_id, list, s)| MatchJson {
-                    entity_id,
-                    list,
+/// The JSON of `status --json` (and of the server's `/status`).
+pub(crate) fn status_json<'a>(query: &'a str, answer: &'a StatusAnswer) -> StatusJson<'a> {
+    let how = answer.found;
+    StatusJson {
+        query,
+        as_of: answer.as_of,
+        known_on: answer.known_on,
+        overall: OverallJson {
+            state: answer.overall.state.as_str(),
+            reason: answer.overall.reason.clone(),
+        },
+        consulted: answer.consultation.consulted_json(),
+        not_consulted: answer.consultation.not_consulted_json(),
+        matches: answer
+            .matches
+            .iter()
+            .map(|m| {
+                let s = &m.status;
+                MatchJson {
+                    entity_id: &m.entity_id,
+                    list: &m.list,
                     name: &s.name,
                     found_by: found_by(how),
                     state: s.state.as_str(),
@@ -210,9 +135,36 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     suspended_since: s.suspended_since,
                     removed_on: s.removed_on,
                     events: &s.events,
-                })
-                .collect(),
-        })?;
+                }
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let as_of = match &args.as_of {
+        Some(value) => parse_date("--as-of", value)?,
+        None => Date::today_utc(),
+    };
+    let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
+    let store = ctx.open_existing()?;
+    let catalog = Catalog::load(&store)?;
+    let answer = listwatch_core::status::answer(
+        &store,
+        &catalog,
+        ctx.regimes(),
+        &args.query,
+        Question { as_of, known_on },
+    )
+    .map_err(crate::failure::from_core)?;
+    let StatusAnswer { matches, consultation, .. } = &answer;
+    let by_id = answer.by_id();
+    let summary =
+        OverallJson { state: answer.overall.state.as_str(), reason: answer.overall.reason.clone() };
+    let answers: Vec<(String, String, &Status)> =
+        matches.iter().map(|m| (m.entity_id.clone(), m.list.clone(), &m.status)).collect();
+    if args.json {
+        print_json(&status_json(&args.query, &answer))?;
     } else {
         let known = known_on.map(|d| format!(", as known on {d}")).unwrap_or_default();
         let mut out = std::io::stdout().lock();

@@ -53,13 +53,46 @@ struct RetractArgs {
 }
 
 #[derive(Serialize)]
-struct VersionJson<'a> {
+pub(crate) struct VersionJson<'a> {
     #[serde(flatten)]
     version: &'a VersionInfo,
     /// What the version lacks (aliases, addresses of a main-file-only publication).
     lacks: Vec<&'static str>,
     /// Why, by whom and when it was retracted; absent for a live version.
     retracted: Option<&'a Retraction>,
+}
+
+/// Every version of the lists, oldest first, each with its retraction if it was retracted.
+pub(crate) fn gather(
+    store: &listwatch_store::Store,
+    lists: &[listwatch_model::ListName],
+) -> Result<Vec<(VersionInfo, Option<Retraction>)>> {
+    let mut versions = Vec::new();
+    for list in lists {
+        let retractions = store.retractions(list)?;
+        for version in store.versions(list)? {
+            let retraction = retractions
+                .iter()
+                .find(|(number, _)| *number == version.version)
+                .map(|(_, r)| r.clone());
+            versions.push((version, retraction));
+        }
+    }
+    Ok(versions)
+}
+
+/// The JSON of `versions --json` (and of the server's `/lists/{list}/versions`).
+pub(crate) fn versions_json(
+    versions: &[(VersionInfo, Option<Retraction>)],
+) -> Vec<VersionJson<'_>> {
+    versions
+        .iter()
+        .map(|(version, retracted)| VersionJson {
+            version,
+            lacks: lacks(version.coverage),
+            retracted: retracted.as_ref(),
+        })
+        .collect()
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -71,28 +104,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(name) => vec![parse_list(name)?],
         None => store.lists()?.into_iter().map(|info| info.name).collect(),
     };
-    let mut versions = Vec::new();
-    for list in &lists {
-        let retractions = store.retractions(list)?;
-        for version in store.versions(list)? {
-            let retraction = retractions
-                .iter()
-                .find(|(number, _)| *number == version.version)
-                .map(|(_, r)| r.clone());
-            versions.push((version, retraction));
-        }
-    }
+    let versions = gather(&store, &lists)?;
     if args.json {
-        return print_json(
-            &versions
-                .iter()
-                .map(|(version, retracted)| VersionJson {
-                    version,
-                    lacks: lacks(version.coverage),
-                    retracted: retracted.as_ref(),
-                })
-                .collect::<Vec<_>>(),
-        );
+        return print_json(&versions_json(&versions));
     }
     let mut table = Table::new(&[
         "LIST",

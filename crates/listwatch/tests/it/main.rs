@@ -12,6 +12,7 @@ mod readme;
 mod real_data;
 mod safety;
 mod screen;
+mod serve;
 mod status;
 mod trust;
 

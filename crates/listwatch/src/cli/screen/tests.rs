@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use listwatch_core::limits::{MAX_IDENTIFIERS, MAX_NAME_CHARS};
 
 fn items(bytes: &[u8], csv: bool) -> Vec<BatchItem> {
     let mut reader = if csv {

@@ -1,0 +1,138 @@
+//! The status use case: resolve a query (entity id, ISIN, ticker or name), answer each entity it
+//! finds as of a day, and combine the answers into one, saying which lists were consulted.
+
+use listwatch_model::{Date, EntityId};
+use listwatch_status::{Question, Regimes, State, Status, status};
+use listwatch_store::Store;
+
+use crate::Result;
+use crate::catalog::{Catalog, Consultation, Found, record};
+
+/// The answer about one entity the query found.
+#[derive(Clone, Debug)]
+pub struct MatchStatus {
+    /// `<list>:<id>`.
+    pub entity_id: String,
+    /// The list.
+    pub list: String,
+    /// Its status on the day.
+    pub status: Status,
+}
+
+/// The answers of every list combined.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overall {
+    /// The combined state.
+    pub state: State,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The answer to a status question.
+#[derive(Clone, Debug)]
+pub struct StatusAnswer {
+    /// The day asked about.
+    pub as_of: Date,
+    /// Only what was known by this day, if given.
+    pub known_on: Option<Date>,
+    /// How the query found its entities.
+    pub found: Found,
+    /// One answer per entity found.
+    pub matches: Vec<MatchStatus>,
+    /// The answers combined.
+    pub overall: Overall,
+    /// The lists the answer rests on, and those it could not consult.
+    pub consultation: Consultation,
+}
+
+impl StatusAnswer {
+    /// Whether the query named one entity by its id (an answer about one list only).
+    pub fn by_id(&self) -> bool {
+        self.found == Found::Id
+    }
+}
+
+/// One answer from every list's: a restriction anywhere wins; otherwise `unknown` (a list that
+/// could not be consulted may hold it) beats `removed` and `not-listed`.
+///
+/// An entity id asks about one list only; a name, ISIN or ticker asks about every list, so a list
+/// that could not be consulted makes an answer without a listing `unknown`.
+pub fn overall(matches: &[MatchStatus], consultation: &Consultation, by_id: bool) -> Overall {
+    let states = matches.iter().map(|m| m.status.state);
+    let unconsulted =
+        if by_id || consultation.not_consulted.is_empty() { None } else { Some(State::Unknown) };
+    let state = State::combine(states.chain(unconsulted)).unwrap_or(State::NotListed);
+    let reason = match state {
+        State::Unknown => {
+            let mut reasons: Vec<String> = matches
+                .iter()
+                .filter_map(|m| m.status.reason.as_ref().map(|r| format!("{}: {r}", m.entity_id)))
+                .collect();
+            if !by_id {
+                reasons.extend(consultation.not_consulted.iter().map(|(_, r)| r.clone()));
+            }
+            reasons.join("; ")
+        }
+        State::NotListed if matches.is_empty() => {
+            "no list consulted holds anything that matches the query".to_string()
+        }
+        _ => {
+            let ids: Vec<&str> = matches
+                .iter()
+                .filter(|m| m.status.state == state)
+                .map(|m| m.entity_id.as_str())
+                .collect();
+            format!("{}: {}", state.as_str(), ids.join(", "))
+        }
+    };
+    Overall { state, reason }
+}
+
+/// Answers `query` (an entity id, an ISIN, a ticker or a name) as of `question.as_of`: each
+/// entity found, its status, and the combined answer. An entity id the store does not know asks
+/// about its list only: `not-listed` when that list has a version in force, else `unknown`.
+pub fn answer(
+    store: &Store,
+    catalog: &Catalog,
+    regimes: &Regimes,
+    query: &str,
+    question: Question,
+) -> Result<StatusAnswer> {
+    let Question { as_of, known_on } = question;
+    let consultation = catalog.consulted(as_of, known_on);
+    let (found, how) = catalog.resolve(query);
+    let mut matches = Vec::new();
+    for idx in found {
+        let entry = &catalog.entries[idx];
+        let entity_id = entry.entity_id();
+        let answer = status(&record(store, &entity_id)?, question, regimes);
+        matches.push(MatchStatus { entity_id, list: entry.list.to_string(), status: answer });
+    }
+    let by_id = how == Found::Id;
+    let mut summary = overall(&matches, &consultation, by_id);
+    if matches.is_empty()
+        && let Ok(id) = EntityId::parse(query.trim())
+    {
+        // An id the store does not know asks about one list only.
+        summary = match consultation.consulted.iter().find(|(list, _)| *list == id.list) {
+            Some((_, version)) => Overall {
+                state: State::NotListed,
+                reason: format!(
+                    "{id} is not in {} version {} (published {}), the version in force on {as_of}",
+                    id.list, version.version, version.published
+                ),
+            },
+            None => Overall {
+                state: State::Unknown,
+                reason: consultation
+                    .not_consulted
+                    .iter()
+                    .find(|(list, _)| *list == id.list)
+                    .map_or(format!("the store holds no list named {}", id.list), |(_, r)| {
+                        r.clone()
+                    }),
+            },
+        };
+    }
+    Ok(StatusAnswer { as_of, known_on, found: how, matches, overall: summary, consultation })
+}

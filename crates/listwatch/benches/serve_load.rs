@@ -1,0 +1,105 @@
+//! Load benchmark of `listwatch serve`: single-query `POST /match/default` requests from a
+//! second process on loopback, driven by `wrk` (install it with `apt-get install wrk`), against
+//! the real SDN list (2024-05-03) and the consolidated list (2025-12-19).
+//!
+//! `cargo bench -p listwatch --bench serve_load` runs wrk for 20 s with 32 connections and prints
+//! the rate and the latency percentiles; under `cargo test --benches` it runs for 1 s. Without
+//! wrk on the PATH the benchmark prints why and passes, so the test suite does not depend on it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// Names sent in turn: listed names, a misspelling, and names that match nothing.
+const NAMES: &[&str] = &[
+    "Ivan Petrov",
+    "AEROCARIBBEAN AIRLINES",
+    "Banco Nacional de Cuba",
+    "Hamas",
+    "Vladimir Putin",
+    "Kim Jong Un",
+    "Maria Garcia Lopez",
+    "Oceanic Trading Company Limited",
+];
+
+fn main() {
+    let measuring = std::env::args().any(|arg| arg == "--bench");
+    if Command::new("wrk").arg("--version").output().is_err() {
+        println!("serve_load: skipped: wrk is not installed (apt-get install wrk)");
+        return;
+    }
+    let (tmp, db) = common::store_with_real_lists("serve");
+    let mut server = common::listwatch()
+        .args(["--db", db.to_str().unwrap(), "-q", "serve", "--addr", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut started = String::new();
+    let port: u16 = loop {
+        let line = lines.next().expect("the server says where it listens").unwrap();
+        if line.contains("indexed in") {
+            started = line.clone();
+        }
+        if let Some(address) = line.split("listening on http://").nth(1) {
+            break address.rsplit(':').next().unwrap().trim().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    let bodies: Vec<String> = NAMES
+        .iter()
+        .map(|name| {
+            serde_json::json!({"queries": {"q": {"schema": "LegalEntity", "properties": {"name": [name]}}}})
+                .to_string()
+        })
+        .collect();
+    let script = format!(
+        "local bodies = {{{}}}\nlocal i = 0\nwrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n",
+        bodies.iter().map(|b| format!("[[{b}]]")).collect::<Vec<_>>().join(", ")
+    );
+    let script_path = tmp.join("match.lua");
+    std::fs::write(&script_path, script).unwrap();
+    let duration = if measuring { "20s" } else { "1s" };
+    let output = Command::new("wrk")
+        .args(["-t1", "-c32", "-d", duration, "--latency", "-s"])
+        .arg(&script_path)
+        .arg(format!("http://127.0.0.1:{port}/match/default?limit=5"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    let pick = |prefix: &str| {
+        report
+            .lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .map(|l| l.trim().to_string())
+            .unwrap_or_default()
+    };
+    println!("serve_load: {started}");
+    println!(
+        "serve_load: wrk -t1 -c32 -d{duration} POST /match/default (one query each): {}; latency {}, {}, {}, {}; {}",
+        pick("Requests/sec:"),
+        pick("50%"),
+        pick("90%"),
+        pick("99%"),
+        pick("Latency"),
+        pick("Non-2xx").if_empty("no non-2xx responses")
+    );
+    assert!(output.status.success(), "wrk failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(!report.contains("Non-2xx"), "some requests failed:\n{report}");
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(server.wait().unwrap().success(), "the server did not stop cleanly");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+trait IfEmpty {
+    fn if_empty(self, other: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, other: &str) -> String {
+        if self.is_empty() { other.to_string() } else { self }
+    }
+}

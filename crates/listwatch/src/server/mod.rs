@@ -1,0 +1,281 @@
+//! `listwatch serve`: the HTTP API over one snapshot of the store, rebuilt in the background when
+//! any process commits a version, a retraction or an event.
+//!
+//! - OpenSanctions-compatible endpoints, with yente's paths, parameters and JSON shapes:
+//!   `POST /match/{dataset}`, `GET /search/{dataset}`, `GET /entities/{id}`, `GET /catalog`,
+//!   `GET /algorithms`.
+//! - Native endpoints with the JSON of the command line's `--json`: `GET /status`, `GET /lists`,
+//!   `GET /lists/{list}/versions`, `GET /lists/{list}/diff`, `POST /portfolio/check`,
+//!   `POST /screen` (JSONL in and out, streamed).
+//! - `GET /healthz`, `GET /readyz`.
+//!
+//! Every response carries an `x-request-id`; every failure has the body
+//! `{"error": {"code", "message", "request_id"}}` ([`error`]). Keys and scopes: [`auth`].
+
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod ftm;
+pub(crate) mod params;
+pub(crate) mod routes;
+pub(crate) mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use listwatch_core::{Fingerprint, Snapshot};
+use listwatch_matcher::MatcherConfig;
+
+use crate::cli::Ctx;
+use auth::{Keys, Scope};
+use error::{ApiError, PendingError};
+use state::{AppState, Limits};
+
+/// Serve the lists over HTTP: OpenSanctions-compatible matching and search, and the status,
+/// versions, diffs, holdings checks and batch screening of the command line.
+///
+/// The server listens on loopback unless --addr says otherwise. Without --keys it answers
+/// loopback clients only. It stops on SIGTERM or Ctrl-C after the requests in flight finish.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    addr: SocketAddr,
+    /// The API key file: one key per line, `<sha256 hex of the key> <name> <scopes>`, scopes
+    /// comma-separated among read, screen, write, admin.
+    #[arg(long, value_name = "FILE")]
+    keys: Option<PathBuf>,
+    /// Print the line of the key file for KEY (its SHA-256) and exit.
+    #[arg(long, value_name = "KEY")]
+    hash_key: Option<String>,
+    /// How often to look for changes in the store, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    poll_ms: u64,
+}
+
+/// The router: every endpoint, its scope, and the frame around every request (request id,
+/// timeout, error bodies). A plain function, so tests drive it in-process.
+pub(crate) fn router(state: AppState) -> Router {
+    let guard =
+        |scope: Scope| middleware::from_fn_with_state((state.clone(), scope), auth::authorize);
+    let read = Router::new()
+        .route("/search/{dataset}", get(routes::search::search))
+        .route("/entities/{id}", get(routes::entities::entity))
+        .route("/catalog", get(routes::catalog::catalog))
+        .route("/algorithms", get(routes::catalog::algorithms))
+        .route("/status", get(routes::status::status))
+        .route("/lists", get(routes::lists::lists))
+        .route("/lists/{list}/versions", get(routes::lists::versions))
+        .route("/lists/{list}/diff", get(routes::lists::diff))
+        .route_layer(guard(Scope::Read));
+    let screen = Router::new()
+        .route("/match/{dataset}", post(routes::matching::match_entities))
+        .route("/screen", post(routes::screen::screen))
+        .route("/portfolio/check", post(routes::portfolio::check))
+        .route_layer(guard(Scope::Screen));
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .merge(read)
+        .merge(screen)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.limits().max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), frame))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "no such endpoint")
+}
+
+/// The frame of every request: gives it an id (the client's `x-request-id` when it is short and
+/// plain, else a new one), bounds its time, writes every error in the one format with that id,
+/// and sets `x-request-id` on the response.
+async fn frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(|| state.request_id(), String::from);
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let mut response = match tokio::time::timeout(state.limits().timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s", state.limits().timeout.as_secs()),
+        )
+        .into_response(),
+    };
+    let pending = response.extensions_mut().remove::<PendingError>().map(|p| p.0).or_else(|| {
+        (response.status() == StatusCode::METHOD_NOT_ALLOWED).then(|| {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method",
+            )
+        })
+    });
+    if let Some(err) = pending {
+        let status = err.status;
+        response = (status, axum::Json(err.body(&request_id))).into_response();
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    if !state.quiet() {
+        let caller = response.extensions().get::<auth::Caller>().map_or("-", |c| c.0.as_str());
+        eprintln!(
+            "{{\"request_id\":\"{request_id}\",\"key\":{},\"method\":\"{method}\",\"path\":{},\"status\":{},\"ms\":{:.2}}}",
+            serde_json::Value::String(caller.to_string()),
+            serde_json::Value::String(path),
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    response
+}
+
+/// Looks at the store's fingerprint every `poll`, and when it changed builds a new snapshot and
+/// puts it in force. Requests in flight finish on the snapshot they took.
+pub(crate) async fn refresh(state: AppState, poll: Duration) {
+    loop {
+        tokio::time::sleep(poll).await;
+        let current = state.snapshot();
+        let store = current.store_handle();
+        let changed = tokio::task::spawn_blocking(move || Fingerprint::of(&store)).await;
+        let fingerprint = match changed {
+            Ok(Ok(fingerprint)) => fingerprint,
+            Ok(Err(err)) => {
+                eprintln!("listwatch serve: cannot read the store's fingerprint: {err}");
+                continue;
+            }
+            Err(err) => {
+                eprintln!("listwatch serve: the fingerprint task failed: {err}");
+                continue;
+            }
+        };
+        if fingerprint == current.fingerprint {
+            continue;
+        }
+        let (store, regimes, config) =
+            (current.store_handle(), current.regimes.clone(), state.config().clone());
+        drop(current);
+        match tokio::task::spawn_blocking(move || Snapshot::build(store, regimes, &config)).await {
+            Ok(Ok(snapshot)) => {
+                eprintln!(
+                    "listwatch serve: the store changed; new snapshot of {} entities in {:.2} s",
+                    snapshot.index.len(),
+                    snapshot.build_time.as_secs_f64()
+                );
+                state.swap(snapshot);
+            }
+            Ok(Err(err)) => eprintln!("listwatch serve: cannot build a new snapshot: {err}"),
+            Err(err) => eprintln!("listwatch serve: the snapshot task failed: {err}"),
+        }
+    }
+}
+
+/// Builds the first snapshot of the store at `ctx`'s path.
+pub(crate) fn first_snapshot(ctx: &Ctx, config: &MatcherConfig) -> Result<Snapshot> {
+    let store = Arc::new(ctx.open_existing()?);
+    Snapshot::build(store, ctx.regimes().clone(), config).map_err(crate::failure::from_core)
+}
+
+/// Reads a key file; a missing or broken one is a usage error.
+fn read_keys(path: &std::path::Path) -> Result<Keys> {
+    let shown = crate::output::clean(&path.display().to_string()).into_owned();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::failure::usage(format!("cannot read the key file {shown}: {e}")))?;
+    Keys::parse(&text).map_err(|e| crate::failure::usage(format!("the key file {shown}, {e}")))
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    if let Some(key) = &args.hash_key {
+        println!("{} <name> read,screen", auth::hash_key(key));
+        return Ok(());
+    }
+    let keys = args.keys.as_deref().map(read_keys).transpose()?;
+    let config = MatcherConfig::default();
+    let started = Instant::now();
+    let snapshot = first_snapshot(ctx, &config)?;
+    eprintln!(
+        "listwatch serve: {} entities of {} lists indexed in {:.2} s",
+        snapshot.index.len(),
+        snapshot.screened.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let state = AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(serve(state, args.addr, Duration::from_millis(args.poll_ms.max(50))))
+}
+
+async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr().unwrap_or(addr);
+    if state.keys().is_none() {
+        eprintln!("listwatch serve: no key file (--keys): answering loopback clients only");
+    }
+    if !local.ip().is_loopback() && state.keys().is_none() {
+        eprintln!(
+            "listwatch serve: warning: listening on {local}, but without --keys every non-loopback client is refused"
+        );
+    }
+    eprintln!("listwatch serve: listening on http://{local}");
+    let refresher = tokio::spawn(refresh(state.clone(), poll));
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server failed")?;
+    refresher.abort();
+    eprintln!("listwatch serve: stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("listwatch serve: stopping: finishing the requests in flight");
+}
+
+#[cfg(test)]
+mod tests;

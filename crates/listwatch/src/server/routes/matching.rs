@@ -1,0 +1,324 @@
+//! `POST /match/{dataset}`: yente's query-by-example matcher, same parameters and JSON shapes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+
+use listwatch_matcher::{Explanation, ScreenResult};
+use listwatch_model::{Date, Schema};
+
+use super::{Snap, blocking, body, dataset_lists, json};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::ftm::{self, FtmEntity, SCHEMATA};
+use crate::server::params::{Params, excerpt};
+use crate::server::state::AppState;
+
+/// yente's `EntityMatchQuery`: the examples by the client's keys (`weights` and `config` are
+/// accepted and ignored: listwatch's matcher has its own configuration).
+#[derive(Debug, Deserialize)]
+struct MatchBody {
+    queries: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    weights: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    config: Option<serde_json::Value>,
+}
+
+/// yente's `EntityExample`.
+#[derive(Debug, Deserialize, Serialize)]
+struct EntityExample {
+    #[serde(default)]
+    id: Option<String>,
+    schema: String,
+    properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One scored result: the entity, and yente's `score`, `match`, `features`, plus `explanations`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ScoredEntity {
+    #[serde(flatten)]
+    entity: FtmEntity,
+    score: f64,
+    #[serde(rename = "match")]
+    is_match: bool,
+    features: BTreeMap<String, f64>,
+    explanations: serde_json::Value,
+}
+
+/// The options of a match request, read from its parameters.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    pub(crate) limit: usize,
+    pub(crate) threshold: f64,
+    pub(crate) cutoff: f64,
+    pub(crate) algorithm: String,
+    pub(crate) config_hash: String,
+    pub(crate) lists: Vec<String>,
+    exclude_schema: Vec<Schema>,
+    exclude_entity_ids: Vec<String>,
+    changed_since: Option<Date>,
+    topics: Vec<String>,
+}
+
+fn options(
+    state: &AppState,
+    snapshot: &Snap,
+    dataset: &str,
+    params: &Params,
+) -> ApiResult<Options> {
+    let mut lists = dataset_lists(snapshot, dataset)?;
+    let limit: usize = params.parse("limit", 5, "a whole number")?;
+    let max = state.limits().max_limit;
+    if limit == 0 || limit > max {
+        return Err(ApiError::invalid(
+            "invalid_parameter",
+            format!("limit must be between 1 and {max}, not {limit}"),
+        ));
+    }
+    let default_threshold = state.config().threshold;
+    let threshold: f64 =
+        params.parse("threshold", default_threshold, "a number between 0 and 1")?;
+    let cutoff: f64 = params.parse("cutoff", 0.0, "a number between 0 and 1")?;
+    for (name, value) in [("threshold", threshold), ("cutoff", cutoff)] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(ApiError::invalid(
+                "invalid_parameter",
+                format!("{name} must be between 0 and 1, not {value}"),
+            ));
+        }
+    }
+    let algorithm = params.get("algorithm").unwrap_or("best").to_string();
+    if !super::catalog::ALGORITHMS.contains(&algorithm.as_str()) {
+        return Err(ApiError::invalid(
+            "unknown_algorithm",
+            format!(
+                "algorithm {:?} is not one of {}",
+                excerpt(&algorithm),
+                super::catalog::ALGORITHMS.join(", ")
+            ),
+        ));
+    }
+    let include = params.all("include_dataset");
+    let exclude = params.all("exclude_dataset");
+    for name in include.iter().chain(&exclude) {
+        dataset_lists(snapshot, name)?;
+    }
+    if !include.is_empty() {
+        let included: Vec<String> =
+            include.iter().flat_map(|d| dataset_lists(snapshot, d).unwrap_or_default()).collect();
+        lists.retain(|l| included.contains(l));
+    }
+    let excluded: Vec<String> =
+        exclude.iter().flat_map(|d| dataset_lists(snapshot, d).unwrap_or_default()).collect();
+    lists.retain(|l| !excluded.contains(l));
+    let exclude_schema = params
+        .all("exclude_schema")
+        .iter()
+        .map(|name| match ftm::parse_schema(name) {
+            Ok(Some(schema)) => Ok(Some(schema)),
+            Ok(None) => Ok(None),
+            Err(()) => Err(unknown_schema(name)),
+        })
+        .collect::<ApiResult<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let exclude_entity_ids = params.all("exclude_entity_ids");
+    if exclude_entity_ids.len() > 50 {
+        return Err(ApiError::invalid("invalid_parameter", "exclude_entity_ids: at most 50 ids"));
+    }
+    Ok(Options {
+        limit,
+        threshold,
+        cutoff: cutoff.min(threshold),
+        algorithm,
+        config_hash: state.config_hash().to_string(),
+        lists,
+        exclude_schema,
+        exclude_entity_ids,
+        changed_since: params.date("changed_since")?,
+        topics: params.all("topics"),
+    })
+}
+
+pub(crate) fn unknown_schema(name: &str) -> ApiError {
+    ApiError::invalid(
+        "unknown_schema",
+        format!("schema {:?} is not one of {}", excerpt(name), SCHEMATA.join(", ")),
+    )
+}
+
+pub(crate) async fn match_entities(
+    State(state): State<AppState>,
+    Path(dataset): Path<String>,
+    params: Params,
+    request_body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let bytes = body(request_body)?;
+    let snapshot = state.snapshot();
+    let options = options(&state, &snapshot, &dataset, &params)?;
+    let request: MatchBody = json(&bytes)?;
+    let max = state.limits().max_queries;
+    if request.queries.len() > max {
+        return Err(ApiError::invalid(
+            "too_many_queries",
+            format!(
+                "{} queries in one request, more than the limit of {max}",
+                request.queries.len()
+            ),
+        ));
+    }
+    if request.queries.is_empty() {
+        return Err(ApiError::invalid("invalid_request", "no queries provided"));
+    }
+    let mut examples = Vec::new();
+    for (key, value) in request.queries {
+        let example: EntityExample = serde_json::from_value(value).map_err(|err| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                format!("queries.{}: {err}", excerpt(&key)),
+            )
+        })?;
+        let schema =
+            ftm::parse_schema(&example.schema).map_err(|()| unknown_schema(&example.schema))?;
+        let read =
+            ftm::example(schema, &example.properties, &options.lists).map_err(|message| {
+                ApiError::invalid("invalid_query", format!("queries.{}: {message}", excerpt(&key)))
+            })?;
+        examples.push((key, example, read));
+    }
+    let response = blocking(move || {
+        let mut responses = serde_json::Map::new();
+        for (key, example, read) in examples {
+            let results = screen_example(&snapshot, &read, &options);
+            let total = results.len();
+            responses.insert(
+                key,
+                serde_json::json!({
+                    "status": 200,
+                    "results": results,
+                    "total": {"value": total, "relation": "eq"},
+                    "query": example,
+                }),
+            );
+        }
+        Ok(serde_json::json!({
+            "responses": responses,
+            "matcher": super::catalog::features(),
+            "limit": options.limit,
+            "algorithm": {"requested": options.algorithm, "name": "listwatch", "version": listwatch_matcher::MATCHER_VERSION, "config_hash": options.config_hash},
+            "list_versions": snapshot.screened.iter().filter(|l| options.lists.contains(&l.list)).map(|l| serde_json::json!({"list": l.list, "version": l.version, "published": l.published})).collect::<Vec<_>>(),
+        }))
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+/// Screens every name of an example, keeps each entity's best result, applies the filters and
+/// returns the best `limit`, scored.
+pub(crate) fn screen_example(
+    snapshot: &Snap,
+    example: &ftm::Example,
+    options: &Options,
+) -> Vec<ScoredEntity> {
+    // Every listed entity has the topic `sanction`, and no other.
+    let topic_excluded =
+        !options.topics.is_empty() && !options.topics.iter().any(|t| t == "sanction");
+    if options.lists.is_empty() || topic_excluded {
+        return Vec::new();
+    }
+    let fetch = options.limit
+        + options.exclude_entity_ids.len()
+        + if options.exclude_schema.is_empty() && options.changed_since.is_none() { 0 } else { 50 };
+    let mut best: HashMap<String, ScreenResult> = HashMap::new();
+    for query in &example.queries {
+        for result in snapshot.index.screen(query, fetch) {
+            match best.get(&result.entity_id) {
+                Some(found) if found.score >= result.score => {}
+                _ => {
+                    best.insert(result.entity_id.clone(), result);
+                }
+            }
+        }
+    }
+    let mut results: Vec<ScreenResult> = best
+        .into_values()
+        .filter(|r| r.score >= options.cutoff)
+        .filter(|r| !options.exclude_schema.contains(&r.schema))
+        .filter(|r| !options.exclude_entity_ids.contains(&r.entity_id))
+        .collect();
+    results.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entity_id.cmp(&b.entity_id)));
+    let mut scored = Vec::new();
+    for result in results {
+        if scored.len() == options.limit {
+            break;
+        }
+        let Some(entry) = snapshot.catalog.get(&result.entity_id) else { continue };
+        let entity = ftm::render(snapshot, entry);
+        if let Some(since) = options.changed_since
+            && entity
+                .last_change
+                .as_deref()
+                .is_none_or(|d| d.get(..10).unwrap_or(d) < since.to_string().as_str())
+        {
+            continue;
+        }
+        scored.push(ScoredEntity {
+            entity,
+            score: result.score,
+            is_match: result.score >= options.threshold,
+            features: features(&result.explanation),
+            explanations: explanations(&result.explanation),
+        });
+    }
+    scored
+}
+
+/// yente's `features`: each feature's contribution to the score, by name.
+fn features(explanation: &Explanation) -> BTreeMap<String, f64> {
+    let mut features = BTreeMap::new();
+    if let Some(name_score) = explanation.name_score {
+        features.insert("name_score".to_string(), name_score);
+    }
+    for feature in &explanation.features {
+        let name = serde_json::to_value(feature.feature)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        *features.entry(name).or_insert(0.0) += feature.contribution;
+    }
+    features
+}
+
+/// Why the score is what it is: the words matched and how, the words left over, and each
+/// feature with its detail.
+fn explanations(explanation: &Explanation) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "name".to_string(),
+        serde_json::json!({
+            "score": explanation.name_score,
+            "tokens": explanation.tokens,
+            "unmatched_query_tokens": explanation.unmatched_query_tokens,
+            "unmatched_candidate_tokens": explanation.unmatched_candidate_tokens,
+        }),
+    );
+    for feature in &explanation.features {
+        let name = serde_json::to_value(feature.feature)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        out.insert(
+            name,
+            serde_json::json!({"score": feature.contribution, "detail": feature.detail}),
+        );
+    }
+    serde_json::Value::Object(out)
+}

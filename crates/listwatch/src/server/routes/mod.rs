@@ -1,0 +1,83 @@
+//! One module per resource. Each handler translates: parameters in, a core call (off the async
+//! threads when it scores or reads the store), its own JSON out.
+
+pub(crate) mod catalog;
+pub(crate) mod entities;
+pub(crate) mod health;
+pub(crate) mod lists;
+pub(crate) mod matching;
+pub(crate) mod portfolio;
+pub(crate) mod screen;
+pub(crate) mod search;
+pub(crate) mod status;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use listwatch_core::Snapshot;
+
+use super::error::{ApiError, ApiResult};
+
+/// Runs `work` on the blocking pool: scoring and store reads never hold an async thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(work).await.map_err(ApiError::internal)?
+}
+
+/// The body of a request, or why it could not be read (too large: 413).
+pub(crate) fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is larger than the server's limit",
+            )
+        } else {
+            ApiError::invalid("invalid_body", "the request body could not be read")
+        }
+    })
+}
+
+/// A JSON body: malformed JSON is 400 `invalid_json`, JSON of the wrong shape 422
+/// `invalid_request`, both with serde's description of where.
+pub(crate) fn json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|err| match err.classify() {
+        serde_json::error::Category::Data => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!("the request body does not have the expected shape: {err}"),
+        ),
+        _ => {
+            ApiError::invalid("invalid_json", format!("the request body is not valid JSON: {err}"))
+        }
+    })
+}
+
+/// The lists a dataset name stands for: `default` (or `sanctions`) is every list; a list's own
+/// name is that list. Anything else is 404 `unknown_dataset`.
+pub(crate) fn dataset_lists(snapshot: &Snapshot, dataset: &str) -> ApiResult<Vec<String>> {
+    let all: Vec<String> = snapshot.screened.iter().map(|l| l.list.clone()).collect();
+    if dataset == "default" || dataset == "sanctions" {
+        return Ok(all);
+    }
+    if all.iter().any(|l| l == dataset) {
+        return Ok(vec![dataset.to_string()]);
+    }
+    Err(ApiError::not_found(
+        "unknown_dataset",
+        format!(
+            "no dataset named {:?}: use default, or one of {}",
+            super::params::excerpt(dataset),
+            all.join(", ")
+        ),
+    ))
+}
+
+/// The snapshot a request answers from, kept to its end.
+pub(crate) type Snap = Arc<Snapshot>;

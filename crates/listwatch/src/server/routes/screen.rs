@@ -1,0 +1,87 @@
+//! `POST /screen?limit=&list=`: a JSONL batch of queries (the format of `screen --input`) in,
+//! one JSONL line per query out, in the format of `screen --output x.jsonl`, streamed as each
+//! chunk of queries is screened.
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::cli::screen::{BatchLine, QueryReader, ScreenedListJson};
+use crate::limits::BATCH_CHUNK;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::params::{Params, excerpt};
+use crate::server::state::AppState;
+
+pub(crate) async fn screen(
+    State(state): State<AppState>,
+    params: Params,
+    request_body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let bytes = super::body(request_body)?;
+    let limit: usize = params.parse("limit", 10, "a whole number")?;
+    let max = state.limits().max_limit;
+    if limit == 0 || limit > max {
+        return Err(ApiError::invalid(
+            "invalid_parameter",
+            format!("limit must be between 1 and {max}, not {limit}"),
+        ));
+    }
+    let snapshot = state.snapshot();
+    let lists = params.all("list");
+    if let Some(unknown) = lists.iter().find(|l| !snapshot.screened.iter().any(|s| &s.list == *l)) {
+        return Err(ApiError::not_found(
+            "unknown_list",
+            format!("no list named {:?} in the store", excerpt(unknown)),
+        ));
+    }
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let versions: Vec<ScreenedListJson> = snapshot.screened.iter().map(Into::into).collect();
+        let matcher = snapshot.index.matcher_info();
+        let mut reader = QueryReader::jsonl(&bytes[..]);
+        loop {
+            let mut chunk = String::new();
+            let mut n = 0;
+            while n < BATCH_CHUNK {
+                let item = match reader.next_item() {
+                    Ok(Some(item)) => item,
+                    Ok(None) => break,
+                    Err(err) => {
+                        let _ = sender.blocking_send(Err(err));
+                        return;
+                    }
+                };
+                n += 1;
+                let (results, error) = match item.query.and_then(|input| input.to_query(&lists)) {
+                    Ok(query) => (snapshot.index.screen(&query, limit), None),
+                    Err(err) => (Vec::new(), Some(err)),
+                };
+                let line = BatchLine {
+                    id: item.id,
+                    line: error.as_ref().map(|_| item.line),
+                    error,
+                    results: &results,
+                    list_versions: &versions,
+                    matcher: &matcher,
+                };
+                if let Ok(text) = serde_json::to_string(&line) {
+                    chunk.push_str(&text);
+                    chunk.push('\n');
+                }
+            }
+            if n == 0 {
+                return;
+            }
+            if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
+                return; // The client went away.
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream))
+        .into_response())
+}

@@ -1,0 +1,43 @@
+//! `GET /status?q=&as_of=&known_on=`: the same JSON as `listwatch status --json`.
+
+use axum::Json;
+use axum::extract::State;
+
+use listwatch_model::Date;
+use listwatch_status::Question;
+
+use super::blocking;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::params::Params;
+use crate::server::state::AppState;
+
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<serde_json::Value>> {
+    let query = params
+        .get("q")
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "invalid_parameter",
+                "q is required: an entity id, an ISIN, a ticker or a name",
+            )
+        })?
+        .to_string();
+    if query.chars().count() > listwatch_core::limits::MAX_NAME_CHARS {
+        return Err(ApiError::invalid(
+            "invalid_parameter",
+            "q is longer than the limit of 1000 characters",
+        ));
+    }
+    let as_of = params.date("as_of")?.unwrap_or_else(Date::today_utc);
+    let known_on = params.date("known_on")?;
+    let snapshot = state.snapshot();
+    let value = blocking(move || {
+        let answer = snapshot.status(&query, Question { as_of, known_on })?;
+        serde_json::to_value(crate::cli::status::status_json(&query, &answer))
+            .map_err(ApiError::internal)
+    })
+    .await?;
+    Ok(Json(value))
+}

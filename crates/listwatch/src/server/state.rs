@@ -1,0 +1,122 @@
+//! What every handler shares: the snapshot in force, the keys, the limits.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use listwatch_core::{SharedSnapshot, Snapshot};
+use listwatch_matcher::MatcherConfig;
+
+use super::auth::Keys;
+
+/// The bounds on one request (documented in the README's "Serving" section).
+#[derive(Clone, Debug)]
+pub(crate) struct Limits {
+    /// The largest request body, in bytes.
+    pub(crate) max_body: usize,
+    /// The most queries in one `/match` request.
+    pub(crate) max_queries: usize,
+    /// The most results per query.
+    pub(crate) max_limit: usize,
+    /// How long a request may take before it is answered with `timeout`.
+    pub(crate) timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 16 << 20,
+            max_queries: 100,
+            max_limit: 500,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The state handed to every handler: cheap to clone.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    snapshot: SharedSnapshot,
+    keys: Option<Keys>,
+    limits: Limits,
+    config: MatcherConfig,
+    config_hash: String,
+    started: Instant,
+    next_request: AtomicU64,
+    quiet: bool,
+}
+
+impl AppState {
+    pub(crate) fn new(
+        snapshot: Snapshot,
+        keys: Option<Keys>,
+        limits: Limits,
+        config: MatcherConfig,
+        quiet: bool,
+    ) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                snapshot: SharedSnapshot::new(snapshot),
+                keys,
+                limits,
+                config_hash: config.config_hash(),
+                config,
+                started: Instant::now(),
+                next_request: AtomicU64::new(1),
+                quiet,
+            }),
+        }
+    }
+
+    /// The snapshot in force; a request keeps the one it took to the end.
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.snapshot.load()
+    }
+
+    /// Puts a new snapshot in force.
+    pub(crate) fn swap(&self, snapshot: Snapshot) {
+        self.inner.snapshot.swap(snapshot);
+    }
+
+    pub(crate) fn keys(&self) -> Option<&Keys> {
+        self.inner.keys.as_ref()
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// The matcher configuration snapshots are built with.
+    pub(crate) fn config(&self) -> &MatcherConfig {
+        &self.inner.config
+    }
+
+    /// Whether request log lines are left out.
+    pub(crate) fn quiet(&self) -> bool {
+        self.inner.quiet
+    }
+
+    /// The hash of the matcher configuration, reported with every match.
+    pub(crate) fn config_hash(&self) -> &str {
+        &self.inner.config_hash
+    }
+
+    /// How long the server has been up.
+    pub(crate) fn uptime(&self) -> Duration {
+        self.inner.started.elapsed()
+    }
+
+    /// A new request id: unique within this process, and across restarts by the start time.
+    pub(crate) fn request_id(&self) -> String {
+        let n = self.inner.next_request.fetch_add(1, Ordering::Relaxed);
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .wrapping_sub(self.inner.started.elapsed().as_secs());
+        format!("{epoch:x}-{n:06}")
+    }
+}

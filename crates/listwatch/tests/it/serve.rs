@@ -1,0 +1,161 @@
+//! `listwatch serve` on a real loopback port: requests over TCP, a new version imported by
+//! another process while a client sends requests without pause (none fails, and the answers
+//! switch to the new version within about a second), and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{command, fixture, run_json};
+
+/// A response: status, headers (lowercase names) and body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request on a new connection.
+fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status =
+        lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked { dechunk(rest) } else { rest.to_string() };
+    Ok(Response { status, headers, body })
+}
+
+fn dechunk(mut text: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = text.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        text = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// A running server and its port.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &std::path::Path) -> Server {
+        let mut child = command(db)
+            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", "250"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("listwatch serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let port = loop {
+            let line = lines.next().expect("the server says where it listens").unwrap();
+            if let Some(address) = line.split("listening on http://").nth(1) {
+                break address.rsplit(':').next().unwrap().trim().parse().unwrap();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Server { child, port }
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+fn import(db: &std::path::Path, name: &str, format: &str, published: &str) {
+    let dir = fixture(&format!("ok/{name}"));
+    run_json(db, &["import", format, dir.to_str().unwrap(), "--published", published, "--json"]);
+}
+
+#[test]
+fn the_server_answers_on_a_real_port_and_switches_to_a_new_version_without_a_failed_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lw.redb");
+    import(
+        &db,
+        "0001_sdn_set_with_addresses_aliases_and_continued_remarks",
+        "ofac-sdn",
+        "2024-01-01",
+    );
+    let server = Server::start(&db);
+    let port = server.port;
+
+    let health = http(port, "GET", "/healthz", "").unwrap();
+    assert_eq!(health.status, 200);
+    assert!(health.header("x-request-id").is_some());
+    let bad = http(port, "POST", "/match/default", "{oops").unwrap();
+    assert_eq!(bad.status, 400);
+    let error: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    assert_eq!(error["error"]["code"], "invalid_json");
+    assert_eq!(error["error"]["request_id"].as_str(), bad.header("x-request-id"));
+
+    // A client that never pauses, while another process imports a second list.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let client = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let response = http(port, "GET", "/lists", "").expect("the request is answered");
+                let lists: serde_json::Value =
+                    serde_json::from_str(&response.body).unwrap_or_default();
+                seen.push((Instant::now(), response.status, lists.as_array().map_or(0, Vec::len)));
+            }
+            seen
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    import(&db, "0002_cmic_entries_of_the_consolidated_list", "ofac-consolidated", "2024-02-01");
+    let committed = Instant::now();
+    std::thread::sleep(Duration::from_millis(2500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = client.join().unwrap();
+
+    assert!(seen.len() > 20, "only {} requests were sent", seen.len());
+    assert!(seen.iter().all(|(_, status, _)| *status == 200), "a request failed");
+    let switched = seen
+        .iter()
+        .find(|(_, _, n)| *n == 2)
+        .map(|(at, _, _)| at.saturating_duration_since(committed))
+        .expect("the answers switch to the new version");
+    assert!(switched <= Duration::from_millis(1500), "the switch took {switched:?}");
+    assert!(
+        seen.iter().skip_while(|(_, _, n)| *n < 2).all(|(_, _, n)| *n == 2),
+        "an answer went back to the old snapshot"
+    );
+    let status = server.stop();
+    assert!(status.success(), "the server stopped with {status:?}");
+}
