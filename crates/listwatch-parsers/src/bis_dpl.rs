@@ -25,8 +25,8 @@
 //!
 //! # Fields
 //! `Name` (leading spaces trimmed) is the primary name; the address columns make one
-//! [`Address`](listwatch_model::Address); `Effective_Date` is a Listing
-//! [`ListDate`](listwatch_model::ListDate) scoped `DPL` (a date that does not parse is a warning
+//! [`Address`]; `Effective_Date` is a Listing
+//! [`ListDate`] scoped `DPL` (a date that does not parse is a warning
 //! and is kept as an attribute); `Expiration_Date`, `Standard_Order`, `Last_Update`, `Action`,
 //! `FR_Citation` and any column this parser does not know are attributes named after their
 //! column. Every entity has the program `DPL`.

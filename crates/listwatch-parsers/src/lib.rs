@@ -13,7 +13,7 @@
 //! file. A parser takes [`InputFile`]s (a name and bytes: this crate does no I/O) and returns a
 //! [`Parsed`]: the entities, the diagnostics, per-file record counts, the [`Coverage`] of the
 //! publication, how many remark items were typed, and the publication date the files carry.
-//! Every format is registered behind the [`Format`] trait ([`formats`], [`format`]).
+//! Every format is registered behind the [`Format`] trait ([`formats`], [`format()`]).
 //!
 //! A delta format (`ftm-delta`) holds changes rather than a whole publication:
 //! [`Format::parse_delta`] returns a [`Delta`], whose [`DeltaOp`]s [`Delta::apply`] applies in

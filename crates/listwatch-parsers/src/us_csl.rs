@@ -40,7 +40,7 @@
 //! `Unified Social Credit Code (USCC), 91330000733796106P, CN`), so CMIC tickers, ISINs, USCCs
 //! and the `Listing Date (CMIC)` / `Effective Date (CMIC)` / divestment dates become identifiers
 //! and [`ListDate`]s scoped `CMIC`, as in the OFAC parser; an item that cannot be typed is kept in
-//! `untyped_remarks` and counted in [`RemarkStats`](crate::RemarkStats). Every other column
+//! `untyped_remarks` and counted in [`RemarkStats`]. Every other column
 //! (`federal_register_notice`, `end_date`, `standard_order`, `license_requirement`,
 //! `license_policy`, the URLs, and columns this parser does not know) is kept as an attribute
 //! labelled with the column name.

@@ -4,7 +4,7 @@
 //!
 //! The thing schemata (`Person`, `Organization`, `Company`, `LegalEntity`, `PublicBody`,
 //! `Vessel`, `Airplane`, `Security`) become entities; their properties map onto the model
-//! ([`map`] holds the tables), and a property without a typed field is kept as an attribute
+//! (`map` holds the tables), and a property without a typed field is kept as an attribute
 //! named after it, counted in one summary diagnostic per file. The other schemata describe
 //! things and are folded into them: an `Address` into the addresses of the things that point at
 //! it, a `Sanction` into the programs and list dates of its entity, a `Passport` or
