@@ -69,7 +69,23 @@ pub struct IdentifierInput {
 }
 
 impl QueryInput {
-    /// Checks the fields and builds the matcher's query.
+    /// What the caller should know about how the query was read: identifier types listwatch does
+    /// not know, which are compared as untyped identifiers with every identifier of a candidate.
+    pub fn warnings(&self) -> Vec<String> {
+        self.identifiers
+            .iter()
+            .filter(|i| IdKind::parse(&i.kind).is_none())
+            .map(|i| {
+                format!(
+                    "identifier type {:?} is not one listwatch knows: compared as an untyped identifier with every identifier of each candidate",
+                    excerpt(&i.kind, 40)
+                )
+            })
+            .collect()
+    }
+
+    /// Checks the fields and builds the matcher's query. An identifier of a type listwatch does
+    /// not know is kept as an untyped one ([`IdKind::Other`]); [`QueryInput::warnings`] says so.
     pub fn to_query(&self, lists: &[String]) -> std::result::Result<Query, String> {
         let schema = match self.schema.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(text) => Some(Schema::parse(text).ok_or_else(|| {
@@ -115,9 +131,9 @@ impl QueryInput {
                         excerpt(&i.kind, 40)
                     ));
                 }
-                let kind = IdKind::parse(&i.kind).ok_or_else(|| {
-                    format!("identifier type {:?} is unknown", excerpt(&i.kind, 40))
-                })?;
+                // A type listwatch does not know is compared as untyped, with every identifier
+                // of a candidate; `warnings` says so.
+                let kind = IdKind::parse(&i.kind).unwrap_or(IdKind::Other);
                 Ok(QueryIdentifier { kind, value: i.value.clone(), country: i.country.clone() })
             })
             .collect::<std::result::Result<Vec<_>, String>>()?;

@@ -84,10 +84,8 @@ fn parse_id_flag(text: &str) -> Result<IdentifierInput> {
         Some((kind, country)) => (kind, Some(country.to_string())),
         None => (kind, None),
     };
-    if IdKind::parse(kind).is_none() {
-        return Err(usage(format!(
-            "--id {text:?}: unknown identifier type {kind:?} (isin, imo, mmsi, passport, national_id, tax_id, registration_number, uscc, swift_bic, lei, email, digital_currency_address, ...)"
-        )));
+    if kind.trim().is_empty() {
+        return Err(usage(format!("--id {text:?}: expected TYPE=VALUE, with a type")));
     }
     Ok(IdentifierInput { kind: kind.to_string(), value: value.to_string(), country })
 }
@@ -188,6 +186,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ..QueryInput::default()
     };
     let query = input.to_query(&args.lists).map_err(usage)?;
+    let warnings = input.warnings();
     let mut progress = Progress::new(ctx.quiet);
     let (index, screened) = build_index(ctx, &config, &args.lists, &mut progress)?;
     progress.finish();
@@ -197,8 +196,14 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let mut value = serde_json::to_value(&response)?;
         let screened: Vec<ScreenedListJson> = screened.iter().map(Into::into).collect();
         value["list_versions"] = serde_json::to_value(&screened)?;
+        if !warnings.is_empty() {
+            value["warnings"] = serde_json::to_value(&warnings)?;
+        }
         print_json(&value)?;
     } else {
+        for warning in &warnings {
+            eprintln!("listwatch: warning: {}", crate::output::clean(warning));
+        }
         to_stdout(|out| print_response(out, &response, &screened))?;
     }
     if args.fail_on_match && response.results.iter().any(|r| r.is_match) {
@@ -285,6 +290,10 @@ pub(crate) struct BatchLine<'a> {
     pub(crate) results: &'a [listwatch_matcher::ScreenResult],
     pub(crate) list_versions: &'a [ScreenedListJson],
     pub(crate) matcher: &'a listwatch_matcher::MatcherInfo,
+    /// How the query was read, when the caller should know (an identifier type listwatch does
+    /// not know, compared as untyped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) warnings: Vec<String>,
 }
 
 /// One line (or CSV record) of a batch input: its number, the input's `id` when it can be read
@@ -580,6 +589,11 @@ fn batch(
                             results: &results,
                             list_versions: &list_versions_json,
                             matcher: &matcher,
+                            warnings: item
+                                .query
+                                .as_ref()
+                                .map(QueryInput::warnings)
+                                .unwrap_or_default(),
                         };
                         let text = serde_json::to_string(&line_out)?;
                         outln!(out, "{text}")?;

@@ -6,6 +6,7 @@ mod contract;
 mod crash;
 mod faults;
 mod formats;
+mod identifiers;
 mod limits;
 mod monitor;
 mod readme;

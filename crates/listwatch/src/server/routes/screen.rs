@@ -54,6 +54,7 @@ pub(crate) async fn screen(
                     }
                 };
                 n += 1;
+                let warnings = item.query.as_ref().map(|q| q.warnings()).unwrap_or_default();
                 let (results, error) = match item.query.and_then(|input| input.to_query(&lists)) {
                     Ok(query) => (snapshot.index.screen(&query, limit), None),
                     Err(err) => (Vec::new(), Some(err)),
@@ -65,6 +66,7 @@ pub(crate) async fn screen(
                     results: &results,
                     list_versions: &versions,
                     matcher: &matcher,
+                    warnings,
                 };
                 if let Ok(text) = serde_json::to_string(&line) {
                     chunk.push_str(&text);
