@@ -311,3 +311,177 @@ fn every_alert_is_delivered_once_signed_across_a_receiver_outage_and_restarts() 
         assert_eq!(alert["id"].as_str(), Some(key.as_str()));
     }
 }
+
+/// The entities of an SDN daily publication (main file only).
+fn sdn_entities(day: &str) -> Vec<listwatch_model::Entity> {
+    let bytes = std::fs::read(data_dir().join("ofac-sdn-daily").join(day).join("sdn.csv")).unwrap();
+    let files = listwatch_parsers::ofac::Files {
+        main: listwatch_parsers::InputFile { name: "sdn.csv", bytes: &bytes },
+        addresses: None,
+        aliases: None,
+        comments: None,
+    };
+    listwatch_parsers::ofac::parse(&files).unwrap().entities
+}
+
+/// The customers of the sample watch: names recombined from the old list's words (a fixed-seed
+/// generator), the names of the added and changed entities, and near misses of them (a word
+/// dropped, a word added, a letter dropped, the words reordered).
+fn sample_customers(
+    old: &[listwatch_model::Entity],
+    new: &[&listwatch_model::Entity],
+    n_random: usize,
+) -> Vec<listwatch_model::WatchItem> {
+    use listwatch_model::{Customer, WatchItem, WatchItemKind};
+    let words: Vec<String> = old
+        .iter()
+        .flat_map(|e| e.names.iter())
+        .flat_map(|n| n.value.split(|c: char| c.is_whitespace() || c == ','))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .filter(|w| w.chars().count() >= 2)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut state: u64 = 0x5eed_2022_0321;
+    let mut next = move |n: usize| {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    };
+    let mut names: Vec<String> = (0..n_random)
+        .map(|_| {
+            let k = 2 + next(3);
+            (0..k).map(|_| words[next(words.len())].as_str()).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    for entity in new {
+        for name in entity.names.iter().take(3) {
+            let value = name.value.replace(',', "");
+            let tokens: Vec<&str> = value.split_whitespace().collect();
+            names.push(name.value.clone());
+            if tokens.len() >= 2 {
+                let mut reordered = tokens.clone();
+                reordered.rotate_left(1);
+                names.push(reordered.join(" "));
+                names.push(tokens[..tokens.len() - 1].join(" "));
+                names.push(format!("{value} {}", words[next(words.len())]));
+            }
+            if let Some(longest) = tokens.iter().max_by_key(|t| t.len()).filter(|t| t.len() > 4) {
+                let cut = &longest[..longest.len() - 1];
+                names.push(value.replacen(longest, cut, 1));
+            }
+        }
+    }
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| WatchItem {
+            id: format!("c{i}"),
+            kind: WatchItemKind::Customer(Customer {
+                name: Some(name),
+                schema: None,
+                birth_date: None,
+                countries: Vec::new(),
+                gender: None,
+                identifiers: Vec::new(),
+            }),
+        })
+        .collect()
+}
+
+/// Delta screening after 2022-03-21 → 2022-03-24 finds exactly what screening the whole watch
+/// against each version finds for the added and changed entities: the matches against
+/// 2022-03-24 of those entities, and so (less the matches against 2022-03-21) every new match.
+#[test]
+fn delta_screening_finds_what_a_full_re_screen_finds() {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+    use listwatch_matcher::{Index, IndexedEntity, MatcherConfig};
+    use listwatch_model::WatchItemKind;
+    use listwatch_monitor::{CustomerIndex, ListEntity, customer_query, delta_hits};
+
+    if !have_data() {
+        return;
+    }
+    let old = sdn_entities("2022-03-21");
+    let new = sdn_entities("2022-03-24");
+    let before: HashMap<&str, &listwatch_model::Entity> =
+        old.iter().map(|e| (e.id.as_str(), e)).collect();
+    let screened_entities: Vec<&listwatch_model::Entity> =
+        new.iter().filter(|e| before.get(e.id.as_str()).is_none_or(|o| *o != *e)).collect();
+    assert!(screened_entities.len() > 100, "{} added or changed", screened_entities.len());
+    let items = sample_customers(&old, &screened_entities, 3_000);
+    let index = |entities: &[listwatch_model::Entity], version: u32| {
+        Index::build(
+            entities.iter().map(|e| IndexedEntity {
+                entity: e.clone(),
+                list: "ofac-sdn".to_string(),
+                version,
+            }),
+            &MatcherConfig::default(),
+        )
+    };
+    let (old_index, new_index) = (index(&old, 1), index(&new, 2));
+    // (item, entity id) -> score, of every match a full screen of the watch finds.
+    let full = |index: &Index| -> BTreeMap<(usize, String), f64> {
+        let mut found = BTreeMap::new();
+        for (idx, item) in items.iter().enumerate() {
+            let WatchItemKind::Customer(c) = &item.kind else { continue };
+            for r in index.screen(&customer_query(c), 1_000).into_iter().filter(|r| r.is_match) {
+                found.insert((idx, r.entity_id), r.score);
+            }
+        }
+        found
+    };
+    let (full_old, full_new) = (full(&old_index), full(&new_index));
+    let screened_ids: BTreeSet<String> =
+        screened_entities.iter().map(|e| format!("ofac-sdn:{}", e.id)).collect();
+    let expected: BTreeMap<(usize, String), f64> =
+        full_new.into_iter().filter(|((_, id), _)| screened_ids.contains(id)).collect();
+
+    let positions: HashMap<&str, u32> =
+        new.iter().enumerate().map(|(pos, e)| (e.id.as_str(), pos as u32)).collect();
+    let ids: Vec<String> = screened_entities.iter().map(|e| format!("ofac-sdn:{}", e.id)).collect();
+    let changed: Vec<ListEntity<'_>> = screened_entities
+        .iter()
+        .zip(&ids)
+        .map(|(e, id)| ListEntity { entity: e, entity_id: id, position: positions[e.id.as_str()] })
+        .collect();
+    let customers = CustomerIndex::build(&items);
+    let delta: BTreeMap<(usize, String), f64> = delta_hits(&customers, &new_index, &changed)
+        .into_iter()
+        .filter(|h| h.result.is_match)
+        .map(|h| ((h.item, h.result.entity_id), h.result.score))
+        .collect();
+
+    let name = |idx: usize| match &items[idx].kind {
+        WatchItemKind::Customer(c) => c.name.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let missed: Vec<String> = expected
+        .iter()
+        .filter(|(pair, _)| !delta.contains_key(*pair))
+        .map(|((idx, id), score)| format!("{:?} ~ {id} ({score:.3})", name(*idx)))
+        .collect();
+    let extra: Vec<String> = delta
+        .iter()
+        .filter(|(pair, _)| !expected.contains_key(*pair))
+        .map(|((idx, id), score)| format!("{:?} ~ {id} ({score:.3})", name(*idx)))
+        .collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "the delta missed {} of {} matches: {missed:#?}\nand found {} a full screen does not: {extra:#?}",
+        missed.len(),
+        expected.len(),
+        extra.len()
+    );
+    for (pair, score) in &delta {
+        assert!((score - expected[pair]).abs() < 1e-9, "{pair:?}: {score} != {}", expected[pair]);
+    }
+    // The new matches: what the alerts of the import hold.
+    let new_matches = expected.keys().filter(|pair| !full_old.contains_key(*pair)).count();
+    assert!(new_matches > 200, "{new_matches} new matches");
+    assert!(expected.keys().any(|(idx, _)| items[*idx].id == "c3000"));
+}
