@@ -8,6 +8,7 @@
 //!   `GET /lists/{list}/versions`, `GET /lists/{list}/diff`, `POST /portfolio/check`,
 //!   `POST /screen` (JSONL in and out, streamed).
 //! - `GET /audit` (scope `admin`): the audit log of decisions ([`crate::audit`]).
+//! - `GET /metrics` (scope `read`; loopback without a key file): Prometheus metrics ([`metrics`]).
 //! - `GET /healthz`, `GET /readyz`.
 //!
 //! Every response carries an `x-request-id`; every failure has the body
@@ -16,6 +17,7 @@
 pub(crate) mod auth;
 pub(crate) mod error;
 pub(crate) mod ftm;
+pub(crate) mod metrics;
 pub(crate) mod params;
 pub(crate) mod routes;
 pub(crate) mod state;
@@ -81,6 +83,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/lists", get(routes::lists::lists))
         .route("/lists/{list}/versions", get(routes::lists::versions))
         .route("/lists/{list}/diff", get(routes::lists::diff))
+        .route("/metrics", get(metrics::metrics))
         .route_layer(guard(Scope::Read));
     let screen = Router::new()
         .route("/match/{dataset}", post(routes::matching::match_entities))
@@ -95,6 +98,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(read)
         .merge(screen)
         .merge(admin)
+        .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
         .layer(middleware::from_fn_with_state(state.clone(), frame))
@@ -131,6 +135,10 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
         )
         .into_response(),
     };
+    let route = response
+        .extensions()
+        .get::<metrics::Route>()
+        .map_or_else(|| "unmatched".to_string(), |r| r.0.clone());
     let pending = response.extensions_mut().remove::<PendingError>().map(|p| p.0).or_else(|| {
         (response.status() == StatusCode::METHOD_NOT_ALLOWED).then(|| {
             ApiError::new(
@@ -147,6 +155,7 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    metrics::observe(&route, method.as_str(), response.status().as_u16(), started.elapsed());
     if !state.quiet() {
         let caller = response.extensions().get::<auth::Caller>().map_or("-", |c| c.0.as_str());
         eprintln!(

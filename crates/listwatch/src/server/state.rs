@@ -85,6 +85,7 @@ impl AppState {
     /// Puts a new snapshot in force.
     pub(crate) fn swap(&self, snapshot: Snapshot) {
         self.inner.snapshot.swap(snapshot);
+        super::metrics::swapped();
     }
 
     pub(crate) fn keys(&self) -> Option<&Keys> {

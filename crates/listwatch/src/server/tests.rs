@@ -574,3 +574,45 @@ async fn the_audit_log_needs_the_admin_scope() {
     check_error(&app.send(request("r")).await, StatusCode::FORBIDDEN, "forbidden_scope");
     assert_eq!(app.send(request("a")).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_describe_the_snapshot() {
+    let app = app();
+    for _ in 0..3 {
+        assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+    }
+    assert_eq!(app.get("/lists/nowhere/versions").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/no/such/path").await.status, StatusCode::NOT_FOUND);
+    let metrics = app.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.text);
+    let text = &metrics.text;
+    for expected in [
+        "listwatch_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}",
+        "listwatch_http_requests_total{route=\"/lists/{list}/versions\",method=\"GET\",status=\"404\"}",
+        "listwatch_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}",
+        "listwatch_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",status=\"200\",le=\"0.001\"}",
+        "listwatch_list_age_days{list=\"demo\"}",
+        "listwatch_index_entities",
+        "listwatch_snapshot_build_seconds",
+        "listwatch_snapshot_swaps_total",
+    ] {
+        assert!(text.contains(expected), "no {expected} in\n{text}");
+    }
+    // Other tests of this process share the recorder, so the count is at least ours.
+    let healthz = text
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "listwatch_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}",
+            )
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap();
+    assert!(healthz >= 3.0, "{healthz}");
+    let keys = Keys::parse(&format!("{} screener screen\n", super::auth::hash_key("s"))).unwrap();
+    let app = spawn_app(Some(keys), "10.0.0.1:5000");
+    let request =
+        Request::builder().uri("/metrics").header("x-api-key", "s").body(Body::empty()).unwrap();
+    check_error(&app.send(request).await, StatusCode::FORBIDDEN, "forbidden_scope");
+}
