@@ -1,7 +1,7 @@
 //! The query format of batch files and of the server's native screening endpoint, and its
 //! checks: the wire form of the matcher's [`Query`].
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use listwatch_matcher::{Query, QueryIdentifier};
 use listwatch_model::{DateSpec, Gender, IdKind, Schema};
@@ -17,7 +17,7 @@ fn excerpt(text: &str, max: usize) -> String {
 }
 
 /// A query as files and flags give it: the wire form of [`Query`].
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct QueryInput {
     /// The caller's id for the query, echoed in the answer.
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct QueryInput {
 }
 
 /// A country given as one string or a list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// One string; `;` separates several.
@@ -56,7 +56,7 @@ pub enum OneOrMany {
 }
 
 /// An identifier of a query: type, value and issuing country.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct IdentifierInput {
     /// The identifier type (`isin`, `imo`, `passport`, ...).
     #[serde(rename = "type")]

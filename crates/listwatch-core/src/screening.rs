@@ -90,3 +90,25 @@ pub fn build_index(
     progress(&format!("indexing {} entities", entities.len()));
     Ok(Screening { index: Index::build(entities, config), lists: screened, all_retracted })
 }
+
+/// Builds the index over exactly the given list versions (retracted or not, current or not), to
+/// recompute a recorded decision: the store keeps every version, and a word's weight depends on
+/// every entity indexed, so the index must hold what it held then. A list or version the store
+/// does not hold is [`Error::UnknownList`] or the store's error.
+pub fn build_index_at(
+    store: &Store,
+    config: &MatcherConfig,
+    versions: &[(String, u32)],
+) -> Result<Index> {
+    let infos = store.lists()?;
+    let mut entities = Vec::new();
+    for (list, version) in versions {
+        let Some(info) = infos.iter().find(|info| info.name.as_str() == list.as_str()) else {
+            return Err(Error::UnknownList(list.clone()));
+        };
+        for entity in store.entities(&info.name, *version)? {
+            entities.push(IndexedEntity { entity, list: list.clone(), version: *version });
+        }
+    }
+    Ok(Index::build(entities, config))
+}

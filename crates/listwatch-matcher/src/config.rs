@@ -15,7 +15,7 @@ pub const DEFAULT_THRESHOLD: f64 = 0.82;
 /// Weights and limits of the scorer. [`MatcherConfig::default`] holds the measured defaults.
 ///
 /// Every field enters [`MatcherConfig::config_hash`], so a result can be replayed exactly.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatcherConfig {
     /// A score at or above this is a match.
     pub threshold: f64,

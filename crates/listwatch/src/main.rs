@@ -3,6 +3,7 @@
 //! `main` only runs the command and turns its error into a message and an exit code; each
 //! subcommand lives in its own file under `cli/`.
 
+mod audit;
 mod catalog;
 mod cli;
 mod failure;

@@ -1,6 +1,7 @@
 //! The command line: flags, and dispatch to one module per subcommand.
 
 mod alerts;
+mod audit;
 mod compare;
 mod demo;
 pub(crate) mod diff;
@@ -86,6 +87,7 @@ enum Command {
     Alerts(alerts::Args),
     Webhook(webhook::Args),
     Serve(crate::server::Args),
+    Audit(audit::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -234,6 +236,7 @@ pub(crate) fn run() -> Result<()> {
         Command::Alerts(args) => alerts::run(&ctx, args),
         Command::Webhook(args) => webhook::run(&ctx, args),
         Command::Serve(args) => crate::server::run(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }
 

@@ -276,6 +276,16 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         holdings.push(checker.check(row_number, row).map_err(crate::failure::from_core)?);
     }
     progress.finish();
+    crate::audit::record_cli(
+        ctx.db_path(),
+        &[crate::audit::portfolio_record(
+            "cli",
+            "portfolio check",
+            Question { as_of, known_on },
+            &consultation,
+            &holdings,
+        )],
+    );
     let report = report(as_of, known_on, &consultation, &holdings);
     if let Some(path) = &args.output {
         write_output(path, &args.holdings, &report)?;

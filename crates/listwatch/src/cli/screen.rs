@@ -191,6 +191,18 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (index, screened) = build_index(ctx, &config, &args.lists, &mut progress)?;
     progress.finish();
     let response = index.screen_response(&query, args.limit);
+    crate::audit::record_cli(
+        ctx.db_path(),
+        &[screen_record(
+            "cli",
+            "screen",
+            serde_json::to_value(&input)?,
+            &index,
+            &query,
+            args.limit,
+            &response.results,
+        )],
+    );
     if args.json {
         // The matcher's list versions, with their publication dates and what each lacks.
         let mut value = serde_json::to_value(&response)?;
@@ -277,6 +289,34 @@ fn print_response(
         ]);
     }
     table.print(out)
+}
+
+/// The audit record of one screened query.
+pub(crate) fn screen_record(
+    key: &str,
+    endpoint: &str,
+    input: serde_json::Value,
+    index: &Index,
+    query: &listwatch_matcher::Query,
+    limit: usize,
+    results: &[listwatch_matcher::ScreenResult],
+) -> crate::audit::Record {
+    crate::audit::Record::new(
+        key,
+        endpoint,
+        input,
+        crate::audit::index_versions(index),
+        crate::audit::screen_results(results),
+    )
+    .screening(
+        index,
+        crate::audit::Replay {
+            queries: vec![query.clone()],
+            fetch: limit,
+            limit,
+            ..crate::audit::Replay::default()
+        },
+    )
 }
 
 /// One line of batch output (also the server's `/screen`).
@@ -518,10 +558,24 @@ fn batch(
                     (answer, item)
                 })
                 .collect();
+            let mut records = Vec::new();
             for (answer, item) in answers {
                 let (id, line) = (item.id.clone(), &item.line);
                 let (results, error) = match answer {
                     Ok(results) => {
+                        if let Ok(input) = &item.query
+                            && let Ok(query) = input.to_query(lists)
+                        {
+                            records.push(screen_record(
+                                "cli",
+                                "screen --input",
+                                serde_json::to_value(input)?,
+                                &index,
+                                &query,
+                                limit,
+                                &results,
+                            ));
+                        }
                         *counts
                             .entry(if results.iter().any(|r| r.is_match) {
                                 "with a match"
@@ -600,6 +654,7 @@ fn batch(
                     }
                 }
             }
+            crate::audit::record_cli(ctx.db_path(), &records);
             let rate = n_queries as f64 / started.elapsed().as_secs_f64().max(1e-9);
             progress.step(&format!("screened {n_queries} queries ({rate:.0}/s)"));
         }

@@ -157,6 +157,16 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Question { as_of, known_on },
     )
     .map_err(crate::failure::from_core)?;
+    crate::audit::record_cli(
+        ctx.db_path(),
+        &[crate::audit::status_record(
+            "cli",
+            "status",
+            &args.query,
+            Question { as_of, known_on },
+            &answer,
+        )],
+    );
     let StatusAnswer { matches, consultation, .. } = &answer;
     let by_id = answer.by_id();
     let summary =

@@ -7,6 +7,8 @@
 //! - Native endpoints with the JSON of the command line's `--json`: `GET /status`, `GET /lists`,
 //!   `GET /lists/{list}/versions`, `GET /lists/{list}/diff`, `POST /portfolio/check`,
 //!   `POST /screen` (JSONL in and out, streamed).
+//! - `GET /audit` (scope `admin`): the audit log of decisions ([`crate::audit`]).
+//! - `GET /metrics` (scope `read`; loopback without a key file): Prometheus metrics ([`metrics`]).
 //! - `GET /healthz`, `GET /readyz`.
 //!
 //! Every response carries an `x-request-id`; every failure has the body
@@ -15,6 +17,7 @@
 pub(crate) mod auth;
 pub(crate) mod error;
 pub(crate) mod ftm;
+pub(crate) mod metrics;
 pub(crate) mod params;
 pub(crate) mod routes;
 pub(crate) mod state;
@@ -60,6 +63,10 @@ pub(crate) struct Args {
     /// How often to look for changes in the store, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     poll_ms: u64,
+    /// Remove audit records older than this many days, at start and then daily [default:
+    /// $LISTWATCH_AUDIT_RETENTION_DAYS, else keep every record].
+    #[arg(long, value_name = "N")]
+    audit_retention_days: Option<u32>,
 }
 
 /// The router: every endpoint, its scope, and the frame around every request (request id,
@@ -76,17 +83,22 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/lists", get(routes::lists::lists))
         .route("/lists/{list}/versions", get(routes::lists::versions))
         .route("/lists/{list}/diff", get(routes::lists::diff))
+        .route("/metrics", get(metrics::metrics))
         .route_layer(guard(Scope::Read));
     let screen = Router::new()
         .route("/match/{dataset}", post(routes::matching::match_entities))
         .route("/screen", post(routes::screen::screen))
         .route("/portfolio/check", post(routes::portfolio::check))
         .route_layer(guard(Scope::Screen));
+    let admin =
+        Router::new().route("/audit", get(routes::audit::audit)).route_layer(guard(Scope::Admin));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .merge(read)
         .merge(screen)
+        .merge(admin)
+        .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
         .layer(middleware::from_fn_with_state(state.clone(), frame))
@@ -123,6 +135,10 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
         )
         .into_response(),
     };
+    let route = response
+        .extensions()
+        .get::<metrics::Route>()
+        .map_or_else(|| "unmatched".to_string(), |r| r.0.clone());
     let pending = response.extensions_mut().remove::<PendingError>().map(|p| p.0).or_else(|| {
         (response.status() == StatusCode::METHOD_NOT_ALLOWED).then(|| {
             ApiError::new(
@@ -139,6 +155,7 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    metrics::observe(&route, method.as_str(), response.status().as_u16(), started.elapsed());
     if !state.quiet() {
         let caller = response.extensions().get::<auth::Caller>().map_or("-", |c| c.0.as_str());
         eprintln!(
@@ -221,12 +238,45 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         snapshot.screened.len(),
         started.elapsed().as_secs_f64()
     );
-    let state = AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet);
+    let audit = crate::audit::AuditLog::beside(ctx.db_path());
+    let retention = crate::audit::retention(args.audit_retention_days)?;
+    if let Some(days) = retention {
+        prune(&audit, days);
+    }
+    let state =
+        AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet, Some(audit.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
-    runtime.block_on(serve(state, args.addr, Duration::from_millis(args.poll_ms.max(50))))
+    runtime.block_on(async move {
+        let pruner = retention.map(|days| {
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(86_400)).await;
+                    let log = audit.clone();
+                    let _ = tokio::task::spawn_blocking(move || prune(&log, days)).await;
+                }
+            })
+        });
+        let served = serve(state, args.addr, Duration::from_millis(args.poll_ms.max(50))).await;
+        if let Some(pruner) = pruner {
+            pruner.abort();
+        }
+        served
+    })
+}
+
+/// Removes the audit records older than `days` days, saying how many.
+fn prune(log: &crate::audit::AuditLog, days: u32) {
+    match log.prune(days) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "listwatch serve: removed {n} audit records older than {days} days from {}",
+            log.path().display()
+        ),
+        Err(err) => eprintln!("listwatch serve: cannot prune the audit log: {err:#}"),
+    }
 }
 
 async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> {

@@ -8,6 +8,8 @@ use listwatch_core::{SharedSnapshot, Snapshot};
 use listwatch_matcher::MatcherConfig;
 
 use super::auth::Keys;
+use super::error::{ApiError, ApiResult};
+use crate::audit::{AuditLog, Record};
 
 /// The bounds on one request (documented in the README's "Serving" section).
 #[derive(Clone, Debug)]
@@ -48,6 +50,7 @@ struct Inner {
     started: Instant,
     next_request: AtomicU64,
     quiet: bool,
+    audit: Option<AuditLog>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
         limits: Limits,
         config: MatcherConfig,
         quiet: bool,
+        audit: Option<AuditLog>,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -68,6 +72,7 @@ impl AppState {
                 started: Instant::now(),
                 next_request: AtomicU64::new(1),
                 quiet,
+                audit,
             }),
         }
     }
@@ -80,6 +85,7 @@ impl AppState {
     /// Puts a new snapshot in force.
     pub(crate) fn swap(&self, snapshot: Snapshot) {
         self.inner.snapshot.swap(snapshot);
+        super::metrics::swapped();
     }
 
     pub(crate) fn keys(&self) -> Option<&Keys> {
@@ -103,6 +109,20 @@ impl AppState {
     /// The hash of the matcher configuration, reported with every match.
     pub(crate) fn config_hash(&self) -> &str {
         &self.inner.config_hash
+    }
+
+    /// The audit log decisions are recorded in, if any.
+    pub(crate) fn audit_log(&self) -> Option<&AuditLog> {
+        self.inner.audit.as_ref()
+    }
+
+    /// Records decisions in the audit log, synced to disk, before they are answered; a failure
+    /// to record is a failure of the request.
+    pub(crate) fn record(&self, records: &[Record]) -> ApiResult<()> {
+        match &self.inner.audit {
+            Some(log) => log.append(records).map_err(|err| ApiError::internal(format!("{err:#}"))),
+            None => Ok(()),
+        }
     }
 
     /// How long the server has been up.

@@ -83,7 +83,8 @@ pub(crate) fn spawn_app(keys: Option<Keys>, peer: &str) -> TestApp {
     let snapshot =
         Snapshot::build(Arc::new(store), listwatch_status::Regimes::builtin(), &config).unwrap();
     let limits = Limits { max_body: 64 * 1024, max_queries: 3, ..Limits::default() };
-    let state = AppState::new(snapshot, keys, limits, config, true);
+    let audit = crate::audit::AuditLog::beside(&dir.path().join("lw.redb"));
+    let state = AppState::new(snapshot, keys, limits, config, true, Some(audit));
     let peer: SocketAddr = peer.parse().unwrap();
     let router = super::router(state.clone()).layer(MockConnectInfo(peer));
     TestApp { _dir: dir, state, router }
@@ -507,4 +508,111 @@ async fn a_new_snapshot_is_used_by_the_next_request() {
     let after = app.get("/search/default?q=Northern%20Lights%20Bank").await;
     assert_eq!(after.json["results"][0]["caption"], "Northern Lights Bank");
     assert_eq!(app.get("/lists").await.json[0]["version"], 3);
+}
+
+#[tokio::test]
+async fn decisions_are_audited_and_replay_identically_after_a_newer_version() {
+    let app = app();
+    let matched = app.post("/match/default", match_body("Ivan Petrov")).await;
+    assert_eq!(matched.status, StatusCode::OK, "{}", matched.text);
+    let screened =
+        app.post("/screen?limit=3", "{\"id\": 1, \"name\": \"Oceanic Shipping\"}\n").await;
+    assert_eq!(screened.status, StatusCode::OK, "{}", screened.text);
+    let status = app.get("/status?q=demo:1&as_of=2024-03-01").await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+    let holdings = app.post("/portfolio/check", "isin\nUS0378331005\n").await;
+    assert_eq!(holdings.status, StatusCode::OK, "{}", holdings.text);
+
+    let audit = app.get("/audit?since=2000-01-01&key=loopback").await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.text);
+    let records: Vec<crate::audit::Record> =
+        serde_json::from_value(audit.json["records"].clone()).unwrap();
+    let endpoints: Vec<&str> = records.iter().map(|r| r.endpoint.as_str()).collect();
+    assert_eq!(
+        endpoints,
+        ["POST /match", "POST /screen", "GET /status", "POST /portfolio/check"],
+        "{}",
+        audit.text
+    );
+    for record in &records {
+        assert_eq!(record.key, "loopback");
+        assert_eq!(record.input_sha256.len(), 64);
+        assert_eq!(record.list_versions[0].version, 2, "{record:?}");
+    }
+    assert_eq!(records[0].results[0]["entity_id"], "demo:1", "{}", audit.text);
+    assert_eq!(records[2].results["matches"][0]["state"], status.json["matches"][0]["state"]);
+    assert!(records.windows(2).all(|w| w[0].id < w[1].id), "ids increase");
+    let none = app.get("/audit?key=someone-else").await;
+    assert_eq!(none.json["records"], serde_json::json!([]));
+
+    // A newer version changes the word weights; the replay uses the recorded versions.
+    let store = app.state.snapshot().store_handle();
+    import(
+        &store,
+        "2024-03-01",
+        entities(&["Golden Crane Holdings", "Petrov Trading", "Oceanic Petrov Shipping"]),
+    );
+    for record in &records[..2] {
+        let replayed = crate::audit::replay(&store, record).unwrap();
+        assert!(!replayed.recorded.as_array().unwrap().is_empty(), "{record:?}");
+        assert_eq!(replayed.recorded, replayed.recomputed, "{record:?}");
+    }
+    assert!(crate::audit::replay(&store, &records[2]).is_err(), "a status answer is no screening");
+}
+
+#[tokio::test]
+async fn the_audit_log_needs_the_admin_scope() {
+    let text = format!(
+        "{} reader read,screen\n{} boss admin\n",
+        super::auth::hash_key("r"),
+        super::auth::hash_key("a")
+    );
+    let app = spawn_app(Some(Keys::parse(&text).unwrap()), "10.0.0.1:5000");
+    let request = |key: &str| {
+        Request::builder().uri("/audit").header("x-api-key", key).body(Body::empty()).unwrap()
+    };
+    check_error(&app.send(request("r")).await, StatusCode::FORBIDDEN, "forbidden_scope");
+    assert_eq!(app.send(request("a")).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_describe_the_snapshot() {
+    let app = app();
+    for _ in 0..3 {
+        assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+    }
+    assert_eq!(app.get("/lists/nowhere/versions").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/no/such/path").await.status, StatusCode::NOT_FOUND);
+    let metrics = app.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.text);
+    let text = &metrics.text;
+    for expected in [
+        "listwatch_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}",
+        "listwatch_http_requests_total{route=\"/lists/{list}/versions\",method=\"GET\",status=\"404\"}",
+        "listwatch_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}",
+        "listwatch_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",status=\"200\",le=\"0.001\"}",
+        "listwatch_list_age_days{list=\"demo\"}",
+        "listwatch_index_entities",
+        "listwatch_snapshot_build_seconds",
+        "listwatch_snapshot_swaps_total",
+    ] {
+        assert!(text.contains(expected), "no {expected} in\n{text}");
+    }
+    // Other tests of this process share the recorder, so the count is at least ours.
+    let healthz = text
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "listwatch_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}",
+            )
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap();
+    assert!(healthz >= 3.0, "{healthz}");
+    let keys = Keys::parse(&format!("{} screener screen\n", super::auth::hash_key("s"))).unwrap();
+    let app = spawn_app(Some(keys), "10.0.0.1:5000");
+    let request =
+        Request::builder().uri("/metrics").header("x-api-key", "s").body(Body::empty()).unwrap();
+    check_error(&app.send(request).await, StatusCode::FORBIDDEN, "forbidden_scope");
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the `listwatch` command: the real OFAC files end to end, the command-line
 //! contract (JSON fields, exit codes), and crash safety.
 
+mod audit;
 mod cli;
 mod contract;
 mod crash;

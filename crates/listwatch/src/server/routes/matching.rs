@@ -2,16 +2,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use listwatch_matcher::{Explanation, ScreenResult};
 use listwatch_model::{Date, Schema};
 
 use super::{Snap, blocking, body, dataset_lists, json};
+use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::ftm::{self, FtmEntity, SCHEMATA};
 use crate::server::params::{Params, excerpt};
@@ -156,7 +158,9 @@ pub(crate) fn unknown_schema(name: &str) -> ApiError {
 
 pub(crate) async fn match_entities(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(dataset): Path<String>,
+    uri: Uri,
     params: Params,
     request_body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<serde_json::Value>> {
@@ -196,9 +200,27 @@ pub(crate) async fn match_entities(
     }
     let response = blocking(move || {
         let mut responses = serde_json::Map::new();
+        let mut records = Vec::new();
+        let versions = crate::audit::index_versions(&snapshot.index);
         for (key, example, read) in examples {
             let results = screen_example(&snapshot, &read, &options);
             let total = results.len();
+            let input = serde_json::json!({
+                "dataset": dataset,
+                "parameters": uri.query().unwrap_or(""),
+                "key": key,
+                "query": example,
+            });
+            let returned = serde_json::Value::Array(
+                results
+                    .iter()
+                    .map(|r| serde_json::json!({"entity_id": r.entity.id, "score": r.score, "match": r.is_match}))
+                    .collect(),
+            );
+            records.push(
+                crate::audit::Record::new(&caller.0, "POST /match", input, versions.clone(), returned)
+                    .screening(&snapshot.index, replay_of(&read, &options)),
+            );
             responses.insert(
                 key,
                 serde_json::json!({
@@ -209,6 +231,7 @@ pub(crate) async fn match_entities(
                 }),
             );
         }
+        state.record(&records)?;
         Ok(serde_json::json!({
             "responses": responses,
             "matcher": super::catalog::features(),
@@ -234,9 +257,7 @@ pub(crate) fn screen_example(
     if options.lists.is_empty() || topic_excluded {
         return Vec::new();
     }
-    let fetch = options.limit
-        + options.exclude_entity_ids.len()
-        + if options.exclude_schema.is_empty() && options.changed_since.is_none() { 0 } else { 50 };
+    let fetch = fetch(options);
     let mut best: HashMap<String, ScreenResult> = HashMap::new();
     for query in &example.queries {
         for result in snapshot.index.screen(query, fetch) {
@@ -279,6 +300,28 @@ pub(crate) fn screen_example(
         });
     }
     scored
+}
+
+/// How many results to fetch from the index for each name of an example.
+fn fetch(options: &Options) -> usize {
+    options.limit
+        + options.exclude_entity_ids.len()
+        + if options.exclude_schema.is_empty() && options.changed_since.is_none() { 0 } else { 50 }
+}
+
+/// What replaying a match needs: the matcher queries of the example and the options that shape
+/// the results (`changed_since` and `topics` read the catalog, so a replay does not apply them).
+fn replay_of(example: &ftm::Example, options: &Options) -> crate::audit::Replay {
+    let empty = options.lists.is_empty()
+        || (!options.topics.is_empty() && !options.topics.iter().any(|t| t == "sanction"));
+    crate::audit::Replay {
+        queries: if empty { Vec::new() } else { example.queries.clone() },
+        fetch: fetch(options),
+        limit: options.limit,
+        cutoff: options.cutoff,
+        exclude_entity_ids: options.exclude_entity_ids.clone(),
+        exclude_schema: options.exclude_schema.clone(),
+    }
 }
 
 /// yente's `features`: each feature's contribution to the score, by name.

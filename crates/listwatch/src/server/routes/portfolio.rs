@@ -1,22 +1,24 @@
 //! `POST /portfolio/check?as_of=&known_on=` with a holdings CSV as the body: the same JSON as
 //! `listwatch portfolio check --json`.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::{Extension, Json};
 
 use listwatch_model::Date;
 use listwatch_status::Question;
 
 use super::{blocking, body};
 use crate::cli::portfolio::{HoldingsReader, report};
+use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
 pub(crate) async fn check(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     params: Params,
     request_body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<serde_json::Value>> {
@@ -36,6 +38,13 @@ pub(crate) async fn check(
         {
             holdings.push(checker.check(number, row)?);
         }
+        state.record(&[crate::audit::portfolio_record(
+            &caller.0,
+            "POST /portfolio/check",
+            question,
+            &consultation,
+            &holdings,
+        )])?;
         serde_json::to_value(report(as_of, known_on, &consultation, &holdings))
             .map_err(ApiError::internal)
     })

@@ -2,6 +2,7 @@
 //! one JSONL line per query out, in the format of `screen --output x.jsonl`, streamed as each
 //! chunk of queries is screened.
 
+use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -10,12 +11,14 @@ use axum::response::{IntoResponse, Response};
 
 use crate::cli::screen::{BatchLine, QueryReader, ScreenedListJson};
 use crate::limits::BATCH_CHUNK;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::{Params, excerpt};
 use crate::server::state::AppState;
 
 pub(crate) async fn screen(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     params: Params,
     request_body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -43,6 +46,7 @@ pub(crate) async fn screen(
         let mut reader = QueryReader::jsonl(&bytes[..]);
         loop {
             let mut chunk = String::new();
+            let mut records = Vec::new();
             let mut n = 0;
             while n < BATCH_CHUNK {
                 let item = match reader.next_item() {
@@ -55,9 +59,24 @@ pub(crate) async fn screen(
                 };
                 n += 1;
                 let warnings = item.query.as_ref().map(|q| q.warnings()).unwrap_or_default();
-                let (results, error) = match item.query.and_then(|input| input.to_query(&lists)) {
-                    Ok(query) => (snapshot.index.screen(&query, limit), None),
-                    Err(err) => (Vec::new(), Some(err)),
+                let (results, error) = match &item.query {
+                    Ok(input) => match input.to_query(&lists) {
+                        Ok(query) => {
+                            let results = snapshot.index.screen(&query, limit);
+                            records.push(crate::cli::screen::screen_record(
+                                &caller.0,
+                                "POST /screen",
+                                serde_json::to_value(input).unwrap_or_default(),
+                                &snapshot.index,
+                                &query,
+                                limit,
+                                &results,
+                            ));
+                            (results, None)
+                        }
+                        Err(err) => (Vec::new(), Some(err)),
+                    },
+                    Err(err) => (Vec::new(), Some(err.clone())),
                 };
                 let line = BatchLine {
                     id: item.id,
@@ -74,6 +93,10 @@ pub(crate) async fn screen(
                 }
             }
             if n == 0 {
+                return;
+            }
+            if state.record(&records).is_err() {
+                let _ = sender.blocking_send(Err(std::io::Error::other("cannot record the audit")));
                 return;
             }
             if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {

@@ -1,5 +1,6 @@
 //! `GET /status?q=&as_of=&known_on=`: the same JSON as `listwatch status --json`.
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 
@@ -7,12 +8,14 @@ use listwatch_model::Date;
 use listwatch_status::Question;
 
 use super::blocking;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
 pub(crate) async fn status(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     params: Params,
 ) -> ApiResult<Json<serde_json::Value>> {
     let query = params
@@ -34,7 +37,15 @@ pub(crate) async fn status(
     let known_on = params.date("known_on")?;
     let snapshot = state.snapshot();
     let value = blocking(move || {
-        let answer = snapshot.status(&query, Question { as_of, known_on })?;
+        let question = Question { as_of, known_on };
+        let answer = snapshot.status(&query, question)?;
+        state.record(&[crate::audit::status_record(
+            &caller.0,
+            "GET /status",
+            &query,
+            question,
+            &answer,
+        )])?;
         serde_json::to_value(crate::cli::status::status_json(&query, &answer))
             .map_err(ApiError::internal)
     })

@@ -1,0 +1,461 @@
+//! The audit log: every decision (a screening, a status answer, a holdings check), by the command
+//! line or the server, as one JSON line appended to `<store>.audit.jsonl` beside the store.
+//!
+//! A record holds its id, when (RFC 3339, UTC), who (the API key's name, never the key; `cli`
+//! for the command line), the endpoint or command, the SHA-256 of the input and the input itself,
+//! the list versions and the matcher (version, configuration and its hash) the decision used, and
+//! what was answered (entity ids and scores, or the states). Screening records also hold what
+//! replay needs (the matcher queries and the limits), so `listwatch audit replay <id>` rebuilds
+//! an index over exactly the recorded versions with the recorded configuration and compares.
+//!
+//! Writing: the records of one request (or of one command, or of one chunk of a batch) are
+//! written with one `write` under an exclusive lock on the file, then `fsync`ed, before the answer
+//! is returned. Ids are the time in milliseconds, the process id and a counter of the process:
+//! unique across processes, and increasing within one. Retention (`--audit-retention-days` of
+//! `serve`, or `$LISTWATCH_AUDIT_RETENTION_DAYS`) rewrites the file without the older records
+//! under the same lock, through a temporary file renamed into place.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use listwatch_matcher::{Index, MatcherConfig, Query, ScreenResult};
+use listwatch_model::{Date, Schema};
+
+/// The variable that sets the retention of the audit log, in days, when no flag does.
+pub(crate) const RETENTION_ENV: &str = "LISTWATCH_AUDIT_RETENTION_DAYS";
+
+/// The audit log of one store.
+#[derive(Clone, Debug)]
+pub(crate) struct AuditLog {
+    path: PathBuf,
+}
+
+/// A list version a decision used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct VersionRef {
+    pub(crate) list: String,
+    pub(crate) version: u32,
+}
+
+/// The matcher a screening used.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct MatcherRef {
+    pub(crate) version: String,
+    pub(crate) config_hash: String,
+    pub(crate) config: MatcherConfig,
+}
+
+impl MatcherRef {
+    pub(crate) fn of(index: &Index) -> MatcherRef {
+        let config = index.config().clone();
+        MatcherRef {
+            version: listwatch_matcher::MATCHER_VERSION.to_string(),
+            config_hash: config.config_hash(),
+            config,
+        }
+    }
+}
+
+/// How to recompute a screening: the matcher queries (their best result per entity is kept), how
+/// many results to fetch from the index for each, the cutoff, what was excluded, and how many
+/// results were returned.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Replay {
+    pub(crate) queries: Vec<Query>,
+    pub(crate) fetch: usize,
+    pub(crate) limit: usize,
+    pub(crate) cutoff: f64,
+    pub(crate) exclude_entity_ids: Vec<String>,
+    pub(crate) exclude_schema: Vec<Schema>,
+}
+
+impl Replay {
+    /// The results of the queries on `index`: the best of each entity, at or above the cutoff,
+    /// not excluded, by score then id, at most `limit`.
+    pub(crate) fn run(&self, index: &Index) -> Vec<ScreenResult> {
+        let mut best: std::collections::HashMap<String, ScreenResult> = Default::default();
+        for query in &self.queries {
+            for result in index.screen(query, self.fetch) {
+                match best.get(&result.entity_id) {
+                    Some(found) if found.score >= result.score => {}
+                    _ => {
+                        best.insert(result.entity_id.clone(), result);
+                    }
+                }
+            }
+        }
+        let mut results: Vec<ScreenResult> = best
+            .into_values()
+            .filter(|r| r.score >= self.cutoff)
+            .filter(|r| !self.exclude_schema.contains(&r.schema))
+            .filter(|r| !self.exclude_entity_ids.contains(&r.entity_id))
+            .collect();
+        results.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        results.truncate(self.limit);
+        results
+    }
+}
+
+/// The results of a screening as a record keeps them: entity ids, scores, and whether each is a
+/// match.
+pub(crate) fn screen_results<'a>(
+    results: impl IntoIterator<Item = &'a ScreenResult>,
+) -> serde_json::Value {
+    serde_json::Value::Array(
+        results
+            .into_iter()
+            .map(|r| {
+                serde_json::json!({"entity_id": r.entity_id, "score": r.score, "match": r.is_match})
+            })
+            .collect(),
+    )
+}
+
+/// One decision.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Record {
+    pub(crate) id: String,
+    pub(crate) at: String,
+    pub(crate) key: String,
+    pub(crate) endpoint: String,
+    pub(crate) input_sha256: String,
+    pub(crate) input: serde_json::Value,
+    pub(crate) list_versions: Vec<VersionRef>,
+    pub(crate) matcher: Option<MatcherRef>,
+    pub(crate) replay: Option<Replay>,
+    pub(crate) results: serde_json::Value,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Record {
+    /// A new record, with its id, time and input hash.
+    pub(crate) fn new(
+        key: &str,
+        endpoint: &str,
+        input: serde_json::Value,
+        list_versions: Vec<VersionRef>,
+        results: serde_json::Value,
+    ) -> Record {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let text = serde_json::to_string(&input).unwrap_or_default();
+        let hash: String =
+            Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        Record {
+            id: format!("{now:013}-{:x}-{n:06}", std::process::id()),
+            at: crate::cli::import::now_rfc3339(),
+            key: key.to_string(),
+            endpoint: endpoint.to_string(),
+            input_sha256: hash,
+            input,
+            list_versions,
+            matcher: None,
+            replay: None,
+            results,
+        }
+    }
+
+    /// The record with the matcher and what replay needs.
+    pub(crate) fn screening(mut self, index: &Index, replay: Replay) -> Record {
+        self.matcher = Some(MatcherRef::of(index));
+        self.replay = Some(replay);
+        self
+    }
+}
+
+/// The list versions of an index.
+pub(crate) fn index_versions(index: &Index) -> Vec<VersionRef> {
+    index
+        .list_versions()
+        .into_iter()
+        .map(|v| VersionRef { list: v.list, version: v.version })
+        .collect()
+}
+
+/// The list versions a consultation rests on.
+pub(crate) fn consulted_versions(
+    consultation: &listwatch_core::catalog::Consultation,
+) -> Vec<VersionRef> {
+    consultation
+        .consulted
+        .iter()
+        .map(|(list, v)| VersionRef { list: list.to_string(), version: v.version })
+        .collect()
+}
+
+impl AuditLog {
+    /// The audit log beside the store `store`: `<store>.audit.jsonl`.
+    pub(crate) fn beside(store: &Path) -> AuditLog {
+        let mut path = store.as_os_str().to_owned();
+        path.push(".audit.jsonl");
+        AuditLog { path: PathBuf::from(path) }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens the file to append, locked: when a pruning replaced the file between the open and
+    /// the lock, opens the new one.
+    fn open_locked(&self) -> Result<File> {
+        loop {
+            let file =
+                OpenOptions::new().append(true).create(true).open(&self.path).with_context(
+                    || format!("cannot open the audit log {}", self.path.display()),
+                )?;
+            file.lock()
+                .with_context(|| format!("cannot lock the audit log {}", self.path.display()))?;
+            if same_file(&file, &self.path) {
+                return Ok(file);
+            }
+        }
+    }
+
+    /// Appends `records` in one write and syncs them to disk.
+    pub(crate) fn append(&self, records: &[Record]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        for record in records {
+            text.push_str(&serde_json::to_string(record)?);
+            text.push('\n');
+        }
+        let mut file = self.open_locked()?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_data())
+            .with_context(|| format!("cannot write to the audit log {}", self.path.display()))
+    }
+
+    /// Every record, oldest first, those from `since` on and of key `key` when given.
+    pub(crate) fn read(&self, since: Option<Date>, key: Option<&str>) -> Result<Vec<Record>> {
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context(format!("cannot read the audit log {}", self.path.display())));
+            }
+        };
+        let since = since.map(|d| d.to_string());
+        let mut records = Vec::new();
+        for (n, line) in BufReader::new(file).lines().enumerate() {
+            let line =
+                line.with_context(|| format!("cannot read the audit log {}", self.path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: Record = serde_json::from_str(&line).with_context(|| {
+                format!("the audit log {}, line {}: not a record", self.path.display(), n + 1)
+            })?;
+            if since.as_deref().is_some_and(|s| record.at.get(..10).unwrap_or("") < s) {
+                continue;
+            }
+            if key.is_some_and(|k| record.key != k) {
+                continue;
+            }
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    /// The record with id `id`.
+    pub(crate) fn find(&self, id: &str) -> Result<Option<Record>> {
+        Ok(self.read(None, None)?.into_iter().find(|r| r.id == id))
+    }
+
+    /// Removes the records older than `days` days: writes the others to a temporary file beside
+    /// the log, syncs it and renames it into place, under the log's lock. Returns how many were
+    /// removed.
+    pub(crate) fn prune(&self, days: u32) -> Result<usize> {
+        if !self.path.exists() {
+            return Ok(0);
+        }
+        let cutoff = Date::from_days(Date::today_utc().to_days() - i64::from(days))
+            .unwrap_or(Date::MIN)
+            .to_string();
+        let _lock = self.open_locked()?;
+        let file = File::open(&self.path)?;
+        let mut kept = String::new();
+        let mut removed = 0;
+        for line in BufReader::new(file).lines() {
+            let line = line?;
+            let old = serde_json::from_str::<Record>(&line)
+                .is_ok_and(|r| r.at.get(..10).unwrap_or("") < cutoff.as_str());
+            if old {
+                removed += 1;
+            } else if !line.trim().is_empty() {
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        }
+        if removed == 0 {
+            return Ok(0);
+        }
+        let name =
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = self.path.with_file_name(format!(".{name}.{}.pruning", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut out = File::create(&temp)?;
+            out.write_all(kept.as_bytes())?;
+            out.sync_all()?;
+            std::fs::rename(&temp, &self.path)?;
+            if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        };
+        if let Err(err) = write() {
+            let _ = std::fs::remove_file(&temp);
+            return Err(anyhow::Error::new(err)
+                .context(format!("cannot prune the audit log {}", self.path.display())));
+        }
+        Ok(removed)
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, _path: &Path) -> bool {
+    true
+}
+
+/// The retention in days: the flag, else `$LISTWATCH_AUDIT_RETENTION_DAYS`, else none (keep
+/// everything).
+pub(crate) fn retention(flag: Option<u32>) -> Result<Option<u32>> {
+    if flag.is_some() {
+        return Ok(flag);
+    }
+    match std::env::var(RETENTION_ENV) {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(Some).map_err(|_| {
+            crate::failure::usage(format!("${RETENTION_ENV} must be a whole number of days"))
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// A recomputed decision beside the recorded one.
+pub(crate) struct Replayed {
+    pub(crate) recorded: serde_json::Value,
+    pub(crate) recomputed: serde_json::Value,
+}
+
+/// Recomputes a recorded screening from the recorded list versions with the recorded matcher
+/// configuration. A record that is not a screening, or whose matcher version is not this one,
+/// is an error saying so.
+pub(crate) fn replay(store: &listwatch_store::Store, record: &Record) -> Result<Replayed> {
+    let (Some(matcher), Some(replay)) = (&record.matcher, &record.replay) else {
+        anyhow::bail!(
+            "record {} ({}) is not a screening: only screening decisions can be replayed",
+            record.id,
+            record.endpoint
+        );
+    };
+    if matcher.version != listwatch_matcher::MATCHER_VERSION {
+        anyhow::bail!(
+            "record {} was made by {}, and this is {}: its scores cannot be recomputed exactly",
+            record.id,
+            matcher.version,
+            listwatch_matcher::MATCHER_VERSION
+        );
+    }
+    if matcher.config.config_hash() != matcher.config_hash {
+        anyhow::bail!(
+            "record {}: the recorded configuration does not have the recorded hash",
+            record.id
+        );
+    }
+    let versions: Vec<(String, u32)> =
+        record.list_versions.iter().map(|v| (v.list.clone(), v.version)).collect();
+    let index = listwatch_core::screening::build_index_at(store, &matcher.config, &versions)
+        .map_err(crate::failure::from_core)?;
+    let results = replay.run(&index);
+    // Through the same text as the record, so equal scores compare equal.
+    let recomputed = serde_json::from_str(&serde_json::to_string(&screen_results(&results))?)?;
+    Ok(Replayed { recorded: record.results.clone(), recomputed })
+}
+
+/// The record of a status answer: the question, the states (overall and per entity), and the
+/// list versions consulted.
+pub(crate) fn status_record(
+    key: &str,
+    endpoint: &str,
+    query: &str,
+    question: listwatch_status::Question,
+    answer: &listwatch_core::status::StatusAnswer,
+) -> Record {
+    let json = serde_json::to_value(crate::cli::status::status_json(query, answer))
+        .unwrap_or(serde_json::Value::Null);
+    let matches: Vec<serde_json::Value> = json["matches"]
+        .as_array()
+        .map(|matches| {
+            matches
+                .iter()
+                .map(|m| serde_json::json!({"entity_id": m["entity_id"], "state": m["state"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    Record::new(
+        key,
+        endpoint,
+        serde_json::json!({"q": query, "as_of": question.as_of, "known_on": question.known_on}),
+        consulted_versions(&answer.consultation),
+        serde_json::json!({"overall": json["overall"]["state"], "matches": matches}),
+    )
+}
+
+/// The record of a holdings check: the holdings (row, ISIN, ticker), the verdicts, and the list
+/// versions consulted.
+pub(crate) fn portfolio_record(
+    key: &str,
+    endpoint: &str,
+    question: listwatch_status::Question,
+    consultation: &listwatch_core::catalog::Consultation,
+    holdings: &[listwatch_core::holdings::Holding],
+) -> Record {
+    let rows: Vec<serde_json::Value> = holdings
+        .iter()
+        .map(|h| serde_json::json!({"row": h.row, "isin": h.isin, "ticker": h.ticker}))
+        .collect();
+    let verdicts: Vec<serde_json::Value> = holdings
+        .iter()
+        .map(|h| {
+            serde_json::json!({"row": h.row, "status": h.status.as_str(), "entity_id": h.entity_id})
+        })
+        .collect();
+    Record::new(
+        key,
+        endpoint,
+        serde_json::json!({"as_of": question.as_of, "known_on": question.known_on, "holdings": rows}),
+        consulted_versions(consultation),
+        serde_json::Value::Array(verdicts),
+    )
+}
+
+/// Records the command line's decisions beside the store at `store`. A log that cannot be written
+/// (a read-only mount of the store's folder) is a warning on standard error, not a failure: the
+/// command line also serves read-only stores. The server fails the request instead.
+pub(crate) fn record_cli(store: &Path, records: &[Record]) {
+    if let Err(err) = AuditLog::beside(store).append(records) {
+        eprintln!("listwatch: warning: the decision is not recorded in the audit log: {err:#}");
+    }
+}

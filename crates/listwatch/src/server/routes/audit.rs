@@ -1,0 +1,29 @@
+//! `GET /audit?since=&key=` (scope `admin`): the recorded decisions, oldest first, as
+//! `listwatch audit --json` prints them.
+
+use axum::Json;
+use axum::extract::State;
+
+use super::blocking;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::params::Params;
+use crate::server::state::AppState;
+
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<serde_json::Value>> {
+    let since = params.date("since")?;
+    let key = params.get("key").map(String::from);
+    let Some(log) = state.audit_log().cloned() else {
+        return Ok(Json(serde_json::json!({"records": []})));
+    };
+    let value = blocking(move || {
+        let records = log
+            .read(since, key.as_deref())
+            .map_err(|err| ApiError::internal(format!("{err:#}")))?;
+        Ok(serde_json::json!({"records": records}))
+    })
+    .await?;
+    Ok(Json(value))
+}
