@@ -14,6 +14,7 @@ mod safety;
 mod screen;
 mod serve;
 mod status;
+mod sync;
 mod trust;
 
 use std::path::{Path, PathBuf};
