@@ -625,7 +625,19 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         source.name,
                         next.version.map_or("-".into(), |v| v.to_string())
                     ),
-                    _ => format!("{}: synced ({status})", source.name),
+                    "committed" => format!(
+                        "{}: new version {} of {} (published {})",
+                        source.name,
+                        next.version.unwrap_or(0),
+                        next.list,
+                        next.published.map_or("?".into(), |d| d.to_string())
+                    ),
+                    _ => format!(
+                        "{}: the content equals version {} of {}; no new version",
+                        source.name,
+                        next.version.unwrap_or(0),
+                        next.list
+                    ),
                 }
             }
             Err(reason) => {
