@@ -74,8 +74,8 @@ pub(crate) fn format_named(name: &str) -> Result<&'static dyn Format> {
     listwatch_parsers::format(name).ok_or_else(|| usage(format!("no format named {name}")))
 }
 
-/// A file read from disk.
-struct ReadFile {
+/// A file of a publication, read whole.
+pub(crate) struct ReadFile {
     name: String,
     bytes: Vec<u8>,
 }
@@ -84,7 +84,6 @@ struct ReadFile {
 /// [`MAX_IMPORT_FILE`] (uncompressed), and by its first bytes when they are obviously not the
 /// format, both before the whole file is read.
 fn read_file(path: &Path, format: &dyn Format, role: usize) -> Result<ReadFile> {
-    use std::io::Read;
     let name = path.display().to_string();
     let file = fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
     let size = file.metadata().map_err(|e| io_error("read", path, &e))?.len();
@@ -94,10 +93,37 @@ fn read_file(path: &Path, format: &dyn Format, role: usize) -> Result<ReadFile> 
         );
     }
     let gzipped = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let mut reader: Box<dyn Read> = if gzipped {
-        Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)))
+    read_stream(name, file, size, gzipped, format, role)
+}
+
+/// Reads a file of a publication held in memory (a download), as [`read_file`] reads one from
+/// disk: `name` ending in `.gz` is uncompressed, and the same limits and checks apply.
+pub(crate) fn read_bytes(
+    name: String,
+    bytes: &[u8],
+    format: &dyn Format,
+    role: usize,
+) -> Result<ReadFile> {
+    let gzipped = name.to_ascii_lowercase().ends_with(".gz");
+    read_stream(name, bytes, bytes.len() as u64, gzipped, format, role)
+}
+
+/// Reads `reader` (of `size` bytes as stored) whole, uncompressing it when `gzipped`: refused by
+/// its first bytes when they are obviously not the format, and when it is (or uncompresses to)
+/// more than [`MAX_IMPORT_FILE`] bytes.
+fn read_stream(
+    name: String,
+    reader: impl std::io::Read,
+    size: u64,
+    gzipped: bool,
+    format: &dyn Format,
+    role: usize,
+) -> Result<ReadFile> {
+    use std::io::Read;
+    let mut reader: Box<dyn Read + '_> = if gzipped {
+        Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(reader)))
     } else {
-        Box::new(file)
+        Box::new(reader)
     };
     let mut head = Vec::with_capacity(SNIFF_LEN);
     (&mut reader)
@@ -339,33 +365,104 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut progress = Progress::new(ctx.quiet);
     progress.step(&format!("reading and parsing {}", args.path.display()));
     let read = read_files(format, &args.path)?;
+    let request = Request {
+        format,
+        list,
+        source: args.path.display().to_string(),
+        published: given,
+        undated: None,
+        force_date: args.force_date,
+        guard: Guard {
+            max_removal_share: args.max_removal / 100.0,
+            allow_removal_of: args.allow_mass_removal,
+        },
+        source_list: args.source_list,
+        json: args.json,
+    };
+    let mut results = import_publication(ctx, &request, read, &mut progress)?;
+    progress.finish();
+    if args.json {
+        let many = results.len() > 1;
+        let mut values: Vec<serde_json::Value> = results.drain(..).map(|r| r.json).collect();
+        return if many {
+            print_json(&values)
+        } else {
+            print_json(&values.pop().unwrap_or(serde_json::Value::Null))
+        };
+    }
+    Ok(())
+}
+
+/// What to import, and how: everything `import` and `sync` say about a publication besides its
+/// files.
+pub(crate) struct Request {
+    pub(crate) format: &'static dyn Format,
+    pub(crate) list: ListName,
+    /// Where the files came from: named in messages and recorded as the version's source.
+    pub(crate) source: String,
+    /// The publication date given (already checked); it must agree with the files' own.
+    pub(crate) published: Option<Date>,
+    /// The date of a publication whose files carry none, when none was given (`sync`: the
+    /// download day). Unlike [`Request::published`], it never overrides the files' own date.
+    pub(crate) undated: Option<Date>,
+    pub(crate) force_date: bool,
+    pub(crate) guard: Guard,
+    pub(crate) source_list: Vec<String>,
+    /// Whether the result is wanted as JSON (returned, not printed) rather than printed as text.
+    pub(crate) json: bool,
+}
+
+/// The result of importing one edition.
+pub(crate) struct Imported {
+    /// `committed`, `unchanged` or `skipped`.
+    pub(crate) status: &'static str,
+    /// The version committed, or the one the content equals; 0 when skipped.
+    pub(crate) version: u32,
+    pub(crate) published: Date,
+    /// The JSON `import --json` prints for it (`Null` unless [`Request::json`]).
+    pub(crate) json: serde_json::Value,
+}
+
+/// Imports the files of a publication (`read[i]` is the file of `format.files()[i]`, if there is
+/// one) through the integrity guards, one version per edition: the one path of `import` and
+/// `sync`. Every edition's date is checked before the store is opened.
+pub(crate) fn import_publication(
+    ctx: &Ctx,
+    request: &Request,
+    read: Vec<Option<ReadFile>>,
+    progress: &mut Progress,
+) -> Result<Vec<Imported>> {
+    let format = request.format;
+    let list = &request.list;
+    let source = &request.source;
+    let given = request.published;
     // A delta is applied to the current version, read from the store it will be written to.
     let mut delta_store = None;
     let (mut editions, files) = match format.parse_delta(&inputs(&read)) {
         None => {
             let editions = format.parse_editions(&inputs(&read))?;
             let Some(last) = editions.last() else {
-                anyhow::bail!("{}: the file holds no edition of the list", args.path.display());
+                anyhow::bail!("{source}: the file holds no edition of the list");
             };
             let infos = file_infos(&read, &last.files);
             (editions, infos)
         }
         Some(delta) => {
             let store = ctx.open_for_writing()?;
-            let (parsed, infos) = apply_delta(&store, format, delta?, &read, &args.path, &list)?;
+            let (parsed, infos) =
+                apply_delta(&store, format, delta?, &read, Path::new(source), list)?;
             delta_store = Some(store);
             (vec![parsed], infos)
         }
     };
     drop(read);
-    if !args.source_list.is_empty() {
-        keep_source_lists(&mut editions, &args.source_list)?;
+    if !request.source_list.is_empty() {
+        keep_source_lists(&mut editions, &request.source_list)?;
     }
     let many = editions.len() > 1;
     if many && given.is_some() {
         return Err(usage(format!(
-            "--published cannot be given: {} holds {} editions, each with its own date",
-            args.path.display(),
+            "--published cannot be given: {source} holds {} editions, each with its own date",
             editions.len()
         )));
     }
@@ -373,62 +470,60 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // store.
     let mut dated = Vec::with_capacity(editions.len());
     for parsed in editions {
-        let published = match (given, parsed.published) {
-            (Some(given), Some(own)) if given != own => {
+        let published = match (given, parsed.published, request.undated) {
+            (Some(given), Some(own), _) if given != own => {
                 return Err(usage(format!(
-                    "--published {given}, but {} says it was published on {own}; leave --published out to use the file's own date",
-                    args.path.display()
+                    "--published {given}, but {source} says it was published on {own}; leave --published out to use the file's own date"
                 )));
             }
-            (Some(date), _) | (None, Some(date)) => date,
-            (None, None) => {
+            (Some(date), _, _) | (None, Some(date), _) | (None, None, Some(date)) => date,
+            (None, None, None) => {
                 return Err(usage(format!(
-                    "--published is required: say when {} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date",
-                    args.path.display()
+                    "--published is required: say when {source} was published (YYYY-MM-DD), or `--published today` if it was published today. Every as-of answer rests on this date"
                 )));
             }
         };
         if given.is_none() {
-            check_publication_date(published, args.force_date)?;
+            check_publication_date(published, request.force_date)?;
         }
-        dated.push((parsed, published));
+        // A date the files do not carry is recorded as what it is.
+        let source = if given.is_none() && parsed.published.is_none() {
+            format!("{source} (the files carry no date: dated the day they were downloaded)")
+        } else {
+            source.clone()
+        };
+        dated.push((parsed, published, source));
     }
     let mut store = match delta_store {
         Some(store) => store,
         None => ctx.open_for_writing()?,
     };
     let mut results = Vec::new();
-    for (parsed, published) in dated {
+    for (parsed, published, source) in dated {
         // An edition older than the list's current version is already part of its history (or
         // predates it): skipped with a note, so that importing the same editions file again, or
         // a newer one, adds only the new editions.
         if many
-            && let Some(current) = store.current(&list).ok().flatten()
+            && let Some(current) = store.current(list).ok().flatten()
             && published < current.published
         {
             let note = format!(
                 "{list}: the edition of {published} is older than version {} (published {}); skipped",
                 current.version, current.published
             );
-            if args.json {
-                results.push(serde_json::json!({"status": "skipped", "list": list.as_str(), "published": published, "note": note}));
+            let json = if request.json {
+                serde_json::json!({"status": "skipped", "list": list.as_str(), "published": published, "note": note})
             } else {
                 writeln!(std::io::stdout().lock(), "{note}")?;
-            }
+                serde_json::Value::Null
+            };
+            results.push(Imported { status: "skipped", version: 0, published, json });
             continue;
         }
-        let edition = Edition { parsed, published, files: files.clone() };
-        results.push(import_one(ctx, &mut store, &args, &list, format, &mut progress, edition)?);
+        let edition = Edition { parsed, published, files: files.clone(), source };
+        results.push(import_one(ctx, &mut store, request, progress, edition)?);
     }
-    progress.finish();
-    if args.json {
-        return if many {
-            print_json(&results)
-        } else {
-            print_json(&results.pop().unwrap_or(serde_json::Value::Null))
-        };
-    }
-    Ok(())
+    Ok(results)
 }
 
 /// One publication to import: what the parser made of it, its date, and its files.
@@ -436,6 +531,8 @@ struct Edition {
     parsed: Parsed,
     published: Date,
     files: Vec<FileInfo>,
+    /// Where it came from, as the version records it.
+    source: String,
 }
 
 /// Imports one publication, runs the watches against it, and reports it (as JSON, returned, with
@@ -443,13 +540,12 @@ struct Edition {
 fn import_one(
     ctx: &Ctx,
     store: &mut listwatch_store::Store,
-    args: &Args,
-    list: &ListName,
-    format: &dyn Format,
+    request: &Request,
     progress: &mut Progress,
     edition: Edition,
-) -> Result<serde_json::Value> {
-    let Edition { parsed, published, files } = edition;
+) -> Result<Imported> {
+    let Edition { parsed, published, files, source } = edition;
+    let (list, format) = (&request.list, request.format);
     // This file's own diagnostics: an import equal in content to the current version reports
     // them too, not the stored version's.
     let diagnostics = parsed.diagnostics.clone();
@@ -457,7 +553,7 @@ fn import_one(
         list: list.clone(),
         // A delta's result is a whole publication of its base format.
         format: format.name().strip_suffix("-delta").unwrap_or(format.name()).to_string(),
-        source: args.path.display().to_string(),
+        source,
         published,
         imported_at: now_rfc3339(),
         files,
@@ -467,12 +563,8 @@ fn import_one(
         remark_items_typed: parsed.remark_stats.typed,
         diagnostics: parsed.diagnostics,
     };
-    let guard = Guard {
-        max_removal_share: args.max_removal / 100.0,
-        allow_removal_of: args.allow_mass_removal,
-    };
     let outcome = store
-        .import(new, &guard, &mut |phase| {
+        .import(new, &request.guard, &mut |phase| {
             progress.step(match phase {
                 Phase::Hashing => "hashing entities",
                 Phase::Comparing => "comparing with the current version",
@@ -492,9 +584,15 @@ fn import_one(
         ImportOutcome::Committed(version) => ("committed", version),
         ImportOutcome::Unchanged(version) => ("unchanged", version),
     };
+    let mut imported = Imported {
+        status,
+        version: version.version,
+        published: version.published,
+        json: serde_json::Value::Null,
+    };
     let unchanged = status == "unchanged";
-    if args.json {
-        return Ok(serde_json::to_value(ImportJson {
+    if request.json {
+        imported.json = serde_json::to_value(ImportJson {
             status,
             list: list.as_str(),
             version: version.version,
@@ -507,7 +605,8 @@ fn import_one(
             remark_items_typed: version.remark_items_typed,
             lacks: crate::catalog::lacks(version.coverage),
             diagnostics: &diagnostics,
-        })?);
+        })?;
+        return Ok(imported);
     }
     let mut out = std::io::stdout().lock();
     if unchanged {
@@ -562,7 +661,7 @@ fn import_one(
             writeln!(out, "  {}", crate::output::clean(&diagnostic.to_string()))?;
         }
     }
-    Ok(serde_json::Value::Null)
+    Ok(imported)
 }
 
 /// The earliest publication date accepted without --force-date.

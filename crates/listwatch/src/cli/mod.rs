@@ -14,6 +14,7 @@ pub(crate) mod portfolio;
 pub(crate) mod screen;
 mod show;
 pub(crate) mod status;
+mod sync;
 mod timeline;
 pub(crate) mod versions;
 mod watch;
@@ -70,6 +71,8 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Import(import::Args),
+    Sync(sync::Args),
+    Sources(sync::SourcesArgs),
     Versions(versions::Args),
     Diff(diff::Args),
     Entities(entities::Args),
@@ -219,6 +222,8 @@ pub(crate) fn run() -> Result<()> {
     crate::output::protect_store(&ctx.db);
     match cli.command {
         Command::Import(args) => import::run(&ctx, args),
+        Command::Sync(args) => sync::run(&ctx, args),
+        Command::Sources(args) => sync::sources(&ctx, args),
         Command::Versions(args) => versions::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
         Command::Entities(args) => entities::run(&ctx, args),

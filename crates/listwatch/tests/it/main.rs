@@ -16,6 +16,7 @@ mod safety;
 mod screen;
 mod serve;
 mod status;
+mod sync;
 mod trust;
 
 use std::path::{Path, PathBuf};
