@@ -61,7 +61,11 @@ fn one_query_returns_ranked_explained_results_with_versions_and_matcher() {
     // Usage errors.
     assert_eq!(run(&db, &["screen"]).status.code(), Some(2));
     assert_eq!(run(&db, &["screen", "x", "--schema", "Robot"]).status.code(), Some(2));
-    assert_eq!(run(&db, &["screen", "x", "--id", "isbn=123"]).status.code(), Some(2));
+    assert_eq!(run(&db, &["screen", "x", "--id", "isbn"]).status.code(), Some(2));
+    // An identifier type listwatch does not know is screened as untyped, with a warning
+    // (issue 12: never an error that drops the query).
+    let untyped = run_json(&db, &["screen", "x", "--id", "isbn=123", "--json"]);
+    assert!(untyped["warnings"][0].as_str().unwrap().contains("isbn"));
     assert_eq!(run(&db, &["screen", "x", "--threshold", "2"]).status.code(), Some(2));
 }
 
