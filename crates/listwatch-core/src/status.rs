@@ -150,15 +150,15 @@ pub fn groups(catalog: &Catalog, ids: &[String]) -> Vec<Group> {
         }
     }
     let mut groups: Vec<(usize, Group)> = Vec::new();
-    for idx in 0..entries.len() {
+    for (idx, entry) in entries.iter().enumerate() {
         let r = root(&mut parent, idx);
-        let id = entries[idx].entity_id();
+        let id = entry.entity_id();
         match groups.iter_mut().find(|(root, _)| *root == r) {
             Some((_, group)) => group.members.push(id),
             None => groups.push((
                 r,
                 Group {
-                    name: entries[idx].entity.primary_name().to_string(),
+                    name: entry.entity.primary_name().to_string(),
                     members: vec![id],
                     tied_by: Vec::new(),
                 },
