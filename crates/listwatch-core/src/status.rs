@@ -43,6 +43,137 @@ pub struct StatusAnswer {
     pub overall: Overall,
     /// The lists the answer rests on, and those it could not consult.
     pub consultation: Consultation,
+    /// The matches that are one party listed on several lists (or twice on one), tied by a
+    /// strong identifier or a name they share; a match tied to no other is in no group.
+    pub groups: Vec<Group>,
+}
+
+/// Entities of several lists (or several entries of one) that are one party.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// The primary name of its first member.
+    pub name: String,
+    /// The members, `<list>:<id>`, in the order found.
+    pub members: Vec<String>,
+    /// What ties them: `isin US16941M1099`, `name china mobile`.
+    pub tied_by: Vec<String>,
+}
+
+/// Strong identifiers, as kind and normal form, of an entity: those that name one party
+/// wherever they appear.
+fn strong_keys(entity: &listwatch_model::Entity) -> Vec<String> {
+    use listwatch_model::IdKind;
+    entity
+        .identifiers
+        .iter()
+        .filter(|id| {
+            matches!(
+                id.kind,
+                IdKind::Isin
+                    | IdKind::Uscc
+                    | IdKind::Lei
+                    | IdKind::Imo
+                    | IdKind::Mmsi
+                    | IdKind::SwiftBic
+            )
+        })
+        .map(|id| {
+            format!(
+                "{} {}",
+                id.kind.as_str(),
+                listwatch_model::normalize_identifier(id.kind, &id.value)
+            )
+        })
+        .filter(|key| key.len() > 8)
+        .collect()
+}
+
+/// The name keys of an entity (a name without legal forms and stop words, folded, of two words
+/// or more) that may tie it to another list's entry: its primary name; and for the DoD 1260H
+/// list, whose rows print a company's other names as the list's own, every name. Other lists'
+/// aliases are left out: a group's alias ("CHINA MOBILE") is often its subsidiary's name.
+fn name_keys(list: &str, entity: &listwatch_model::Entity) -> Vec<String> {
+    let every_name = list == "dod-1260h";
+    let mut keys: Vec<String> = entity
+        .names
+        .iter()
+        .enumerate()
+        .filter(|(idx, _)| every_name || *idx == 0)
+        .map(|(_, n)| crate::catalog::name_key(&n.value).join(" "))
+        .filter(|key| key.split(' ').count() >= 2)
+        .map(|key| format!("name {key}"))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Groups the entities `ids` of the catalog that share a strong identifier or a name key (of
+/// two words or more), transitively. Groups of one are left out.
+pub fn groups(catalog: &Catalog, ids: &[String]) -> Vec<Group> {
+    let entries: Vec<&crate::catalog::Entry> =
+        ids.iter().filter_map(|id| catalog.get(id)).collect();
+    let keys: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let mut keys = strong_keys(&e.entity);
+            keys.extend(name_keys(e.list.as_str(), &e.entity));
+            keys
+        })
+        .collect();
+    // Union-find over the entries, joined through shared keys.
+    let mut parent: Vec<usize> = (0..entries.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut ties: Vec<(usize, String)> = Vec::new();
+    for (idx, entry_keys) in keys.iter().enumerate() {
+        for key in entry_keys {
+            match owner.get(key.as_str()) {
+                Some(&other) => {
+                    let (a, b) = (root(&mut parent, idx), root(&mut parent, other));
+                    if a != b {
+                        parent[a] = b;
+                    }
+                    ties.push((idx, key.clone()));
+                    ties.push((other, key.clone()));
+                }
+                None => {
+                    owner.insert(key, idx);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Group)> = Vec::new();
+    for (idx, entry) in entries.iter().enumerate() {
+        let r = root(&mut parent, idx);
+        let id = entry.entity_id();
+        match groups.iter_mut().find(|(root, _)| *root == r) {
+            Some((_, group)) => group.members.push(id),
+            None => groups.push((
+                r,
+                Group {
+                    name: entry.entity.primary_name().to_string(),
+                    members: vec![id],
+                    tied_by: Vec::new(),
+                },
+            )),
+        }
+    }
+    for (idx, key) in ties {
+        let r = root(&mut parent, idx);
+        if let Some((_, group)) = groups.iter_mut().find(|(root, _)| *root == r)
+            && !group.tied_by.contains(&key)
+        {
+            group.tied_by.push(key);
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).filter(|g| g.members.len() > 1).collect()
 }
 
 impl StatusAnswer {
@@ -134,5 +265,15 @@ pub fn answer(
             },
         };
     }
-    Ok(StatusAnswer { as_of, known_on, found: how, matches, overall: summary, consultation })
+    let ids: Vec<String> = matches.iter().map(|m| m.entity_id.clone()).collect();
+    let groups = groups(catalog, &ids);
+    Ok(StatusAnswer {
+        as_of,
+        known_on,
+        found: how,
+        matches,
+        overall: summary,
+        consultation,
+        groups,
+    })
 }

@@ -11,7 +11,9 @@ use crate::output::{Stdout, clean, outln, print_json, to_stdout};
 /// Show an entity, from the current version of its list or from another version.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The entity id, `<list>:<id in the source>` (e.g. ofac-sdn:306).
+    /// The entity id, `<list>:<id in the source>` (e.g. ofac-sdn:306); or an ISIN, a ticker
+    /// (941 HK) or a name, to show every entity of every list that it finds, with the ones that
+    /// are one party grouped.
     id: String,
     /// The version [default: the current one].
     #[arg(long, value_name = "V")]
@@ -22,6 +24,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    if listwatch_model::EntityId::parse(args.id.trim()).is_err() {
+        return show_found(ctx, args);
+    }
     let id = parse_entity_id(&args.id)?;
     let store = ctx.open_existing()?;
     let Some((version, entity)) = store.entity(&id.list, &id.source_id, args.version)? else {
@@ -51,6 +56,67 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
             version.published
         )?;
         print_entity(out, &entity)
+    })
+}
+
+/// Shows every entity of every list that an ISIN, a ticker or a name finds, each as the current
+/// version of its list has it (or its last version, for one no longer listed), and the groups of
+/// them that are one party.
+fn show_found(ctx: &Ctx, args: Args) -> Result<()> {
+    if args.version.is_some() {
+        return Err(crate::failure::usage(
+            "--version goes with an entity id (<list>:<id>), not with a name, ISIN or ticker",
+        ));
+    }
+    let store = ctx.open_existing()?;
+    let catalog = listwatch_core::catalog::Catalog::load(&store)?;
+    let (found, _) = catalog.resolve(&args.id);
+    if found.is_empty() {
+        return Err(no_match(format!("{}: no entity in the store matches", args.id)));
+    }
+    let ids: Vec<String> = found.iter().map(|&idx| catalog.entries[idx].entity_id()).collect();
+    let groups = listwatch_core::status::groups(&catalog, &ids);
+    if args.json {
+        let entities: Vec<serde_json::Value> = found
+            .iter()
+            .map(|&idx| {
+                let entry = &catalog.entries[idx];
+                let mut value = serde_json::to_value(&entry.entity)?;
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("id".to_string(), entry.entity_id().into());
+                    object.insert("source_id".to_string(), entry.entity.id.clone().into());
+                    object.insert("list".to_string(), entry.list.to_string().into());
+                }
+                Ok(value)
+            })
+            .collect::<Result<_>>()?;
+        let groups: Vec<serde_json::Value> = groups
+            .iter()
+            .map(
+                |g| serde_json::json!({"name": g.name, "members": g.members, "tied_by": g.tied_by}),
+            )
+            .collect();
+        return print_json(
+            &serde_json::json!({"query": args.id, "entities": entities, "groups": groups}),
+        );
+    }
+    to_stdout(|out| {
+        for &idx in &found {
+            let entry = &catalog.entries[idx];
+            outln!(out, "{}  (list {})", entry.entity_id(), entry.list)?;
+            print_entity(out, &entry.entity)?;
+            outln!(out)?;
+        }
+        for group in &groups {
+            outln!(
+                out,
+                "one party: {} is {} (tied by {})",
+                clean(&group.name),
+                group.members.join(", "),
+                clean(&group.tied_by.join("; "))
+            )?;
+        }
+        Ok(())
     })
 }
 

@@ -76,6 +76,8 @@ pub(crate) struct StatusJson<'a> {
     consulted: Vec<serde_json::Value>,
     not_consulted: Vec<serde_json::Value>,
     matches: Vec<MatchJson<'a>>,
+    /// The matches that are one party on several lists: `{name, members, tied_by}`.
+    groups: Vec<serde_json::Value>,
 }
 
 pub(crate) fn found_by(found: Found) -> &'static str {
@@ -101,6 +103,13 @@ pub(crate) fn status_json<'a>(query: &'a str, answer: &'a StatusAnswer) -> Statu
         },
         consulted: answer.consultation.consulted_json(),
         not_consulted: answer.consultation.not_consulted_json(),
+        groups: answer
+            .groups
+            .iter()
+            .map(
+                |g| serde_json::json!({"name": g.name, "members": g.members, "tied_by": g.tied_by}),
+            )
+            .collect(),
         matches: answer
             .matches
             .iter()
@@ -192,6 +201,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         for (entity_id, _, answer) in &answers {
             print_status(&mut out, entity_id, answer, as_of, &known)?;
+        }
+        for group in &answer.groups {
+            writeln!(
+                out,
+                "one party: {} is {} (tied by {})",
+                clean(&group.name),
+                group.members.join(", "),
+                clean(&group.tied_by.join("; "))
+            )?;
         }
         if answers.len() > 1
             || (!by_id && !consultation.not_consulted.is_empty() && !answers.is_empty())

@@ -512,3 +512,52 @@ fn a_un_listing_rests_on_the_list_own_listed_on_date() {
     assert_eq!(listed["rules"][0], "un-sc-listed");
     assert_eq!(ask("2012-06-01")["state"], "unknown");
 }
+
+#[test]
+fn one_company_on_several_lists_is_shown_and_answered_as_one_party() {
+    if !crate::have_data() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.redb");
+    let data = data_dir();
+    import(&db, "ofac-consolidated", &data.join("ofac-consolidated/2025-12-19"), "2025-12-19");
+    import(&db, "us-csl", &data.join("trade-gov-csl/2023-11-30/csl.csv"), "2023-11-30");
+    let dod = data.join("dod-1260h/2026-08-20/sanctions.csv");
+    let output = run(&db, &["import", "dod-1260h", dod.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // By ISIN: the NS-CMIC entry and the CSL's CMIC row, tied by their ISINs.
+    let answer = run_json(&db, &["status", "HK0941009539", "--as-of", "2026-09-01", "--json"]);
+    let ids: Vec<&str> = answer["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["entity_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ofac-consolidated:30923", "us-csl:30923"]);
+    assert_eq!(answer["groups"][0]["members"], serde_json::json!(ids));
+    assert!(answer["groups"][0]["tied_by"].to_string().contains("isin HK0941009539"));
+    // By name: the DoD list's entry joins them through its own name; the parent group company,
+    // whose alias is "CHINA MOBILE", is a party of its own (tied to its CSL row by its USCC).
+    let answer =
+        run_json(&db, &["status", "China Mobile Limited", "--as-of", "2026-09-01", "--json"]);
+    let groups = answer["groups"].as_array().unwrap();
+    let subsidiary = groups
+        .iter()
+        .find(|g| g["members"].to_string().contains("ofac-consolidated:30923"))
+        .unwrap();
+    let members = subsidiary["members"].to_string();
+    assert!(members.contains("dod-1260h:china-mobile-limited") && members.contains("us-csl:30923"));
+    assert!(!members.contains("30944"), "{subsidiary:#}");
+    // Each list keeps its own state and basis.
+    for m in answer["matches"].as_array().unwrap() {
+        assert!(m["listed_basis"].is_string(), "{m:#}");
+    }
+    // `show` by ISIN shows every list's entity, grouped.
+    let shown = run_json(&db, &["show", "HK0941009539", "--json"]);
+    assert_eq!(shown["entities"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["groups"][0]["members"].as_array().unwrap().len(), 2);
+    let text = run(&db, &["show", "HK0941009539"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("one party: CHINA MOBILE LIMITED"));
+    assert_eq!(run(&db, &["show", "HK0941009539", "--version", "1"]).status.code(), Some(2));
+}
