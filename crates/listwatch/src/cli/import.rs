@@ -220,9 +220,73 @@ fn read_files(format: &dyn Format, path: &Path) -> Result<Vec<Option<ReadFile>>>
             }
             files.push(found);
         }
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return read_zip(format, path);
     } else {
         files.push(Some(read_file(path, format, 0)?));
         files.extend(specs.iter().skip(1).map(|_| None));
+    }
+    Ok(files)
+}
+
+/// Reads the files of a publication from a ZIP archive, as from a folder: each member named like
+/// one of the format's files (in any case, in any folder of the archive); an archive of one
+/// member holds the main file whatever its name. Each member is read within the same limits as a
+/// file (a member that uncompresses past 1 GiB is refused).
+fn read_zip(format: &dyn Format, path: &Path) -> Result<Vec<Option<ReadFile>>> {
+    let file = fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .with_context(|| format!("{}: not a readable ZIP archive", path.display()))?;
+    let members: Vec<(usize, String)> = (0..archive.len())
+        .filter_map(|idx| {
+            let member = archive.by_index(idx).ok()?;
+            let name = member.name().ok()?.rsplit('/').next().unwrap_or("").to_string();
+            (member.is_file() && !name.is_empty()).then_some((idx, name))
+        })
+        .collect();
+    let specs = format.files();
+    let mut files: Vec<Option<ReadFile>> = Vec::with_capacity(specs.len());
+    for (role, spec) in specs.iter().enumerate() {
+        let mut found: Vec<&(usize, String)> = members
+            .iter()
+            .filter(|(_, name)| spec.names.iter().any(|n| name.eq_ignore_ascii_case(n)))
+            .collect();
+        if found.is_empty() && role == 0 && members.len() == 1 {
+            found.push(&members[0]);
+        }
+        let file = match found.as_slice() {
+            [] => None,
+            [(idx, name)] => {
+                let member = archive
+                    .by_index(*idx)
+                    .with_context(|| format!("{}: cannot read {name}", path.display()))?;
+                let size = member.size();
+                if size > MAX_IMPORT_FILE {
+                    anyhow::bail!(
+                        "{}!{name}: the member is {size} bytes, more than the limit of {MAX_IMPORT_FILE} bytes (1 GiB) for a list file; it was not read",
+                        path.display()
+                    );
+                }
+                let label = format!("{}!{name}", path.display());
+                Some(read_stream(label, member, size, false, format, role)?)
+            }
+            _ => anyhow::bail!(
+                "{} holds several members named {}; keep one",
+                path.display(),
+                spec.names.join(" or ")
+            ),
+        };
+        if file.is_none() && spec.required {
+            let names: Vec<&str> = members.iter().map(|(_, n)| n.as_str()).collect();
+            anyhow::bail!(
+                "{} has no {} (in any case): is it an {} publication? It holds {}",
+                path.display(),
+                spec.names.join(" or "),
+                format.name(),
+                names.join(", ")
+            );
+        }
+        files.push(file);
     }
     Ok(files)
 }

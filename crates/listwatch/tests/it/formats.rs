@@ -375,3 +375,61 @@ fn a_firms_csv_list_imports_with_its_extra_columns_as_attributes() {
         "{text}"
     );
 }
+
+#[test]
+fn a_zip_archive_imports_as_the_folder_it_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("sdn.zip");
+    {
+        let file = std::fs::File::create(&archive).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for entry in std::fs::read_dir(fixture(SET)).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().to_uppercase();
+            if !name.ends_with(".CSV") {
+                continue;
+            }
+            // In a folder of the archive, and in upper case, as some publishers ship them.
+            zip.start_file(format!("sdn_set/{name}"), options).unwrap();
+            zip.write_all(&std::fs::read(entry.path()).unwrap()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let plain = run_json(
+        &tmp.path().join("plain.redb"),
+        &[
+            "import",
+            "ofac-sdn",
+            fixture(SET).to_str().unwrap(),
+            "--published",
+            "2021-07-07",
+            "--json",
+        ],
+    );
+    let zipped = run_json(
+        &tmp.path().join("zipped.redb"),
+        &["import", "ofac-sdn", archive.to_str().unwrap(), "--published", "2021-07-07", "--json"],
+    );
+    assert_eq!(plain["entities"], zipped["entities"]);
+    assert_eq!(zipped["lacks"], serde_json::json!([]));
+    let a = run_json(&tmp.path().join("plain.redb"), &["versions", "--json"]);
+    let b = run_json(&tmp.path().join("zipped.redb"), &["versions", "--json"]);
+    assert_eq!(a[0]["content_hash"], b[0]["content_hash"]);
+    // An archive without the main file says what it holds.
+    let other = tmp.path().join("other.zip");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&other).unwrap());
+        zip.start_file("readme.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"nothing here").unwrap();
+        zip.start_file("notes.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"nor here").unwrap();
+        zip.finish().unwrap();
+    }
+    let output = run(
+        &tmp.path().join("o.redb"),
+        &["import", "ofac-sdn", other.to_str().unwrap(), "--published", "2021-07-07"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("readme.txt"));
+}
