@@ -24,7 +24,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    if listwatch_model::EntityId::parse(args.id.trim()).is_err() {
+    // `<list>:<id>` names one entity (a malformed one is a usage error); anything else is an
+    // ISIN, a ticker or a name.
+    if !args.id.contains(':') {
         return show_found(ctx, args);
     }
     let id = parse_entity_id(&args.id)?;

@@ -28,8 +28,9 @@ fn usage_errors_exit_with_2() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("s.redb");
     import_fixture(&db, "0001_sdn_set_with_addresses_aliases_and_continued_remarks", "2021-07-07");
+    // A bare "306" is a name or ticker to look for, which nothing in the store is.
+    assert_eq!(run(&db, &["show", "306"]).status.code(), Some(4));
     for args in [
-        vec!["show", "306"],
         vec!["show", "OFAC SDN:306"],
         vec!["import", "ofac-sdn", "x", "--published", "2021-13-01"],
         vec!["import", "no-such-format", "x"],
