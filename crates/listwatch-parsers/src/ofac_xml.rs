@@ -54,18 +54,8 @@ impl Ctx<'_> {
         field: Option<&str>,
         message: String,
     ) {
-        self.diagnostics.push(Diagnostic {
-            severity,
-            file: self.file.to_string(),
-            line: Some(line),
-            record: record.map(|id| {
-                let mut id = id.to_string();
-                cut(&mut id, 32);
-                id
-            }),
-            field: field.map(str::to_string),
-            message,
-        });
+        let diagnostic = crate::xml::diagnostic(self.file, severity, line, record, field, message);
+        self.diagnostics.push(diagnostic);
     }
 }
 

@@ -58,6 +58,26 @@ impl Node {
     }
 }
 
+/// A diagnostic of an XML file at `line`, naming the record (its id cut to
+/// [`crate::limits::MAX_DIAGNOSTIC_ID_LEN`] bytes) and the field where known.
+pub(crate) fn diagnostic(
+    file: &str,
+    severity: listwatch_model::Severity,
+    line: u64,
+    record: Option<&str>,
+    field: Option<&str>,
+    message: String,
+) -> listwatch_model::Diagnostic {
+    listwatch_model::Diagnostic {
+        severity,
+        file: file.to_string(),
+        line: Some(line),
+        record: record.map(crate::limits::short_id),
+        field: field.map(str::to_string),
+        message,
+    }
+}
+
 /// Whitespace runs (line breaks inside a pretty-printed value included) as one space, trimmed.
 pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
