@@ -34,6 +34,25 @@ pub(crate) const RETENTION_ENV: &str = "LISTWATCH_AUDIT_RETENTION_DAYS";
 #[derive(Clone, Debug)]
 pub(crate) struct AuditLog {
     path: PathBuf,
+    /// Appends of this handle waiting to be written: one writer at a time writes everything
+    /// pending in one write and one `fsync` (group commit), so concurrent decisions share a sync
+    /// and each is still answered only once its record is on disk.
+    group: std::sync::Arc<(std::sync::Mutex<Group>, std::sync::Condvar)>,
+}
+
+/// The state of a group commit.
+#[derive(Debug, Default)]
+struct Group {
+    /// Lines waiting for the next write.
+    pending: String,
+    /// The batch new lines join; batches are numbered from 1.
+    open_batch: u64,
+    /// The last batch written and synced (or failed).
+    done_batch: u64,
+    /// Whether a writer is writing now.
+    writing: bool,
+    /// The recent batches that failed, with why.
+    failed: Vec<(u64, String)>,
 }
 
 /// A list version a decision used.
@@ -199,7 +218,11 @@ impl AuditLog {
     pub(crate) fn beside(store: &Path) -> AuditLog {
         let mut path = store.as_os_str().to_owned();
         path.push(".audit.jsonl");
-        AuditLog { path: PathBuf::from(path) }
+        let group = Group { open_batch: 1, ..Group::default() };
+        AuditLog {
+            path: PathBuf::from(path),
+            group: std::sync::Arc::new((group.into(), Default::default())),
+        }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -222,7 +245,9 @@ impl AuditLog {
         }
     }
 
-    /// Appends `records` in one write and syncs them to disk.
+    /// Appends `records` and returns once they are synced to disk. Appends made at the same time
+    /// through this handle are written together: the first to find no write in progress writes
+    /// everything pending in one write under the file's lock and syncs it once.
     pub(crate) fn append(&self, records: &[Record]) -> Result<()> {
         if records.is_empty() {
             return Ok(());
@@ -232,8 +257,45 @@ impl AuditLog {
             text.push_str(&serde_json::to_string(record)?);
             text.push('\n');
         }
+        let (lock, written) = &*self.group;
+        let poisoned = || anyhow::anyhow!("the audit log's writer failed");
+        let mut group = lock.lock().map_err(|_| poisoned())?;
+        group.pending.push_str(&text);
+        let batch = group.open_batch;
+        loop {
+            if group.done_batch >= batch {
+                return match group.failed.iter().find(|(b, _)| *b == batch) {
+                    Some((_, why)) => Err(anyhow::anyhow!("{why}")),
+                    None => Ok(()),
+                };
+            }
+            if group.writing {
+                group = written.wait(group).map_err(|_| poisoned())?;
+                continue;
+            }
+            // Write the open batch, this append's among them.
+            group.writing = true;
+            let lines = std::mem::take(&mut group.pending);
+            let writing = group.open_batch;
+            group.open_batch += 1;
+            drop(group);
+            let outcome = self.write_synced(&lines);
+            group = lock.lock().map_err(|_| poisoned())?;
+            group.writing = false;
+            group.done_batch = writing;
+            if let Err(err) = outcome {
+                group.failed.push((writing, format!("{err:#}")));
+                let keep = group.failed.len().saturating_sub(64);
+                group.failed.drain(..keep);
+            }
+            written.notify_all();
+        }
+    }
+
+    /// Writes `lines` in one write under the file's lock and syncs them.
+    fn write_synced(&self, lines: &str) -> Result<()> {
         let mut file = self.open_locked()?;
-        file.write_all(text.as_bytes())
+        file.write_all(lines.as_bytes())
             .and_then(|()| file.sync_data())
             .with_context(|| format!("cannot write to the audit log {}", self.path.display()))
     }
@@ -457,5 +519,39 @@ pub(crate) fn portfolio_record(
 pub(crate) fn record_cli(store: &Path, records: &[Record]) {
     if let Err(err) = AuditLog::beside(store).append(records) {
         eprintln!("listwatch: warning: the decision is not recorded in the audit log: {err:#}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AuditLog, Record};
+
+    #[test]
+    fn concurrent_appends_are_all_written_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::beside(&dir.path().join("lw.redb"));
+        std::thread::scope(|scope| {
+            for thread in 0..8 {
+                let log = log.clone();
+                scope.spawn(move || {
+                    for n in 0..25 {
+                        let record = Record::new(
+                            "test",
+                            "screen",
+                            serde_json::json!({"thread": thread, "n": n}),
+                            Vec::new(),
+                            serde_json::Value::Null,
+                        );
+                        log.append(&[record]).unwrap();
+                    }
+                });
+            }
+        });
+        let records = log.read(None, None).unwrap();
+        assert_eq!(records.len(), 200);
+        let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 200, "every record once");
     }
 }
