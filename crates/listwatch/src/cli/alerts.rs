@@ -111,7 +111,7 @@ pub(crate) fn effective(decisions: &[Decision]) -> HashMap<String, &Decision> {
     map
 }
 
-fn is_open(decision: Option<&&Decision>) -> bool {
+pub(crate) fn is_open(decision: Option<&&Decision>) -> bool {
     decision.is_none_or(|d| d.decision.decision == DecisionKind::Escalated)
 }
 
@@ -138,7 +138,7 @@ pub(crate) fn alert_json(alert: &Alert, decision: Option<&Decision>) -> Value {
     })
 }
 
-fn decision_json(d: &Decision) -> Value {
+pub(crate) fn decision_json(d: &Decision) -> Value {
     json!({
         "id": d.id,
         "alert": d.decision.alert,

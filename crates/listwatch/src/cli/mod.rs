@@ -1,6 +1,6 @@
 //! The command line: flags, and dispatch to one module per subcommand.
 
-mod alerts;
+pub(crate) mod alerts;
 mod audit;
 mod compare;
 mod demo;

@@ -84,7 +84,13 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/lists/{list}/versions", get(routes::lists::versions))
         .route("/lists/{list}/diff", get(routes::lists::diff))
         .route("/metrics", get(metrics::metrics))
+        .route("/watches", get(routes::alerts::watches))
+        .route("/alerts", get(routes::alerts::alerts))
+        .route("/alerts/{id}", get(routes::alerts::alert))
         .route_layer(guard(Scope::Read));
+    let write = Router::new()
+        .route("/alerts/{id}/decision", post(routes::alerts::decide))
+        .route_layer(guard(Scope::Write));
     let screen = Router::new()
         .route("/match/{dataset}", post(routes::matching::match_entities))
         .route("/screen", post(routes::screen::screen))
@@ -97,6 +103,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/readyz", get(routes::health::readyz))
         .merge(read)
         .merge(screen)
+        .merge(write)
         .merge(admin)
         .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
@@ -244,7 +251,8 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         prune(&audit, days);
     }
     let state =
-        AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet, Some(audit.clone()));
+        AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet, Some(audit.clone()))
+            .with_db(ctx.db_path().to_path_buf());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

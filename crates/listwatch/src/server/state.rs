@@ -51,6 +51,8 @@ struct Inner {
     next_request: AtomicU64,
     quiet: bool,
     audit: Option<AuditLog>,
+    /// The store file, for the few writes the server makes (decisions on alerts).
+    db: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
                 next_request: AtomicU64::new(1),
                 quiet,
                 audit,
+                db: None,
             }),
         }
     }
@@ -109,6 +112,19 @@ impl AppState {
     /// The hash of the matcher configuration, reported with every match.
     pub(crate) fn config_hash(&self) -> &str {
         &self.inner.config_hash
+    }
+
+    /// The same state, writing to the store file `db` (before it is shared).
+    pub(crate) fn with_db(mut self, db: std::path::PathBuf) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.db = Some(db);
+        }
+        self
+    }
+
+    /// The store file the server writes decisions to, if it was given one.
+    pub(crate) fn db(&self) -> Option<&std::path::Path> {
+        self.inner.db.as_deref()
     }
 
     /// The audit log decisions are recorded in, if any.

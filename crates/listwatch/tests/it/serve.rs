@@ -159,3 +159,55 @@ fn the_server_answers_on_a_real_port_and_switches_to_a_new_version_without_a_fai
     let status = server.stop();
     assert!(status.success(), "the server stopped with {status:?}");
 }
+
+#[test]
+fn watches_alerts_and_decisions_are_served_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lw.redb");
+    import(&db, "0002_cmic_entries_of_the_consolidated_list", "ofac-consolidated", "2025-12-19");
+    let holdings = dir.path().join("holdings.csv");
+    std::fs::write(&holdings, "isin,quantity\nHK0941009539,1000\n").unwrap();
+    let h = holdings.to_str().unwrap();
+    run_json(
+        &db,
+        &["watch", "add", "book", h, "--kind", "holdings", "--as-of", "2021-07-01", "--json"],
+    );
+    let output = command(&db).args(["monitor", "run", "--as-of", "2021-08-02"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let server = Server::start(&db);
+    let get = |path: &str| {
+        let response = http(server.port, "GET", path, "").unwrap();
+        assert_eq!(response.status, 200, "{path}: {}", response.body);
+        serde_json::from_str::<serde_json::Value>(&response.body).unwrap()
+    };
+    let watches = get("/watches");
+    assert_eq!(watches[0]["name"], "book", "{watches:#}");
+    let alerts = get("/alerts?state=open");
+    let alerts = alerts.as_array().unwrap();
+    assert!(!alerts.is_empty());
+    let id = alerts[0]["id"].as_str().unwrap().to_string();
+    let one = get(&format!("/alerts/{id}"));
+    assert_eq!(one["id"], id.as_str());
+    assert_eq!(one["decisions"], serde_json::json!([]));
+    // A decision, append-only; the alert is then closed.
+    let body = r#"{"decision": "escalated", "reason": "sent to the desk", "by": "analyst"}"#;
+    let response = http(server.port, "POST", &format!("/alerts/{id}/decision"), body).unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+    let decided = get(&format!("/alerts/{id}"));
+    assert_eq!(decided["decisions"].as_array().unwrap().len(), 1);
+    // Bad decisions and unknown alerts are 4xx with the error body.
+    let bad = http(
+        server.port,
+        "POST",
+        &format!("/alerts/{id}/decision"),
+        r#"{"decision": "maybe", "reason": "x", "by": "y"}"#,
+    )
+    .unwrap();
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("\"error\""));
+    let unknown = http(server.port, "GET", "/alerts/no-such-alert", "").unwrap();
+    assert_eq!(unknown.status, 404);
+    let wrong_state = http(server.port, "GET", "/alerts?state=sideways", "").unwrap();
+    assert_eq!(wrong_state.status, 400);
+    assert!(server.stop().success());
+}

@@ -1,6 +1,7 @@
 //! One module per resource. Each handler translates: parameters in, a core call (off the async
 //! threads when it scores or reads the store), its own JSON out.
 
+pub(crate) mod alerts;
 pub(crate) mod audit;
 pub(crate) mod catalog;
 pub(crate) mod entities;
