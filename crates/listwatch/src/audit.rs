@@ -252,9 +252,14 @@ impl AuditLog {
         if records.is_empty() {
             return Ok(());
         }
-        let mut text = String::new();
-        for record in records {
-            text.push_str(&serde_json::to_string(record)?);
+        // A batch's records are many and large (input and results): serialize them on every core.
+        let lines: Vec<String> = {
+            use rayon::prelude::*;
+            records.par_iter().map(serde_json::to_string).collect::<Result<_, _>>()?
+        };
+        let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for line in &lines {
+            text.push_str(line);
             text.push('\n');
         }
         let (lock, written) = &*self.group;

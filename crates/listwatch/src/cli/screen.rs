@@ -548,34 +548,40 @@ fn batch(
                 break;
             }
             n_queries += chunk.len();
-            let answers: Vec<(Answer, &BatchItem)> = chunk
+            // Each query is read, screened and given its audit record on every core; the
+            // output is then written in input order.
+            let answers: Vec<(Answer, Option<crate::audit::Record>, &BatchItem)> = chunk
                 .par_iter()
                 .map(|item| {
-                    let answer = match &item.query {
-                        Ok(input) => input.to_query(lists).map(|query| index.screen(&query, limit)),
+                    let query = match &item.query {
+                        Ok(input) => input.to_query(lists).map(|query| (input, query)),
                         Err(err) => Err(err.clone()),
                     };
-                    (answer, item)
-                })
-                .collect();
-            let mut records = Vec::new();
-            for (answer, item) in answers {
-                let (id, line) = (item.id.clone(), &item.line);
-                let (results, error) = match answer {
-                    Ok(results) => {
-                        if let Ok(input) = &item.query
-                            && let Ok(query) = input.to_query(lists)
-                        {
-                            records.push(screen_record(
+                    match query {
+                        Ok((input, query)) => {
+                            let results = index.screen(&query, limit);
+                            let record = screen_record(
                                 "cli",
                                 "screen --input",
-                                serde_json::to_value(input)?,
+                                // A query input of strings always serializes.
+                                serde_json::to_value(input).unwrap_or_default(),
                                 &index,
                                 &query,
                                 limit,
                                 &results,
-                            ));
+                            );
+                            (Ok(results), Some(record), item)
                         }
+                        Err(err) => (Err(err), None, item),
+                    }
+                })
+                .collect();
+            let mut records = Vec::new();
+            for (answer, record, item) in answers {
+                records.extend(record);
+                let (id, line) = (item.id.clone(), &item.line);
+                let (results, error) = match answer {
+                    Ok(results) => {
                         *counts
                             .entry(if results.iter().any(|r| r.is_match) {
                                 "with a match"
