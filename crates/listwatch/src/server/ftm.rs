@@ -12,11 +12,17 @@ use listwatch_matcher::{Query, QueryIdentifier};
 use listwatch_model::{Entity, Gender, IdKind, NameKind, Schema};
 
 /// An entity as yente's `EntityResponse` has it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct FtmEntity {
+    /// `<list>:<id in the source>`.
     pub(crate) id: String,
+    /// The primary name.
     pub(crate) caption: String,
+    /// The FollowTheMoney schema.
+    #[schema(value_type = String)]
     pub(crate) schema: &'static str,
+    /// FtM properties, each a list of strings.
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     pub(crate) properties: BTreeMap<&'static str, Vec<String>>,
     pub(crate) datasets: Vec<String>,
     pub(crate) referents: Vec<String>,

@@ -79,7 +79,9 @@ pub(crate) fn swapped() {
     metrics::counter!("listwatch_snapshot_swaps_total").increment(1);
 }
 
-/// `GET /metrics`: the snapshot's gauges as of now, then every metric in Prometheus' text format.
+/// Prometheus metrics: requests and latency by route and status, list ages, snapshot build time, index size.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    responses((status = 200, description = "Prometheus' text format", body = String, content_type = "text/plain"), crate::server::openapi::Failures))]
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let handle = handle();
     let snapshot = state.snapshot();

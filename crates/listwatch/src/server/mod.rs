@@ -18,6 +18,7 @@ pub(crate) mod auth;
 pub(crate) mod error;
 pub(crate) mod ftm;
 pub(crate) mod metrics;
+pub(crate) mod openapi;
 pub(crate) mod params;
 pub(crate) mod routes;
 pub(crate) mod state;
@@ -33,7 +34,10 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use listwatch_core::{Fingerprint, Snapshot};
 use listwatch_matcher::MatcherConfig;
@@ -72,44 +76,59 @@ pub(crate) struct Args {
 /// The router: every endpoint, its scope, and the frame around every request (request id,
 /// timeout, error bodies). A plain function, so tests drive it in-process.
 pub(crate) fn router(state: AppState) -> Router {
-    let guard =
-        |scope: Scope| middleware::from_fn_with_state((state.clone(), scope), auth::authorize);
-    let read = Router::new()
-        .route("/search/{dataset}", get(routes::search::search))
-        .route("/entities/{id}", get(routes::entities::entity))
-        .route("/catalog", get(routes::catalog::catalog))
-        .route("/algorithms", get(routes::catalog::algorithms))
-        .route("/status", get(routes::status::status))
-        .route("/lists", get(routes::lists::lists))
-        .route("/lists/{list}/versions", get(routes::lists::versions))
-        .route("/lists/{list}/diff", get(routes::lists::diff))
-        .route("/metrics", get(metrics::metrics))
-        .route("/watches", get(routes::alerts::watches))
-        .route("/alerts", get(routes::alerts::alerts))
-        .route("/alerts/{id}", get(routes::alerts::alert))
-        .route_layer(guard(Scope::Read));
-    let write = Router::new()
-        .route("/alerts/{id}/decision", post(routes::alerts::decide))
-        .route_layer(guard(Scope::Write));
-    let screen = Router::new()
-        .route("/match/{dataset}", post(routes::matching::match_entities))
-        .route("/screen", post(routes::screen::screen))
-        .route("/portfolio/check", post(routes::portfolio::check))
-        .route_layer(guard(Scope::Screen));
-    let admin =
-        Router::new().route("/audit", get(routes::audit::audit)).route_layer(guard(Scope::Admin));
+    let (api, spec) = api(&state).split_for_parts();
+    let json = Arc::new(openapi::json(&spec));
+    let html = Arc::new(openapi::html(&spec));
     Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz))
-        .merge(read)
-        .merge(screen)
-        .merge(write)
-        .merge(admin)
+        .route("/openapi.json", get(move || async move { openapi::serve_json(&json) }))
+        .route("/docs", get(move || async move { openapi::serve_html(&html) }))
+        .route("/docs/style.css", get(|| async { openapi::serve_css() }))
+        .merge(api)
         .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
         .layer(middleware::from_fn_with_state(state.clone(), frame))
         .with_state(state)
+}
+
+/// The described endpoints, by scope: each route is registered from its handler's
+/// `#[utoipa::path]`, so the OpenAPI document and the router cannot disagree.
+pub(crate) fn api(state: &AppState) -> OpenApiRouter<AppState> {
+    let guard =
+        |scope: Scope| middleware::from_fn_with_state((state.clone(), scope), auth::authorize);
+    let read = OpenApiRouter::new()
+        .routes(routes!(routes::search::search))
+        .routes(routes!(routes::entities::entity))
+        .routes(routes!(routes::catalog::catalog))
+        .routes(routes!(routes::catalog::algorithms))
+        .routes(routes!(routes::status::status))
+        .routes(routes!(routes::lists::lists))
+        .routes(routes!(routes::lists::versions))
+        .routes(routes!(routes::lists::diff))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(routes::alerts::watches))
+        .routes(routes!(routes::alerts::alerts))
+        .routes(routes!(routes::alerts::alert))
+        .route_layer(guard(Scope::Read));
+    let write = OpenApiRouter::new()
+        .routes(routes!(routes::alerts::decide))
+        .route_layer(guard(Scope::Write));
+    let screen = OpenApiRouter::new()
+        .routes(routes!(routes::matching::match_entities))
+        .routes(routes!(routes::screen::screen))
+        .routes(routes!(routes::portfolio::check))
+        .route_layer(guard(Scope::Screen));
+    let admin =
+        OpenApiRouter::new().routes(routes!(routes::audit::audit)).route_layer(guard(Scope::Admin));
+    let open = OpenApiRouter::new()
+        .routes(routes!(routes::health::healthz))
+        .routes(routes!(routes::health::readyz));
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(open)
+        .merge(read)
+        .merge(screen)
+        .merge(write)
+        .merge(admin)
 }
 
 async fn not_found() -> ApiError {

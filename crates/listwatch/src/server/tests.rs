@@ -616,3 +616,87 @@ async fn metrics_count_requests_by_route_and_status_and_describe_the_snapshot() 
         Request::builder().uri("/metrics").header("x-api-key", "s").body(Body::empty()).unwrap();
     check_error(&app.send(request).await, StatusCode::FORBIDDEN, "forbidden_scope");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_the_docs_page_renders_it() {
+    let app = app();
+    let doc = app.get("/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_eq!(doc.json["openapi"], "3.1.0", "{}", doc.text);
+    let paths = doc.json["paths"].as_object().unwrap();
+    let expected = [
+        ("/match/{dataset}", "post", Some("screen")),
+        ("/search/{dataset}", "get", Some("read")),
+        ("/entities/{id}", "get", Some("read")),
+        ("/catalog", "get", Some("read")),
+        ("/algorithms", "get", Some("read")),
+        ("/status", "get", Some("read")),
+        ("/lists", "get", Some("read")),
+        ("/lists/{list}/versions", "get", Some("read")),
+        ("/lists/{list}/diff", "get", Some("read")),
+        ("/metrics", "get", Some("read")),
+        ("/watches", "get", Some("read")),
+        ("/alerts", "get", Some("read")),
+        ("/alerts/{id}", "get", Some("read")),
+        ("/alerts/{id}/decision", "post", Some("write")),
+        ("/screen", "post", Some("screen")),
+        ("/portfolio/check", "post", Some("screen")),
+        ("/audit", "get", Some("admin")),
+        ("/healthz", "get", None),
+        ("/readyz", "get", None),
+    ];
+    for (path, method, scope) in expected {
+        let op = &paths.get(path).unwrap_or_else(|| panic!("{path} is not described"))[method];
+        assert!(op.is_object(), "{method} {path} is not described");
+        assert!(op["responses"]["200"].is_object(), "{method} {path}: no 200");
+        if let Some(scope) = scope {
+            assert_eq!(op["security"][0]["api_key"][0], scope, "{method} {path}");
+            for status in ["400", "401", "403", "404", "429"] {
+                let error = &op["responses"][status]["content"]["application/json"]["schema"];
+                assert_eq!(error["$ref"], "#/components/schemas/ErrorBody", "{method} {path}");
+            }
+        }
+        // Every described path answers: a described route that does not exist is a 404 from
+        // the fallback, whose code is `not_found`.
+        let concrete =
+            path.replace("{dataset}", "default").replace("{id}", "x").replace("{list}", "demo");
+        let request = Request::builder()
+            .method(method.to_ascii_uppercase().as_str())
+            .uri(&concrete)
+            .body(Body::empty())
+            .unwrap();
+        let answer = app.send(request).await;
+        assert_ne!(answer.json["error"]["message"], "no such endpoint", "{method} {path}");
+    }
+    assert_eq!(paths.len(), expected.len(), "described: {:?}", paths.keys().collect::<Vec<_>>());
+    // The match response's schema names the fields a yente client reads.
+    let schemas = &doc.json["components"]["schemas"];
+    for field in ["responses", "limit"] {
+        assert!(schemas["MatchResponse"]["properties"][field].is_object(), "{field}");
+    }
+    for field in ["status", "results", "total", "query"] {
+        assert!(schemas["QueryResponse"]["properties"][field].is_object(), "{field}");
+    }
+    let docs = app.get("/docs").await;
+    assert_eq!(docs.status, StatusCode::OK);
+    for (path, _, _) in expected {
+        assert!(docs.text.contains(&format!("<code>{path}</code>")), "{path} is not on /docs");
+    }
+    assert!(!docs.text.contains("<script"), "the docs page runs no script");
+    assert!(!docs.text.contains("https://"), "the docs page fetches nothing from elsewhere");
+    let css = app.get("/docs/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_docs_page_forbids_everything_but_its_stylesheet() {
+    let app = app();
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/docs").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert_eq!(csp, "default-src 'none'; style-src 'self'");
+}

@@ -16,7 +16,9 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
-/// `GET /watches`: every watch, as `watch list --json` prints them.
+/// Every watch, as `listwatch watch list --json`.
+#[utoipa::path(get, path = "/watches", tag = "monitoring", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    responses((status = 200, description = "The watches", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn watches(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let snapshot = state.snapshot();
     let value = blocking(move || {
@@ -27,7 +29,13 @@ pub(crate) async fn watches(State(state): State<AppState>) -> ApiResult<Json<ser
     Ok(Json(value))
 }
 
-/// `GET /alerts?state=open|closed&watch=&since=`: the alerts, oldest first.
+/// The alerts, oldest first, as `listwatch alerts --json`.
+#[utoipa::path(get, path = "/alerts", tag = "monitoring", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("state" = Option<String>, Query, description = "`open` or `closed`"),
+        ("watch" = Option<String>, Query, description = "Only the alerts of this watch"),
+        ("since" = Option<String>, Query, format = Date, description = "Only the alerts raised on or after this day"),
+    ),
+    responses((status = 200, description = "The alerts", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn alerts(
     State(state): State<AppState>,
     params: Params,
@@ -64,7 +72,10 @@ pub(crate) async fn alerts(
     Ok(Json(value))
 }
 
-/// `GET /alerts/{id}`: one alert with every decision about it.
+/// One alert with every decision about it, as `listwatch alerts show --json`.
+#[utoipa::path(get, path = "/alerts/{id}", tag = "monitoring", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("id" = String, Path, description = "The alert's id")),
+    responses((status = 200, description = "The alert", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn alert(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -91,17 +102,24 @@ pub(crate) async fn alert(
 }
 
 /// The body of `POST /alerts/{id}/decision`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DecisionBody {
+pub(crate) struct DecisionBody {
+    /// `true-match`, `false-positive` or `escalated`.
     decision: String,
+    /// Why: required, for the auditor.
     reason: String,
+    /// Who decided.
     by: String,
+    /// The id of an earlier decision this one corrects.
     supersedes: Option<u64>,
 }
 
-/// `POST /alerts/{id}/decision` (scope `write`): records a decision, append-only, as
-/// `alerts resolve` does; `supersedes` corrects an earlier one.
+/// Records a decision on an alert, append-only; `supersedes` corrects an earlier one.
+#[utoipa::path(post, path = "/alerts/{id}/decision", tag = "monitoring", security(("api_key" = ["write"]), ("bearer" = ["write"])),
+    params(("id" = String, Path, description = "The alert's id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "The decision recorded", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
 pub(crate) async fn decide(
     State(state): State<AppState>,
     Path(id): Path<String>,

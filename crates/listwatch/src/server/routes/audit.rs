@@ -9,6 +9,12 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
+/// The audit log of decisions (matches, screens, status answers, holdings checks), oldest first.
+#[utoipa::path(get, path = "/audit", tag = "operations", security(("api_key" = ["admin"]), ("bearer" = ["admin"])),
+    params(("since" = Option<String>, Query, format = Date, description = "Only the records of this day or later"),
+        ("key" = Option<String>, Query, description = "Only the records of this key's name"),
+    ),
+    responses((status = 200, description = "`{\"records\": [...]}`, as `listwatch audit --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn audit(
     State(state): State<AppState>,
     params: Params,

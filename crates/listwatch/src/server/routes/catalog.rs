@@ -21,6 +21,9 @@ pub(crate) const ALGORITHMS: &[&str] = &[
     "name-qualified",
 ];
 
+/// The datasets, as yente's `/catalog`: `default` (every list) and each list.
+#[utoipa::path(get, path = "/catalog", tag = "matching", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    responses((status = 200, description = "The catalog", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn catalog(State(state): State<AppState>) -> Json<serde_json::Value> {
     let snapshot = state.snapshot();
     let mut datasets = vec![serde_json::json!({
@@ -81,6 +84,9 @@ fn feature_docs() -> serde_json::Value {
     })
 }
 
+/// The matching algorithms, as yente's `/algorithms`: every name is answered by listwatch's matcher.
+#[utoipa::path(get, path = "/algorithms", tag = "matching", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    responses((status = 200, description = "The algorithms", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn algorithms() -> Json<serde_json::Value> {
     let name = "listwatch";
     Json(serde_json::json!({

@@ -8,6 +8,10 @@ use crate::server::ftm::{FtmEntity, render};
 use crate::server::params::excerpt;
 use crate::server::state::AppState;
 
+/// One entity in FollowTheMoney form, as yente's `/entities/{id}`.
+#[utoipa::path(get, path = "/entities/{id}", tag = "matching", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("id" = String, Path, description = "The entity id, `<list>:<id in the source>`")),
+    responses((status = 200, description = "The entity", body = crate::server::ftm::FtmEntity), crate::server::openapi::Failures))]
 pub(crate) async fn entity(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -5,10 +5,16 @@ use axum::extract::State;
 
 use crate::server::state::AppState;
 
+/// The process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "`{\"status\": \"ok\"}`", body = crate::server::openapi::CliJson)))]
 pub(crate) async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
+/// A snapshot is in force: when it was built, and the list versions it holds.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "The snapshot in force", body = crate::server::openapi::CliJson)))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Json<serde_json::Value> {
     let snapshot = state.snapshot();
     let built_at =

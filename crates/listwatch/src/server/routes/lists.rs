@@ -11,6 +11,9 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::{Params, excerpt};
 use crate::server::state::AppState;
 
+/// The lists in force, each with the version screened and its coverage.
+#[utoipa::path(get, path = "/lists", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    responses((status = 200, description = "The lists, as `screen --json`'s `list_versions`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn lists(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let snapshot = state.snapshot();
     let rows: Vec<crate::cli::screen::ScreenedListJson> =
@@ -30,6 +33,10 @@ fn list_name(snapshot: &listwatch_core::Snapshot, name: &str) -> ApiResult<ListN
     Ok(list)
 }
 
+/// Every version of a list: publication date, counts, coverage, retractions.
+#[utoipa::path(get, path = "/lists/{list}/versions", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("list" = String, Path, description = "The list's name, e.g. `ofac-sdn`")),
+    responses((status = 200, description = "The versions, as `versions --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn versions(
     State(state): State<AppState>,
     Path(list): Path<String>,
@@ -45,6 +52,13 @@ pub(crate) async fn versions(
     Ok(Json(value))
 }
 
+/// What changed between two versions of a list: added, removed and changed entities, field by field.
+#[utoipa::path(get, path = "/lists/{list}/diff", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("list" = String, Path, description = "The list's name"),
+        ("from" = Option<u32>, Query, description = "The older version (default: the one before `to`)"),
+        ("to" = Option<u32>, Query, description = "The newer version (default: the latest)"),
+    ),
+    responses((status = 200, description = "The changes, as `diff --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn diff(
     State(state): State<AppState>,
     Path(list): Path<String>,

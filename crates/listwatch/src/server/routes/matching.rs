@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use listwatch_matcher::{Explanation, ScreenResult};
 use listwatch_model::{Date, Schema};
@@ -21,36 +22,100 @@ use crate::server::state::AppState;
 
 /// yente's `EntityMatchQuery`: the examples by the client's keys (`weights` and `config` are
 /// accepted and ignored: listwatch's matcher has its own configuration).
-#[derive(Debug, Deserialize)]
-struct MatchBody {
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct MatchBody {
+    /// The examples, by the client's keys; each is read on its own, so one malformed example
+    /// names its key.
+    #[schema(value_type = BTreeMap<String, EntityExample>)]
     queries: serde_json::Map<String, serde_json::Value>,
+    /// Accepted and ignored.
     #[serde(default)]
     #[allow(dead_code)]
+    #[schema(value_type = Option<Object>)]
     weights: Option<serde_json::Value>,
+    /// Accepted and ignored.
     #[serde(default)]
     #[allow(dead_code)]
+    #[schema(value_type = Option<Object>)]
     config: Option<serde_json::Value>,
 }
 
-/// yente's `EntityExample`.
-#[derive(Debug, Deserialize, Serialize)]
-struct EntityExample {
+/// yente's `EntityExample`: an FtM schema and properties, each a string or a list of strings
+/// (`name`, `birthDate`, `country`, `nationality`, `idNumber`, `registrationNumber`,
+/// `taxNumber`, `isin`, `imoNumber`, `mmsi`, `callSign`, `swiftBic`, `leiCode`...).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub(crate) struct EntityExample {
     #[serde(default)]
     id: Option<String>,
+    /// `Thing`, `LegalEntity`, `Person`, `Organization`, `PublicBody`, `Company`, `Vessel`,
+    /// `Airplane` or `Security`.
     schema: String,
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One scored result: the entity, and yente's `score`, `match`, `features`, plus `explanations`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ScoredEntity {
     #[serde(flatten)]
     entity: FtmEntity,
+    /// Between 0 and 1.
     score: f64,
+    /// The score reaches the threshold.
     #[serde(rename = "match")]
     is_match: bool,
+    /// Each feature's contribution to the score, by name.
     features: BTreeMap<String, f64>,
+    /// Why: the words aligned and how, the words left over, each feature with its detail.
+    #[schema(value_type = Object)]
     explanations: serde_json::Value,
+}
+
+/// yente's `EntityMatchResponse`, with the matcher and the list versions that answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MatchResponse {
+    responses: BTreeMap<String, QueryResponse>,
+    /// The features the matcher weighs.
+    #[schema(value_type = Object)]
+    matcher: serde_json::Value,
+    limit: usize,
+    algorithm: AlgorithmUsed,
+    list_versions: Vec<ListVersionUsed>,
+}
+
+/// yente's `EntityMatches`: the answer to one query.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct QueryResponse {
+    status: u16,
+    results: Vec<ScoredEntity>,
+    total: Total,
+    query: EntityExample,
+}
+
+/// How many results there were.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Total {
+    value: usize,
+    /// Always `eq`: the count is exact.
+    relation: &'static str,
+}
+
+/// The algorithm asked for, and the one that answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AlgorithmUsed {
+    requested: String,
+    name: &'static str,
+    version: &'static str,
+    /// The hash of the matcher's configuration, for replay.
+    config_hash: String,
+}
+
+/// A list version the answer rests on.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ListVersionUsed {
+    list: String,
+    version: u32,
+    published: String,
 }
 
 /// The options of a match request, read from its parameters.
@@ -156,6 +221,25 @@ pub(crate) fn unknown_schema(name: &str) -> ApiError {
     )
 }
 
+/// Match entities by example, as yente's `/match`.
+///
+/// Each query is an FtM entity example (`schema`, `properties`); each answer lists the
+/// best-scoring entities with `score`, `match`, `features` and `explanations`.
+#[utoipa::path(post, path = "/match/{dataset}", tag = "matching", security(("api_key" = ["screen"]), ("bearer" = ["screen"])),
+    params(("dataset" = String, Path, description = "`default` (every list), `sanctions` (the same), or a list's name"),
+        ("limit" = Option<usize>, Query, description = "At most this many results per query (default 5)"),
+        ("threshold" = Option<f64>, Query, description = "The score from which a result is a match (default: the matcher's)"),
+        ("cutoff" = Option<f64>, Query, description = "Leave out results scoring below this"),
+        ("algorithm" = Option<String>, Query, description = "Accepted and reported; listwatch's matcher answers"),
+        ("include_dataset" = Option<Vec<String>>, Query, description = "Only these datasets"),
+        ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these datasets"),
+        ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these schemata"),
+        ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these entities (at most 50)"),
+        ("changed_since" = Option<String>, Query, format = Date, description = "Only entities changed on or after this day"),
+        ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics"),
+    ),
+    request_body = MatchBody,
+    responses((status = 200, description = "One response per query key", body = MatchResponse), crate::server::openapi::BodyFailures))]
 pub(crate) async fn match_entities(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -163,7 +247,7 @@ pub(crate) async fn match_entities(
     uri: Uri,
     params: Params,
     request_body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<MatchResponse>> {
     let bytes = body(request_body)?;
     let snapshot = state.snapshot();
     let options = options(&state, &snapshot, &dataset, &params)?;
@@ -199,7 +283,7 @@ pub(crate) async fn match_entities(
         examples.push((key, example, read));
     }
     let response = blocking(move || {
-        let mut responses = serde_json::Map::new();
+        let mut responses = BTreeMap::new();
         let mut records = Vec::new();
         let versions = crate::audit::index_versions(&snapshot.index);
         for (key, example, read) in examples {
@@ -223,22 +307,36 @@ pub(crate) async fn match_entities(
             );
             responses.insert(
                 key,
-                serde_json::json!({
-                    "status": 200,
-                    "results": results,
-                    "total": {"value": total, "relation": "eq"},
-                    "query": example,
-                }),
+                QueryResponse {
+                    status: 200,
+                    results,
+                    total: Total { value: total, relation: "eq" },
+                    query: example,
+                },
             );
         }
         state.record(&records)?;
-        Ok(serde_json::json!({
-            "responses": responses,
-            "matcher": super::catalog::features(),
-            "limit": options.limit,
-            "algorithm": {"requested": options.algorithm, "name": "listwatch", "version": listwatch_matcher::MATCHER_VERSION, "config_hash": options.config_hash},
-            "list_versions": snapshot.screened.iter().filter(|l| options.lists.contains(&l.list)).map(|l| serde_json::json!({"list": l.list, "version": l.version, "published": l.published})).collect::<Vec<_>>(),
-        }))
+        Ok(MatchResponse {
+            responses,
+            matcher: super::catalog::features(),
+            limit: options.limit,
+            algorithm: AlgorithmUsed {
+                requested: options.algorithm,
+                name: "listwatch",
+                version: listwatch_matcher::MATCHER_VERSION,
+                config_hash: options.config_hash,
+            },
+            list_versions: snapshot
+                .screened
+                .iter()
+                .filter(|l| options.lists.contains(&l.list))
+                .map(|l| ListVersionUsed {
+                    list: l.list.clone(),
+                    version: l.version,
+                    published: l.published.to_string(),
+                })
+                .collect(),
+        })
     })
     .await?;
     Ok(Json(response))

@@ -16,6 +16,13 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
+/// Checks securities holdings: restricted, clear, or unknown, for each row of a holdings CSV.
+#[utoipa::path(post, path = "/portfolio/check", tag = "screening", security(("api_key" = ["screen"]), ("bearer" = ["screen"])),
+    params(("as_of" = Option<String>, Query, format = Date, description = "The day asked about (default today)"),
+        ("known_on" = Option<String>, Query, format = Date, description = "Use only what was known by this day"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "A holdings CSV, as `portfolio check` reads"),
+    responses((status = 200, description = "The report, as `portfolio check --json`", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
 pub(crate) async fn check(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

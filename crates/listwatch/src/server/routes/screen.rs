@@ -16,6 +16,16 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::{Params, excerpt};
 use crate::server::state::AppState;
 
+/// Batch screening: JSONL queries in, one JSONL line per query out, streamed.
+///
+/// Each line of the body is a query in the format of `screen --input x.jsonl`; each line of the
+/// answer is a result in the format of `screen --output x.jsonl`.
+#[utoipa::path(post, path = "/screen", tag = "screening", security(("api_key" = ["screen"]), ("bearer" = ["screen"])),
+    params(("limit" = Option<usize>, Query, description = "At most this many results per query (default 10)"),
+        ("list" = Option<Vec<String>>, Query, description = "Screen only these lists"),
+    ),
+    request_body(content = String, content_type = "application/x-ndjson", description = "One JSON query per line"),
+    responses((status = 200, description = "One JSON result per line", body = String, content_type = "application/x-ndjson"), crate::server::openapi::BodyFailures))]
 pub(crate) async fn screen(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -18,6 +18,20 @@ use crate::server::state::AppState;
 /// The most results a search looks at, whatever the offset.
 const MAX_WINDOW: usize = 10_000;
 
+/// Search the lists by name, as yente's `/search`.
+///
+/// With `q`, the matcher ranks entities by name; without it, every current entity of the dataset
+/// is listed. Filters by schema, countries and topics, with facets.
+#[utoipa::path(get, path = "/search/{dataset}", tag = "matching", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("dataset" = String, Path, description = "`default` (every list), `sanctions` (the same), or a list's name"),
+        ("q" = Option<String>, Query, description = "A name, in any script (at most 1,000 characters)"),
+        ("limit" = Option<usize>, Query, description = "At most this many results (default 10)"),
+        ("offset" = Option<usize>, Query, description = "Skip this many results (offset + limit at most 10,000)"),
+        ("schema" = Option<String>, Query, description = "Only entities of this FtM schema"),
+        ("countries" = Option<Vec<String>>, Query, description = "Only entities tied to one of these countries (ISO codes)"),
+        ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics (every listed entity has `sanction`)"),
+    ),
+    responses((status = 200, description = "The results, their total and facets", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn search(
     State(state): State<AppState>,
     Path(dataset): Path<String>,

@@ -13,6 +13,17 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
+/// Was an entity restricted on a day, under which rule, since when, and what was known then.
+///
+/// The same JSON as `listwatch status --json`: `overall`, each list's answer with its basis,
+/// the versions consulted and those that could not be.
+#[utoipa::path(get, path = "/status", tag = "status", security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(
+        ("q" = String, Query, description = "An entity id, an ISIN, a ticker or a name"),
+        ("as_of" = Option<String>, Query, format = Date, description = "The day asked about (default today)"),
+        ("known_on" = Option<String>, Query, format = Date, description = "Use only the versions published and the events known by this day"),
+    ),
+    responses((status = 200, description = "The answer, as `status --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
