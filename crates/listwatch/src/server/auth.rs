@@ -1,7 +1,9 @@
 //! API keys and scopes.
 //!
-//! The key file has one key per line: `<sha256 of the key, lowercase hex> <name> <scopes>`,
-//! scopes comma-separated among `read`, `screen`, `write`, `admin` (`admin` grants every scope).
+//! The key file has one key per line: `<sha256 of the key, lowercase hex> <name> <scopes>
+//! [rate=N]`, scopes comma-separated among `read`, `screen`, `write`, `admin` (`admin` grants
+//! every scope), and an optional rate in requests per second that overrides `serve
+//! --rate-limit` for that key.
 //! Blank lines and lines starting with `#` are skipped. Only hashes are kept, in the file and in
 //! memory. A client sends its key as `Authorization: ApiKey <key>` (as OpenSanctions' clients
 //! do), `Authorization: Bearer <key>`, or `X-API-Key: <key>`.
@@ -9,6 +11,7 @@
 //! Without a key file the server accepts loopback clients only, whatever they send.
 
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -59,6 +62,8 @@ pub(crate) struct Key {
     hash: [u8; 32],
     pub(crate) name: String,
     scopes: Vec<Scope>,
+    /// Requests per second, if the file sets one for this key.
+    rate: Option<u32>,
 }
 
 /// The keys of a key file.
@@ -80,12 +85,30 @@ impl Keys {
             }
             let n = idx + 1;
             let fields: Vec<&str> = line.split_whitespace().collect();
-            let [hash, name, scopes] = fields.as_slice() else {
-                return Err(format!(
-                    "line {n}: expected `<sha256 hex> <name> <scopes>`, found {} fields",
-                    fields.len()
-                ));
+            let (hash, name, scopes, rate) = match fields.as_slice() {
+                [hash, name, scopes] => (hash, name, scopes, None),
+                [hash, name, scopes, rate] => (hash, name, scopes, Some(*rate)),
+                _ => {
+                    return Err(format!(
+                        "line {n}: expected `<sha256 hex> <name> <scopes> [rate=N]`, found {} fields",
+                        fields.len()
+                    ));
+                }
             };
+            let rate = rate
+                .map(|field| {
+                    field
+                        .strip_prefix("rate=")
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| {
+                            format!(
+                                "line {n}: expected `rate=N` (requests per second, at least 1), found {:?}",
+                                crate::input::excerpt(field, 20)
+                            )
+                        })
+                })
+                .transpose()?;
             let hash = parse_hex(hash)
                 .ok_or_else(|| format!("line {n}: the key hash is not 64 hexadecimal digits"))?;
             let scopes = scopes
@@ -99,7 +122,7 @@ impl Keys {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            keys.push(Key { hash, name: name.to_string(), scopes });
+            keys.push(Key { hash, name: name.to_string(), scopes, rate });
         }
         if keys.is_empty() {
             return Err("it holds no key".to_string());
@@ -150,7 +173,23 @@ pub(crate) async fn authorize(
     next: Next,
 ) -> Response {
     match check(&state, scope, &request) {
-        Ok(caller) => {
+        Ok((caller, rate)) => {
+            if let Some(per_second) = rate.or(state.limits().rate_per_key)
+                && let Err(wait) = state.rate_limiter().take(&caller.0, per_second, Instant::now())
+            {
+                let mut response = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("the key {} is limited to {per_second} requests a second", caller.0),
+                )
+                .into_response();
+                let seconds = wait.as_secs_f64().ceil().max(1.0);
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds as u64),
+                );
+                return response;
+            }
             request.extensions_mut().insert(caller.clone());
             let mut response = next.run(request).await;
             response.extensions_mut().insert(caller);
@@ -160,7 +199,12 @@ pub(crate) async fn authorize(
     }
 }
 
-fn check(state: &AppState, scope: Scope, request: &Request) -> Result<Caller, ApiError> {
+/// The caller, and its own rate if its key sets one.
+fn check(
+    state: &AppState,
+    scope: Scope,
+    request: &Request,
+) -> Result<(Caller, Option<u32>), ApiError> {
     let Some(keys) = state.keys() else {
         // The peer as the listener saw it; in-process tests set it with `MockConnectInfo`.
         let extensions = request.extensions();
@@ -170,7 +214,7 @@ fn check(state: &AppState, scope: Scope, request: &Request) -> Result<Caller, Ap
                 .map(|c| c.0)
         });
         return match peer {
-            Some(addr) if addr.ip().is_loopback() => Ok(Caller("loopback".to_string())),
+            Some(addr) if addr.ip().is_loopback() => Ok((Caller("loopback".to_string()), None)),
             _ => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "loopback_only",
@@ -199,7 +243,7 @@ fn check(state: &AppState, scope: Scope, request: &Request) -> Result<Caller, Ap
             format!("the key {} does not have the scope {}", found.name, scope.as_str()),
         ));
     }
-    Ok(Caller(found.name.clone()))
+    Ok((Caller(found.name.clone()), found.rate))
 }
 
 #[cfg(test)]
@@ -227,5 +271,9 @@ mod tests {
         let err = Keys::parse(&format!("{} ci fly", hash_key("k"))).unwrap_err();
         assert!(err.starts_with("line 1: scope \"fly\""), "{err}");
         assert_eq!(Keys::parse("# nothing\n").unwrap_err(), "it holds no key");
+        let err = Keys::parse(&format!("{} ci read rate=fast", hash_key("k"))).unwrap_err();
+        assert!(err.starts_with("line 1: expected `rate=N`"), "{err}");
+        let keys = Keys::parse(&format!("{} ci read rate=20", hash_key("k"))).unwrap();
+        assert_eq!(keys.find("k").unwrap().rate, Some(20));
     }
 }

@@ -20,6 +20,7 @@ pub(crate) mod ftm;
 pub(crate) mod metrics;
 pub(crate) mod openapi;
 pub(crate) mod params;
+pub(crate) mod rate;
 pub(crate) mod routes;
 pub(crate) mod state;
 
@@ -67,6 +68,10 @@ pub(crate) struct Args {
     /// How often to look for changes in the store, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     poll_ms: u64,
+    /// Requests per second each key may send (a key's `rate=N` in the key file overrides it);
+    /// beyond it, 429 `rate_limited` with `retry-after`. Without it, no limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
     /// Remove audit records older than this many days, at start and then daily [default:
     /// $LISTWATCH_AUDIT_RETENTION_DAYS, else keep every record].
     #[arg(long, value_name = "N")]
@@ -175,8 +180,17 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
         })
     });
     if let Some(err) = pending {
-        let status = err.status;
-        response = (status, axum::Json(err.body(&request_id))).into_response();
+        // The error body replaces whatever body there was; headers set with the error (such as
+        // `retry-after`) stay.
+        let headers = std::mem::take(response.headers_mut());
+        response = (err.status, axum::Json(err.body(&request_id))).into_response();
+        for (name, value) in &headers {
+            if name != axum::http::header::CONTENT_TYPE
+                && name != axum::http::header::CONTENT_LENGTH
+            {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
     }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
@@ -269,9 +283,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(days) = retention {
         prune(&audit, days);
     }
-    let state =
-        AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet, Some(audit.clone()))
-            .with_db(ctx.db_path().to_path_buf());
+    let state = AppState::new(
+        snapshot,
+        keys,
+        Limits { rate_per_key: args.rate_limit, ..Limits::default() },
+        config,
+        ctx.quiet,
+        Some(audit.clone()),
+    )
+    .with_db(ctx.db_path().to_path_buf());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

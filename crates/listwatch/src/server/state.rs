@@ -22,6 +22,9 @@ pub(crate) struct Limits {
     pub(crate) max_limit: usize,
     /// How long a request may take before it is answered with `timeout`.
     pub(crate) timeout: Duration,
+    /// Requests per second per key (or for the loopback caller without a key file), unless the
+    /// key file sets the key's own; `None` for no limit.
+    pub(crate) rate_per_key: Option<u32>,
 }
 
 impl Default for Limits {
@@ -31,6 +34,7 @@ impl Default for Limits {
             max_queries: 100,
             max_limit: 500,
             timeout: Duration::from_secs(30),
+            rate_per_key: None,
         }
     }
 }
@@ -51,6 +55,7 @@ struct Inner {
     next_request: AtomicU64,
     quiet: bool,
     audit: Option<AuditLog>,
+    rate_limiter: super::rate::RateLimiter,
     /// The store file, for the few writes the server makes (decisions on alerts).
     db: Option<std::path::PathBuf>,
 }
@@ -75,6 +80,7 @@ impl AppState {
                 next_request: AtomicU64::new(1),
                 quiet,
                 audit,
+                rate_limiter: super::rate::RateLimiter::default(),
                 db: None,
             }),
         }
@@ -93,6 +99,11 @@ impl AppState {
 
     pub(crate) fn keys(&self) -> Option<&Keys> {
         self.inner.keys.as_ref()
+    }
+
+    /// The buckets of the per-key rate limits.
+    pub(crate) fn rate_limiter(&self) -> &super::rate::RateLimiter {
+        &self.inner.rate_limiter
     }
 
     pub(crate) fn limits(&self) -> &Limits {

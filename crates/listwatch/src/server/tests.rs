@@ -485,6 +485,26 @@ async fn keys_and_scopes_are_checked() {
 }
 
 #[tokio::test]
+async fn a_key_beyond_its_rate_is_told_when_to_come_back() {
+    let text = format!("{} slow read rate=2\n{} fast read\n", hash_key("s"), hash_key("f"));
+    let app = spawn_app(Some(Keys::parse(&text).unwrap()), "192.0.2.7:4000");
+    let get =
+        |key: &str| Request::get("/catalog").header("x-api-key", key).body(Body::empty()).unwrap();
+    for _ in 0..2 {
+        assert_eq!(app.send(get("s")).await.status, StatusCode::OK);
+    }
+    let response = app.router.clone().oneshot(get("s")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let limited = app.send(get("s")).await;
+    check_error(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    // A key without a rate of its own has none: there is no --rate-limit here.
+    for _ in 0..20 {
+        assert_eq!(app.send(get("f")).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
 async fn a_new_snapshot_is_used_by_the_next_request() {
     let app = app();
     let before = app.get("/search/default?q=Northern%20Lights%20Bank").await;
