@@ -100,6 +100,32 @@ fn id_property(kind: IdKind, schema: Schema) -> &'static str {
     }
 }
 
+/// The query properties that carry an identifier (see [`property_id_kind`]).
+pub(crate) const IDENTIFIER_PROPERTIES: &[&str] = &[
+    "passportNumber",
+    "idNumber",
+    "nationalId",
+    "taxNumber",
+    "innCode",
+    "vatCode",
+    "registrationNumber",
+    "ogrnCode",
+    "okpoCode",
+    "uniqueEntityId",
+    "isin",
+    "ticker",
+    "imoNumber",
+    "mmsi",
+    "callSign",
+    "swiftBic",
+    "bicCode",
+    "leiCode",
+    "email",
+    "website",
+    "phone",
+    "serialNumber",
+];
+
 /// The identifier kind a query property names, if any.
 fn property_id_kind(property: &str) -> Option<IdKind> {
     Some(match property {
@@ -351,4 +377,19 @@ pub(crate) fn example(
         names.into_iter().map(|name| Query { name: Some(name), ..base.clone() }).collect()
     };
     Ok(Example { queries })
+}
+
+#[cfg(test)]
+mod identifier_properties {
+    use super::*;
+
+    #[test]
+    fn every_identifier_property_is_read_as_an_identifier() {
+        for property in IDENTIFIER_PROPERTIES {
+            assert!(property_id_kind(property).is_some(), "{property}");
+        }
+        for property in ["name", "birthDate", "country", "gender", "notes"] {
+            assert!(property_id_kind(property).is_none(), "{property}");
+        }
+    }
 }

@@ -39,6 +39,11 @@ pub(crate) struct ErrorDetail {
 #[schema(value_type = Object)]
 pub(crate) struct CliJson(serde_json::Value);
 
+/// A native endpoint's answer that is a list: the JSON array of the command line's `--json`.
+#[derive(Serialize, ToSchema)]
+#[schema(value_type = Vec<Object>)]
+pub(crate) struct CliJsonList(serde_json::Value);
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -47,7 +52,7 @@ pub(crate) struct CliJson(serde_json::Value);
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&Security),
-    components(schemas(ErrorBody, ErrorDetail, CliJson)),
+    components(schemas(ErrorBody, ErrorDetail, CliJson, CliJsonList, crate::server::routes::alerts::AlertState, crate::server::routes::matching::EntityExample)),
     tags(
         (name = "matching", description = "OpenSanctions (yente) compatible: same paths, parameters and JSON shapes."),
         (name = "lists", description = "What the store holds: lists, versions and what changed between them."),

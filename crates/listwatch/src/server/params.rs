@@ -47,7 +47,7 @@ impl Params {
         default: T,
         expected: &str,
     ) -> Result<T, ApiError> {
-        match self.get(name) {
+        match self.raw(name) {
             None => Ok(default),
             Some(text) => text.parse().map_err(|_| {
                 ApiError::invalid(
@@ -58,9 +58,21 @@ impl Params {
         }
     }
 
-    /// A `YYYY-MM-DD` date (a timestamp's date part is taken), or `None` when absent.
+    /// The last value of `name` as given, blank or not.
+    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim())
+    }
+
+    /// A `YYYY-MM-DD` date (a timestamp's date part is taken), or `None` when absent. A date
+    /// given empty is an error: an as-of question must not fall back to today unnoticed.
     pub(crate) fn date(&self, name: &str) -> Result<Option<listwatch_model::Date>, ApiError> {
-        let Some(text) = self.get(name) else { return Ok(None) };
+        let Some(text) = self.raw(name) else { return Ok(None) };
+        if text.is_empty() {
+            return Err(ApiError::invalid(
+                "invalid_date",
+                format!("{name} is empty: give a date (YYYY-MM-DD) or leave the parameter out"),
+            ));
+        }
         let day = text.get(..10).unwrap_or(text);
         listwatch_model::Date::parse_iso(day).map(Some).map_err(|e| {
             ApiError::invalid("invalid_date", format!("{name}: {e} (expected YYYY-MM-DD)"))

@@ -18,7 +18,7 @@ use crate::server::state::AppState;
 
 /// Every watch, as `listwatch watch list --json`.
 #[utoipa::path(get, path = "/watches", tag = "monitoring", security(("api_key" = ["read"]), ("bearer" = ["read"])),
-    responses((status = 200, description = "The watches", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
+    responses((status = 200, description = "The watches", body = crate::server::openapi::CliJsonList), crate::server::openapi::Failures))]
 pub(crate) async fn watches(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let snapshot = state.snapshot();
     let value = blocking(move || {
@@ -31,18 +31,18 @@ pub(crate) async fn watches(State(state): State<AppState>) -> ApiResult<Json<ser
 
 /// The alerts, oldest first, as `listwatch alerts --json`.
 #[utoipa::path(get, path = "/alerts", tag = "monitoring", security(("api_key" = ["read"]), ("bearer" = ["read"])),
-    params(("state" = Option<String>, Query, description = "`open` or `closed`"),
+    params(("state" = Option<AlertState>, Query, description = "`open` or `closed`"),
         ("watch" = Option<String>, Query, description = "Only the alerts of this watch"),
         ("since" = Option<String>, Query, format = Date, description = "Only the alerts raised on or after this day"),
     ),
-    responses((status = 200, description = "The alerts", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
+    responses((status = 200, description = "The alerts", body = crate::server::openapi::CliJsonList), crate::server::openapi::Failures))]
 pub(crate) async fn alerts(
     State(state): State<AppState>,
     params: Params,
 ) -> ApiResult<Json<serde_json::Value>> {
     let since = params.date("since")?;
     let watch = params.get("watch").map(String::from);
-    let open = match params.get("state") {
+    let open = match params.raw("state") {
         None => None,
         Some("open") => Some(true),
         Some("closed") => Some(false),
@@ -101,17 +101,45 @@ pub(crate) async fn alert(
     Ok(Json(value))
 }
 
+/// The states of an alert a client can ask for.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum AlertState {
+    /// No decision yet, or escalated.
+    Open,
+    /// Decided: true match or false positive.
+    Closed,
+}
+
+/// The kinds of decision on an alert.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum DecisionName {
+    #[schema(rename = "true-match")]
+    TrueMatch,
+    #[schema(rename = "false-positive")]
+    FalsePositive,
+    #[schema(rename = "escalated")]
+    Escalated,
+}
+
 /// The body of `POST /alerts/{id}/decision`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DecisionBody {
     /// `true-match`, `false-positive` or `escalated`.
+    #[schema(value_type = DecisionName)]
     decision: String,
     /// Why: required, for the auditor.
+    #[schema(min_length = 1, pattern = "\\S")]
     reason: String,
     /// Who decided.
+    #[schema(min_length = 1, pattern = "\\S")]
     by: String,
     /// The id of an earlier decision this one corrects.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 0)]
     supersedes: Option<u64>,
 }
 
@@ -162,4 +190,18 @@ pub(crate) async fn decide(
     })
     .await?;
     Ok(Json(value))
+}
+
+/// A whole number written as JSON may have a zero fraction (`3.0`): JSON Schema's `integer`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(d)? else { return Ok(None) };
+    if let Some(n) = number.as_u64() {
+        return Ok(Some(n));
+    }
+    match number.as_f64() {
+        Some(f) if f >= 0.0 && f.fract() == 0.0 && f < 9.007_199_254_740_992e15 => {
+            Ok(Some(f as u64))
+        }
+        _ => Err(serde::de::Error::custom(format!("{number} is not a decision id"))),
+    }
 }

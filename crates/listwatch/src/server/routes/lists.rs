@@ -13,7 +13,7 @@ use crate::server::state::AppState;
 
 /// The lists in force, each with the version screened and its coverage.
 #[utoipa::path(get, path = "/lists", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
-    responses((status = 200, description = "The lists, as `screen --json`'s `list_versions`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
+    responses((status = 200, description = "The lists, as `screen --json`'s `list_versions`", body = crate::server::openapi::CliJsonList), crate::server::openapi::Failures))]
 pub(crate) async fn lists(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let snapshot = state.snapshot();
     let rows: Vec<crate::cli::screen::ScreenedListJson> =
@@ -35,8 +35,8 @@ fn list_name(snapshot: &listwatch_core::Snapshot, name: &str) -> ApiResult<ListN
 
 /// Every version of a list: publication date, counts, coverage, retractions.
 #[utoipa::path(get, path = "/lists/{list}/versions", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
-    params(("list" = String, Path, description = "The list's name, e.g. `ofac-sdn`")),
-    responses((status = 200, description = "The versions, as `versions --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
+    params(("list" = String, Path, pattern = "^[a-z0-9][a-z0-9._-]*$", description = "The list's name, e.g. `ofac-sdn`")),
+    responses((status = 200, description = "The versions, as `versions --json`", body = crate::server::openapi::CliJsonList), crate::server::openapi::Failures))]
 pub(crate) async fn versions(
     State(state): State<AppState>,
     Path(list): Path<String>,
@@ -54,9 +54,9 @@ pub(crate) async fn versions(
 
 /// What changed between two versions of a list: added, removed and changed entities, field by field.
 #[utoipa::path(get, path = "/lists/{list}/diff", tag = "lists", security(("api_key" = ["read"]), ("bearer" = ["read"])),
-    params(("list" = String, Path, description = "The list's name"),
-        ("from" = Option<u32>, Query, description = "The older version (default: the one before `to`)"),
-        ("to" = Option<u32>, Query, description = "The newer version (default: the latest)"),
+    params(("list" = String, Path, pattern = "^[a-z0-9][a-z0-9._-]*$", description = "The list's name"),
+        ("from" = Option<u32>, Query, minimum = 1, description = "The older version (default: the one before `to`)"),
+        ("to" = Option<u32>, Query, minimum = 1, description = "The newer version (default: the latest)"),
     ),
     responses((status = 200, description = "The changes, as `diff --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn diff(

@@ -26,7 +26,7 @@ use crate::server::state::AppState;
 pub(crate) struct MatchBody {
     /// The examples, by the client's keys; each is read on its own, so one malformed example
     /// names its key.
-    #[schema(value_type = BTreeMap<String, EntityExample>)]
+    #[schema(schema_with = queries_schema)]
     queries: serde_json::Map<String, serde_json::Value>,
     /// Accepted and ignored.
     #[serde(default)]
@@ -40,6 +40,17 @@ pub(crate) struct MatchBody {
     config: Option<serde_json::Value>,
 }
 
+/// The schema of `queries`: one to 100 examples (the server's default limit) by key.
+fn queries_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Ref, RefOr};
+    ObjectBuilder::new()
+        .additional_properties(Some(RefOr::Ref(Ref::from_schema_name("EntityExample"))))
+        .min_properties(Some(1))
+        .max_properties(Some(100))
+        .description(Some("The examples by the client's keys"))
+        .build()
+}
+
 /// yente's `EntityExample`: an FtM schema and properties, each a string or a list of strings
 /// (`name`, `birthDate`, `country`, `nationality`, `idNumber`, `registrationNumber`,
 /// `taxNumber`, `isin`, `imoNumber`, `mmsi`, `callSign`, `swiftBic`, `leiCode`...).
@@ -49,9 +60,71 @@ pub(crate) struct EntityExample {
     id: Option<String>,
     /// `Thing`, `LegalEntity`, `Person`, `Organization`, `PublicBody`, `Company`, `Vessel`,
     /// `Airplane` or `Security`.
+    #[schema(
+        pattern = "^(|Thing|LegalEntity|Person|Organization|PublicBody|Company|Vessel|Airplane|Security)$"
+    )]
     schema: String,
-    #[schema(value_type = BTreeMap<String, Vec<String>>)]
+    #[schema(schema_with = properties_schema)]
     properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema of an example's `properties`, as [`ftm::example`] reads them: each a string or a
+/// list of strings; a name or an identifier is required; dates are `YYYY`, `YYYY-MM` or
+/// `YYYY-MM-DD`.
+fn properties_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{
+        AllOfBuilder, AnyOfBuilder, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type,
+    };
+    let string = |pattern: &str, max: usize| {
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(max)).pattern(Some(pattern))
+    };
+    let values = |pattern: &str, max: usize| {
+        OneOfBuilder::new().item(string(pattern, max)).item(
+            ArrayBuilder::new().items(string(pattern, max)).min_items(Some(1)).max_items(Some(16)),
+        )
+    };
+    let names = [
+        "name",
+        "alias",
+        "weakAlias",
+        "previousName",
+        "firstName",
+        "middleName",
+        "lastName",
+        "fatherName",
+    ];
+    let mut object = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("FtM properties, each a string or a list of strings, with at least a name or an identifier. Other properties (country, nationality, gender...) are read where the matcher uses them and ignored otherwise."))
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::RefOr(
+            OneOfBuilder::new()
+                .item(ObjectBuilder::new().schema_type(Type::String).max_length(Some(1000)))
+                .item(
+                    ArrayBuilder::new()
+                        .items(ObjectBuilder::new().schema_type(Type::String).max_length(Some(1000)))
+                        .max_items(Some(16)),
+                )
+                .into(),
+        )));
+    for p in names {
+        object = object.property(p, values("\\S", 1000));
+    }
+    for p in ["birthDate", "incorporationDate"] {
+        object = object
+            .property(p, values("^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?$", 10));
+    }
+    for p in ftm::IDENTIFIER_PROPERTIES {
+        object = object.property(*p, values("[0-9A-Za-z]", 100));
+    }
+    let mut any = AnyOfBuilder::new();
+    for p in names
+        .iter()
+        .filter(|p| !matches!(**p, "middleName" | "fatherName"))
+        .chain(ftm::IDENTIFIER_PROPERTIES)
+    {
+        any = any.item(ObjectBuilder::new().schema_type(Type::Object).required(*p));
+    }
+    AllOfBuilder::new().item(object).item(any).into()
 }
 
 /// One scored result: the entity, and yente's `score`, `match`, `features`, plus `explanations`.
@@ -227,14 +300,14 @@ pub(crate) fn unknown_schema(name: &str) -> ApiError {
 /// best-scoring entities with `score`, `match`, `features` and `explanations`.
 #[utoipa::path(post, path = "/match/{dataset}", tag = "matching", security(("api_key" = ["screen"]), ("bearer" = ["screen"])),
     params(("dataset" = String, Path, description = "`default` (every list), `sanctions` (the same), or a list's name"),
-        ("limit" = Option<usize>, Query, description = "At most this many results per query (default 5)"),
-        ("threshold" = Option<f64>, Query, description = "The score from which a result is a match (default: the matcher's)"),
-        ("cutoff" = Option<f64>, Query, description = "Leave out results scoring below this"),
-        ("algorithm" = Option<String>, Query, description = "Accepted and reported; listwatch's matcher answers"),
+        ("limit" = Option<usize>, Query, minimum = 1, maximum = 500, description = "At most this many results per query (default 5)"),
+        ("threshold" = Option<f64>, Query, minimum = 0, maximum = 1, description = "The score from which a result is a match (default: the matcher's)"),
+        ("cutoff" = Option<f64>, Query, minimum = 0, maximum = 1, description = "Leave out results scoring below this"),
+        ("algorithm" = Option<String>, Query, pattern = "^(listwatch|best|default|logic-v1|logic-v2|regression-v1|name-based|name-qualified)$", description = "Accepted and reported; listwatch's matcher answers"),
         ("include_dataset" = Option<Vec<String>>, Query, description = "Only these datasets"),
         ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these datasets"),
-        ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these schemata"),
-        ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these entities (at most 50)"),
+        ("exclude_schema" = Option<Vec<String>>, Query, pattern = "^(|Thing|LegalEntity|Person|Organization|PublicBody|Company|Vessel|Airplane|Security)$", description = "Not these schemata"),
+        ("exclude_entity_ids" = Option<Vec<String>>, Query, max_items = 50, description = "Not these entities (at most 50)"),
         ("changed_since" = Option<String>, Query, format = Date, description = "Only entities changed on or after this day"),
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics"),
     ),

@@ -21,10 +21,10 @@ use crate::server::state::AppState;
 /// Each line of the body is a query in the format of `screen --input x.jsonl`; each line of the
 /// answer is a result in the format of `screen --output x.jsonl`.
 #[utoipa::path(post, path = "/screen", tag = "screening", security(("api_key" = ["screen"]), ("bearer" = ["screen"])),
-    params(("limit" = Option<usize>, Query, description = "At most this many results per query (default 10)"),
+    params(("limit" = Option<usize>, Query, minimum = 1, maximum = 500, description = "At most this many results per query (default 10)"),
         ("list" = Option<Vec<String>>, Query, description = "Screen only these lists"),
     ),
-    request_body(content = String, content_type = "application/x-ndjson", description = "One JSON query per line"),
+    request_body(content = JsonLines, content_type = "application/x-ndjson", description = "One JSON query per line"),
     responses((status = 200, description = "One JSON result per line", body = String, content_type = "application/x-ndjson"), crate::server::openapi::BodyFailures))]
 pub(crate) async fn screen(
     State(state): State<AppState>,
@@ -33,6 +33,12 @@ pub(crate) async fn screen(
     request_body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let bytes = super::body(request_body)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid(
+            "invalid_body",
+            "the body holds no query: send one JSON query per line",
+        ));
+    }
     let limit: usize = params.parse("limit", 10, "a whole number")?;
     let max = state.limits().max_limit;
     if limit == 0 || limit > max {
@@ -120,3 +126,9 @@ pub(crate) async fn screen(
     Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream))
         .into_response())
 }
+
+/// JSON Lines: one JSON query per line, as `screen --input x.jsonl` reads them (at least one).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, min_length = 1, pattern = "\\S")]
+#[allow(dead_code)]
+pub(crate) struct JsonLines(String);

@@ -19,7 +19,7 @@ use crate::server::state::AppState;
 /// the versions consulted and those that could not be.
 #[utoipa::path(get, path = "/status", tag = "status", security(("api_key" = ["read"]), ("bearer" = ["read"])),
     params(
-        ("q" = String, Query, description = "An entity id, an ISIN, a ticker or a name"),
+        ("q" = String, Query, min_length = 1, max_length = 1000, pattern = "\\S", description = "An entity id, an ISIN, a ticker or a name"),
         ("as_of" = Option<String>, Query, format = Date, description = "The day asked about (default today)"),
         ("known_on" = Option<String>, Query, format = Date, description = "Use only the versions published and the events known by this day"),
     ),
