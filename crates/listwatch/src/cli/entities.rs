@@ -63,7 +63,7 @@ struct ListDateJson<'a> {
 
 /// One entry as `entities` exports it.
 #[derive(Serialize)]
-struct Row<'a> {
+pub(crate) struct Row<'a> {
     entity_id: String,
     schema: &'static str,
     name: &'a str,
@@ -74,7 +74,7 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn new<'a>(list: &ListName, entity: &'a Entity) -> Row<'a> {
+    pub(crate) fn new<'a>(list: &ListName, entity: &'a Entity) -> Row<'a> {
         Row {
             entity_id: format!("{list}:{}", entity.id),
             schema: entity.schema.as_str(),
@@ -235,17 +235,21 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     })
 }
 
-fn write_rows(target: &OutputTarget, rows: &[Row<'_>]) -> Result<()> {
+/// Writes rows as CSV with the header row.
+pub(crate) fn write_csv(out: &mut dyn std::io::Write, rows: &[Row<'_>]) -> Result<()> {
+    let mut writer = CsvOut::new(out);
+    writer.row(HEADER)?;
+    for row in rows {
+        writer.row(row.cells())?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+pub(crate) fn write_rows(target: &OutputTarget, rows: &[Row<'_>]) -> Result<()> {
     target.write(|out| {
         match target.format {
-            Format::Csv => {
-                let mut writer = CsvOut::new(out);
-                writer.row(HEADER)?;
-                for row in rows {
-                    writer.row(row.cells())?;
-                }
-                writer.flush()?;
-            }
+            Format::Csv => write_csv(out, rows)?,
             Format::Jsonl => {
                 for row in rows {
                     let text = serde_json::to_string(row)?;

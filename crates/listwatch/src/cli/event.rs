@@ -87,25 +87,81 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 }
 
-fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
-    let id = parse_entity_id(&args.id)?;
-    let kind = EventKind::parse(&args.kind).ok_or_else(|| {
+/// A legal event to record, as the command line and `POST /events` take it.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventInput {
+    /// The entity id, `<list>:<id in the source>`.
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]*:\\S")]
+    pub(crate) entity: String,
+    /// injunction, stay, vacatur, delisting, relisting, general-license or note.
+    #[schema(pattern = "^(injunction|stay|vacatur|delisting|relisting|general-license|note)$")]
+    pub(crate) kind: String,
+    /// The date of the order, decision or notice (YYYY-MM-DD).
+    #[schema(format = Date)]
+    pub(crate) date: String,
+    /// The date it takes effect, not before `date` [default: `date`].
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub(crate) effective: Option<String>,
+    /// The citation: court, case number, document.
+    #[schema(min_length = 1, pattern = "\\S")]
+    pub(crate) citation: String,
+    /// Where the source can be read.
+    #[serde(default)]
+    pub(crate) url: Option<String>,
+    /// The restrictions it affects, ones the regimes know; none means all.
+    #[serde(default)]
+    pub(crate) scope: Vec<String>,
+    /// The day the event became known, when it is recorded after the fact: not before `date`,
+    /// not after today.
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub(crate) known_since: Option<String>,
+    /// Record it even though no version of its list has ever held the entity.
+    #[serde(default)]
+    pub(crate) allow_unknown_entity: bool,
+    /// Who records it.
+    #[serde(default)]
+    pub(crate) author: Option<String>,
+    /// The number of an earlier event this one corrects.
+    #[serde(default)]
+    pub(crate) supersedes: Option<u64>,
+    /// Free text.
+    #[serde(default)]
+    pub(crate) note: Option<String>,
+}
+
+/// An event recorded, with what recording it did.
+pub(crate) struct Recorded {
+    pub(crate) event: listwatch_model::LegalEvent,
+    /// Whether some version of the entity's list holds it.
+    pub(crate) known_entity: bool,
+    /// The alerts raised on watched holdings.
+    pub(crate) alerts: Vec<listwatch_model::Alert>,
+}
+
+/// Checks an event as the command line does (kind, dates, citation, scope, the entity) and
+/// records it, then re-checks the watched holdings it touches. Usage errors name the field.
+pub(crate) fn record(ctx: &Ctx, input: EventInput) -> Result<Recorded> {
+    let id = parse_entity_id(&input.entity)?;
+    let kind = EventKind::parse(&input.kind).ok_or_else(|| {
         let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        usage(format!("--kind {:?} is not one of {}", args.kind, kinds.join(", ")))
+        usage(format!("--kind {:?} is not one of {}", input.kind, kinds.join(", ")))
     })?;
-    let date = parse_date("--date", &args.date)?;
-    let effective = match &args.effective {
+    let date = parse_date("--date", &input.date)?;
+    let effective = match &input.effective {
         Some(value) => parse_date("--effective", value)?,
         None => date,
     };
     if effective < date {
         return Err(usage(format!("--effective {effective} is before --date {date}")));
     }
-    if args.citation.trim().is_empty() {
+    if input.citation.trim().is_empty() {
         return Err(usage("--citation must say where the event comes from"));
     }
     let known_since =
-        args.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
+        input.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
     let today = listwatch_model::Date::today_utc();
     if let Some(known) = known_since {
         if known > today {
@@ -121,8 +177,8 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     }
     let regimes = ctx.regimes();
     let kinds = regimes.restriction_kinds();
-    let mut scope = Vec::with_capacity(args.scope.len());
-    for restriction in &args.scope {
+    let mut scope = Vec::with_capacity(input.scope.len());
+    for restriction in &input.scope {
         let restriction = restriction.trim().to_ascii_lowercase();
         if !kinds.contains(&restriction) {
             return Err(usage(format!(
@@ -132,12 +188,13 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         }
         scope.push(restriction);
     }
-    let author = args
+    let author = input
         .author
+        .filter(|a| !a.trim().is_empty())
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
-    let store = if args.allow_unknown_entity {
+    let store = if input.allow_unknown_entity {
         ctx.open_for_writing()?
     } else {
         ctx.open_existing_for_writing()?
@@ -147,18 +204,11 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         Err(listwatch_store::Error::NotFound(_)) => false,
         Err(err) => return Err(err.into()),
     };
-    if !known_entity {
-        if !args.allow_unknown_entity {
-            return Err(usage(format!(
-                "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
-                id.list
-            )));
-        }
-        if !args.json && !ctx.quiet {
-            eprintln!(
-                "listwatch: note: {id} is in no version of its list; the event is recorded all the same"
-            );
-        }
+    if !known_entity && !input.allow_unknown_entity {
+        return Err(usage(format!(
+            "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
+            id.list
+        )));
     }
     let event = store
         .add_event(NewEvent {
@@ -166,13 +216,13 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             kind,
             date,
             effective,
-            citation: args.citation,
-            url: args.url,
+            citation: input.citation,
+            url: input.url,
             scope,
             author,
             entered_at: crate::cli::import::now_rfc3339(),
-            supersedes: args.supersedes,
-            note: args.note,
+            supersedes: input.supersedes,
+            note: input.note,
             known_since,
         })
         .map_err(|e| ctx.write_error(e))?;
@@ -185,39 +235,77 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         Some(&event.event.entity),
     )
     .context("the event is recorded, but re-checking the watched holdings failed; `listwatch monitor run` retries")?;
-    if args.json {
-        return print_json(&event);
+    Ok(Recorded { event, known_entity, alerts })
+}
+
+fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let json = args.json;
+    let recorded = record(
+        ctx,
+        EventInput {
+            entity: args.id,
+            kind: args.kind,
+            date: args.date,
+            effective: args.effective,
+            citation: args.citation,
+            url: args.url,
+            scope: args.scope,
+            known_since: args.known_since,
+            allow_unknown_entity: args.allow_unknown_entity,
+            author: args.author,
+            supersedes: args.supersedes,
+            note: args.note,
+        },
+    )?;
+    let event = &recorded.event;
+    if !recorded.known_entity && !json && !ctx.quiet {
+        eprintln!(
+            "listwatch: note: {} is in no version of its list; the event is recorded all the same",
+            clean(&event.event.entity)
+        );
     }
-    crate::cli::monitor::report_new(ctx, &alerts)?;
+    if json {
+        return print_json(event);
+    }
+    crate::cli::monitor::report_new(ctx, &recorded.alerts)?;
     crate::output::to_stdout(|out| {
         crate::output::outln!(
             out,
             "recorded event {}: {} {} effective {} ({})",
             event.id,
             clean(&event.event.entity),
-            kind,
-            effective,
+            event.event.kind,
+            event.event.effective,
             clean(&event.event.citation)
         )?;
         Ok(())
     })
 }
 
+/// The events of one entity (or of all), as `event list --json` prints them: each marked
+/// `backfilled` when it was recorded after it became known.
+pub(crate) fn events_json(
+    store: &listwatch_store::Store,
+    entity: Option<&str>,
+) -> Result<Vec<serde_json::Value>> {
+    store
+        .events(entity)?
+        .iter()
+        .map(|e| {
+            let mut value = serde_json::to_value(e)?;
+            value["backfilled"] = serde_json::Value::Bool(e.is_backfilled());
+            Ok(value)
+        })
+        .collect()
+}
+
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let entity = args.id.as_deref().map(parse_entity_id).transpose()?.map(|id| id.to_string());
     let store = ctx.open_existing()?;
-    let events = store.events(entity.as_deref())?;
     if args.json {
-        let marked: Vec<serde_json::Value> = events
-            .iter()
-            .map(|e| {
-                let mut value = serde_json::to_value(e)?;
-                value["backfilled"] = serde_json::Value::Bool(e.is_backfilled());
-                Ok(value)
-            })
-            .collect::<Result<_>>()?;
-        return print_json(&marked);
+        return print_json(&events_json(&store, entity.as_deref())?);
     }
+    let events = store.events(entity.as_deref())?;
     let superseded: Vec<u64> = events.iter().filter_map(|e| e.event.supersedes).collect();
     let mut table = Table::new(&[
         "ID",

@@ -21,7 +21,7 @@ pub(crate) struct Args {
 }
 
 #[derive(Serialize)]
-struct StepJson<'a> {
+pub(crate) struct StepJson<'a> {
     version: u32,
     published: String,
     imported_at: &'a str,
@@ -30,7 +30,7 @@ struct StepJson<'a> {
 }
 
 #[derive(Serialize)]
-struct HistoryJson<'a> {
+pub(crate) struct HistoryJson<'a> {
     id: String,
     list: &'a str,
     steps: Vec<StepJson<'a>>,
@@ -38,9 +38,12 @@ struct HistoryJson<'a> {
     events: &'a [listwatch_model::LegalEvent],
 }
 
-pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let id = parse_entity_id(&args.id)?;
-    let store = ctx.open_existing()?;
+/// The history of `id` and its events; an entity in no version and with no event is a no-match
+/// error.
+pub(crate) fn gather(
+    store: &listwatch_store::Store,
+    id: &listwatch_model::EntityId,
+) -> Result<(Vec<listwatch_store::HistoryStep>, Vec<listwatch_model::LegalEvent>)> {
     let events = store.events(Some(&id.to_string()))?;
     let steps = match store.history(&id.list, &id.source_id) {
         Ok(steps) => steps,
@@ -51,33 +54,50 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         Err(err) => return Err(err.into()),
     };
-    fn describe(change: &HistoryChange) -> (&'static str, &[FieldChange]) {
-        match change {
-            HistoryChange::Added => ("added", &[]),
-            HistoryChange::Relisted => ("relisted", &[]),
-            HistoryChange::Removed => ("removed", &[]),
-            HistoryChange::Changed { fields } => ("changed", fields.as_slice()),
-        }
+    Ok((steps, events))
+}
+
+/// The JSON of `history --json` (and of `GET /entities/{id}/history`).
+pub(crate) fn history_json<'a>(
+    id: &'a listwatch_model::EntityId,
+    steps: &'a [listwatch_store::HistoryStep],
+    events: &'a [listwatch_model::LegalEvent],
+) -> HistoryJson<'a> {
+    HistoryJson {
+        id: id.to_string(),
+        list: id.list.as_str(),
+        steps: steps
+            .iter()
+            .map(|step| {
+                let (change, fields) = describe(&step.change);
+                StepJson {
+                    version: step.version.version,
+                    published: step.version.published.to_string(),
+                    imported_at: &step.version.imported_at,
+                    change,
+                    fields,
+                }
+            })
+            .collect(),
+        events,
     }
+}
+
+fn describe(change: &HistoryChange) -> (&'static str, &[FieldChange]) {
+    match change {
+        HistoryChange::Added => ("added", &[]),
+        HistoryChange::Relisted => ("relisted", &[]),
+        HistoryChange::Removed => ("removed", &[]),
+        HistoryChange::Changed { fields } => ("changed", fields.as_slice()),
+    }
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let id = parse_entity_id(&args.id)?;
+    let store = ctx.open_existing()?;
+    let (steps, events) = gather(&store, &id)?;
     if args.json {
-        return print_json(&HistoryJson {
-            id: id.to_string(),
-            list: id.list.as_str(),
-            steps: steps
-                .iter()
-                .map(|step| {
-                    let (change, fields) = describe(&step.change);
-                    StepJson {
-                        version: step.version.version,
-                        published: step.version.published.to_string(),
-                        imported_at: &step.version.imported_at,
-                        change,
-                        fields,
-                    }
-                })
-                .collect(),
-            events: &events,
-        });
+        return print_json(&history_json(&id, &steps, &events));
     }
     to_stdout(|out| {
         outln!(out, "{id}")?;

@@ -5,9 +5,9 @@ mod audit;
 mod compare;
 mod demo;
 pub(crate) mod diff;
-mod entities;
-mod event;
-mod history;
+pub(crate) mod entities;
+pub(crate) mod event;
+pub(crate) mod history;
 pub(crate) mod import;
 mod monitor;
 pub(crate) mod portfolio;
@@ -15,7 +15,7 @@ pub(crate) mod screen;
 mod show;
 pub(crate) mod status;
 mod sync;
-mod timeline;
+pub(crate) mod timeline;
 pub(crate) mod versions;
 mod watch;
 mod webhook;
@@ -94,6 +94,7 @@ enum Command {
 }
 
 /// What every subcommand gets besides its own flags.
+#[derive(Clone)]
 pub(crate) struct Ctx {
     db: PathBuf,
     /// Whether the store path came from --db or $LISTWATCH_DB rather than the default.
@@ -155,6 +156,11 @@ impl Ctx {
     /// The store file.
     pub(crate) fn db_path(&self) -> &std::path::Path {
         &self.db
+    }
+
+    /// A quiet context over the store file `db` with `regimes`, for the server's writes.
+    pub(crate) fn for_store(db: PathBuf, regimes: listwatch_status::Regimes) -> Ctx {
+        Ctx { db, db_given: true, regimes, quiet: true }
     }
 
     /// The same context with another store file.

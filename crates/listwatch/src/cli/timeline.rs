@@ -5,6 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{Ctx, parse_date, parse_entity_id};
+use listwatch_model::{Date, EntityId};
+
 use crate::catalog::record;
 use crate::output::{clean, print_json};
 
@@ -22,23 +24,40 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let id = parse_entity_id(&args.id)?;
-    let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
-    let store = ctx.open_existing()?;
-    let regimes = ctx.regimes();
-    let record = listwatch_status::known_on(&record(&store, &id.to_string())?, known_on);
+/// The timeline of `id` with what was known on `known_on`; an entity in no version and with no
+/// event is a no-match error.
+pub(crate) fn steps(
+    store: &listwatch_store::Store,
+    regimes: &listwatch_status::Regimes,
+    id: &EntityId,
+    known_on: Option<Date>,
+) -> Result<Vec<listwatch_status::TimelineEvent>> {
+    let record = listwatch_status::known_on(&record(store, &id.to_string())?, known_on);
     if record.observations.is_empty() && record.events.is_empty() {
         return Err(crate::failure::no_match(format!(
             "{id} is in no version of {} and has no recorded events",
             id.list
         )));
     }
-    let steps = listwatch_status::timeline(&record, regimes);
+    Ok(listwatch_status::timeline(&record, regimes))
+}
+
+/// The JSON of `timeline --json` (and of `GET /entities/{id}/timeline`).
+pub(crate) fn timeline_json(
+    id: &EntityId,
+    known_on: Option<Date>,
+    steps: &[listwatch_status::TimelineEvent],
+) -> serde_json::Value {
+    serde_json::json!({"entity_id": id.to_string(), "known_on": known_on, "events": steps})
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let id = parse_entity_id(&args.id)?;
+    let known_on = args.known_on.as_deref().map(|v| parse_date("--known-on", v)).transpose()?;
+    let store = ctx.open_existing()?;
+    let steps = steps(&store, ctx.regimes(), &id, known_on)?;
     if args.json {
-        return print_json(
-            &serde_json::json!({"entity_id": id.to_string(), "known_on": known_on, "events": steps}),
-        );
+        return print_json(&timeline_json(&id, known_on, &steps));
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{id}")?;

@@ -114,9 +114,14 @@ pub(crate) fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(routes::alerts::watches))
         .routes(routes!(routes::alerts::alerts))
         .routes(routes!(routes::alerts::alert))
+        .routes(routes!(routes::history::history))
+        .routes(routes!(routes::history::timeline))
+        .routes(routes!(routes::events::list))
+        .routes(routes!(routes::lists::entities))
         .route_layer(guard(Scope::Read));
     let write = OpenApiRouter::new()
         .routes(routes!(routes::alerts::decide))
+        .routes(routes!(routes::events::record))
         .route_layer(guard(Scope::Write));
     let screen = OpenApiRouter::new()
         .routes(routes!(routes::matching::match_entities))

@@ -56,8 +56,10 @@ struct Inner {
     quiet: bool,
     audit: Option<AuditLog>,
     rate_limiter: super::rate::RateLimiter,
-    /// The store file, for the few writes the server makes (decisions on alerts).
+    /// The store file, for the few writes the server makes (decisions on alerts, events).
     db: Option<std::path::PathBuf>,
+    /// The command line's context over that file, for the writes it shares with it.
+    ctx: Option<crate::cli::Ctx>,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
                 audit,
                 rate_limiter: super::rate::RateLimiter::default(),
                 db: None,
+                ctx: None,
             }),
         }
     }
@@ -128,9 +131,16 @@ impl AppState {
     /// The same state, writing to the store file `db` (before it is shared).
     pub(crate) fn with_db(mut self, db: std::path::PathBuf) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.ctx =
+                Some(crate::cli::Ctx::for_store(db.clone(), inner.snapshot.load().regimes.clone()));
             inner.db = Some(db);
         }
         self
+    }
+
+    /// The command line's context over the store file, if the server writes to one.
+    pub(crate) fn ctx(&self) -> Option<&crate::cli::Ctx> {
+        self.inner.ctx.as_ref()
     }
 
     /// The store file the server writes decisions to, if it was given one.

@@ -211,3 +211,68 @@ fn watches_alerts_and_decisions_are_served_over_http() {
     assert_eq!(wrong_state.status, 400);
     assert!(server.stop().success());
 }
+
+#[test]
+fn an_entitys_life_and_its_legal_events_are_served_and_recorded_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lw.redb");
+    import(&db, "0002_cmic_entries_of_the_consolidated_list", "ofac-consolidated", "2025-12-19");
+    let server = Server::start(&db);
+    let get = |path: &str| {
+        let response = http(server.port, "GET", path, "").unwrap();
+        assert_eq!(response.status, 200, "{path}: {}", response.body);
+        response
+    };
+    let json = |path: &str| serde_json::from_str::<serde_json::Value>(&get(path).body).unwrap();
+    let lists = json("/lists");
+    let list = lists[0]["list"].as_str().unwrap().to_string();
+    // Browse and export the entries of the current version.
+    let entries = json(&format!("/lists/{list}/entities"));
+    let entries = entries.as_array().unwrap();
+    assert!(!entries.is_empty());
+    let id = entries[0]["entity_id"].as_str().unwrap().to_string();
+    let csv = get(&format!("/lists/{list}/entities?format=csv"));
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(csv.body.lines().count(), entries.len() + 1, "{}", csv.body);
+    assert!(csv.body.contains(&id));
+    // History and timeline, as the command line's JSON.
+    let history = json(&format!("/entities/{id}/history"));
+    assert_eq!(history["id"], id.as_str());
+    assert_eq!(history["steps"][0]["change"], "added");
+    let timeline = json(&format!("/entities/{id}/timeline"));
+    assert_eq!(timeline["entity_id"], id.as_str());
+    assert!(!timeline["events"].as_array().unwrap().is_empty());
+    // Record an injunction: 201 with the event; it is listed and on the timeline.
+    let body = serde_json::json!({
+        "entity": id, "kind": "injunction", "date": "2021-03-12",
+        "citation": "Example v. Department of Defense, No. 21-cv-280 (D.D.C.)", "author": "analyst",
+    })
+    .to_string();
+    let recorded = http(server.port, "POST", "/events", &body).unwrap();
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let event: serde_json::Value = serde_json::from_str(&recorded.body).unwrap();
+    assert_eq!(
+        (&event["kind"], &event["id"]),
+        (&serde_json::json!("injunction"), &serde_json::json!(1)),
+        "{event:#}"
+    );
+    let events = json(&format!("/events?entity={id}"));
+    assert_eq!(events.as_array().unwrap().len(), 1, "{events:#}");
+    let timeline = json(&format!("/entities/{id}/timeline"));
+    assert!(timeline.to_string().contains("injunction"), "{timeline:#}");
+    // An event checked as the command line checks it: the error names what is wrong.
+    let bad =
+        serde_json::json!({"entity": id, "kind": "maybe", "date": "2021-03-12", "citation": "x"});
+    let refused = http(server.port, "POST", "/events", &bad.to_string()).unwrap();
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("injunction"), "the error lists the kinds: {}", refused.body);
+    let unknown = serde_json::json!({"entity": format!("{list}:no-such-id"), "kind": "note", "date": "2021-03-12", "citation": "x"});
+    let refused = http(server.port, "POST", "/events", &unknown.to_string()).unwrap();
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let shape = http(server.port, "POST", "/events", r#"{"entity": 3}"#).unwrap();
+    assert_eq!(shape.status, 422, "{}", shape.body);
+    let missing =
+        http(server.port, "GET", &format!("/entities/{list}:no-such-id/history"), "").unwrap();
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert!(server.stop().success());
+}

@@ -67,11 +67,11 @@ pub(crate) async fn diff(
     let snapshot = state.snapshot();
     let list = list_name(&snapshot, &list)?;
     let from =
-        params.get("from").map(|v| v.parse::<u32>()).transpose().map_err(|_| {
+        params.raw("from").map(|v| v.parse::<u32>()).transpose().map_err(|_| {
             ApiError::invalid("invalid_parameter", "from: expected a version number")
         })?;
     let to = params
-        .get("to")
+        .raw("to")
         .map(|v| v.parse::<u32>())
         .transpose()
         .map_err(|_| ApiError::invalid("invalid_parameter", "to: expected a version number"))?;
@@ -81,4 +81,77 @@ pub(crate) async fn diff(
     })
     .await?;
     Ok(Json(value))
+}
+
+/// The entries of a version of a list, filtered by program and schema: JSON, or CSV with
+/// `format=csv`, as `listwatch entities --json` and `--csv` export them.
+#[utoipa::path(get, path = "/lists/{list}/entities", tag = "lists",
+    security(("api_key" = ["read"]), ("bearer" = ["read"])),
+    params(("list" = String, Path, pattern = "^[a-z0-9][a-z0-9._-]*$", description = "The list's name"),
+        ("version" = Option<u32>, Query, minimum = 1, description = "The version (default: the current one)"),
+        ("program" = Option<String>, Query, description = "Only the entries of this program (any case)"),
+        ("schema" = Option<String>, Query, pattern = "^(|Person|Organization|Company|Vessel|Aircraft|Security)$", description = "Only the entries of this schema"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "`json` (default) or `csv`"),
+    ),
+    responses((status = 200, description = "The entries: JSON, or CSV with `format=csv`", content((crate::server::openapi::CliJsonList = "application/json"), (String = "text/csv"))), crate::server::openapi::Failures))]
+pub(crate) async fn entities(
+    State(state): State<AppState>,
+    Path(list): Path<String>,
+    params: Params,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let snapshot = state.snapshot();
+    let list = list_name(&snapshot, &list)?;
+    let version: Option<u32> = params
+        .raw("version")
+        .map(|v| {
+            v.parse::<u32>().map_err(|_| {
+                ApiError::invalid("invalid_parameter", "version: expected a version number")
+            })
+        })
+        .transpose()?;
+    let schema = match params.raw("schema").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(listwatch_model::Schema::parse(text).ok_or_else(|| {
+            ApiError::invalid("unknown_schema", format!("schema {:?} is not one of Person, Organization, Company, Vessel, Aircraft, Security", excerpt(text)))
+        })?),
+    };
+    let program = params.get("program").map(String::from);
+    let csv = match params.raw("format") {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "invalid_parameter",
+                format!("format must be json or csv, not {:?}", excerpt(other)),
+            ));
+        }
+    };
+    blocking(move || {
+        let store = snapshot.store();
+        let version = match version {
+            Some(v) => v,
+            None => crate::cli::entities::default_version(store, &list)?,
+        };
+        let all = store.entities(&list, version).map_err(anyhow::Error::from)?;
+        let rows: Vec<crate::cli::entities::Row<'_>> = all
+            .iter()
+            .filter(|e| schema.is_none_or(|s| e.schema == s))
+            .filter(|e| {
+                program
+                    .as_deref()
+                    .is_none_or(|p| e.programs.iter().any(|q| q.eq_ignore_ascii_case(p)))
+            })
+            .map(|e| crate::cli::entities::Row::new(&list, e))
+            .collect();
+        if csv {
+            let mut bytes = Vec::new();
+            crate::cli::entities::write_csv(&mut bytes, &rows).map_err(ApiError::internal)?;
+            Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes)
+                .into_response())
+        } else {
+            Ok(Json(serde_json::to_value(&rows).map_err(ApiError::internal)?).into_response())
+        }
+    })
+    .await
 }

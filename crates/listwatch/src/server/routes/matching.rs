@@ -303,7 +303,7 @@ pub(crate) fn unknown_schema(name: &str) -> ApiError {
         ("limit" = Option<usize>, Query, minimum = 1, maximum = 500, description = "At most this many results per query (default 5)"),
         ("threshold" = Option<f64>, Query, minimum = 0, maximum = 1, description = "The score from which a result is a match (default: the matcher's)"),
         ("cutoff" = Option<f64>, Query, minimum = 0, maximum = 1, description = "Leave out results scoring below this"),
-        ("algorithm" = Option<String>, Query, pattern = "^(listwatch|best|default|logic-v1|logic-v2|regression-v1|name-based|name-qualified)$", description = "Accepted and reported; listwatch's matcher answers"),
+        ("algorithm" = Option<String>, Query, pattern = "^(|listwatch|best|default|logic-v1|logic-v2|regression-v1|name-based|name-qualified)$", description = "Accepted and reported; listwatch's matcher answers"),
         ("include_dataset" = Option<Vec<String>>, Query, description = "Only these datasets"),
         ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these datasets"),
         ("exclude_schema" = Option<Vec<String>>, Query, pattern = "^(|Thing|LegalEntity|Person|Organization|PublicBody|Company|Vessel|Airplane|Security)$", description = "Not these schemata"),
