@@ -44,6 +44,8 @@ fn main() {
             started = line.clone();
         }
         if let Some(address) = line.split("listening on http://").nth(1) {
+            // The line is text on a terminal, JSON otherwise: the port ends at a quote or the line.
+            let address = address.split('"').next().unwrap();
             break address.rsplit(':').next().unwrap().trim().parse().unwrap();
         }
     };

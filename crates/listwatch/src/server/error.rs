@@ -36,7 +36,7 @@ impl ApiError {
 
     /// 500: the server failed. `cause` goes to the log only.
     pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("listwatch serve: internal error: {cause}");
+        super::log::error(&format!("internal error: {cause}"));
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

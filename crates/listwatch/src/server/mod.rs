@@ -17,6 +17,7 @@
 pub(crate) mod auth;
 pub(crate) mod error;
 pub(crate) mod ftm;
+pub(crate) mod log;
 pub(crate) mod metrics;
 pub(crate) mod openapi;
 pub(crate) mod params;
@@ -203,12 +204,13 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
     metrics::observe(&route, method.as_str(), response.status().as_u16(), started.elapsed());
     if !state.quiet() {
         let caller = response.extensions().get::<auth::Caller>().map_or("-", |c| c.0.as_str());
-        eprintln!(
-            "{{\"request_id\":\"{request_id}\",\"key\":{},\"method\":\"{method}\",\"path\":{},\"status\":{},\"ms\":{:.2}}}",
-            serde_json::Value::String(caller.to_string()),
-            serde_json::Value::String(path),
+        log::request(
+            &request_id,
+            caller,
+            method.as_str(),
+            &path,
             response.status().as_u16(),
-            started.elapsed().as_secs_f64() * 1000.0
+            started.elapsed().as_secs_f64() * 1000.0,
         );
     }
     response
@@ -225,11 +227,11 @@ pub(crate) async fn refresh(state: AppState, poll: Duration) {
         let fingerprint = match changed {
             Ok(Ok(fingerprint)) => fingerprint,
             Ok(Err(err)) => {
-                eprintln!("listwatch serve: cannot read the store's fingerprint: {err}");
+                log::error(&format!("cannot read the store's fingerprint: {err}"));
                 continue;
             }
             Err(err) => {
-                eprintln!("listwatch serve: the fingerprint task failed: {err}");
+                log::error(&format!("the fingerprint task failed: {err}"));
                 continue;
             }
         };
@@ -241,15 +243,18 @@ pub(crate) async fn refresh(state: AppState, poll: Duration) {
         drop(current);
         match tokio::task::spawn_blocking(move || Snapshot::build(store, regimes, &config)).await {
             Ok(Ok(snapshot)) => {
-                eprintln!(
-                    "listwatch serve: the store changed; new snapshot of {} entities in {:.2} s",
-                    snapshot.index.len(),
-                    snapshot.build_time.as_secs_f64()
+                log::event(
+                    log::Level::Info,
+                    "the store changed; a new snapshot is in force",
+                    &[
+                        ("entities", snapshot.index.len().into()),
+                        ("build_seconds", snapshot.build_time.as_secs_f64().into()),
+                    ],
                 );
                 state.swap(snapshot);
             }
-            Ok(Err(err)) => eprintln!("listwatch serve: cannot build a new snapshot: {err}"),
-            Err(err) => eprintln!("listwatch serve: the snapshot task failed: {err}"),
+            Ok(Err(err)) => log::error(&format!("cannot build a new snapshot: {err}")),
+            Err(err) => log::error(&format!("the snapshot task failed: {err}")),
         }
     }
 }
@@ -277,11 +282,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let config = MatcherConfig::default();
     let started = Instant::now();
     let snapshot = first_snapshot(ctx, &config)?;
-    eprintln!(
-        "listwatch serve: {} entities of {} lists indexed in {:.2} s",
-        snapshot.index.len(),
-        snapshot.screened.len(),
-        started.elapsed().as_secs_f64()
+    log::event(
+        log::Level::Info,
+        &format!(
+            "{} entities of {} lists indexed in {:.2} s",
+            snapshot.index.len(),
+            snapshot.screened.len(),
+            started.elapsed().as_secs_f64()
+        ),
+        &[],
     );
     let audit = crate::audit::AuditLog::beside(ctx.db_path());
     let retention = crate::audit::retention(args.audit_retention_days)?;
@@ -323,11 +332,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
 fn prune(log: &crate::audit::AuditLog, days: u32) {
     match log.prune(days) {
         Ok(0) => {}
-        Ok(n) => eprintln!(
-            "listwatch serve: removed {n} audit records older than {days} days from {}",
+        Ok(n) => self::log::info(&format!(
+            "removed {n} audit records older than {days} days from {}",
             log.path().display()
-        ),
-        Err(err) => eprintln!("listwatch serve: cannot prune the audit log: {err:#}"),
+        )),
+        Err(err) => self::log::error(&format!("cannot prune the audit log: {err:#}")),
     }
 }
 
@@ -337,14 +346,14 @@ async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> 
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr().unwrap_or(addr);
     if state.keys().is_none() {
-        eprintln!("listwatch serve: no key file (--keys): answering loopback clients only");
+        log::warn("no key file (--keys): answering loopback clients only");
     }
     if !local.ip().is_loopback() && state.keys().is_none() {
-        eprintln!(
-            "listwatch serve: warning: listening on {local}, but without --keys every non-loopback client is refused"
-        );
+        log::warn(&format!(
+            "listening on {local}, but without --keys every non-loopback client is refused"
+        ));
     }
-    eprintln!("listwatch serve: listening on http://{local}");
+    log::info(&format!("listening on http://{local}"));
     let refresher = tokio::spawn(refresh(state.clone(), poll));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -352,7 +361,7 @@ async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> 
         .await
         .context("the server failed")?;
     refresher.abort();
-    eprintln!("listwatch serve: stopped");
+    log::info("stopped");
     Ok(())
 }
 
@@ -376,7 +385,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    eprintln!("listwatch serve: stopping: finishing the requests in flight");
+    log::info("stopping: finishing the requests in flight");
 }
 
 #[cfg(test)]
