@@ -15,6 +15,7 @@
 //! `{"error": {"code", "message", "request_id"}}` ([`error`]). Keys and scopes: [`auth`].
 
 pub(crate) mod auth;
+pub(crate) mod cors;
 pub(crate) mod error;
 pub(crate) mod ftm;
 pub(crate) mod log;
@@ -69,6 +70,10 @@ pub(crate) struct Args {
     /// How often to look for changes in the store, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     poll_ms: u64,
+    /// Allow browsers on this origin (`https://console.example.com`, or `*` for any) to call the
+    /// API; repeat for several. Without it, cross-origin requests get no CORS headers.
+    #[arg(long, value_name = "ORIGIN")]
+    cors_origin: Vec<String>,
     /// Requests per second each key may send (a key's `rate=N` in the key file overrides it);
     /// beyond it, 429 `rate_limited` with `retry-after`. Without it, no limit.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -94,6 +99,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
         .layer(middleware::from_fn_with_state(state.clone(), frame))
+        .layer(middleware::from_fn_with_state(state.clone(), cors::cors))
         .with_state(state)
 }
 
@@ -305,7 +311,8 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.quiet,
         Some(audit.clone()),
     )
-    .with_db(ctx.db_path().to_path_buf());
+    .with_db(ctx.db_path().to_path_buf())
+    .with_cors(args.cors_origin.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -56,6 +56,8 @@ struct Inner {
     quiet: bool,
     audit: Option<AuditLog>,
     rate_limiter: super::rate::RateLimiter,
+    /// The origins allowed to call from a browser (`*` for any); empty: CORS off.
+    cors_origins: Vec<String>,
     /// The store file, for the few writes the server makes (decisions on alerts, events).
     db: Option<std::path::PathBuf>,
     /// The command line's context over that file, for the writes it shares with it.
@@ -83,6 +85,7 @@ impl AppState {
                 quiet,
                 audit,
                 rate_limiter: super::rate::RateLimiter::default(),
+                cors_origins: Vec::new(),
                 db: None,
                 ctx: None,
             }),
@@ -136,6 +139,19 @@ impl AppState {
             inner.db = Some(db);
         }
         self
+    }
+
+    /// The same state, allowing browsers on `origins` (before it is shared).
+    pub(crate) fn with_cors(mut self, origins: Vec<String>) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.cors_origins = origins;
+        }
+        self
+    }
+
+    /// The origins allowed to call from a browser.
+    pub(crate) fn cors_origins(&self) -> &[String] {
+        &self.inner.cors_origins
     }
 
     /// The command line's context over the store file, if the server writes to one.

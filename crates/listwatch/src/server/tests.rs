@@ -75,6 +75,11 @@ pub(crate) struct TestApp {
 }
 
 pub(crate) fn spawn_app(keys: Option<Keys>, peer: &str) -> TestApp {
+    spawn_app_with(keys, peer, Vec::new())
+}
+
+/// A test server that allows browsers on `cors` origins.
+pub(crate) fn spawn_app_with(keys: Option<Keys>, peer: &str, cors: Vec<String>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("lw.redb")).unwrap();
     import(&store, "2024-01-01", entities(&[]));
@@ -84,7 +89,7 @@ pub(crate) fn spawn_app(keys: Option<Keys>, peer: &str) -> TestApp {
         Snapshot::build(Arc::new(store), listwatch_status::Regimes::builtin(), &config).unwrap();
     let limits = Limits { max_body: 64 * 1024, max_queries: 3, ..Limits::default() };
     let audit = crate::audit::AuditLog::beside(&dir.path().join("lw.redb"));
-    let state = AppState::new(snapshot, keys, limits, config, true, Some(audit));
+    let state = AppState::new(snapshot, keys, limits, config, true, Some(audit)).with_cors(cors);
     let peer: SocketAddr = peer.parse().unwrap();
     let router = super::router(state.clone()).layer(MockConnectInfo(peer));
     TestApp { _dir: dir, state, router }
@@ -727,4 +732,44 @@ async fn the_docs_page_forbids_everything_but_its_stylesheet() {
         .unwrap();
     let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap();
     assert_eq!(csp, "default-src 'none'; style-src 'self'");
+}
+
+#[tokio::test]
+async fn cors_is_off_unless_an_origin_is_allowed() {
+    let preflight = |app: &TestApp| {
+        app.router.clone().oneshot(
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/match/default")
+                .header("origin", "https://console.example.com")
+                .header("access-control-request-method", "POST")
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let text = format!("{} reader read,screen\n", hash_key("k"));
+    let off = spawn_app(Some(Keys::parse(&text).unwrap()), "192.0.2.7:4000");
+    let answer = preflight(&off).await.unwrap();
+    assert!(answer.headers().get("access-control-allow-origin").is_none());
+    let on = spawn_app_with(
+        Some(Keys::parse(&text).unwrap()),
+        "192.0.2.7:4000",
+        vec!["https://console.example.com".to_string()],
+    );
+    // The preflight is answered without a key; the request itself still needs one.
+    let answer = preflight(&on).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    assert_eq!(answer.headers()["access-control-allow-origin"], "https://console.example.com");
+    let request = |origin: &str| {
+        Request::get("/catalog")
+            .header("origin", origin)
+            .header("x-api-key", "k")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = on.router.clone().oneshot(request("https://console.example.com")).await.unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://console.example.com");
+    let other = on.router.clone().oneshot(request("https://evil.example")).await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
 }
