@@ -252,16 +252,7 @@ impl AuditLog {
         if records.is_empty() {
             return Ok(());
         }
-        // A batch's records are many and large (input and results): serialize them on every core.
-        let lines: Vec<String> = {
-            use rayon::prelude::*;
-            records.par_iter().map(serde_json::to_string).collect::<Result<_, _>>()?
-        };
-        let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-        for line in &lines {
-            text.push_str(line);
-            text.push('\n');
-        }
+        let text = lines(records)?;
         let (lock, written) = &*self.group;
         let poisoned = || anyhow::anyhow!("the audit log's writer failed");
         let mut group = lock.lock().map_err(|_| poisoned())?;
@@ -295,6 +286,27 @@ impl AuditLog {
             }
             written.notify_all();
         }
+    }
+
+    /// Starts the thread that writes the server's records ([`AuditWriter`]).
+    pub(crate) fn writer(&self) -> AuditWriter {
+        let (sender, receiver) = std::sync::mpsc::channel::<Submission>();
+        let log = self.clone();
+        let spawned = std::thread::Builder::new().name("audit-writer".into()).spawn(move || {
+            // Ends when every sender is gone.
+            while let Ok(first) = receiver.recv() {
+                let mut batch = vec![first];
+                while let Ok(next) = receiver.try_recv() {
+                    batch.push(next);
+                }
+                let text: String = batch.iter().map(|(lines, _)| lines.as_str()).collect();
+                let outcome = log.write_synced(&text).map_err(|err| format!("{err:#}"));
+                for (_, done) in batch {
+                    let _ = done.send(outcome.clone());
+                }
+            }
+        });
+        AuditWriter { sender: spawned.ok().map(|_| sender) }
     }
 
     /// Writes `lines` in one write under the file's lock and syncs them.
@@ -558,5 +570,66 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 200, "every record once");
+    }
+}
+
+/// Records as JSON lines, each ending in a newline. A large batch is serialized on every core.
+pub(crate) fn lines(records: &[Record]) -> Result<String> {
+    let lines: Vec<String> = if records.len() >= 64 {
+        use rayon::prelude::*;
+        records.par_iter().map(serde_json::to_string).collect::<Result<_, _>>()?
+    } else {
+        records.iter().map(serde_json::to_string).collect::<Result<_, _>>()?
+    };
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in &lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Lines to write, and where to say whether they were.
+type Submission = (String, tokio::sync::oneshot::Sender<std::result::Result<(), String>>);
+
+/// The server's audit writer: one thread that takes what requests submit and writes everything
+/// waiting in one write and one `fsync` (group commit), then tells each request. A request
+/// waits for its records without holding a thread of the blocking pool while the disk syncs.
+#[derive(Clone)]
+pub(crate) struct AuditWriter {
+    sender: Option<std::sync::mpsc::Sender<Submission>>,
+}
+
+impl AuditWriter {
+    fn submit(
+        &self,
+        lines: String,
+    ) -> Result<tokio::sync::oneshot::Receiver<std::result::Result<(), String>>> {
+        let stopped = || anyhow::anyhow!("the audit log's writer is not running");
+        let (done, receiver) = tokio::sync::oneshot::channel();
+        self.sender.as_ref().ok_or_else(stopped)?.send((lines, done)).map_err(|_| stopped())?;
+        Ok(receiver)
+    }
+
+    /// Returns once `lines` are written and synced.
+    pub(crate) async fn commit(&self, lines: String) -> Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let outcome = self.submit(lines)?.await;
+        outcome
+            .map_err(|_| anyhow::anyhow!("the audit log's writer stopped"))?
+            .map_err(|why| anyhow::anyhow!(why))
+    }
+
+    /// [`AuditWriter::commit`] for a thread that may block.
+    pub(crate) fn commit_blocking(&self, lines: String) -> Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let outcome = self.submit(lines)?.blocking_recv();
+        outcome
+            .map_err(|_| anyhow::anyhow!("the audit log's writer stopped"))?
+            .map_err(|why| anyhow::anyhow!(why))
     }
 }

@@ -55,6 +55,8 @@ struct Inner {
     next_request: AtomicU64,
     quiet: bool,
     audit: Option<AuditLog>,
+    /// The thread that writes the audit records of requests.
+    writer: Option<crate::audit::AuditWriter>,
     rate_limiter: super::rate::RateLimiter,
     /// The origins allowed to call from a browser (`*` for any); empty: CORS off.
     cors_origins: Vec<String>,
@@ -83,6 +85,7 @@ impl AppState {
                 started: Instant::now(),
                 next_request: AtomicU64::new(1),
                 quiet,
+                writer: audit.as_ref().map(AuditLog::writer),
                 audit,
                 rate_limiter: super::rate::RateLimiter::default(),
                 cors_origins: Vec::new(),
@@ -170,10 +173,31 @@ impl AppState {
     }
 
     /// Records decisions in the audit log, synced to disk, before they are answered; a failure
-    /// to record is a failure of the request.
+    /// to record is a failure of the request. For a thread that may block.
     pub(crate) fn record(&self, records: &[Record]) -> ApiResult<()> {
-        match &self.inner.audit {
-            Some(log) => log.append(records).map_err(|err| ApiError::internal(format!("{err:#}"))),
+        let lines = self.audit_lines(records)?;
+        match &self.inner.writer {
+            Some(writer) => {
+                writer.commit_blocking(lines).map_err(|err| ApiError::internal(format!("{err:#}")))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// The audit lines of `records` (empty without an audit log), to [`AppState::commit`].
+    pub(crate) fn audit_lines(&self, records: &[Record]) -> ApiResult<String> {
+        if self.inner.writer.is_none() {
+            return Ok(String::new());
+        }
+        crate::audit::lines(records).map_err(|err| ApiError::internal(format!("{err:#}")))
+    }
+
+    /// Writes audit lines and returns once they are synced, without holding a thread.
+    pub(crate) async fn commit(&self, lines: String) -> ApiResult<()> {
+        match &self.inner.writer {
+            Some(writer) => {
+                writer.commit(lines).await.map_err(|err| ApiError::internal(format!("{err:#}")))
+            }
             None => Ok(()),
         }
     }

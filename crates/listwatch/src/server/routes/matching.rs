@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use listwatch_matcher::{Explanation, ScreenResult};
 use listwatch_model::{Date, Schema};
 
-use super::{Snap, blocking, body, dataset_lists, json};
+use super::{Snap, body, compute, dataset_lists, json};
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::ftm::{self, FtmEntity, SCHEMATA};
@@ -355,7 +355,8 @@ pub(crate) async fn match_entities(
             })?;
         examples.push((key, example, read));
     }
-    let response = blocking(move || {
+    let committer = state.clone();
+    let (response, lines) = compute(move || {
         let mut responses = BTreeMap::new();
         let mut records = Vec::new();
         let versions = crate::audit::index_versions(&snapshot.index);
@@ -388,8 +389,8 @@ pub(crate) async fn match_entities(
                 },
             );
         }
-        state.record(&records)?;
-        Ok(MatchResponse {
+        let lines = state.audit_lines(&records)?;
+        let response = MatchResponse {
             responses,
             matcher: super::catalog::features(),
             limit: options.limit,
@@ -409,9 +410,12 @@ pub(crate) async fn match_entities(
                     published: l.published.to_string(),
                 })
                 .collect(),
-        })
+        };
+        Ok((response, lines))
     })
     .await?;
+    // Recorded before it is answered, without holding a thread while the disk syncs.
+    committer.commit(lines).await?;
     Ok(Json(response))
 }
 

@@ -33,6 +33,23 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await.map_err(ApiError::internal)?
 }
 
+/// Runs short CPU-bound `work` (scoring one request) on the compute pool, one thread a core, so
+/// that many requests at once queue for the cores instead of each taking a thread of its own.
+pub(crate) async fn compute<T: Send + 'static>(
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let (done, answer) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = done.send(outcome);
+    });
+    match answer.await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(ApiError::internal("a computation panicked")),
+        Err(_) => Err(ApiError::internal("a computation was dropped")),
+    }
+}
+
 /// The body of a request, or why it could not be read (too large: 413).
 pub(crate) fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|rejection| {
