@@ -773,3 +773,31 @@ async fn cors_is_off_unless_an_origin_is_allowed() {
     let other = on.router.clone().oneshot(request("https://evil.example")).await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_matches_are_each_recorded_once_before_they_are_answered() {
+    let app = Arc::new(app());
+    let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let (app, answered) = (Arc::clone(&app), Arc::clone(&answered));
+        tasks.push(tokio::spawn(async move {
+            let name = if i % 2 == 0 { "Ivan Petrov" } else { "Sea Phantom" };
+            let answer = app.post("/match/default", match_body(name)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+            // Answered only once recorded: the file holds at least one record per answer.
+            let seen = answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let log = app.state.audit_log().unwrap();
+            assert!(log.read(None, None).unwrap().len() >= seen);
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let records = app.state.audit_log().unwrap().read(None, None).unwrap();
+    assert_eq!(records.len(), 64);
+    let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 64, "every record has its own id");
+}
