@@ -4,9 +4,9 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use listwatch_model::{EventKind, NewEvent};
+use listwatch_core::events::{EventInput, check_event, entity_known};
 
-use super::{Ctx, parse_date, parse_entity_id};
+use super::{Ctx, parse_entity_id};
 use crate::failure::usage;
 use crate::output::{Table, clean, print_json};
 
@@ -88,66 +88,37 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
-    let id = parse_entity_id(&args.id)?;
-    let kind = EventKind::parse(&args.kind).ok_or_else(|| {
-        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        usage(format!("--kind {:?} is not one of {}", args.kind, kinds.join(", ")))
-    })?;
-    let date = parse_date("--date", &args.date)?;
-    let effective = match &args.effective {
-        Some(value) => parse_date("--effective", value)?,
-        None => date,
-    };
-    if effective < date {
-        return Err(usage(format!("--effective {effective} is before --date {date}")));
-    }
-    if args.citation.trim().is_empty() {
-        return Err(usage("--citation must say where the event comes from"));
-    }
-    let known_since =
-        args.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
-    let today = listwatch_model::Date::today_utc();
-    if let Some(known) = known_since {
-        if known > today {
-            return Err(usage(format!(
-                "--known-since {known} is in the future (today is {today})"
-            )));
-        }
-        if known < date {
-            return Err(usage(format!(
-                "--known-since {known} is before the event's own date {date}: it cannot have been known before it happened"
-            )));
-        }
-    }
-    let regimes = ctx.regimes();
-    let kinds = regimes.restriction_kinds();
-    let mut scope = Vec::with_capacity(args.scope.len());
-    for restriction in &args.scope {
-        let restriction = restriction.trim().to_ascii_lowercase();
-        if !kinds.contains(&restriction) {
-            return Err(usage(format!(
-                "--scope {restriction:?} is not a restriction the regimes know; they know: {}",
-                kinds.join(", ")
-            )));
-        }
-        scope.push(restriction);
-    }
     let author = args
         .author
         .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".to_string());
+    let input = EventInput {
+        entity: args.id,
+        kind: args.kind,
+        date: args.date,
+        effective: args.effective,
+        citation: args.citation,
+        url: args.url,
+        scope: args.scope,
+        known_since: args.known_since,
+        author,
+        entered_at: crate::cli::import::now_rfc3339(),
+        supersedes: args.supersedes,
+        note: args.note,
+    };
+    let today = listwatch_model::Date::today_utc();
+    let new_event =
+        check_event(input, ctx.regimes(), today, &|field| format!("--{field}")).map_err(usage)?;
+    let id = parse_entity_id(&new_event.entity)?;
+    let kind = new_event.kind;
+    let effective = new_event.effective;
     let store = if args.allow_unknown_entity {
         ctx.open_for_writing()?
     } else {
         ctx.open_existing_for_writing()?
     };
-    let known_entity = match store.list(&id.list) {
-        Ok(_) => !store.observations(&id.list, &id.source_id)?.is_empty(),
-        Err(listwatch_store::Error::NotFound(_)) => false,
-        Err(err) => return Err(err.into()),
-    };
-    if !known_entity {
+    if !entity_known(&store, &id)? {
         if !args.allow_unknown_entity {
             return Err(usage(format!(
                 "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
@@ -160,22 +131,7 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             );
         }
     }
-    let event = store
-        .add_event(NewEvent {
-            entity: id.to_string(),
-            kind,
-            date,
-            effective,
-            citation: args.citation,
-            url: args.url,
-            scope,
-            author,
-            entered_at: crate::cli::import::now_rfc3339(),
-            supersedes: args.supersedes,
-            note: args.note,
-            known_since,
-        })
-        .map_err(|e| ctx.write_error(e))?;
+    let event = store.add_event(new_event).map_err(|e| ctx.write_error(e))?;
     let alerts = crate::cli::monitor::recheck_holdings(
         ctx,
         &store,
