@@ -3,13 +3,13 @@
 pub(crate) mod alerts;
 mod audit;
 mod compare;
-mod demo;
+pub(crate) mod demo;
 pub(crate) mod diff;
 mod entities;
 mod event;
 mod history;
 pub(crate) mod import;
-mod monitor;
+pub(crate) mod monitor;
 pub(crate) mod portfolio;
 pub(crate) mod screen;
 mod show;
@@ -155,6 +155,12 @@ impl Ctx {
     /// The store file.
     pub(crate) fn db_path(&self) -> &std::path::Path {
         &self.db
+    }
+
+    /// A context on the store `db` with `regimes`, for tests of the server.
+    #[cfg(test)]
+    pub(crate) fn for_tests(db: PathBuf, regimes: listwatch_status::Regimes) -> Ctx {
+        Ctx { db, db_given: true, regimes, quiet: true }
     }
 
     /// The same context with another store file.

@@ -10,11 +10,13 @@
 //! - `GET /audit` (scope `admin`): the audit log of decisions ([`crate::audit`]).
 //! - `GET /metrics` (scope `read`; loopback without a key file): Prometheus metrics ([`metrics`]).
 //! - `GET /healthz`, `GET /readyz`.
+//! - `/ui`: the analysts' console, HTML pages over the same core calls ([`console`]).
 //!
 //! Every response carries an `x-request-id`; every failure has the body
 //! `{"error": {"code", "message", "request_id"}}` ([`error`]). Keys and scopes: [`auth`].
 
 pub(crate) mod auth;
+pub(crate) mod console;
 pub(crate) mod error;
 pub(crate) mod ftm;
 pub(crate) mod metrics;
@@ -105,6 +107,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(screen)
         .merge(write)
         .merge(admin)
+        .merge(console::router(state.clone()))
         .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
@@ -230,6 +233,12 @@ fn read_keys(path: &std::path::Path) -> Result<Keys> {
     Keys::parse(&text).map_err(|e| crate::failure::usage(format!("the key file {shown}, {e}")))
 }
 
+/// Serves the store of `ctx` on `addr` with the defaults of `serve` (no key file: loopback
+/// clients only), for `demo --serve`.
+pub(crate) fn run_on(ctx: &Ctx, addr: SocketAddr) -> Result<()> {
+    run(ctx, Args { addr, keys: None, hash_key: None, poll_ms: 1000, audit_retention_days: None })
+}
+
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(key) = &args.hash_key {
         println!("{} <name> read,screen", auth::hash_key(key));
@@ -252,7 +261,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let state =
         AppState::new(snapshot, keys, Limits::default(), config, ctx.quiet, Some(audit.clone()))
-            .with_db(ctx.db_path().to_path_buf());
+            .with_ctx(ctx.with_db(ctx.db_path().to_path_buf()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -301,6 +310,7 @@ async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> 
         );
     }
     eprintln!("listwatch serve: listening on http://{local}");
+    eprintln!("listwatch serve: the console is at http://{local}/ui/");
     let refresher = tokio::spawn(refresh(state.clone(), poll));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -53,6 +53,11 @@ struct Inner {
     audit: Option<AuditLog>,
     /// The store file, for the few writes the server makes (decisions on alerts).
     db: Option<std::path::PathBuf>,
+    /// The command line's context on that store, for the console's writes (legal events), which
+    /// re-check the watched holdings as `event add` does.
+    ctx: Option<crate::cli::Ctx>,
+    /// The console's sessions.
+    sessions: crate::server::console::session::Sessions,
 }
 
 impl AppState {
@@ -76,6 +81,8 @@ impl AppState {
                 quiet,
                 audit,
                 db: None,
+                ctx: None,
+                sessions: Default::default(),
             }),
         }
     }
@@ -114,12 +121,23 @@ impl AppState {
         &self.inner.config_hash
     }
 
-    /// The same state, writing to the store file `db` (before it is shared).
-    pub(crate) fn with_db(mut self, db: std::path::PathBuf) -> AppState {
+    /// The same state, writing to the store of `ctx` (before it is shared).
+    pub(crate) fn with_ctx(mut self, ctx: crate::cli::Ctx) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.db = Some(db);
+            inner.db = Some(ctx.db_path().to_path_buf());
+            inner.ctx = Some(ctx);
         }
         self
+    }
+
+    /// The command line's context on the store, if the server was given one.
+    pub(crate) fn ctx(&self) -> Option<&crate::cli::Ctx> {
+        self.inner.ctx.as_ref()
+    }
+
+    /// The console's sessions.
+    pub(crate) fn sessions(&self) -> &crate::server::console::session::Sessions {
+        &self.inner.sessions
     }
 
     /// The store file the server writes decisions to, if it was given one.
