@@ -58,6 +58,8 @@ struct Inner {
     ctx: Option<crate::cli::Ctx>,
     /// The console's sessions.
     sessions: crate::server::console::session::Sessions,
+    /// The console's recent diffs.
+    diffs: crate::server::console::lists::DiffCache,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl AppState {
                 db: None,
                 ctx: None,
                 sessions: Default::default(),
+                diffs: Default::default(),
             }),
         }
     }
@@ -138,6 +141,11 @@ impl AppState {
     /// The console's sessions.
     pub(crate) fn sessions(&self) -> &crate::server::console::session::Sessions {
         &self.inner.sessions
+    }
+
+    /// The console's recent diffs.
+    pub(crate) fn diffs(&self) -> &crate::server::console::lists::DiffCache {
+        &self.inner.diffs
     }
 
     /// The store file the server writes decisions to, if it was given one.

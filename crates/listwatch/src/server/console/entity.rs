@@ -18,10 +18,12 @@ use super::{Chrome, Failure, PageResult, blocking, form_date, render};
 use crate::server::params::Params;
 use crate::server::state::AppState;
 
-/// A field of the entity: its name and values.
+/// A field of the entity: its name, its values, and the version that first published them.
 pub(crate) struct Field {
     pub(crate) name: &'static str,
+    pub(crate) key: &'static str,
     pub(crate) values: Vec<String>,
+    pub(crate) since: String,
 }
 
 /// One step of a timeline, as the table under the picture lists it.
@@ -74,15 +76,47 @@ struct EntityPage {
     related: Vec<String>,
 }
 
+/// Says for each field the version since which it has its value: the first of the observations
+/// from which on the field never changed (observations oldest first; a removal is skipped).
+fn date_fields(fields: &mut [Field], list: &str, observations: &[listwatch_status::Observation]) {
+    let seen: Vec<(u32, Date, serde_json::Value)> = observations
+        .iter()
+        .filter_map(|o| {
+            let entity = o.entity.as_ref()?;
+            Some((o.version, o.published, serde_json::to_value(entity).ok()?))
+        })
+        .collect();
+    for field in fields {
+        let Some((last_version, last_day, last)) = seen.last() else { continue };
+        let mut since = (*last_version, *last_day);
+        for (version, day, value) in seen.iter().rev() {
+            if value.get(field.key) != last.get(field.key) {
+                break;
+            }
+            since = (*version, *day);
+        }
+        field.since = format!("{list} version {} ({})", since.0, since.1);
+    }
+}
+
 fn fields(entity: &Entity) -> Vec<Field> {
     let mut fields = vec![
         Field {
             name: "Names",
+            key: "names",
+            since: String::new(),
             values: entity.names.iter().map(|n| format!("{} ({:?})", n.value, n.kind)).collect(),
         },
-        Field { name: "Programs", values: entity.programs.clone() },
+        Field {
+            name: "Programs",
+            key: "programs",
+            since: String::new(),
+            values: entity.programs.clone(),
+        },
         Field {
             name: "Identifiers",
+            key: "identifiers",
+            since: String::new(),
             values: entity
                 .identifiers
                 .iter()
@@ -97,6 +131,8 @@ fn fields(entity: &Entity) -> Vec<Field> {
         },
         Field {
             name: "List dates",
+            key: "list_dates",
+            since: String::new(),
             values: entity
                 .list_dates
                 .iter()
@@ -111,28 +147,69 @@ fn fields(entity: &Entity) -> Vec<Field> {
         },
         Field {
             name: "Birth dates",
+            key: "birth_dates",
+            since: String::new(),
             values: entity.birth_dates.iter().map(|d| d.to_string()).collect(),
         },
-        Field { name: "Birth places", values: entity.birth_places.clone() },
-        Field { name: "Nationalities", values: entity.nationalities.clone() },
-        Field { name: "Citizenships", values: entity.citizenships.clone() },
+        Field {
+            name: "Birth places",
+            key: "birth_places",
+            since: String::new(),
+            values: entity.birth_places.clone(),
+        },
+        Field {
+            name: "Nationalities",
+            key: "nationalities",
+            since: String::new(),
+            values: entity.nationalities.clone(),
+        },
+        Field {
+            name: "Citizenships",
+            key: "citizenships",
+            since: String::new(),
+            values: entity.citizenships.clone(),
+        },
         Field {
             name: "Addresses",
+            key: "addresses",
+            since: String::new(),
             values: entity.addresses.iter().map(|a| a.one_line()).collect(),
         },
         Field {
             name: "Links",
+            key: "links",
+            since: String::new(),
             values: entity.links.iter().map(|l| format!("{}: {}", l.relation, l.name)).collect(),
         },
         Field {
             name: "Attributes",
+            key: "attributes",
+            since: String::new(),
             values: entity.attributes.iter().map(|a| format!("{}: {}", a.label, a.value)).collect(),
         },
-        Field { name: "Other remarks", values: entity.untyped_remarks.clone() },
-        Field { name: "Remarks", values: entity.remarks.iter().cloned().collect() },
+        Field {
+            name: "Other remarks",
+            key: "untyped_remarks",
+            since: String::new(),
+            values: entity.untyped_remarks.clone(),
+        },
+        Field {
+            name: "Remarks",
+            key: "remarks",
+            since: String::new(),
+            values: entity.remarks.iter().cloned().collect(),
+        },
     ];
     if let Some(title) = &entity.title {
-        fields.insert(1, Field { name: "Title", values: vec![title.clone()] });
+        fields.insert(
+            1,
+            Field {
+                name: "Title",
+                key: "title",
+                since: String::new(),
+                values: vec![title.clone()],
+            },
+        );
     }
     fields.retain(|f| !f.values.is_empty());
     fields
@@ -190,10 +267,14 @@ pub(crate) async fn page(
             .find(|g| g.members.contains(&entity_id))
             .map(|g| g.members.into_iter().filter(|m| *m != entity_id).collect())
             .unwrap_or_default();
+        let mut fields_shown = fields(&entry.entity);
         let mut records = Vec::new();
         let mut steps = Vec::new();
         for member in std::iter::once(&entity_id).chain(&related) {
             let full = record(snapshot.store(), member)?;
+            if *member == entity_id {
+                date_fields(&mut fields_shown, entry.list.as_str(), &full.observations);
+            }
             let seen = known_on(&full, known);
             let member_steps = timeline(&seen, &snapshot.regimes);
             steps.extend(member_steps.iter().map(|s| Step {
@@ -278,7 +359,7 @@ pub(crate) async fn page(
             schema: entry.entity.schema.as_str(),
             source,
             current: entry.current,
-            fields: fields(&entry.entity),
+            fields: fields_shown,
             picture,
             steps,
             events,

@@ -2,6 +2,8 @@
 //! `GET /ui/lists/{list}/diff?from=&to=&program=`: what changed between two versions, added,
 //! removed and changed field by field, filtered by program, and its CSV export (`diff.csv`).
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -177,11 +179,53 @@ fn keep(compared: &Compared, list: &str, id: &str, program: &str) -> bool {
     program.is_empty() || compared.programs(source_id(list, id)).iter().any(|p| p == program)
 }
 
-fn run_compare(snapshot: &listwatch_core::Snapshot, asked: &Asked) -> Result<Compared, Failure> {
-    compare(snapshot.store(), asked.list.clone(), asked.from, asked.to).map_err(|err| {
-        let api: crate::server::error::ApiError = err.into();
-        Failure::from(api)
-    })
+/// The most diffs kept.
+const CACHED_DIFFS: usize = 8;
+
+type Recent = Vec<((String, u32, u32), Arc<Compared>)>;
+
+/// The last few diffs computed, by list and versions: a committed version never changes, so a
+/// diff between two of them never does either. Changing the program filter or exporting the CSV
+/// then reads the diff from here instead of decoding both versions again.
+#[derive(Default)]
+pub(crate) struct DiffCache {
+    recent: Mutex<Recent>,
+}
+
+impl DiffCache {
+    fn lock(&self) -> MutexGuard<'_, Recent> {
+        match self.recent.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+fn run_compare(
+    state: &AppState,
+    snapshot: &listwatch_core::Snapshot,
+    asked: &Asked,
+) -> Result<Arc<Compared>, Failure> {
+    let key = asked.from.zip(asked.to).map(|(from, to)| (asked.list.to_string(), from, to));
+    if let Some(key) = &key
+        && let Some((_, found)) = state.diffs().lock().iter().find(|(k, _)| k == key)
+    {
+        return Ok(Arc::clone(found));
+    }
+    let compared =
+        compare(snapshot.store(), asked.list.clone(), asked.from, asked.to).map_err(|err| {
+            let api: crate::server::error::ApiError = err.into();
+            Failure::from(api)
+        })?;
+    let compared = Arc::new(compared);
+    if let Some(key) = key {
+        let mut recent = state.diffs().lock();
+        if recent.len() >= CACHED_DIFFS {
+            recent.remove(0);
+        }
+        recent.push((key, Arc::clone(&compared)));
+    }
+    Ok(compared)
 }
 
 pub(crate) async fn diff(
@@ -194,7 +238,7 @@ pub(crate) async fn diff(
     let asked = asked(&snapshot, &list, &params)?;
     let chrome = Chrome::new(&session, "lists");
     let page = blocking(move || {
-        let compared = run_compare(&snapshot, &asked)?;
+        let compared = run_compare(&state, &snapshot, &asked)?;
         let json = diff_json(&compared);
         let list = json.list.to_string();
         let program = asked.program.clone();
@@ -285,7 +329,7 @@ pub(crate) async fn diff_csv(
     let snapshot = state.snapshot();
     let asked = asked(&snapshot, &list, &params)?;
     let (name, bytes) = blocking(move || {
-        let compared = run_compare(&snapshot, &asked)?;
+        let compared = run_compare(&state, &snapshot, &asked)?;
         let json = diff_json(&compared);
         let list = json.list.to_string();
         let program = &asked.program;
