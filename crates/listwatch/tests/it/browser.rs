@@ -119,7 +119,7 @@ impl Browser {
         let driver = Process(child);
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
+            .timeout_global(Some(Duration::from_secs(600)))
             .build()
             .into();
         let base = format!("http://127.0.0.1:{port}");
@@ -387,6 +387,11 @@ fn the_console_in_a_browser() {
     let summary = b.text("#summary");
     assert!(summary.contains("added") && summary.contains("removed"), "{summary}");
     b.check_page("diff-sdn");
+    if b.count("nav.pager a[rel=next]") > 0 {
+        b.click("nav.pager a[rel=next]");
+        wait_for_url(&b, "page=2");
+        assert!(b.text("nav.pager").contains("Page 2 of"), "{}", b.text("nav.pager"));
+    }
     b.click("#export");
     let csv = b.downloaded("ofac-sdn-diff-1-2");
     assert!(csv.starts_with("change,entity_id,name,programs,field,before,after"));
@@ -426,6 +431,26 @@ fn the_console_in_a_browser() {
     b.check_page("entity-after-injunction");
     b.goto(&format!("{base}/ui/alerts"));
     b.check_page("alerts");
+
+    // At 200% zoom (a 1280-pixel screen shows 640 CSS pixels) the pages reflow: no sideways
+    // scrolling of the page (the timeline scrolls inside its own frame).
+    b.call("POST", "/window/rect", json!({"width": 640, "height": 1200}));
+    for (name, path) in [
+        ("zoom-entity-xiaomi", "/ui/entities/dod-ccmc:xiaomi?as_of=2021-03-13"),
+        ("zoom-screen", "/ui/screen?name=Xiaomi"),
+        ("zoom-events", "/ui/events"),
+    ] {
+        b.goto(&format!("{base}{path}"));
+        let overflow = b.script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        );
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{name}: the page scrolls sideways by {overflow} px"
+        );
+        b.check_page(name);
+    }
+    b.call("POST", "/window/rect", json!({"width": 1280, "height": 1600}));
     drop(_server);
 
     // Sign in and out, and a write refused without the scope.

@@ -135,7 +135,14 @@ struct DiffPage {
     changed: Vec<Changed>,
     not_compared: String,
     csv_query: String,
+    totals: (usize, usize, usize),
+    page: usize,
+    pages: usize,
+    page_query: String,
 }
+
+/// The most entities of each kind (added, removed, changed) one page of a diff shows.
+const PAGE: usize = 100;
 
 /// What a diff request asks: the list, the versions, the program filter.
 struct Asked {
@@ -143,6 +150,7 @@ struct Asked {
     from: Option<u32>,
     to: Option<u32>,
     program: String,
+    page: usize,
 }
 
 fn asked(
@@ -168,6 +176,12 @@ fn asked(
         from: version("from")?,
         to: version("to")?,
         program: params.get("program").unwrap_or("").trim().to_string(),
+        page: params
+            .get("page")
+            .map(|p| p.trim().parse::<usize>().map_err(|_| Failure::bad("page: expected a number")))
+            .transpose()?
+            .unwrap_or(1)
+            .max(1),
     })
 }
 
@@ -253,10 +267,22 @@ pub(crate) async fn diff(
             .collect();
         programs.sort();
         programs.dedup();
+        let skip = (asked.page - 1) * PAGE;
+        let count = |ids: &mut dyn Iterator<Item = &String>| {
+            ids.filter(|id| keep(&compared, &list, id, &program)).count()
+        };
+        let totals = (
+            count(&mut json.added.iter().map(|e| &e.id)),
+            count(&mut json.removed.iter().map(|e| &e.id)),
+            count(&mut json.changed.iter().map(|c| &c.id)),
+        );
+        let pages = totals.0.max(totals.1).max(totals.2).div_ceil(PAGE).max(1);
         let entries = |items: &[crate::cli::diff::EntryJson]| -> Vec<Entry> {
             items
                 .iter()
                 .filter(|e| keep(&compared, &list, &e.id, &program))
+                .skip(skip)
+                .take(PAGE)
                 .map(|e| Entry {
                     id: e.id.clone(),
                     name: e.name.clone(),
@@ -289,6 +315,8 @@ pub(crate) async fn diff(
                 .changed
                 .iter()
                 .filter(|c| keep(&compared, &list, &c.id, &program))
+                .skip(skip)
+                .take(PAGE)
                 .map(|c| Changed {
                     id: c.id.clone(),
                     name: c.name.clone(),
@@ -306,7 +334,11 @@ pub(crate) async fn diff(
                 })
                 .collect(),
             not_compared: json.not_compared.join(", "),
+            page_query: csv_query.clone(),
             csv_query,
+            totals,
+            page: asked.page,
+            pages,
         })
     })
     .await?;
