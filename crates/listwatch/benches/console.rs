@@ -2,9 +2,12 @@
 //! 2024-05-03: two versions to compare) and the consolidated list (2025-12-19).
 //!
 //! `cargo bench -p listwatch --bench console` asks each page 5 times to warm up, then 40 times,
-//! one request at a time over one kept-alive connection, and prints the median, the 90th
-//! percentile and the maximum, client-side (request sent to body read); the target is 50 ms per
-//! page. Under `cargo test --benches` each page is asked twice.
+//! one request at a time over one kept-alive connection, and prints the first request's time
+//! (a diff's first request decodes both versions, unless the server compared them in the
+//! background when it started, as it does each list's two newest; later requests read the
+//! console's diff cache; `from=2&to=1` is a pair nothing computed before), the
+//! median, the 90th percentile and the maximum, client-side (request sent to body read); the
+//! target is 50 ms per page. Under `cargo test --benches` each page is asked three times.
 
 mod common;
 
@@ -103,6 +106,7 @@ fn main() {
         "/ui/lists/ofac-sdn/diff?from=1&to=2",
         "/ui/lists/ofac-sdn/diff?from=1&to=2&program=RUSSIA-EO14024",
         "/ui/lists/ofac-sdn/diff.csv?from=1&to=2",
+        "/ui/lists/ofac-sdn/diff?from=2&to=1",
         "/ui/holdings",
         "/ui/holdings/report.csv",
         "/ui/events",
@@ -111,7 +115,7 @@ fn main() {
     ];
     let (warm, runs) = if measuring { (5, 40) } else { (1, 2) };
     let mut worst = Duration::ZERO;
-    let mut report = |name: &str, mut times: Vec<Duration>| {
+    let mut report = |name: &str, first: Duration, mut times: Vec<Duration>| {
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let (median, p90, max) = (
@@ -119,9 +123,10 @@ fn main() {
             times[(times.len() * 9 / 10).min(times.len() - 1)],
             times[times.len() - 1],
         );
-        worst = worst.max(median);
+        worst = worst.max(median).max(first);
         println!(
-            "console: {name:<75} median {:>6.1} ms  p90 {:>6.1} ms  max {:>6.1} ms",
+            "console: {name:<66} first {:>6.1} ms  median {:>6.1} ms  p90 {:>6.1} ms  max {:>6.1} ms",
+            ms(first),
             ms(median),
             ms(p90),
             ms(max)
@@ -129,6 +134,7 @@ fn main() {
     };
     for page in pages {
         let mut times = Vec::new();
+        let mut first = Duration::ZERO;
         for run in 0..warm + runs {
             let started = Instant::now();
             let mut response =
@@ -141,16 +147,19 @@ fn main() {
                 "{page}: {}",
                 String::from_utf8_lossy(&bytes)
             );
+            if run == 0 {
+                first = elapsed;
+            }
             if run >= warm {
                 times.push(elapsed);
             }
         }
-        report(page, times);
+        report(page, first, times);
     }
-    let times = (0..warm + runs).map(|_| post(&agent)).skip(warm).collect();
-    report("POST /ui/holdings (examples/holdings.csv, as of 2024-05-03)", times);
+    let times: Vec<Duration> = (0..warm + runs).map(|_| post(&agent)).collect();
+    report("POST /ui/holdings (examples/holdings.csv)", times[0], times[warm..].to_vec());
     println!(
-        "console: the slowest page's median is {:.1} ms (target 50 ms)",
+        "console: the slowest page (first request or median) takes {:.1} ms (target 50 ms)",
         worst.as_secs_f64() * 1000.0
     );
     let _ = server.kill();

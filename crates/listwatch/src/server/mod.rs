@@ -212,6 +212,8 @@ pub(crate) async fn refresh(state: AppState, poll: Duration) {
                     snapshot.build_time.as_secs_f64()
                 );
                 state.swap(snapshot);
+                let warmed = state.clone();
+                tokio::task::spawn_blocking(move || console::lists::warm(&warmed));
             }
             Ok(Err(err)) => eprintln!("listwatch serve: cannot build a new snapshot: {err}"),
             Err(err) => eprintln!("listwatch serve: the snapshot task failed: {err}"),
@@ -312,6 +314,8 @@ async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> 
     eprintln!("listwatch serve: listening on http://{local}");
     eprintln!("listwatch serve: the console is at http://{local}/ui/");
     let refresher = tokio::spawn(refresh(state.clone(), poll));
+    let warmed = state.clone();
+    tokio::task::spawn_blocking(move || console::lists::warm(&warmed));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -215,6 +215,25 @@ impl DiffCache {
     }
 }
 
+/// Computes, in the background, the diff between the two newest live versions of every list (the
+/// one the lists page offers first), so that its first view is read from the cache.
+pub(crate) fn warm(state: &AppState) {
+    let snapshot = state.snapshot();
+    for (list, versions) in &snapshot.catalog.lists {
+        let [.., from, to] = versions.as_slice() else { continue };
+        let asked = Asked {
+            list: list.clone(),
+            from: Some(from.version),
+            to: Some(to.version),
+            program: String::new(),
+            page: 1,
+        };
+        if let Err(err) = run_compare(state, &snapshot, &asked) {
+            eprintln!("listwatch serve: console: cannot compare {list}'s newest versions: {err:?}");
+        }
+    }
+}
+
 fn run_compare(
     state: &AppState,
     snapshot: &listwatch_core::Snapshot,
