@@ -2,7 +2,7 @@
 //! its timeline drawn as bands (one per list the party is on: the entity itself and the entries
 //! of other lists tied to it by a strong identifier or a shared name, as `status` groups them),
 //! every dated step with its basis and source, the legal events with their citations, and the
-//! answer to "status on [day], known on [day]".
+//! answer to "status on a day, known on a day".
 
 use askama::Template;
 use axum::Extension;

@@ -6,7 +6,7 @@
 //! - `GET /ui/screen`: screen a name (any script) with optional schema, birth date, country and
 //!   identifier; ranked results with the explanation, the list versions and the matcher stamp.
 //! - `GET /ui/entities/{id}`: every field, the timeline drawn as SVG (one band per list), the
-//!   steps with their basis and citations, and "status on [day], known on [day]".
+//!   steps with their basis and citations, and "status on a day, known on a day".
 //! - `GET /ui/lists`, `GET /ui/lists/{list}/diff` (and `diff.csv`): versions, and what changed.
 //! - `GET|POST /ui/holdings`, `GET /ui/holdings/report.csv`: check a holdings file.
 //! - `GET|POST /ui/events`: the legal events (the audit trail) and the form that records one.
