@@ -51,12 +51,36 @@ impl Page {
     }
 }
 
+/// An alert of a watch of customers, as monitoring stores them.
+fn alert() -> listwatch_model::Alert {
+    listwatch_model::Alert {
+        id: "a-0123456789abcdef".to_string(),
+        kind: listwatch_model::AlertKind::Hit,
+        watch: "customers".to_string(),
+        watch_version: 1,
+        item: "c1".to_string(),
+        item_label: "Golden Crane Holdings Ltd".to_string(),
+        entity: Some("demo:10".to_string()),
+        entity_name: Some("Golden Crane Holdings".to_string()),
+        change: "added in demo version 2".to_string(),
+        sources: vec!["demo@2".to_string()],
+        score: Some(0.97),
+        explanation: vec!["golden = golden".to_string()],
+        day: listwatch_model::Date::parse_iso("2024-02-01").unwrap(),
+        created_at: "2024-02-02T00:00:00Z".to_string(),
+        item_material: None,
+        entity_material: None,
+        verdict: None,
+    }
+}
+
 fn app(keys: Option<Keys>, peer: &str) -> App {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lw.redb");
     let store = Store::open(&db).unwrap();
     import(&store, "2024-01-01", entities(&[]));
     import(&store, "2024-02-01", entities(&["Golden Crane Holdings"]));
+    store.add_alerts(vec![alert()]).unwrap();
     drop(store);
     let store = Store::open_read_only(&db).unwrap();
     let config = MatcherConfig::default();
@@ -241,4 +265,27 @@ async fn an_event_recorded_through_the_form_changes_the_status() {
     let after = app.get("/ui/entities/demo:2?as_of=2024-03-01", &session).await;
     assert!(after.text.contains("id=\"overall-state\">suspended<"), "{}", after.text);
     assert!(after.text.contains("Oceanic v. Treasury, No. 1"));
+}
+
+#[tokio::test]
+async fn an_alert_is_decided_through_its_form_and_leaves_the_queue() {
+    let app = app(None, "127.0.0.1:5000");
+    let queue = app.get("/ui/alerts", "").await;
+    assert!(queue.text.contains("a-0123456789abcdef"), "{}", queue.text);
+    let session = format!("listwatch_session={}", queue.cookie("listwatch_session").unwrap());
+    let detail = app.get("/ui/alerts/a-0123456789abcdef", &session).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.text.contains("added in demo version 2") && detail.text.contains("demo@2"));
+    let csrf = detail.hidden("csrf");
+    let form =
+        [("csrf", csrf.as_str()), ("decision", "false-positive"), ("reason", "another company")];
+    let decided = app.post("/ui/alerts/a-0123456789abcdef/decision", &session, &form).await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text);
+    let after = app.get("/ui/alerts/a-0123456789abcdef", &session).await;
+    assert!(
+        after.text.contains("closed (false-positive)") && after.text.contains("another company")
+    );
+    assert!(!app.get("/ui/alerts", &session).await.text.contains("a-0123456789abcdef"));
+    let closed = app.get("/ui/alerts?state=closed", &session).await;
+    assert!(closed.text.contains("a-0123456789abcdef"));
 }
