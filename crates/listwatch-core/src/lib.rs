@@ -7,6 +7,7 @@
 //! - [`query`]: the query format of batch files and of the server, checked into a matcher query.
 //! - [`status`]: answer "was it restricted on that day?" for a query, per entity and combined.
 //! - [`holdings`]: verdicts on securities holdings.
+//! - [`events`]: the checks a legal event passes before it is recorded.
 //! - [`snapshot`]: all of the above built once, and swapped atomically when the store changes.
 //!
 //! The core knows no command-line flag, no HTTP and no wire shape: front ends translate its
@@ -15,6 +16,7 @@
 mod error;
 
 pub mod catalog;
+pub mod events;
 pub mod holdings;
 pub mod limits;
 pub mod query;

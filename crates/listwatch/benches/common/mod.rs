@@ -17,14 +17,24 @@ pub(crate) fn listwatch() -> Command {
 }
 
 /// A fresh temporary folder named after the benchmark, and a store in it with the real lists.
+#[allow(dead_code)] // Each bench binary compiles this module; not every one calls each function.
 pub(crate) fn store_with_real_lists(name: &str) -> (PathBuf, PathBuf) {
+    store_with(
+        name,
+        &[
+            ("ofac-sdn", "ofac-sdn-daily/2024-05-03", "2024-05-03"),
+            ("ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19"),
+        ],
+    )
+}
+
+/// A fresh temporary folder named after the benchmark, and a store in it with the publications
+/// given (format, folder under the data folder, publication date), imported in order.
+pub(crate) fn store_with(name: &str, publications: &[(&str, &str, &str)]) -> (PathBuf, PathBuf) {
     let tmp = std::env::temp_dir().join(format!("listwatch-{name}-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     let db = tmp.join("store.redb");
-    for (format, dir, published) in [
-        ("ofac-sdn", "ofac-sdn-daily/2024-05-03", "2024-05-03"),
-        ("ofac-consolidated", "ofac-consolidated/2025-12-19", "2025-12-19"),
-    ] {
+    for (format, dir, published) in publications {
         import(&db, format, &data_dir().join(dir), published);
     }
     (tmp, db)

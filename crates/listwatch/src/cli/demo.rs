@@ -25,6 +25,12 @@ pub(crate) struct Args {
     /// Print the stories as JSON.
     #[arg(long)]
     json: bool,
+    /// Then serve the demo store (the API and the analysts' console under /ui) until stopped.
+    #[arg(long)]
+    serve: bool,
+    /// The address --serve listens on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000", requires = "serve")]
+    addr: std::net::SocketAddr,
 }
 
 /// The demo's answers, for `--json` and for the text.
@@ -279,7 +285,9 @@ pub(crate) fn load(ctx: &Ctx) -> Result<()> {
 }
 
 /// The state's details on one line: the restrictions and their dates, or what holds them.
-fn summary(answer: &listwatch_status::Status) -> String {
+/// A status in a few words: the restrictions with their dates, or why there are none (also the
+/// console's answer line).
+pub(crate) fn summary(answer: &listwatch_status::Status) -> String {
     if let Some(day) = answer.removed_on {
         return format!("off the list since {day}");
     }
@@ -383,8 +391,26 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ],
     };
     if args.json {
-        return print_json(&demo);
+        print_json(&demo)?;
+    } else {
+        print_stories(&demo)?;
     }
+    if args.serve {
+        drop(store);
+        to_stdout(|out| {
+            outln!(
+                out,
+                "\nThe console: http://{}/ui/entities/dod-ccmc:xiaomi (stop with Ctrl-C)",
+                args.addr
+            )?;
+            Ok(())
+        })?;
+        return crate::server::run_on(&ctx, args.addr);
+    }
+    Ok(())
+}
+
+fn print_stories(demo: &DemoJson) -> Result<()> {
     to_stdout(|out| {
         outln!(
             out,

@@ -31,28 +31,28 @@ pub(crate) struct Args {
 /// An entity added or removed: its id and primary name.
 #[derive(Serialize)]
 pub(crate) struct EntryJson {
-    id: String,
-    name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 #[derive(Serialize)]
 pub(crate) struct ChangedJson<'a> {
-    id: String,
-    name: String,
-    fields: &'a [FieldChange],
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) fields: &'a [FieldChange],
 }
 
 #[derive(Serialize)]
 pub(crate) struct DiffJson<'a> {
-    list: &'a str,
-    from: u32,
-    to: u32,
-    from_published: String,
-    to_published: String,
-    added: Vec<EntryJson>,
-    removed: Vec<EntryJson>,
-    changed: Vec<ChangedJson<'a>>,
-    not_compared: &'a [&'static str],
+    pub(crate) list: &'a str,
+    pub(crate) from: u32,
+    pub(crate) to: u32,
+    pub(crate) from_published: String,
+    pub(crate) to_published: String,
+    pub(crate) added: Vec<EntryJson>,
+    pub(crate) removed: Vec<EntryJson>,
+    pub(crate) changed: Vec<ChangedJson<'a>>,
+    pub(crate) not_compared: &'a [&'static str],
 }
 
 /// Values longer than this are cut down to their changed part in human output.
@@ -66,6 +66,15 @@ pub(crate) struct Compared {
     diff: listwatch_store::VersionDiff,
     from_names: HashMap<String, String>,
     to_names: HashMap<String, String>,
+    /// The programs of each entity of either version (the newer version's when both hold it).
+    programs: HashMap<String, Vec<String>>,
+}
+
+impl Compared {
+    /// The programs of the entity `id` (its id in the source) in either version.
+    pub(crate) fn programs(&self, id: &str) -> &[String] {
+        self.programs.get(id).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Compares two versions of `list`: `to` defaults to the current version, `from` to the one
@@ -95,12 +104,17 @@ pub(crate) fn compare(
         entities.iter().map(|e| (e.id.clone(), e.primary_name().to_string())).collect()
     };
     let (from_names, to_names) = (names(&from_entities), names(&to_entities));
-    Ok(Compared { list, from, to, diff, from_names, to_names })
+    let programs = from_entities
+        .iter()
+        .chain(&to_entities)
+        .map(|e| (e.id.clone(), e.programs.clone()))
+        .collect();
+    Ok(Compared { list, from, to, diff, from_names, to_names, programs })
 }
 
 /// The JSON of `diff --json` (and of the server's `/lists/{list}/diff`).
 pub(crate) fn diff_json(compared: &Compared) -> DiffJson<'_> {
-    let Compared { list, from, to, diff, from_names, to_names } = compared;
+    let Compared { list, from, to, diff, from_names, to_names, .. } = compared;
     let entity_id = |id: &str| format!("{list}:{id}");
     let name_of = |names: &HashMap<String, String>, id: &str| -> String {
         names.get(id).cloned().unwrap_or_default()
@@ -136,7 +150,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.json {
         return print_json(&diff_json(&compared));
     }
-    let Compared { list, from, to, diff, from_names, to_names } = &compared;
+    let Compared { list, from, to, diff, from_names, to_names, .. } = &compared;
     let entity_id = |id: &str| format!("{list}:{id}");
     let name_of = |names: &HashMap<String, String>, id: &str| -> String {
         names.get(id).cloned().unwrap_or_default()

@@ -4,9 +4,9 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use listwatch_model::{EventKind, NewEvent};
+use listwatch_core::events::{EventInput, check_event, entity_known};
 
-use super::{Ctx, parse_date, parse_entity_id};
+use super::{Ctx, parse_entity_id};
 use crate::failure::usage;
 use crate::output::{Table, clean, print_json};
 
@@ -87,10 +87,83 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 }
 
-/// A legal event to record, as the command line and `POST /events` take it.
+fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let author = args
+        .author
+        .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".to_string());
+    let input = EventInput {
+        entity: args.id,
+        kind: args.kind,
+        date: args.date,
+        effective: args.effective,
+        citation: args.citation,
+        url: args.url,
+        scope: args.scope,
+        known_since: args.known_since,
+        author,
+        entered_at: crate::cli::import::now_rfc3339(),
+        supersedes: args.supersedes,
+        note: args.note,
+    };
+    let today = listwatch_model::Date::today_utc();
+    let new_event =
+        check_event(input, ctx.regimes(), today, &|field| format!("--{field}")).map_err(usage)?;
+    let id = parse_entity_id(&new_event.entity)?;
+    let kind = new_event.kind;
+    let effective = new_event.effective;
+    let store = if args.allow_unknown_entity {
+        ctx.open_for_writing()?
+    } else {
+        ctx.open_existing_for_writing()?
+    };
+    if !entity_known(&store, &id)? {
+        if !args.allow_unknown_entity {
+            return Err(usage(format!(
+                "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
+                id.list
+            )));
+        }
+        if !args.json && !ctx.quiet {
+            eprintln!(
+                "listwatch: note: {id} is in no version of its list; the event is recorded all the same"
+            );
+        }
+    }
+    let event = store.add_event(new_event).map_err(|e| ctx.write_error(e))?;
+    let alerts = crate::cli::monitor::recheck_holdings(
+        ctx,
+        &store,
+        listwatch_model::Date::today_utc(),
+        &format!("event {} ({kind})", event.id),
+        &[format!("event:{}", event.id)],
+        Some(&event.event.entity),
+    )
+    .context("the event is recorded, but re-checking the watched holdings failed; `listwatch monitor run` retries")?;
+    if args.json {
+        return print_json(&event);
+    }
+    crate::cli::monitor::report_new(ctx, &alerts)?;
+    crate::output::to_stdout(|out| {
+        crate::output::outln!(
+            out,
+            "recorded event {}: {} {} effective {} ({})",
+            event.id,
+            clean(&event.event.entity),
+            kind,
+            effective,
+            clean(&event.event.citation)
+        )?;
+        Ok(())
+    })
+}
+
+/// A legal event to record, as `POST /events` takes it (JSON); checked by the core's
+/// `check_event`, as `event add` checks its flags.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct EventInput {
+pub(crate) struct EventRequest {
     /// The entity id, `<list>:<id in the source>`.
     #[schema(pattern = "^[a-z0-9][a-z0-9._-]*:\\S")]
     pub(crate) entity: String,
@@ -121,7 +194,7 @@ pub(crate) struct EventInput {
     /// Record it even though no version of its list has ever held the entity.
     #[serde(default)]
     pub(crate) allow_unknown_entity: bool,
-    /// Who records it.
+    /// Who records it [default: the API key's name].
     #[serde(default)]
     pub(crate) author: Option<String>,
     /// The number of an earlier event this one corrects.
@@ -132,154 +205,53 @@ pub(crate) struct EventInput {
     pub(crate) note: Option<String>,
 }
 
-/// An event recorded, with what recording it did.
-pub(crate) struct Recorded {
-    pub(crate) event: listwatch_model::LegalEvent,
-    /// Whether some version of the entity's list holds it.
-    pub(crate) known_entity: bool,
-    /// The alerts raised on watched holdings.
-    pub(crate) alerts: Vec<listwatch_model::Alert>,
-}
-
-/// Checks an event as the command line does (kind, dates, citation, scope, the entity) and
-/// records it, then re-checks the watched holdings it touches. Usage errors name the field.
-pub(crate) fn record(ctx: &Ctx, input: EventInput) -> Result<Recorded> {
-    let id = parse_entity_id(&input.entity)?;
-    let kind = EventKind::parse(&input.kind).ok_or_else(|| {
-        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        usage(format!("--kind {:?} is not one of {}", input.kind, kinds.join(", ")))
-    })?;
-    let date = parse_date("--date", &input.date)?;
-    let effective = match &input.effective {
-        Some(value) => parse_date("--effective", value)?,
-        None => date,
+/// Records `request` as `event add` records its flags (the same checks, through the core, with
+/// the JSON field names in messages), then re-checks the watched holdings it touches. `caller`
+/// is the author when the request names none.
+pub(crate) fn record(
+    ctx: &Ctx,
+    request: EventRequest,
+    caller: &str,
+) -> Result<listwatch_model::LegalEvent> {
+    let input = EventInput {
+        entity: request.entity,
+        kind: request.kind,
+        date: request.date,
+        effective: request.effective,
+        citation: request.citation,
+        url: request.url,
+        scope: request.scope,
+        known_since: request.known_since,
+        author: request
+            .author
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| caller.to_string()),
+        entered_at: crate::cli::import::now_rfc3339(),
+        supersedes: request.supersedes,
+        note: request.note,
     };
-    if effective < date {
-        return Err(usage(format!("--effective {effective} is before --date {date}")));
-    }
-    if input.citation.trim().is_empty() {
-        return Err(usage("--citation must say where the event comes from"));
-    }
-    let known_since =
-        input.known_since.as_deref().map(|v| parse_date("--known-since", v)).transpose()?;
     let today = listwatch_model::Date::today_utc();
-    if let Some(known) = known_since {
-        if known > today {
-            return Err(usage(format!(
-                "--known-since {known} is in the future (today is {today})"
-            )));
-        }
-        if known < date {
-            return Err(usage(format!(
-                "--known-since {known} is before the event's own date {date}: it cannot have been known before it happened"
-            )));
-        }
-    }
-    let regimes = ctx.regimes();
-    let kinds = regimes.restriction_kinds();
-    let mut scope = Vec::with_capacity(input.scope.len());
-    for restriction in &input.scope {
-        let restriction = restriction.trim().to_ascii_lowercase();
-        if !kinds.contains(&restriction) {
-            return Err(usage(format!(
-                "--scope {restriction:?} is not a restriction the regimes know; they know: {}",
-                kinds.join(", ")
-            )));
-        }
-        scope.push(restriction);
-    }
-    let author = input
-        .author
-        .filter(|a| !a.trim().is_empty())
-        .or_else(|| std::env::var("LISTWATCH_AUTHOR").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "unknown".to_string());
-    let store = if input.allow_unknown_entity {
-        ctx.open_for_writing()?
-    } else {
-        ctx.open_existing_for_writing()?
-    };
-    let known_entity = match store.list(&id.list) {
-        Ok(_) => !store.observations(&id.list, &id.source_id)?.is_empty(),
-        Err(listwatch_store::Error::NotFound(_)) => false,
-        Err(err) => return Err(err.into()),
-    };
-    if !known_entity && !input.allow_unknown_entity {
+    let new_event = check_event(input, ctx.regimes(), today, &|field| field.replace('-', "_"))
+        .map_err(usage)?;
+    let id = parse_entity_id(&new_event.entity)?;
+    let store = ctx.open_existing_for_writing()?;
+    if !request.allow_unknown_entity && !entity_known(&store, &id)? {
         return Err(usage(format!(
-            "{id} is in no version of {} in the store, and events are never deleted: check the id (`listwatch status NAME` finds it), or pass --allow-unknown-entity to record it all the same",
+            "{id} is in no version of {} in the store, and events are never deleted: check the id, or send \"allow_unknown_entity\": true to record it all the same",
             id.list
         )));
     }
-    let event = store
-        .add_event(NewEvent {
-            entity: id.to_string(),
-            kind,
-            date,
-            effective,
-            citation: input.citation,
-            url: input.url,
-            scope,
-            author,
-            entered_at: crate::cli::import::now_rfc3339(),
-            supersedes: input.supersedes,
-            note: input.note,
-            known_since,
-        })
-        .map_err(|e| ctx.write_error(e))?;
-    let alerts = crate::cli::monitor::recheck_holdings(
+    let event = store.add_event(new_event).map_err(|e| ctx.write_error(e))?;
+    crate::cli::monitor::recheck_holdings(
         ctx,
         &store,
-        listwatch_model::Date::today_utc(),
-        &format!("event {} ({kind})", event.id),
+        today,
+        &format!("event {} ({})", event.id, event.event.kind),
         &[format!("event:{}", event.id)],
         Some(&event.event.entity),
     )
     .context("the event is recorded, but re-checking the watched holdings failed; `listwatch monitor run` retries")?;
-    Ok(Recorded { event, known_entity, alerts })
-}
-
-fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
-    let json = args.json;
-    let recorded = record(
-        ctx,
-        EventInput {
-            entity: args.id,
-            kind: args.kind,
-            date: args.date,
-            effective: args.effective,
-            citation: args.citation,
-            url: args.url,
-            scope: args.scope,
-            known_since: args.known_since,
-            allow_unknown_entity: args.allow_unknown_entity,
-            author: args.author,
-            supersedes: args.supersedes,
-            note: args.note,
-        },
-    )?;
-    let event = &recorded.event;
-    if !recorded.known_entity && !json && !ctx.quiet {
-        eprintln!(
-            "listwatch: note: {} is in no version of its list; the event is recorded all the same",
-            clean(&event.event.entity)
-        );
-    }
-    if json {
-        return print_json(event);
-    }
-    crate::cli::monitor::report_new(ctx, &recorded.alerts)?;
-    crate::output::to_stdout(|out| {
-        crate::output::outln!(
-            out,
-            "recorded event {}: {} {} effective {} ({})",
-            event.id,
-            clean(&event.event.entity),
-            event.event.kind,
-            event.event.effective,
-            clean(&event.event.citation)
-        )?;
-        Ok(())
-    })
+    Ok(event)
 }
 
 /// The events of one entity (or of all), as `event list --json` prints them: each marked

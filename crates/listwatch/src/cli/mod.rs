@@ -3,13 +3,13 @@
 pub(crate) mod alerts;
 mod audit;
 mod compare;
-mod demo;
+pub(crate) mod demo;
 pub(crate) mod diff;
 pub(crate) mod entities;
 pub(crate) mod event;
 pub(crate) mod history;
 pub(crate) mod import;
-mod monitor;
+pub(crate) mod monitor;
 pub(crate) mod portfolio;
 pub(crate) mod screen;
 mod show;
@@ -158,8 +158,9 @@ impl Ctx {
         &self.db
     }
 
-    /// A quiet context over the store file `db` with `regimes`, for the server's writes.
-    pub(crate) fn for_store(db: PathBuf, regimes: listwatch_status::Regimes) -> Ctx {
+    /// A context on the store `db` with `regimes`, for tests of the server.
+    #[cfg(test)]
+    pub(crate) fn for_tests(db: PathBuf, regimes: listwatch_status::Regimes) -> Ctx {
         Ctx { db, db_given: true, regimes, quiet: true }
     }
 

@@ -175,8 +175,42 @@ pub(crate) fn report<'a>(
     }
 }
 
+/// Writes the report's holdings as CSV (the `--output x.csv` of `portfolio check`, and the
+/// console's download).
+pub(crate) fn write_csv(out: impl std::io::Write, report: &Report<'_>) -> Result<()> {
+    let mut writer = crate::output::CsvOut::new(out);
+    writer.row([
+        "row",
+        "isin",
+        "ticker",
+        "status",
+        "entity_id",
+        "since",
+        "divest_until",
+        "rule",
+        "reason",
+        "sources",
+    ])?;
+    for h in &report.holdings {
+        let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        writer.row([
+            h.row.to_string(),
+            h.isin.clone().unwrap_or_default(),
+            h.ticker.clone().unwrap_or_default(),
+            h.status.to_string(),
+            h.entity_id.clone().unwrap_or_default(),
+            date(h.since),
+            date(h.divest_until),
+            h.rule.clone().unwrap_or_default(),
+            h.reason.to_string(),
+            h.sources.join(" | "),
+        ])?;
+    }
+    writer.flush()
+}
+
 fn write_output(path: &Path, holdings: &Path, report: &Report<'_>) -> Result<()> {
-    use crate::output::{CsvOut, Format, OutputTarget, outln};
+    use crate::output::{Format, OutputTarget, outln};
     let target = OutputTarget::resolve(
         "--output",
         path,
@@ -186,37 +220,7 @@ fn write_output(path: &Path, holdings: &Path, report: &Report<'_>) -> Result<()>
         &[holdings],
     )?;
     target.write(|out| match target.format {
-        Format::Csv => {
-            let mut writer = CsvOut::new(out);
-            writer.row([
-                "row",
-                "isin",
-                "ticker",
-                "status",
-                "entity_id",
-                "since",
-                "divest_until",
-                "rule",
-                "reason",
-                "sources",
-            ])?;
-            for h in &report.holdings {
-                let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-                writer.row([
-                    h.row.to_string(),
-                    h.isin.clone().unwrap_or_default(),
-                    h.ticker.clone().unwrap_or_default(),
-                    h.status.to_string(),
-                    h.entity_id.clone().unwrap_or_default(),
-                    date(h.since),
-                    date(h.divest_until),
-                    h.rule.clone().unwrap_or_default(),
-                    h.reason.to_string(),
-                    h.sources.join(" | "),
-                ])?;
-            }
-            writer.flush()
-        }
+        Format::Csv => write_csv(out, report),
         Format::Jsonl => {
             for h in &report.holdings {
                 let text = serde_json::to_string(h)?;

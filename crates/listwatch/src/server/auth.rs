@@ -29,7 +29,7 @@ pub(crate) enum Scope {
     Read,
     /// Screen: match, screen, portfolio checks.
     Screen,
-    /// Change the store (reserved: no endpoint writes yet).
+    /// Change the store: decisions on alerts, and the console's legal events and decisions.
     Write,
     /// Everything, and the audit log.
     Admin,
@@ -46,7 +46,7 @@ impl Scope {
         })
     }
 
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::Read => "read",
             Scope::Screen => "screen",
@@ -130,6 +130,12 @@ impl Keys {
         Ok(Keys(keys))
     }
 
+    /// The name and scopes of the key `presented`, if it is one of the file's (the console's
+    /// sign-in).
+    pub(crate) fn authenticate(&self, presented: &str) -> Option<(String, Vec<Scope>)> {
+        self.find(presented).map(|k| (k.name.clone(), k.scopes.clone()))
+    }
+
     /// The key whose hash is the hash of `presented`.
     fn find(&self, presented: &str) -> Option<&Key> {
         let hash: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
@@ -199,6 +205,16 @@ pub(crate) async fn authorize(
     }
 }
 
+/// Whether the request comes from a loopback address, as the listener saw it (in-process tests
+/// set the peer with `MockConnectInfo`).
+pub(crate) fn from_loopback(request: &Request) -> bool {
+    let extensions = request.extensions();
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0).or_else(|| {
+        extensions.get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>().map(|c| c.0)
+    });
+    peer.is_some_and(|addr| addr.ip().is_loopback())
+}
+
 /// The caller, and its own rate if its key sets one.
 fn check(
     state: &AppState,
@@ -206,16 +222,9 @@ fn check(
     request: &Request,
 ) -> Result<(Caller, Option<u32>), ApiError> {
     let Some(keys) = state.keys() else {
-        // The peer as the listener saw it; in-process tests set it with `MockConnectInfo`.
-        let extensions = request.extensions();
-        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0).or_else(|| {
-            extensions
-                .get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>()
-                .map(|c| c.0)
-        });
-        return match peer {
-            Some(addr) if addr.ip().is_loopback() => Ok((Caller("loopback".to_string()), None)),
-            _ => Err(ApiError::new(
+        return match from_loopback(request) {
+            true => Ok((Caller("loopback".to_string()), None)),
+            false => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "loopback_only",
                 "this server has no key file, so it answers loopback clients only",

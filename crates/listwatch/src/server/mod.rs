@@ -10,11 +10,13 @@
 //! - `GET /audit` (scope `admin`): the audit log of decisions ([`crate::audit`]).
 //! - `GET /metrics` (scope `read`; loopback without a key file): Prometheus metrics ([`metrics`]).
 //! - `GET /healthz`, `GET /readyz`.
+//! - `/ui`: the analysts' console, HTML pages over the same core calls ([`console`]).
 //!
 //! Every response carries an `x-request-id`; every failure has the body
 //! `{"error": {"code", "message", "request_id"}}` ([`error`]). Keys and scopes: [`auth`].
 
 pub(crate) mod auth;
+pub(crate) mod console;
 pub(crate) mod cors;
 pub(crate) mod error;
 pub(crate) mod ftm;
@@ -95,6 +97,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/docs", get(move || async move { openapi::serve_html(&html) }))
         .route("/docs/style.css", get(|| async { openapi::serve_css() }))
         .merge(api)
+        .merge(console::router(state.clone()))
         .route_layer(middleware::from_fn(metrics::route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits().max_body))
@@ -258,6 +261,8 @@ pub(crate) async fn refresh(state: AppState, poll: Duration) {
                     ],
                 );
                 state.swap(snapshot);
+                let warmed = state.clone();
+                tokio::task::spawn_blocking(move || console::lists::warm(&warmed));
             }
             Ok(Err(err)) => log::error(&format!("cannot build a new snapshot: {err}")),
             Err(err) => log::error(&format!("the snapshot task failed: {err}")),
@@ -277,6 +282,23 @@ fn read_keys(path: &std::path::Path) -> Result<Keys> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| crate::failure::usage(format!("cannot read the key file {shown}: {e}")))?;
     Keys::parse(&text).map_err(|e| crate::failure::usage(format!("the key file {shown}, {e}")))
+}
+
+/// Serves the store of `ctx` on `addr` with the defaults of `serve` (no key file: loopback
+/// clients only), for `demo --serve`.
+pub(crate) fn run_on(ctx: &Ctx, addr: SocketAddr) -> Result<()> {
+    run(
+        ctx,
+        Args {
+            addr,
+            keys: None,
+            hash_key: None,
+            poll_ms: 1000,
+            cors_origin: Vec::new(),
+            rate_limit: None,
+            audit_retention_days: None,
+        },
+    )
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -311,7 +333,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.quiet,
         Some(audit.clone()),
     )
-    .with_db(ctx.db_path().to_path_buf())
+    .with_ctx(ctx.with_db(ctx.db_path().to_path_buf()))
     .with_cors(args.cors_origin.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -361,7 +383,10 @@ async fn serve(state: AppState, addr: SocketAddr, poll: Duration) -> Result<()> 
         ));
     }
     log::info(&format!("listening on http://{local}"));
+    log::info(&format!("the console is at http://{local}/ui/"));
     let refresher = tokio::spawn(refresh(state.clone(), poll));
+    let warmed = state.clone();
+    tokio::task::spawn_blocking(move || console::lists::warm(&warmed));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -62,8 +62,13 @@ struct Inner {
     cors_origins: Vec<String>,
     /// The store file, for the few writes the server makes (decisions on alerts, events).
     db: Option<std::path::PathBuf>,
-    /// The command line's context over that file, for the writes it shares with it.
+    /// The command line's context on that store, for the console's writes (legal events), which
+    /// re-check the watched holdings as `event add` does.
     ctx: Option<crate::cli::Ctx>,
+    /// The console's sessions.
+    sessions: crate::server::console::session::Sessions,
+    /// The console's recent diffs.
+    diffs: crate::server::console::lists::DiffCache,
 }
 
 impl AppState {
@@ -91,6 +96,8 @@ impl AppState {
                 cors_origins: Vec::new(),
                 db: None,
                 ctx: None,
+                sessions: Default::default(),
+                diffs: Default::default(),
             }),
         }
     }
@@ -134,12 +141,11 @@ impl AppState {
         &self.inner.config_hash
     }
 
-    /// The same state, writing to the store file `db` (before it is shared).
-    pub(crate) fn with_db(mut self, db: std::path::PathBuf) -> AppState {
+    /// The same state, writing to the store of `ctx` (before it is shared).
+    pub(crate) fn with_ctx(mut self, ctx: crate::cli::Ctx) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.ctx =
-                Some(crate::cli::Ctx::for_store(db.clone(), inner.snapshot.load().regimes.clone()));
-            inner.db = Some(db);
+            inner.db = Some(ctx.db_path().to_path_buf());
+            inner.ctx = Some(ctx);
         }
         self
     }
@@ -157,9 +163,19 @@ impl AppState {
         &self.inner.cors_origins
     }
 
-    /// The command line's context over the store file, if the server writes to one.
+    /// The command line's context on the store, if the server was given one.
     pub(crate) fn ctx(&self) -> Option<&crate::cli::Ctx> {
         self.inner.ctx.as_ref()
+    }
+
+    /// The console's sessions.
+    pub(crate) fn sessions(&self) -> &crate::server::console::session::Sessions {
+        &self.inner.sessions
+    }
+
+    /// The console's recent diffs.
+    pub(crate) fn diffs(&self) -> &crate::server::console::lists::DiffCache {
+        &self.inner.diffs
     }
 
     /// The store file the server writes decisions to, if it was given one.

@@ -2,6 +2,7 @@
 //! contract (JSON fields, exit codes), and crash safety.
 
 mod audit;
+mod browser;
 mod cli;
 mod contract;
 mod crash;

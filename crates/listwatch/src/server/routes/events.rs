@@ -3,14 +3,15 @@
 //! with the JSON of `event add --json`. Events are append-only: a correction is a new event
 //! that `supersedes` the old one.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 
 use super::{blocking, body, json};
-use crate::cli::event::EventInput;
+use crate::cli::event::EventRequest;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::params::Params;
 use crate::server::state::AppState;
@@ -45,20 +46,21 @@ pub(crate) async fn list(
 /// `listwatch event add` checks it; the watched holdings it touches are checked again.
 #[utoipa::path(post, path = "/events", tag = "entities",
     security(("api_key" = ["write"]), ("bearer" = ["write"])),
-    request_body = EventInput,
+    request_body = EventRequest,
     responses((status = 201, description = "The event recorded, as `event add --json`", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
 pub(crate) async fn record(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     request_body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let bytes = body(request_body)?;
-    let input: EventInput = json(&bytes)?;
+    let input: EventRequest = json(&bytes)?;
     let Some(ctx) = state.ctx().cloned() else {
         return Err(ApiError::internal("the server has no store path to write to"));
     };
     let value = blocking(move || {
-        let recorded = crate::cli::event::record(&ctx, input)?;
-        serde_json::to_value(&recorded.event).map_err(ApiError::internal)
+        let event = crate::cli::event::record(&ctx, input, &caller.0)?;
+        serde_json::to_value(&event).map_err(ApiError::internal)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(value)))
