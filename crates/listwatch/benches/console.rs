@@ -38,7 +38,7 @@ fn main() {
         if line.contains("indexed in") {
             started = line.clone();
         }
-        if let Some(address) = line.strip_prefix("listwatch serve: listening on ") {
+        if let Some(address) = common::listening_on(&line) {
             break address.trim().to_string();
         }
     };

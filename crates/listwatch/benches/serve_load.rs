@@ -43,10 +43,8 @@ fn main() {
         if line.contains("indexed in") {
             started = line.clone();
         }
-        if let Some(address) = line.split("listening on http://").nth(1) {
-            // The line is text on a terminal, JSON otherwise: the port ends at a quote or the line.
-            let address = address.split('"').next().unwrap();
-            break address.rsplit(':').next().unwrap().trim().parse().unwrap();
+        if let Some(address) = common::listening_on(&line) {
+            break address.rsplit(':').next().unwrap().parse().unwrap();
         }
     };
     std::thread::spawn(move || for _ in lines.by_ref() {});

@@ -49,3 +49,12 @@ fn import(db: &Path, format: &str, dir: &Path, published: &str) {
         .unwrap();
     assert!(status.success(), "importing {} failed", dir.display());
 }
+
+/// The address (`http://127.0.0.1:PORT`) a line of `listwatch serve`'s log says it listens on:
+/// the log is text on a terminal and JSON lines otherwise, so the address ends at a space, a
+/// quote or the end of the line.
+#[allow(dead_code)] // Only the server benchmarks read a log.
+pub(crate) fn listening_on(line: &str) -> Option<String> {
+    let rest = line.split("listening on ").nth(1)?;
+    Some(rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect())
+}

@@ -89,8 +89,8 @@ fn serve(db: &Path, extra: &[&str]) -> (Process, String) {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let base = loop {
         let line = lines.next().expect("the server says where it listens").unwrap();
-        if let Some(addr) = line.strip_prefix("listwatch serve: listening on ") {
-            break addr.trim().to_string();
+        if let Some(addr) = crate::listening_on(&line) {
+            break addr;
         }
     };
     std::thread::spawn(move || for _ in lines {});
@@ -214,6 +214,17 @@ impl Browser {
             .to_string()
     }
 
+    /// The text of `css` once the page shows it (a form posted to its own address gives no new
+    /// address to wait for).
+    fn wait_text(&self, css: &str) -> String {
+        let started = Instant::now();
+        while self.count(css) == 0 {
+            assert!(started.elapsed() < Duration::from_secs(20), "{css} never appeared");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.text(css)
+    }
+
     fn click(&self, css: &str) {
         let element = self.find(css);
         self.call("POST", &format!("/element/{element}/click"), json!({}));
@@ -279,8 +290,20 @@ impl Browser {
                 let name = e.file_name().to_string_lossy().into_owned();
                 name.starts_with(prefix) && name.ends_with(".csv")
             });
-            if let Some(entry) = found {
-                return std::fs::read_to_string(entry.path()).unwrap();
+            // Chromium reserves the final name with an empty file while it writes to a
+            // `.crdownload` beside it: the download is done when that is gone and the file is not
+            // empty.
+            let writing = std::fs::read_dir(&self.downloads)
+                .unwrap()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
+            if let Some(entry) = found
+                && !writing
+            {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                if !text.is_empty() {
+                    return text;
+                }
             }
             assert!(
                 started.elapsed() < Duration::from_secs(20),
@@ -407,7 +430,7 @@ fn the_console_in_a_browser() {
     b.type_in("#as_of", "2021-09-01");
     b.click("form.grid button[type=submit]");
     wait_for_url(&b, "/ui/holdings");
-    let verdicts = b.text("#verdicts");
+    let verdicts = b.wait_text("#verdicts");
     assert!(verdicts.contains("prohibited") && verdicts.contains("invalid"), "{verdicts}");
     b.check_page("holdings-report");
     b.click("#download");
@@ -466,7 +489,7 @@ fn the_console_in_a_browser() {
     b.check_page("sign-in");
     b.type_in("#key", "wrong-key");
     b.click("button[type=submit]");
-    assert!(b.text("#error").contains("not valid"));
+    assert!(b.wait_text("#error").contains("not valid"));
     b.type_in("#key", "analyst-key");
     b.click("button[type=submit]");
     wait_for_url(&b, "/ui/screen");
@@ -475,7 +498,7 @@ fn the_console_in_a_browser() {
     b.type_in("#date", "2021-03-12");
     b.type_in("#citation", "a write without the scope");
     b.click("form.grid button[type=submit]");
-    assert!(b.text("#error").contains("does not have the scope write"), "{}", b.text("main"));
+    assert!(b.wait_text("#error").contains("does not have the scope write"), "{}", b.text("main"));
     b.check_page("write-refused");
     b.goto(&format!("{base}/ui/screen"));
     b.click("form.who button[type=submit]");

@@ -84,3 +84,11 @@ pub fn run_json(db: &Path, args: &[&str]) -> serde_json::Value {
         panic!("listwatch {args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
     })
 }
+
+/// The address (`http://127.0.0.1:PORT`) a line of `listwatch serve`'s log says it listens on:
+/// the log is text on a terminal and JSON lines otherwise, so the address ends at a space, a
+/// quote or the end of the line.
+pub fn listening_on(line: &str) -> Option<String> {
+    let rest = line.split("listening on ").nth(1)?;
+    Some(rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect())
+}

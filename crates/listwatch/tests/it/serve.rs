@@ -78,10 +78,8 @@ impl Server {
         let mut lines = BufReader::new(stderr).lines();
         let port = loop {
             let line = lines.next().expect("the server says where it listens").unwrap();
-            if let Some(address) = line.split("listening on http://").nth(1) {
-                // The line is text on a terminal, JSON otherwise: the port ends at a quote or the line.
-                let address = address.split('"').next().unwrap();
-                break address.rsplit(':').next().unwrap().trim().parse().unwrap();
+            if let Some(address) = crate::listening_on(&line) {
+                break address.rsplit(':').next().unwrap().parse().unwrap();
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
