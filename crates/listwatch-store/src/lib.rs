@@ -57,19 +57,28 @@
 
 #![warn(missing_docs)]
 
+mod backend;
 mod blobs;
 mod create;
 mod error;
 pub mod failpoint;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod redb_backend;
 mod schema;
 mod store;
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+pub mod testing;
 mod types;
 mod watch;
 
 pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
+#[cfg(feature = "postgres")]
+pub use postgres::PG_SCHEMA_VERSION;
 pub use schema::FORMAT_VERSION;
-pub use store::Store;
+pub use store::{CopyReport, Store, is_postgres_url};
 pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
     NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
