@@ -744,6 +744,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The differences between what this store and `other` hold: lists, versions (records and
+    /// entities), retractions and legal events; empty when they hold the same. At most `limit`
+    /// differences are told. This is how a copy is verified.
+    pub fn differences(&self, other: &Store, limit: usize) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        let mut differ = |what: String| {
+            if found.len() < limit {
+                found.push(what);
+            }
+        };
+        let summary = |lists: Vec<ListInfo>| -> Vec<(ListName, String, u32)> {
+            lists.into_iter().map(|l| (l.name, l.format, l.current)).collect()
+        };
+        let (mine, theirs) = (summary(self.lists()?), summary(other.lists()?));
+        if mine != theirs {
+            differ(format!("the lists differ: {mine:?} and {theirs:?}"));
+        }
+        for (list, _, _) in mine.iter().filter(|l| theirs.contains(l)) {
+            let (versions, their_versions) = (self.versions(list)?, other.versions(list)?);
+            if versions != their_versions {
+                differ(format!("the version records of {list} differ"));
+                continue;
+            }
+            if self.retractions(list)? != other.retractions(list)? {
+                differ(format!("the retractions of {list} differ"));
+            }
+            for version in &versions {
+                if self.entities(list, version.version)? != other.entities(list, version.version)? {
+                    differ(format!("the entities of {list} version {} differ", version.version));
+                }
+            }
+        }
+        if self.events(None)? != other.events(None)? {
+            differ("the legal events differ".to_string());
+        }
+        Ok(found)
+    }
+}
+
 /// What [`Store::copy_to`] copied.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CopyReport {

@@ -296,9 +296,10 @@ fn chosen_sources(config: &Config, picks: &[String]) -> Result<Vec<Source>> {
 }
 
 fn state_path(ctx: &Ctx) -> PathBuf {
-    let mut name = ctx.db_path().file_name().unwrap_or_default().to_os_string();
+    let side = ctx.side_path();
+    let mut name = side.file_name().unwrap_or_default().to_os_string();
     name.push(".sync.json");
-    ctx.db_path().with_file_name(name)
+    side.with_file_name(name)
 }
 
 fn load_state(path: &Path) -> Result<State> {

@@ -245,7 +245,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         snapshot.screened.len(),
         started.elapsed().as_secs_f64()
     );
-    let audit = crate::audit::AuditLog::beside(ctx.db_path());
+    let audit = crate::audit::AuditLog::beside(&ctx.side_path());
     let retention = crate::audit::retention(args.audit_retention_days)?;
     if let Some(days) = retention {
         prune(&audit, days);

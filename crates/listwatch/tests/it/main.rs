@@ -10,6 +10,7 @@ mod formats;
 mod identifiers;
 mod limits;
 mod monitor;
+mod postgres;
 mod readme;
 mod real_data;
 mod safety;
