@@ -155,11 +155,18 @@ fn pool_error(err: deadpool_postgres::PoolError) -> Error {
     }
 }
 
+/// The channel every committed write notifies (`NOTIFY`), so that servers learn of it at once.
+const CHANNEL: &str = "listwatch_changes";
+
 /// A store in a PostgreSQL database.
 pub(crate) struct PgStore {
     /// Always `Some` until dropped; taken out to be shut down without blocking.
     runtime: Option<tokio::runtime::Runtime>,
     pool: Pool,
+    config: tokio_postgres::Config,
+    /// Signalled on every notification of the channel, once [`PgStore::changes`] started
+    /// listening.
+    changes: std::sync::OnceLock<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 impl Drop for PgStore {
@@ -184,7 +191,7 @@ impl PgStore {
             .build()
             .map_err(|err| Error::Storage(format!("cannot start the PostgreSQL driver: {err}")))?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig { recycling_method: RecyclingMethod::Fast },
         );
@@ -192,7 +199,7 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|err| Error::Storage(format!("cannot start the PostgreSQL pool: {err}")))?;
-        let store = PgStore { runtime: Some(runtime), pool };
+        let store = PgStore { runtime: Some(runtime), pool, config, changes: Default::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -244,6 +251,22 @@ impl PgStore {
         })
     }
 
+    /// A signal raised whenever any process commits a write to this database (a version, a
+    /// retraction, an event), and after the listening connection is (re)established, when one
+    /// may have been missed. The first call starts listening on a connection of its own, on the
+    /// store's runtime; it does not block, so it may be called from async code.
+    pub(crate) fn changes(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.changes
+            .get_or_init(|| {
+                let signal = std::sync::Arc::new(tokio::sync::Notify::new());
+                if let Some(runtime) = &self.runtime {
+                    runtime.spawn(listen(self.config.clone(), signal.clone()));
+                }
+                signal
+            })
+            .clone()
+    }
+
     /// The schema version of the database.
     pub(crate) fn schema_version(&self) -> Result<u32> {
         let client = self.client()?;
@@ -260,6 +283,32 @@ impl PgStore {
     pub(crate) fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
         let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_WRITE})");
         Ok(Box::new(PgTxn::begin(self, &begin)?))
+    }
+}
+
+/// Listens on [`CHANNEL`] for as long as the store lives, reconnecting after a lost connection.
+async fn listen(config: tokio_postgres::Config, signal: std::sync::Arc<tokio::sync::Notify>) {
+    loop {
+        if let Ok((client, mut connection)) = config.connect(NoTls).await {
+            let forward = signal.clone();
+            let messages = tokio::spawn(async move {
+                while let Some(Ok(message)) =
+                    std::future::poll_fn(|cx| connection.poll_message(cx)).await
+                {
+                    if let tokio_postgres::AsyncMessage::Notification(_) = message {
+                        forward.notify_one();
+                    }
+                }
+            });
+            if client.batch_execute(&format!("LISTEN {CHANNEL}")).await.is_ok() {
+                // Whatever was committed while no connection listened.
+                signal.notify_one();
+                let _ = messages.await;
+            } else {
+                messages.abort();
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
 }
 
@@ -578,7 +627,9 @@ impl StoreWrite for PgTxn<'_> {
         let Some(client) = self.client.take() else {
             unreachable!("the connection is held until the transaction ends")
         };
-        match self.store.block_on(client.batch_execute("COMMIT")) {
+        // The notification is delivered when, and only if, the transaction commits.
+        let commit = format!("NOTIFY {CHANNEL}; COMMIT");
+        match self.store.block_on(client.batch_execute(&commit)) {
             Ok(()) => Ok(()),
             Err(err) => {
                 drop(deadpool_postgres::Object::take(client));

@@ -63,7 +63,7 @@ pub struct Store {
 enum Engine {
     Redb(RedbStore),
     #[cfg(feature = "postgres")]
-    Postgres(crate::postgres::PgStore),
+    Postgres(Box<crate::postgres::PgStore>),
 }
 
 /// Whether a store location names a PostgreSQL database (`postgres://…` or `postgresql://…`)
@@ -94,7 +94,7 @@ impl Store {
     /// or migrating the store's tables in it.
     #[cfg(feature = "postgres")]
     pub fn connect(url: &str) -> Result<Store> {
-        Ok(Store { engine: Engine::Postgres(crate::postgres::PgStore::connect(url)?) })
+        Ok(Store { engine: Engine::Postgres(Box::new(crate::postgres::PgStore::connect(url)?)) })
     }
 
     /// Opens a store by its location: a PostgreSQL URL ([`is_postgres_url`]) is connected to,
@@ -118,6 +118,17 @@ impl Store {
             Engine::Redb(_) => "redb",
             #[cfg(feature = "postgres")]
             Engine::Postgres(_) => "postgres",
+        }
+    }
+
+    /// On a PostgreSQL store, a signal raised when any process commits a write (a version, a
+    /// retraction, an event) through `LISTEN`/`NOTIFY`, so that a server swaps its snapshot at
+    /// once instead of at its next poll; `None` on a redb store. Does not block.
+    #[cfg(feature = "postgres")]
+    pub fn changes(&self) -> Option<std::sync::Arc<tokio::sync::Notify>> {
+        match &self.engine {
+            Engine::Redb(_) => None,
+            Engine::Postgres(db) => Some(db.changes()),
         }
     }
 

@@ -111,6 +111,16 @@ impl TestDatabase {
         }
     }
 
+    /// A new database holding a copy of this one (`CREATE DATABASE … TEMPLATE`), which must
+    /// have no open connection.
+    pub fn copy(&self) -> Result<TestDatabase, String> {
+        static COPIES: AtomicU64 = AtomicU64::new(0);
+        let name = format!("{}_c{}", self.name, COPIES.fetch_add(1, Ordering::Relaxed));
+        execute(&self.admin_url, &format!("CREATE DATABASE {name} TEMPLATE {}", self.name))?;
+        let url = with_database(&self.admin_url, &name);
+        Ok(TestDatabase { admin_url: self.admin_url.clone(), name, url })
+    }
+
     /// The database's URL, for `Store::connect` or `--db`.
     pub fn url(&self) -> &str {
         &self.url

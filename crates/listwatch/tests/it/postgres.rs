@@ -1,6 +1,7 @@
 //! The command line and the server on a PostgreSQL store (`--db postgres://…`): the main
 //! commands answer as they do on a redb file, `store copy` moves a store both ways and verifies
-//! it, and two servers on one database both switch to a version a third process imports.
+//! it, and two servers on one database both switch to a version a third process imports, told by
+//! the database (LISTEN/NOTIFY) rather than by their poll.
 //!
 //! Each test creates a database of its own on the server of `LISTWATCH_PG_URL` and drops it
 //! afterwards; without a reachable server the tests skip with the reason, or fail under
@@ -176,7 +177,8 @@ fn two_servers_on_one_database_both_switch_to_a_version_another_process_imports(
     let Some(pg) = database() else { return };
     let url = PathBuf::from(pg.url());
     assert!(import(&url, FIRST, "2024-01-01", &[]).status.success());
-    let servers = [Server::start(&url), Server::start(&url)];
+    // They poll once a minute: only the database's notification can make them switch in time.
+    let servers = [Server::start_polling(&url, 60_000), Server::start_polling(&url, 60_000)];
     let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let clients: Vec<_> = ports

@@ -68,8 +68,13 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(db: &std::path::Path) -> Server {
+        Server::start_polling(db, 250)
+    }
+
+    /// A server that looks at the store every `poll_ms`.
+    pub(crate) fn start_polling(db: &std::path::Path, poll_ms: u64) -> Server {
         let mut child = command(db)
-            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", "250"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", &poll_ms.to_string()])
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
