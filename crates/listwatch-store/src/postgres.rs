@@ -442,11 +442,13 @@ impl StoreRead for PgTxn<'_> {
     }
 
     fn manifest(&mut self, list: &ListName, version: u32) -> Result<Vec<ManifestEntry>> {
+        // Descending like the primary key (list, id, version) read backwards, so the newest
+        // change of each id comes from one index scan; the order of ids is set below.
         let rows = self.query(
             "SELECT id, hash FROM (
                  SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
                  WHERE list = $1 AND version <= $2
-                 ORDER BY id, version DESC
+                 ORDER BY id DESC, version DESC
              ) AS last WHERE hash IS NOT NULL",
             &[&list.as_str(), &i64::from(version)],
         )?;

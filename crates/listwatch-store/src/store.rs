@@ -539,6 +539,8 @@ impl Store {
         progress(Phase::Comparing);
         let after: Vec<ManifestEntry> =
             encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
+        // The current version's manifest, read once the guards need it.
+        let mut current_manifest: Option<(u32, Vec<ManifestEntry>)> = None;
         let (added, removed, changed) = match &current {
             Some(current) => {
                 if current.content_hash == content_hash {
@@ -596,14 +598,20 @@ impl Store {
                     }
                     n
                 };
-                (walk.added.len() as u64, n_removed, n_changed)
+                let counts = (walk.added.len() as u64, n_removed, n_changed);
+                current_manifest = Some((current.version, before));
+                counts
             }
             None => (encoded.len() as u64, 0, 0),
         };
         // The change record is relative to the last version stored, retracted or not, so that
         // replaying change records rebuilds every version.
-        let before_stored =
-            if last_stored == 0 { Vec::new() } else { txn.manifest(&new.list, last_stored)? };
+        let before_stored = match current_manifest {
+            _ if last_stored == 0 => Vec::new(),
+            // Without retracted versions at the end, the last version stored is the current one.
+            Some((version, manifest)) if version == last_stored => manifest,
+            _ => txn.manifest(&new.list, last_stored)?,
+        };
         let walk = walk_manifests(&before_stored, &after);
         let mut changes: Vec<Change> = Vec::new();
         changes.extend(
