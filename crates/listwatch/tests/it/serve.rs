@@ -92,6 +92,12 @@ impl Server {
         Server { child, port }
     }
 
+    /// Kills the server with SIGKILL, as a crash would.
+    pub(crate) fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Sends SIGTERM and returns the exit status.
     pub(crate) fn stop(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
