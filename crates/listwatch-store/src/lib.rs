@@ -78,7 +78,7 @@ pub use error::{Error, Refusal, Result};
 #[cfg(feature = "postgres")]
 pub use postgres::PG_SCHEMA_VERSION;
 pub use schema::FORMAT_VERSION;
-pub use store::{CopyReport, Store, is_postgres_url};
+pub use store::{CopyReport, Lease, Store, is_postgres_url};
 pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
     NewVersion, Phase, Retraction, VersionDiff, VersionInfo,

@@ -120,6 +120,17 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON listwatch.events
 const LOCK_MIGRATE: i64 = 0x6c77_0001;
 const LOCK_WRITE: i64 = 0x6c77_0002;
 
+/// The advisory lock key of a task that one process at a time runs: "lw", then the first bytes of
+/// the SHA-256 of its name.
+fn lock_key(task: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("listwatch:{task}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes[..2].copy_from_slice(b"lw");
+    bytes[2..].copy_from_slice(&digest[..6]);
+    i64::from_be_bytes(bytes)
+}
+
 /// Rows sent in one multi-row statement of an import.
 const BATCH_ROWS: usize = 5_000;
 
@@ -265,6 +276,20 @@ impl PgStore {
                 signal
             })
             .clone()
+    }
+
+    /// Takes the session-level advisory lock of `task` on a connection taken out of the pool:
+    /// `None` when another session holds it. The lock lasts as long as the returned connection,
+    /// and ends with it, whether dropped or lost with a killed process.
+    pub(crate) fn try_lead(&self, task: &str) -> Result<Option<deadpool_postgres::ClientWrapper>> {
+        let client = self.client()?;
+        let key = lock_key(task);
+        let row = self.block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]))?;
+        if row.get::<_, bool>(0) {
+            Ok(Some(deadpool_postgres::Object::take(client)))
+        } else {
+            Ok(None)
+        }
     }
 
     /// The schema version of the database.

@@ -132,6 +132,21 @@ impl Store {
         }
     }
 
+    /// Takes the lead for `task` (such as `sync`), a task that one process at a time should run
+    /// among all that share the store: `None` when another process leads. On PostgreSQL this is a
+    /// session-level advisory lock on a connection of its own, held while the [`Lease`] lives and
+    /// released when it is dropped or its process dies, so another process can take over. A
+    /// redb store is on one machine, where writers already take turns: the lead is always given.
+    pub fn try_lead(&self, task: &str) -> Result<Option<Lease>> {
+        match &self.engine {
+            Engine::Redb(_) => Ok(Some(Lease { _held: None })),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => {
+                Ok(db.try_lead(task)?.map(|client| Lease { _held: Some(Box::new(client)) }))
+            }
+        }
+    }
+
     /// Whether this handle may write.
     pub fn is_read_only(&self) -> bool {
         match &self.engine {
@@ -801,6 +816,12 @@ impl Store {
         }
         Ok(found)
     }
+}
+
+/// The lead of a task, taken by [`Store::try_lead`]; given up when dropped.
+pub struct Lease {
+    /// What holds the lock (a PostgreSQL connection), if anything does.
+    _held: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// What [`Store::copy_to`] copied.

@@ -261,3 +261,46 @@ fn an_unreachable_postgres_is_a_clear_error() {
     };
     assert!(err.contains("cannot reach the PostgreSQL server"), "{err}");
 }
+
+#[test]
+fn one_process_at_a_time_leads_a_task_and_another_takes_over() {
+    let redb = Engine::Redb.store();
+    assert!(redb.store.try_lead("sync").unwrap().is_some());
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    let other = Store::connect(&url).unwrap();
+    let lease = t.store.try_lead("sync").unwrap().expect("the first asks leads");
+    assert!(other.try_lead("sync").unwrap().is_none(), "two leaders at once");
+    assert!(other.try_lead("monitor").unwrap().is_some(), "tasks are led apart");
+    drop(lease);
+    assert!(other.try_lead("sync").unwrap().is_some(), "nobody took over");
+
+    // A leader that dies without letting go: its connection closes, and the lead is free.
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["conformance::lead_child", "--exact", "--test-threads=1", "--nocapture"])
+        .env("LISTWATCH_LEAD_STORE", &url)
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child was not killed");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if other.try_lead("audit").unwrap().is_some() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the dead leader's lead was never freed");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The child of the leadership test: takes the lead of `audit` and dies holding it.
+#[test]
+fn lead_child() {
+    let Ok(url) = std::env::var("LISTWATCH_LEAD_STORE") else { return };
+    let store = Store::connect(&url).unwrap();
+    let lease = store.try_lead("audit").unwrap().expect("nobody else leads");
+    std::mem::forget(lease);
+    std::process::abort();
+}
