@@ -54,19 +54,25 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
         bail!("{shown_to} exists: copy into a new file");
     }
     let source = from.open_existing()?;
-    if !source.is_read_only()
-        && source.engine() == "redb"
-        && source.watches().is_ok_and(|watches| !watches.is_empty())
-    {
+    if source.engine() == "redb" && source.watches().is_ok_and(|watches| !watches.is_empty()) {
         eprintln!(
             "listwatch: note: the watches, alerts, decisions and webhooks of {shown_from} are not copied"
         );
     }
     let target = Store::open_location(location(&args.to)?)
         .with_context(|| format!("cannot open the store {shown_to}"))?;
-    let report = source
-        .copy_to(&target)
-        .with_context(|| format!("cannot copy {shown_from} to {shown_to}; nothing was written"))?;
+    let report = match source.copy_to(&target) {
+        Ok(report) => report,
+        Err(err) => {
+            if !to.is_postgres() {
+                // The file this command created holds nothing: remove it.
+                drop(target);
+                let _ = std::fs::remove_file(&args.to);
+            }
+            return Err(anyhow::Error::new(err)
+                .context(format!("cannot copy {shown_from} to {shown_to}; nothing was written")));
+        }
+    };
     let differences = source.differences(&target, 10)?;
     if !differences.is_empty() {
         bail!("the copy in {shown_to} differs from {shown_from}: {}", differences.join("; "));
