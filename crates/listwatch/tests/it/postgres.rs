@@ -1,7 +1,7 @@
 //! The command line and the server on a PostgreSQL store (`--db postgres://…`): the main
 //! commands answer as they do on a redb file, `store copy` moves a store both ways and verifies
-//! it, and three servers on one database all switch within about a second to a version another
-//! process imports, told by the database (LISTEN/NOTIFY) rather than by their poll, and go on serving
+//! it, and three servers on one database all switch within a second to a version another process
+//! imports, told by the database (LISTEN/NOTIFY) rather than by their poll, and go on serving
 //! when one of them is killed.
 //!
 //! Each test creates a database of its own on the server of `LISTWATCH_PG_URL` and drops it
@@ -196,6 +196,8 @@ fn servers_on_one_database_switch_together_and_survive_one_killed() {
                     serde_json::from_str(&response.body).unwrap_or_default();
                 let version = lists[0]["version"].as_u64().unwrap_or(0);
                 seen.push((Instant::now(), port, response.status, version));
+                // Steady load, leaving the two cores room for the servers' snapshot builds.
+                std::thread::sleep(Duration::from_millis(10));
             }
             seen
         })
@@ -229,9 +231,9 @@ fn servers_on_one_database_switch_together_and_survive_one_killed() {
             .map(|(at, _, _, _)| at.saturating_duration_since(committed))
             .expect("the answers switch to the new version");
         eprintln!("a server switched {switched:?} after the import ended");
-        // About a second, as for one server on a file (`serve.rs`): a debug build among the
-        // whole test suite on two shared cores has taken 1.35 s.
-        assert!(switched <= Duration::from_millis(1500), "the switch took {switched:?}");
+        // Typically 25-60 ms (debug build); clients that never paused once starved the servers
+        // of the two cores past a second.
+        assert!(switched <= Duration::from_secs(1), "the switch took {switched:?}");
     }
 
     // One instance dies; a client that tries the next instance on a refused connection (what a
