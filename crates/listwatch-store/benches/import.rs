@@ -3,6 +3,8 @@
 //!
 //! The new version is the 2024-05-03 publication with a day's worth of changes applied: 40
 //! entries amended, 25 added (copies under new ids) and 5 removed, about OFAC's busier days.
+//! The same imports into PostgreSQL (`LISTWATCH_PG_URL`, a database of its own), beside redb:
+//! the newest SDN version into an empty store, and the next day's into a store of eight.
 //! `cargo bench -p listwatch-store` measures; under `cargo test --benches` it runs once.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +12,7 @@ use std::time::Instant;
 
 use listwatch_model::{Date, ListName};
 use listwatch_parsers::{InputFile, Parsed, ofac};
+use listwatch_store::testing::TestDatabase;
 use listwatch_store::{Guard, NewVersion, Store};
 
 const DATED: [&str; 8] = [
@@ -137,5 +140,66 @@ fn main() {
         times[0],
         times[times.len() - 1]
     );
+    postgres(&data, &next, iterations, &tmp);
     std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// The imports on PostgreSQL against the same on redb: the newest SDN version into an empty
+/// store, and the next day's into a store of eight.
+fn postgres(data: &Path, next: &Parsed, iterations: usize, tmp: &Path) {
+    let Some(template) = TestDatabase::create() else { return };
+    let guard = Guard::default();
+    let newest = parse(&data.join(DATED[7]));
+    let (mut first_redb, mut first_pg) = (Vec::new(), Vec::new());
+    for round in 0..iterations {
+        let path = tmp.join(format!("first-{round}.redb"));
+        let store = Store::open(&path).unwrap();
+        let start = Instant::now();
+        store.import(version(newest.clone(), "2024-05-03"), &guard, &mut |_| {}).unwrap();
+        first_redb.push(start.elapsed().as_secs_f64() * 1000.0);
+        drop(store);
+        std::fs::remove_file(&path).unwrap();
+
+        let database = TestDatabase::create().unwrap();
+        let store = Store::connect(database.url()).unwrap();
+        let start = Instant::now();
+        store.import(version(newest.clone(), "2024-05-03"), &guard, &mut |_| {}).unwrap();
+        first_pg.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (redb, pg) = (median(first_redb), median(first_pg));
+    println!(
+        "import the SDN 2024-05-03 version (14985 entities) into an empty store: redb {redb:.0} ms, PostgreSQL {pg:.0} ms median over {iterations} runs: {:.2}x (target <= 3x)",
+        pg / redb
+    );
+
+    {
+        let store = Store::connect(template.url()).unwrap();
+        for dated in DATED {
+            let published = &dated[dated.len() - 10..];
+            store
+                .import(version(parse(&data.join(dated)), published), &guard, &mut |_| {})
+                .unwrap();
+        }
+    }
+    let mut times = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let database = template.copy().unwrap();
+        let store = Store::connect(database.url()).unwrap();
+        let start = Instant::now();
+        let outcome =
+            store.import(version(next.clone(), "2024-05-06"), &guard, &mut |_| {}).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert!(
+            matches!(outcome, listwatch_store::ImportOutcome::Committed(ref v) if v.version == 9 && v.added == 25 && v.removed == 5)
+        );
+    }
+    println!(
+        "import one new SDN version (14985 entities, 70 changes) into a PostgreSQL store of eight: median {:.1} ms over {iterations} runs",
+        median(times)
+    );
 }

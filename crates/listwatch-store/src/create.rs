@@ -92,7 +92,7 @@ pub(crate) fn create_if_missing(path: &Path) -> Result<()> {
 
 /// Writes an empty store of the current format at `path`.
 fn write_empty(path: &Path) -> Result<()> {
-    let db = crate::store::builder().create(path)?;
+    let db = crate::redb_backend::builder().create(path)?;
     failpoint::hit("create:file");
     schema::prepare(&db)?;
     failpoint::hit("create:header");

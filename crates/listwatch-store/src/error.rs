@@ -89,6 +89,8 @@ pub enum Error {
     NeedsWrite(String),
     /// The storage engine failed (I/O, locking).
     Storage(String),
+    /// The store's engine does not offer this operation (say, monitoring on PostgreSQL).
+    Unsupported(String),
 }
 
 impl fmt::Display for Error {
@@ -107,6 +109,7 @@ impl fmt::Display for Error {
                 "the store cannot be read without writing to it first: {why}; run any command that writes (such as `listwatch import`) with write access to the file"
             ),
             Error::Storage(what) => write!(f, "storage error: {what}"),
+            Error::Unsupported(what) => write!(f, "{what}"),
         }
     }
 }

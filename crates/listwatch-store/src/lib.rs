@@ -1,7 +1,10 @@
 //! A versioned, embedded store of restricted-party lists.
 //!
 //! # Overview
-//! A [`Store`] is one file. It holds lists; a list has versions, numbered from 1 in import order;
+//! A [`Store`] is one redb file ([`Store::open`]), or a PostgreSQL database that several processes
+//! and machines share ([`Store::open_location`] with a `postgres://` URL; feature `postgres`, on by
+//! default). Both engines obey the same laws, written once over the crate's storage traits, and
+//! answer alike. A store holds lists; a list has versions, numbered from 1 in import order;
 //! a version is immutable once committed ([`VersionInfo`]: publication date, import time, content
 //! hash, per-file checksums, counts and diagnostics). The store answers:
 //! - the versions of a list ([`Store::versions`]) and the entities of any version
@@ -19,8 +22,8 @@
 //!
 //! # Integrity
 //! An import is one transaction on a crash-safe engine (redb, copy-on-write B-trees with
-//! checksummed commits): after a crash at any moment the store opens at the last committed
-//! version. An import that would remove more than a set share of a list is refused unless
+//! checksummed commits; PostgreSQL, which rolls back a transaction whose client died): after a
+//! crash at any moment the store opens at the last committed version. An import that would remove more than a set share of a list is refused unless
 //! allowed ([`Guard`]), so an empty or truncated download is never recorded as mass delisting.
 //! Content equal to the current version creates no new version.
 //!
@@ -57,19 +60,28 @@
 
 #![warn(missing_docs)]
 
+mod backend;
 mod blobs;
 mod create;
 mod error;
 pub mod failpoint;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod redb_backend;
 mod schema;
 mod store;
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+pub mod testing;
 mod types;
 mod watch;
 
 pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
+#[cfg(feature = "postgres")]
+pub use postgres::PG_SCHEMA_VERSION;
 pub use schema::FORMAT_VERSION;
-pub use store::Store;
+pub use store::{CopyReport, Lease, Store, is_postgres_url};
 pub use types::{
     ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
     NewVersion, Phase, Retraction, VersionDiff, VersionInfo,

@@ -1,9 +1,12 @@
 //! The store itself: opening, importing a version, and the queries over versions.
+//!
+//! Everything here is engine-independent: the laws (guards, content-equal imports, live
+//! versions, manifests and comparisons) are written once over the [`StoreRead`] and
+//! [`StoreWrite`] traits of `backend.rs`, which each engine implements.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use redb::{ReadableDatabase, ReadableTable};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -12,22 +15,13 @@ use listwatch_model::{
     Coverage, Entity, EntityId, LegalEvent, ListName, NewEvent, compare_source_ids, diff_entities,
 };
 
-use crate::blobs::{BlobReader, PackWriter};
+use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
 use crate::error::{Error, Refusal, Result};
-use crate::schema::{self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, RETRACTIONS, SNAPSHOTS, VERSIONS};
+use crate::redb_backend::RedbStore;
 use crate::types::{
     ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
     Phase, Retraction, VersionDiff, VersionInfo,
 };
-
-/// An id and the hash of the entity's content.
-type ManifestEntry = (String, Hash);
-
-/// A change record: the id, and its new hash, or `None` for a removal.
-type Change = (String, Option<Hash>);
-
-/// After this many versions without a snapshot, the next version stores one.
-const MAX_VERSIONS_BETWEEN_SNAPSHOTS: u32 = 64;
 
 pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     // Encoding into a growable Vec fails only if a Serialize impl reports an error, and the
@@ -39,7 +33,7 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     Ok(postcard::from_bytes(bytes)?)
 }
 
-fn hash_bytes(bytes: &[u8]) -> Hash {
+pub(crate) fn hash_bytes(bytes: &[u8]) -> Hash {
     let digest = Sha256::digest(bytes);
     let mut hash = [0u8; 16];
     hash.copy_from_slice(&digest[..16]);
@@ -54,27 +48,28 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// A versioned store of restricted-party lists in one file.
+/// A versioned store of restricted-party lists: one redb file, or a PostgreSQL database.
 ///
-/// [`Store::open`] opens it for reading and writing, creating the file if needed;
-/// [`Store::open_read_only`] opens an existing store without ever writing to the file, so a
-/// read-only file or mount serves every question. Several processes may open the same store:
-/// readers see the last committed state, and writers take turns.
+/// [`Store::open`] opens a file for reading and writing, creating it if needed;
+/// [`Store::open_read_only`] opens an existing file without ever writing to it, so a read-only
+/// file or mount serves every question. [`Store::connect`] opens a PostgreSQL database (feature
+/// `postgres`), and [`Store::open_location`] chooses by the location's form. Several processes
+/// may open the same store: readers see the last committed state, and writers take turns.
 pub struct Store {
-    db: Db,
+    engine: Engine,
 }
 
-/// The engine handle: read-write, or read-only (the file is opened without write access).
-enum Db {
-    ReadWrite(redb::Database),
-    ReadOnly(redb::ReadOnlyDatabase),
+/// The engine behind a store.
+enum Engine {
+    Redb(RedbStore),
+    #[cfg(feature = "postgres")]
+    Postgres(Box<crate::postgres::PgStore>),
 }
 
-/// Every handle uses the same concurrency mode, so that readers share the file with a writer.
-pub(crate) fn builder() -> redb::Builder {
-    let mut builder = redb::Builder::new();
-    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
-    builder
+/// Whether a store location names a PostgreSQL database (`postgres://…` or `postgresql://…`)
+/// rather than a file.
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
 impl Store {
@@ -85,120 +80,164 @@ impl Store {
     /// no store or a valid empty one. Temporary files that such a killed creation left behind are
     /// removed ([`crate::create::leftovers`] finds them).
     pub fn open(path: &Path) -> Result<Store> {
-        crate::create::create_if_missing(path)?;
-        let db = builder().create(path)?;
-        schema::prepare(&db)?;
-        Ok(Store { db: Db::ReadWrite(db) })
+        Ok(Store { engine: Engine::Redb(RedbStore::open(path)?) })
     }
 
     /// Opens an existing store without writing to its file: a read-only file or mount serves
     /// every query. A store that needs recovery after a crash, or a migration from an older
     /// on-disk format, is refused with [`Error::NeedsWrite`]: open it once with [`Store::open`].
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let db = match builder().open_read_only(path) {
-            Ok(db) => db,
-            Err(redb::DatabaseError::RepairAborted) => {
-                return Err(Error::NeedsWrite(
-                    "it was not closed cleanly and must be recovered".to_string(),
-                ));
+        Ok(Store { engine: Engine::Redb(RedbStore::open_read_only(path)?) })
+    }
+
+    /// Opens the PostgreSQL database at `url` (`postgres://user@host:port/database`), creating
+    /// or migrating the store's tables in it.
+    #[cfg(feature = "postgres")]
+    pub fn connect(url: &str) -> Result<Store> {
+        Ok(Store { engine: Engine::Postgres(Box::new(crate::postgres::PgStore::connect(url)?)) })
+    }
+
+    /// Opens a store by its location: a PostgreSQL URL ([`is_postgres_url`]) is connected to,
+    /// anything else is a file path opened for reading and writing.
+    pub fn open_location(location: &str) -> Result<Store> {
+        if is_postgres_url(location) {
+            #[cfg(feature = "postgres")]
+            return Store::connect(location);
+            #[cfg(not(feature = "postgres"))]
+            return Err(Error::Unsupported(
+                "this listwatch was built without PostgreSQL support (feature `postgres`)"
+                    .to_string(),
+            ));
+        }
+        Store::open(Path::new(location))
+    }
+
+    /// Which engine holds the store: `redb` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match &self.engine {
+            Engine::Redb(_) => "redb",
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => "postgres",
+        }
+    }
+
+    /// On a PostgreSQL store, a signal raised when any process commits a write (a version, a
+    /// retraction, an event) through `LISTEN`/`NOTIFY`, so that a server swaps its snapshot at
+    /// once instead of at its next poll; `None` on a redb store. Does not block.
+    #[cfg(feature = "postgres")]
+    pub fn changes(&self) -> Option<std::sync::Arc<tokio::sync::Notify>> {
+        match &self.engine {
+            Engine::Redb(_) => None,
+            Engine::Postgres(db) => Some(db.changes()),
+        }
+    }
+
+    /// Takes the lead for `task` (such as `sync`), a task that one process at a time should run
+    /// among all that share the store: `None` when another process leads. On PostgreSQL this is a
+    /// session-level advisory lock on a connection of its own, held while the [`Lease`] lives and
+    /// released when it is dropped or its process dies, so another process can take over. A
+    /// redb store is on one machine, where writers already take turns: the lead is always given.
+    pub fn try_lead(&self, task: &str) -> Result<Option<Lease>> {
+        match &self.engine {
+            Engine::Redb(_) => Ok(Some(Lease { _held: None })),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => {
+                Ok(db.try_lead(task)?.map(|client| Lease { _held: Some(Box::new(client)) }))
             }
-            Err(err) => return Err(err.into()),
-        };
-        match schema::format_of(&db)? {
-            Some(found) if found > schema::FORMAT_VERSION => {
-                Err(Error::FormatTooNew { found, supported: schema::FORMAT_VERSION })
-            }
-            Some(found) if found == schema::FORMAT_VERSION => Ok(Store { db: Db::ReadOnly(db) }),
-            Some(found) => Err(Error::NeedsWrite(format!(
-                "it has on-disk format {found} and must be migrated to format {}",
-                schema::FORMAT_VERSION
-            ))),
-            None => Err(Error::NeedsWrite("it is empty and must be initialised".to_string())),
         }
     }
 
     /// Whether this handle may write.
     pub fn is_read_only(&self) -> bool {
-        matches!(self.db, Db::ReadOnly(_))
+        match &self.engine {
+            Engine::Redb(db) => db.is_read_only(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => false,
+        }
+    }
+
+    fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
+        match &self.engine {
+            Engine::Redb(db) => db.read(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => db.read(),
+        }
+    }
+
+    fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
+        match &self.engine {
+            Engine::Redb(db) => db.write(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => db.write(),
+        }
+    }
+
+    fn redb(&self) -> Result<&RedbStore> {
+        match &self.engine {
+            Engine::Redb(db) => Ok(db),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => Err(Error::Unsupported(
+                "monitoring (watches, alerts, decisions, webhooks) is kept only in a redb store for now"
+                    .to_string(),
+            )),
+        }
     }
 
     pub(crate) fn begin_read(&self) -> Result<redb::ReadTransaction> {
-        Ok(match &self.db {
-            Db::ReadWrite(db) => db.begin_read()?,
-            Db::ReadOnly(db) => db.begin_read()?,
-        })
-    }
-
-    fn writable(&mut self) -> Result<&mut redb::Database> {
-        match &mut self.db {
-            Db::ReadWrite(db) => Ok(db),
-            Db::ReadOnly(_) => Err(Error::ReadOnly),
-        }
+        self.redb()?.begin_read()
     }
 
     pub(crate) fn begin_write(&self) -> Result<redb::WriteTransaction> {
-        match &self.db {
-            Db::ReadWrite(db) => Ok(db.begin_write()?),
-            Db::ReadOnly(_) => Err(Error::ReadOnly),
-        }
+        self.redb()?.begin_write()
     }
 
     /// Rewrites the file without the space that earlier transactions freed. Returns whether
     /// anything was reclaimed. Fails, changing nothing, while another handle reads or writes.
+    /// A PostgreSQL store reclaims its own space (autovacuum): nothing is done.
     pub fn compact(&mut self) -> Result<bool> {
-        self.writable()?.compact().map_err(|err| Error::Storage(err.to_string()))
+        match &mut self.engine {
+            Engine::Redb(db) => db.compact(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => Ok(false),
+        }
     }
 
-    /// Bytes of the file that hold no live data, and the file's total size in bytes.
+    /// Bytes of the file that hold no live data, and the file's total size in bytes (a
+    /// PostgreSQL store: `(0, 0)`, its server manages space).
     pub fn space(&self) -> Result<(u64, u64)> {
-        let txn = self.begin_write()?;
-        let stats = txn.stats()?;
-        txn.abort()?;
-        let total = stats.allocated_pages() * stats.page_size() as u64;
-        Ok((stats.fragmented_bytes(), total))
+        match &self.engine {
+            Engine::Redb(db) => db.space(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => Ok((0, 0)),
+        }
     }
 
-    /// The on-disk format version of the open store.
+    /// The on-disk format version of the open store (of a PostgreSQL store: its schema version).
     pub fn format_version(&self) -> Result<u32> {
-        let found = match &self.db {
-            Db::ReadWrite(db) => schema::format_of(db)?,
-            Db::ReadOnly(db) => schema::format_of(db)?,
-        };
-        Ok(found.unwrap_or(schema::FORMAT_VERSION))
+        match &self.engine {
+            Engine::Redb(db) => db.format_version(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => db.schema_version(),
+        }
     }
 
     /// The lists in the store, by name.
     pub fn lists(&self) -> Result<Vec<ListInfo>> {
-        let txn = self.begin_read()?;
-        let table = txn.open_table(LISTS)?;
-        let mut lists = Vec::new();
-        for row in table.iter()? {
-            let (_, value) = row?;
-            lists.push(decode(value.value())?);
-        }
-        Ok(lists)
+        self.read()?.lists()
     }
 
     /// One list.
     pub fn list(&self, list: &ListName) -> Result<ListInfo> {
-        let txn = self.begin_read()?;
-        let table = txn.open_table(LISTS)?;
-        read_list(&table, list)?.ok_or_else(|| not_found_list(list))
+        self.read()?.list(list)?.ok_or_else(|| not_found_list(list))
     }
 
     /// Every version of a list, retracted ones included, oldest first.
     pub fn versions(&self, list: &ListName) -> Result<Vec<VersionInfo>> {
-        let txn = self.begin_read()?;
-        if read_list(&txn.open_table(LISTS)?, list)?.is_none() {
+        let mut txn = self.read()?;
+        if txn.list(list)?.is_none() {
             return Err(not_found_list(list));
         }
-        let table = txn.open_table(VERSIONS)?;
-        let mut versions = Vec::new();
-        for row in table.range((list.as_str(), 0)..=(list.as_str(), u32::MAX))? {
-            let (_, value) = row?;
-            versions.push(decode(value.value())?);
-        }
-        Ok(versions)
+        txn.versions(list)
     }
 
     /// The versions of a list that answers rest on: every version but the retracted ones, oldest
@@ -218,8 +257,7 @@ impl Store {
 
     /// The retracted versions of a list, with why, by whom and when.
     pub fn retractions(&self, list: &ListName) -> Result<Vec<(u32, Retraction)>> {
-        let txn = self.begin_read()?;
-        read_retractions(&txn.open_table(RETRACTIONS)?, list)
+        self.read()?.retractions(list)
     }
 
     /// Takes a version out of every answer, keeping it and the retraction in the store: its
@@ -234,28 +272,23 @@ impl Store {
         if retraction.reason.trim().is_empty() {
             return Err(Error::Invalid("a retraction needs a reason".to_string()));
         }
-        let txn = self.begin_write()?;
-        let info = {
-            let list_info =
-                read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-            let info =
-                read_version(&txn.open_table(VERSIONS)?, list, version)?.ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "list {list} has no version {version} (it has 1 to {})",
-                        list_info.current
-                    ))
-                })?;
-            let mut table = txn.open_table(RETRACTIONS)?;
-            if let Some(existing) = table.get((list.as_str(), version))? {
-                let existing: Retraction = decode(existing.value())?;
-                return Err(Error::Invalid(format!(
-                    "{list} version {version} was already retracted by {} at {}: {}",
-                    existing.by, existing.at, existing.reason
-                )));
-            }
-            table.insert((list.as_str(), version), encode(&retraction).as_slice())?;
-            info
-        };
+        let mut txn = self.write()?;
+        let list_info = txn.list(list)?.ok_or_else(|| not_found_list(list))?;
+        let info = txn.version(list, version)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "list {list} has no version {version} (it has 1 to {})",
+                list_info.current
+            ))
+        })?;
+        if let Some((_, existing)) =
+            txn.retractions(list)?.into_iter().find(|(number, _)| *number == version)
+        {
+            return Err(Error::Invalid(format!(
+                "{list} version {version} was already retracted by {} at {}: {}",
+                existing.by, existing.at, existing.reason
+            )));
+        }
+        txn.put_retraction(list, version, &retraction)?;
         crate::failpoint::hit("retract:before-commit");
         txn.commit()?;
         Ok(info)
@@ -263,35 +296,16 @@ impl Store {
 
     /// One version of a list; `None` means the current one.
     pub fn version(&self, list: &ListName, version: Option<u32>) -> Result<VersionInfo> {
-        let txn = self.begin_read()?;
-        let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-        let number = match version {
-            Some(number) => number,
-            None => {
-                let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, list)?;
-                live_current(info.current, &retracted).ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "every version of {list} is retracted; import a version first"
-                    ))
-                })?
-            }
-        };
-        read_version(&txn.open_table(VERSIONS)?, list, number)?.ok_or_else(|| {
-            Error::NotFound(format!(
-                "list {list} has no version {number} (it has 1 to {})",
-                info.current
-            ))
-        })
+        version_in(&mut *self.read()?, list, version)
     }
 
     /// The entities of a version, ordered by id.
     pub fn entities(&self, list: &ListName, version: u32) -> Result<Vec<Entity>> {
-        let txn = self.begin_read()?;
-        self.version(list, Some(version))?;
-        let manifest =
-            read_manifest(&txn.open_table(SNAPSHOTS)?, &txn.open_table(CHANGES)?, list, version)?;
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-        manifest.iter().map(|(_, hash)| blobs.entity(hash)).collect()
+        let mut txn = self.read()?;
+        version_in(&mut *txn, list, Some(version))?;
+        let manifest = txn.manifest(list, version)?;
+        let hashes: Vec<Hash> = manifest.iter().map(|(_, hash)| *hash).collect();
+        txn.entities(&hashes)
     }
 
     /// An entity as it was in a version (`None`: the current one), with that version. Returns
@@ -302,13 +316,13 @@ impl Store {
         id: &str,
         version: Option<u32>,
     ) -> Result<Option<(VersionInfo, Entity)>> {
-        let info = self.version(list, version)?;
-        let txn = self.begin_read()?;
-        let transitions = read_history(&txn.open_table(CHANGES)?, list, id, info.version)?;
+        let mut txn = self.read()?;
+        let info = version_in(&mut *txn, list, version)?;
+        let transitions = txn.history(list, id, info.version)?;
         match transitions.last() {
             Some((_, Some(hash))) => {
-                let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-                Ok(Some((info, blobs.entity(hash)?)))
+                let entity = txn.entities(&[*hash])?.pop().ok_or_else(missing_entity)?;
+                Ok(Some((info, entity)))
             }
             _ => Ok(None),
         }
@@ -316,19 +330,22 @@ impl Store {
 
     /// The difference between two versions of a list.
     pub fn diff(&self, list: &ListName, from: u32, to: u32) -> Result<VersionDiff> {
-        let from_info = self.version(list, Some(from))?;
-        let to_info = self.version(list, Some(to))?;
-        let txn = self.begin_read()?;
-        let snapshots = txn.open_table(SNAPSHOTS)?;
-        let changes = txn.open_table(CHANGES)?;
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-        let before = read_manifest(&snapshots, &changes, list, from)?;
-        let after = read_manifest(&snapshots, &changes, list, to)?;
+        let mut txn = self.read()?;
+        let from_info = version_in(&mut *txn, list, Some(from))?;
+        let to_info = version_in(&mut *txn, list, Some(to))?;
+        let before = txn.manifest(list, from)?;
+        let after = txn.manifest(list, to)?;
         let coverage = from_info.coverage.intersect(to_info.coverage);
         let walk = walk_manifests(&before, &after);
+        let mut hashes = Vec::with_capacity(walk.differing.len() * 2);
+        for (_, old, new) in &walk.differing {
+            hashes.push(**old);
+            hashes.push(**new);
+        }
+        let entities = txn.entities(&hashes)?;
         let mut changed = Vec::new();
-        for (id, old, new) in walk.differing {
-            let fields = compare_blobs(&mut blobs, old, new, coverage)?;
+        for ((id, _, _), pair) in walk.differing.iter().zip(entities.chunks(2)) {
+            let fields = compare(&pair[0], &pair[1], coverage);
             if !fields.is_empty() {
                 changed.push(ChangedEntity { id: id.to_string(), fields });
             }
@@ -346,12 +363,13 @@ impl Store {
     /// Every version at which an entity was added, changed, removed or listed again, oldest first.
     /// Retracted versions are left out: the history goes from one live version to the next.
     pub fn history(&self, list: &ListName, id: &str) -> Result<Vec<HistoryStep>> {
-        let txn = self.begin_read()?;
-        let transitions = live_transitions(&txn, list, id)?;
+        let mut txn = self.read()?;
+        let transitions = live_transitions(&mut *txn, list, id)?;
         if transitions.is_empty() {
             return Err(Error::NotFound(format!("{list}:{id} is in no version of {list}")));
         }
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let entities = entities_by_hash(&mut *txn, transitions.iter().filter_map(|(_, h)| *h))?;
+        let entity = |hash: &Hash| entities.get(hash).ok_or_else(missing_entity);
         let mut steps = Vec::new();
         let mut previous: Option<(VersionInfo, Option<Hash>)> = None;
         for (info, hash) in transitions {
@@ -361,7 +379,7 @@ impl Store {
                 (Some((_, None)), Some(_)) => HistoryChange::Relisted,
                 (Some((before, Some(old))), Some(new)) => {
                     let coverage = before.coverage.intersect(info.coverage);
-                    let fields = compare_blobs(&mut blobs, old, &new, coverage)?;
+                    let fields = compare(entity(old)?, entity(&new)?, coverage);
                     if fields.is_empty() {
                         // Only the coverage differs (say, a version without the alias file):
                         // nothing changed that both versions vouch for.
@@ -385,13 +403,13 @@ impl Store {
         list: &ListName,
         id: &str,
     ) -> Result<Vec<(VersionInfo, Option<Entity>)>> {
-        let txn = self.begin_read()?;
-        let transitions = live_transitions(&txn, list, id)?;
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+        let mut txn = self.read()?;
+        let transitions = live_transitions(&mut *txn, list, id)?;
+        let entities = entities_by_hash(&mut *txn, transitions.iter().filter_map(|(_, h)| *h))?;
         let mut observations = Vec::with_capacity(transitions.len());
         for (info, hash) in transitions {
             let entity = match hash {
-                Some(hash) => Some(blobs.entity(&hash)?),
+                Some(hash) => Some(entities.get(&hash).ok_or_else(missing_entity)?.clone()),
                 None => None,
             };
             observations.push((info, entity));
@@ -402,31 +420,32 @@ impl Store {
     /// Every entity the list has ever had, each as its last version had it, with the number of
     /// that version and whether the entity is in the current version.
     pub fn entities_ever(&self, list: &ListName) -> Result<Vec<(Entity, u32, bool)>> {
-        let txn = self.begin_read()?;
-        let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-        let name = list.as_str();
+        let mut txn = self.read()?;
+        let info = txn.list(list)?.ok_or_else(|| not_found_list(list))?;
         let mut last: HashMap<String, (u32, Option<Hash>, Option<Hash>)> = HashMap::new();
-        for row in txn.open_table(CHANGES)?.range((name, 1)..=(name, info.current))? {
-            let (key, value) = row?;
-            let records: Vec<Change> = decode(value.value())?;
+        for (version, records) in txn.changes(list, info.current)? {
             for (id, hash) in records {
                 let entry = last.entry(id).or_insert((0, None, None));
-                entry.0 = key.value().1;
+                entry.0 = version;
                 entry.1 = hash;
                 if hash.is_some() {
                     entry.2 = hash;
                 }
             }
         }
-        let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
-        let mut entities = Vec::with_capacity(last.len());
-        for (_, (version, current, seen)) in last {
-            if let Some(hash) = seen {
-                // A removal is recorded at the version that dropped the entity; its content is
-                // the one before.
-                entities.push((blobs.entity(&hash)?, version, current.is_some()));
-            }
-        }
+        // A removal is recorded at the version that dropped the entity; its content is the one
+        // before.
+        let kept: Vec<(u32, bool, Hash)> = last
+            .into_values()
+            .filter_map(|(version, current, seen)| seen.map(|h| (version, current.is_some(), h)))
+            .collect();
+        let hashes: Vec<Hash> = kept.iter().map(|(_, _, hash)| *hash).collect();
+        let mut entities: Vec<(Entity, u32, bool)> = txn
+            .entities(&hashes)?
+            .into_iter()
+            .zip(kept)
+            .map(|(entity, (version, current, _))| (entity, version, current))
+            .collect();
         entities.sort_by(|a, b| compare_source_ids(&a.0.id, &b.0.id));
         Ok(entities)
     }
@@ -441,27 +460,21 @@ impl Store {
                 event.effective, event.date
             )));
         }
-        let txn = self.begin_write()?;
-        let id = {
-            let mut events = txn.open_table(EVENTS)?;
-            if let Some(superseded) = event.supersedes {
-                let Some(value) = events.get(superseded)? else {
-                    return Err(Error::NotFound(format!(
-                        "there is no event {superseded} to supersede"
-                    )));
-                };
-                let old: NewEvent = decode(value.value())?;
-                if old.entity != event.entity {
-                    return Err(Error::Invalid(format!(
-                        "event {superseded} is about {}, not {}",
-                        old.entity, event.entity
-                    )));
-                }
+        let mut txn = self.write()?;
+        if let Some(superseded) = event.supersedes {
+            let Some(old) = txn.event(superseded)? else {
+                return Err(Error::NotFound(format!(
+                    "there is no event {superseded} to supersede"
+                )));
+            };
+            if old.entity != event.entity {
+                return Err(Error::Invalid(format!(
+                    "event {superseded} is about {}, not {}",
+                    old.entity, event.entity
+                )));
             }
-            let id = events.last()?.map_or(1, |(key, _)| key.value() + 1);
-            events.insert(id, encode(&event).as_slice())?;
-            id
-        };
+        }
+        let id = txn.append_event(&event)?;
         crate::failpoint::hit("event:before-commit");
         txn.commit()?;
         Ok(LegalEvent { id, event })
@@ -470,16 +483,8 @@ impl Store {
     /// The recorded events, of one entity or of all, in the order recorded; superseded events
     /// included.
     pub fn events(&self, entity: Option<&str>) -> Result<Vec<LegalEvent>> {
-        let txn = self.begin_read()?;
-        let table = txn.open_table(EVENTS)?;
-        let mut events = Vec::new();
-        for row in table.iter()? {
-            let (key, value) = row?;
-            let event: NewEvent = decode(value.value())?;
-            if entity.is_none_or(|e| e == event.entity) {
-                events.push(LegalEvent { id: key.value(), event });
-            }
-        }
+        let mut events = self.read()?.events()?;
+        events.retain(|e| entity.is_none_or(|entity| entity == e.event.entity));
         Ok(events)
     }
 
@@ -523,9 +528,8 @@ impl Store {
 
         // The write transaction is taken before reading the current version, so two concurrent
         // imports cannot both diff against the same "current".
-        let txn = self.begin_write()?;
-        let name = new.list.as_str();
-        let list_info = read_list(&txn.open_table(LISTS)?, &new.list)?;
+        let mut txn = self.write()?;
+        let list_info = txn.list(&new.list)?;
         if let Some(info) = &list_info
             && info.format != new.format
         {
@@ -538,9 +542,9 @@ impl Store {
         // version, which answers rest on and the new one is compared with: they differ when the
         // last versions were retracted.
         let last_stored = list_info.as_ref().map_or(0, |info| info.current);
-        let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, &new.list)?;
+        let retracted = txn.retractions(&new.list)?;
         let current = match live_current(last_stored, &retracted) {
-            Some(number) => read_version(&txn.open_table(VERSIONS)?, &new.list, number)?,
+            Some(number) => txn.version(&new.list, number)?,
             None => None,
         };
         if encoded.is_empty() {
@@ -550,10 +554,11 @@ impl Store {
         progress(Phase::Comparing);
         let after: Vec<ManifestEntry> =
             encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
+        // The current version's manifest, read once the guards need it.
+        let mut current_manifest: Option<(u32, Vec<ManifestEntry>)> = None;
         let (added, removed, changed) = match &current {
             Some(current) => {
                 if current.content_hash == content_hash {
-                    txn.abort()?;
                     return Ok(ImportOutcome::Unchanged(current.clone()));
                 }
                 if new.published < current.published {
@@ -562,12 +567,7 @@ impl Store {
                         current: current.published.to_string(),
                     }));
                 }
-                let before = read_manifest(
-                    &txn.open_table(SNAPSHOTS)?,
-                    &txn.open_table(CHANGES)?,
-                    &new.list,
-                    current.version,
-                )?;
+                let before = txn.manifest(&new.list, current.version)?;
                 let walk = walk_manifests(&before, &after);
                 let n_removed = walk.removed.len() as u64;
                 let n_current = before.len() as u64;
@@ -597,36 +597,35 @@ impl Store {
                     let coverage = current.coverage.intersect(new.coverage);
                     let by_hash: HashMap<&Hash, &[u8]> =
                         encoded.iter().map(|(_, h, b)| (h, b.as_slice())).collect();
-                    let mut blobs = BlobReader::new(txn.open_table(BLOBS)?, txn.open_table(PACKS)?);
+                    let old_hashes: Vec<Hash> =
+                        walk.differing.iter().map(|(_, old, _)| **old).collect();
+                    let old_entities = txn.entities(&old_hashes)?;
                     let mut n = 0u64;
-                    for (_, old, new_hash) in &walk.differing {
-                        let old_entity = blobs.entity(old)?;
+                    for ((_, _, new_hash), old_entity) in walk.differing.iter().zip(&old_entities) {
                         // Every hash of the walk's "after" side was encoded above.
                         let bytes = by_hash.get(new_hash).copied().ok_or_else(|| {
                             Error::Invalid("a new entity's encoding went missing".to_string())
                         })?;
                         let new_entity: Entity = decode(bytes)?;
-                        if coverage.project(&old_entity) != coverage.project(&new_entity) {
+                        if coverage.project(old_entity) != coverage.project(&new_entity) {
                             n += 1;
                         }
                     }
                     n
                 };
-                (walk.added.len() as u64, n_removed, n_changed)
+                let counts = (walk.added.len() as u64, n_removed, n_changed);
+                current_manifest = Some((current.version, before));
+                counts
             }
             None => (encoded.len() as u64, 0, 0),
         };
         // The change record is relative to the last version stored, retracted or not, so that
         // replaying change records rebuilds every version.
-        let before_stored = if last_stored == 0 {
-            Vec::new()
-        } else {
-            read_manifest(
-                &txn.open_table(SNAPSHOTS)?,
-                &txn.open_table(CHANGES)?,
-                &new.list,
-                last_stored,
-            )?
+        let before_stored = match current_manifest {
+            _ if last_stored == 0 => Vec::new(),
+            // Without retracted versions at the end, the last version stored is the current one.
+            Some((version, manifest)) if version == last_stored => manifest,
+            _ => txn.manifest(&new.list, last_stored)?,
         };
         let walk = walk_manifests(&before_stored, &after);
         let mut changes: Vec<Change> = Vec::new();
@@ -644,13 +643,13 @@ impl Store {
         {
             let changed_hashes: std::collections::HashSet<&Hash> =
                 changes.iter().filter_map(|(_, h)| h.as_ref()).collect();
-            let mut packs = PackWriter::new(&txn)?;
-            for (_, hash, bytes) in &encoded {
-                if changed_hashes.contains(hash) {
-                    packs.add(hash, bytes)?;
-                }
-            }
-            packs.finish()?;
+            let mut seen = std::collections::HashSet::new();
+            let new_encodings: Vec<(Hash, &[u8])> = encoded
+                .iter()
+                .filter(|(_, hash, _)| changed_hashes.contains(hash) && seen.insert(*hash))
+                .map(|(_, hash, bytes)| (*hash, bytes.as_slice()))
+                .collect();
+            txn.put_entities(&new_encodings)?;
         }
         crate::failpoint::hit("import:packs-written");
         let mut info = list_info.unwrap_or(ListInfo {
@@ -660,25 +659,8 @@ impl Store {
             last_snapshot: 0,
             changes_since_snapshot: 0,
         });
-        // Version 1's change record lists every entity, so it serves as the first snapshot. Later,
-        // a snapshot is stored once replaying the change records since the last one would read
-        // more than half a snapshot's worth of records, or after many versions.
-        let snapshot_due = if number == 1 {
-            false
-        } else {
-            info.changes_since_snapshot += changes.len() as u64;
-            number - info.last_snapshot.max(1) >= MAX_VERSIONS_BETWEEN_SNAPSHOTS
-                || info.changes_since_snapshot * 2 > encoded.len() as u64
-        };
-        txn.open_table(CHANGES)?.insert((name, number), encode(&changes).as_slice())?;
+        txn.put_changes(&mut info, number, &changes, &after)?;
         crate::failpoint::hit("import:changes-written");
-        if snapshot_due {
-            let manifest: Vec<ManifestEntry> =
-                encoded.iter().map(|(id, hash, _)| (id.clone(), *hash)).collect();
-            txn.open_table(SNAPSHOTS)?.insert((name, number), encode(&manifest).as_slice())?;
-            info.last_snapshot = number;
-            info.changes_since_snapshot = 0;
-        }
         let version = VersionInfo {
             list: new.list.clone(),
             version: number,
@@ -697,14 +679,207 @@ impl Store {
             remark_items_typed: new.remark_items_typed,
             diagnostics: new.diagnostics,
         };
-        txn.open_table(VERSIONS)?.insert((name, number), encode(&version).as_slice())?;
         info.current = number;
-        txn.open_table(LISTS)?.insert(name, encode(&info).as_slice())?;
+        txn.put_version(&info, &version)?;
         crate::failpoint::hit("import:before-commit");
         txn.commit()?;
         crate::failpoint::hit("import:committed");
         Ok(ImportOutcome::Committed(version))
     }
+
+    /// Copies every list, version (retracted ones included, with their retractions), entity and
+    /// legal event of this store into `target`, which must hold none of them, keeping version
+    /// numbers, import records and event ids. One write transaction: the copy is whole or absent.
+    /// Monitoring records (watches, alerts, decisions, webhooks) are not copied.
+    pub fn copy_to(&self, target: &Store) -> Result<CopyReport> {
+        let mut source = self.read()?;
+        let mut txn = target.write()?;
+        if !txn.lists()?.is_empty() || !txn.events()?.is_empty() {
+            return Err(Error::Invalid(
+                "the target store is not empty: copy into a new store".to_string(),
+            ));
+        }
+        let mut report = CopyReport::default();
+        for list in source.lists()? {
+            let versions = source.versions(&list.name)?;
+            let records = source.changes(&list.name, list.current)?;
+            if records.len() != versions.len() {
+                return Err(Error::Corrupt(format!(
+                    "{} has {} versions but {} change records",
+                    list.name,
+                    versions.len(),
+                    records.len()
+                )));
+            }
+            let mut info = ListInfo {
+                name: list.name.clone(),
+                format: list.format.clone(),
+                current: 0,
+                last_snapshot: 0,
+                changes_since_snapshot: 0,
+            };
+            let mut manifest: HashMap<String, Hash> = HashMap::new();
+            for (version, (number, changes)) in versions.iter().zip(records) {
+                if version.version != number {
+                    return Err(Error::Corrupt(format!(
+                        "{} version {} has no change record",
+                        list.name, version.version
+                    )));
+                }
+                let mut hashes: Vec<Hash> = changes.iter().filter_map(|(_, h)| *h).collect();
+                hashes.sort_unstable();
+                hashes.dedup();
+                let entities = source.entities(&hashes)?;
+                let encodings: Vec<Vec<u8>> = entities.iter().map(encode).collect();
+                for (hash, bytes) in hashes.iter().zip(&encodings) {
+                    if hash_bytes(bytes) != *hash {
+                        return Err(Error::Corrupt(format!(
+                            "an entity of {} version {number} does not match its hash",
+                            list.name
+                        )));
+                    }
+                }
+                let pairs: Vec<(Hash, &[u8])> =
+                    hashes.iter().copied().zip(encodings.iter().map(Vec::as_slice)).collect();
+                txn.put_entities(&pairs)?;
+                report.entities += hashes.len() as u64;
+                for (id, hash) in &changes {
+                    match hash {
+                        Some(hash) => manifest.insert(id.clone(), *hash),
+                        None => manifest.remove(id),
+                    };
+                }
+                let mut sorted: Vec<ManifestEntry> =
+                    manifest.iter().map(|(id, hash)| (id.clone(), *hash)).collect();
+                sorted.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+                txn.put_changes(&mut info, number, &changes, &sorted)?;
+                info.current = number;
+                txn.put_version(&info, version)?;
+                report.versions += 1;
+            }
+            for (number, retraction) in source.retractions(&list.name)? {
+                txn.put_retraction(&list.name, number, &retraction)?;
+                report.retractions += 1;
+            }
+            report.lists += 1;
+        }
+        for event in source.events()? {
+            let id = txn.append_event(&event.event)?;
+            if id != event.id {
+                return Err(Error::Corrupt(format!(
+                    "event {} would be copied as event {id}: the source's event ids have a gap",
+                    event.id
+                )));
+            }
+            report.events += 1;
+        }
+        txn.commit()?;
+        Ok(report)
+    }
+}
+
+impl Store {
+    /// The differences between what this store and `other` hold: lists, versions (records and
+    /// entities), retractions and legal events; empty when they hold the same. At most `limit`
+    /// differences are told. This is how a copy is verified.
+    pub fn differences(&self, other: &Store, limit: usize) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        let mut differ = |what: String| {
+            if found.len() < limit {
+                found.push(what);
+            }
+        };
+        let summary = |lists: Vec<ListInfo>| -> Vec<(ListName, String, u32)> {
+            lists.into_iter().map(|l| (l.name, l.format, l.current)).collect()
+        };
+        let (mine, theirs) = (summary(self.lists()?), summary(other.lists()?));
+        if mine != theirs {
+            differ(format!("the lists differ: {mine:?} and {theirs:?}"));
+        }
+        for (list, _, _) in mine.iter().filter(|l| theirs.contains(l)) {
+            let (versions, their_versions) = (self.versions(list)?, other.versions(list)?);
+            if versions != their_versions {
+                differ(format!("the version records of {list} differ"));
+                continue;
+            }
+            if self.retractions(list)? != other.retractions(list)? {
+                differ(format!("the retractions of {list} differ"));
+            }
+            for version in &versions {
+                if self.entities(list, version.version)? != other.entities(list, version.version)? {
+                    differ(format!("the entities of {list} version {} differ", version.version));
+                }
+            }
+        }
+        if self.events(None)? != other.events(None)? {
+            differ("the legal events differ".to_string());
+        }
+        Ok(found)
+    }
+}
+
+/// The lead of a task, taken by [`Store::try_lead`]; given up when dropped.
+pub struct Lease {
+    /// What holds the lock (a PostgreSQL connection), if anything does.
+    _held: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// What [`Store::copy_to`] copied.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CopyReport {
+    /// Lists copied.
+    pub lists: u64,
+    /// Versions copied, retracted ones included.
+    pub versions: u64,
+    /// Entity contents written (a content shared by versions counts once per version that
+    /// introduced it).
+    pub entities: u64,
+    /// Retractions copied.
+    pub retractions: u64,
+    /// Legal events copied.
+    pub events: u64,
+}
+
+/// One version of a list in a transaction; `None` means the current one.
+fn version_in(
+    txn: &mut dyn StoreRead,
+    list: &ListName,
+    version: Option<u32>,
+) -> Result<VersionInfo> {
+    let info = txn.list(list)?.ok_or_else(|| not_found_list(list))?;
+    let number = match version {
+        Some(number) => number,
+        None => {
+            let retracted = txn.retractions(list)?;
+            live_current(info.current, &retracted).ok_or_else(|| {
+                Error::NotFound(format!(
+                    "every version of {list} is retracted; import a version first"
+                ))
+            })?
+        }
+    };
+    txn.version(list, number)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "list {list} has no version {number} (it has 1 to {})",
+            info.current
+        ))
+    })
+}
+
+/// The entities of some hashes, by hash.
+fn entities_by_hash(
+    txn: &mut dyn StoreRead,
+    hashes: impl Iterator<Item = Hash>,
+) -> Result<HashMap<Hash, Entity>> {
+    let mut hashes: Vec<Hash> = hashes.collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let entities = txn.entities(&hashes)?;
+    Ok(hashes.into_iter().zip(entities).collect())
+}
+
+fn missing_entity() -> Error {
+    Error::Corrupt("an entity record is missing".to_string())
 }
 
 /// The newest version up to `last` that is not retracted.
@@ -712,36 +887,23 @@ fn live_current(last: u32, retracted: &[(u32, Retraction)]) -> Option<u32> {
     (1..=last).rev().find(|number| !retracted.iter().any(|(r, _)| r == number))
 }
 
-fn read_retractions(
-    table: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
-    list: &ListName,
-) -> Result<Vec<(u32, Retraction)>> {
-    let mut retractions = Vec::new();
-    for row in table.range((list.as_str(), 0)..=(list.as_str(), u32::MAX))? {
-        let (key, value) = row?;
-        retractions.push((key.value().1, decode(value.value())?));
-    }
-    Ok(retractions)
-}
-
 /// An entity's history over the live versions: each live version where its content (or its
 /// presence) differs from the live version before, with that content's hash (`None`: absent).
 /// The change records are physical (each relative to the version stored before it, retracted or
 /// not), so an entity's state at a live version is the last change record at or before it.
 fn live_transitions(
-    txn: &redb::ReadTransaction,
+    txn: &mut dyn StoreRead,
     list: &ListName,
     id: &str,
 ) -> Result<Vec<(VersionInfo, Option<Hash>)>> {
-    let info = read_list(&txn.open_table(LISTS)?, list)?.ok_or_else(|| not_found_list(list))?;
-    let physical = read_history(&txn.open_table(CHANGES)?, list, id, u32::MAX)?;
+    let info = txn.list(list)?.ok_or_else(|| not_found_list(list))?;
+    let physical = txn.history(list, id, u32::MAX)?;
     if physical.is_empty() {
         return Ok(Vec::new());
     }
-    let retracted = read_retractions(&txn.open_table(RETRACTIONS)?, list)?;
-    let versions = txn.open_table(VERSIONS)?;
-    let read = |number: u32| -> Result<VersionInfo> {
-        read_version(&versions, list, number)?
+    let retracted = txn.retractions(list)?;
+    let mut read = |number: u32| -> Result<VersionInfo> {
+        txn.version(list, number)?
             .ok_or_else(|| Error::Corrupt(format!("history names missing version {list} {number}")))
     };
     if retracted.is_empty() {
@@ -776,84 +938,6 @@ fn not_found_list(list: &ListName) -> Error {
     Error::NotFound(format!(
         "no list named {list} in the store; `listwatch versions` shows the lists"
     ))
-}
-
-fn read_list(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    list: &ListName,
-) -> Result<Option<ListInfo>> {
-    match table.get(list.as_str())? {
-        Some(value) => Ok(Some(decode(value.value())?)),
-        None => Ok(None),
-    }
-}
-
-fn read_version(
-    table: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
-    list: &ListName,
-    version: u32,
-) -> Result<Option<VersionInfo>> {
-    match table.get((list.as_str(), version))? {
-        Some(value) => Ok(Some(decode(value.value())?)),
-        None => Ok(None),
-    }
-}
-
-/// The (version, hash or removal) records that name an entity, up to a version: its history,
-/// read from the change records.
-fn read_history(
-    changes: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
-    list: &ListName,
-    id: &str,
-    up_to: u32,
-) -> Result<Vec<(u32, Option<Hash>)>> {
-    let name = list.as_str();
-    let mut transitions = Vec::new();
-    for row in changes.range((name, 1)..=(name, up_to))? {
-        let (key, value) = row?;
-        let records: Vec<Change> = decode(value.value())?;
-        if let Ok(idx) = records.binary_search_by(|(x, _)| compare_source_ids(x, id)) {
-            transitions.push((key.value().1, records[idx].1));
-        }
-    }
-    Ok(transitions)
-}
-
-/// The manifest of a version: the nearest snapshot at or before it, with the later change records
-/// replayed.
-fn read_manifest(
-    snapshots: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
-    changes: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
-    list: &ListName,
-    version: u32,
-) -> Result<Vec<ManifestEntry>> {
-    let name = list.as_str();
-    let (base, snapshot) = match snapshots.range((name, 0)..=(name, version))?.next_back() {
-        Some(row) => {
-            let (key, value) = row?;
-            let manifest: Vec<ManifestEntry> = decode(value.value())?;
-            (key.value().1, manifest)
-        }
-        // No snapshot yet: replay from version 1, whose change record lists every entity.
-        None => (0, Vec::new()),
-    };
-    if base == version {
-        return Ok(snapshot);
-    }
-    let mut current: HashMap<String, Hash> = snapshot.into_iter().collect();
-    for row in changes.range((name, base + 1)..=(name, version))? {
-        let (_, value) = row?;
-        let records: Vec<Change> = decode(value.value())?;
-        for (id, hash) in records {
-            match hash {
-                Some(hash) => current.insert(id, hash),
-                None => current.remove(&id),
-            };
-        }
-    }
-    let mut manifest: Vec<ManifestEntry> = current.into_iter().collect();
-    manifest.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
-    Ok(manifest)
 }
 
 struct Walk<'a> {
@@ -893,17 +977,6 @@ fn walk_manifests<'a>(before: &'a [ManifestEntry], after: &'a [ManifestEntry]) -
     walk
 }
 
-fn compare_blobs<B, P>(
-    blobs: &mut BlobReader<B, P>,
-    old: &Hash,
-    new: &Hash,
-    coverage: Coverage,
-) -> Result<Vec<listwatch_model::FieldChange>>
-where
-    B: ReadableTable<&'static [u8], (u64, u32, u32)>,
-    P: ReadableTable<(u64, u32), &'static [u8]>,
-{
-    let old_entity = blobs.entity(old)?;
-    let new_entity = blobs.entity(new)?;
-    Ok(diff_entities(&coverage.project(&old_entity), &coverage.project(&new_entity)))
+fn compare(old: &Entity, new: &Entity, coverage: Coverage) -> Vec<listwatch_model::FieldChange> {
+    diff_entities(&coverage.project(old), &coverage.project(new))
 }

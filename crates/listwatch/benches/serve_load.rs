@@ -5,6 +5,8 @@
 //! `cargo bench -p listwatch --bench serve_load` runs wrk for 20 s with 32 connections and prints
 //! the rate and the latency percentiles; under `cargo test --benches` it runs for 1 s. Without
 //! wrk on the PATH the benchmark prints why and passes, so the test suite does not depend on it.
+//! The same load then runs against a server on a PostgreSQL copy of the store (`store copy` into a
+//! database of its own on `LISTWATCH_PG_URL`), and the two rates are compared.
 
 mod common;
 
@@ -30,8 +32,42 @@ fn main() {
         return;
     }
     let (tmp, db) = common::store_with_real_lists("serve");
+    let bodies: Vec<String> = NAMES
+        .iter()
+        .map(|name| {
+            serde_json::json!({"queries": {"q": {"schema": "LegalEntity", "properties": {"name": [name]}}}})
+                .to_string()
+        })
+        .collect();
+    let script = format!(
+        "local bodies = {{{}}}\nlocal i = 0\nwrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n",
+        bodies.iter().map(|b| format!("[[{b}]]")).collect::<Vec<_>>().join(", ")
+    );
+    let script_path = tmp.join("match.lua");
+    std::fs::write(&script_path, script).unwrap();
+    let duration = if measuring { "20s" } else { "1s" };
+    let on_redb = load(db.to_str().unwrap(), "redb", &script_path, duration);
+
+    if let Some(database) = listwatch_store::testing::TestDatabase::create() {
+        let copied = common::listwatch()
+            .args(["-q", "store", "copy", "--from", db.to_str().unwrap(), "--to", database.url()])
+            .status()
+            .unwrap();
+        assert!(copied.success(), "the store could not be copied to PostgreSQL");
+        let on_postgres = load(database.url(), "PostgreSQL", &script_path, duration);
+        println!(
+            "serve_load: PostgreSQL against redb: {:.2}x the requests per second (target >= 0.90)",
+            on_postgres / on_redb
+        );
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Serves the store `db`, loads it with wrk, prints the figures and returns the requests per
+/// second.
+fn load(db: &str, engine: &str, script_path: &std::path::Path, duration: &str) -> f64 {
     let mut server = common::listwatch()
-        .args(["--db", db.to_str().unwrap(), "-q", "serve", "--addr", "127.0.0.1:0"])
+        .args(["--db", db, "-q", "serve", "--addr", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -48,23 +84,9 @@ fn main() {
         }
     };
     std::thread::spawn(move || for _ in lines.by_ref() {});
-    let bodies: Vec<String> = NAMES
-        .iter()
-        .map(|name| {
-            serde_json::json!({"queries": {"q": {"schema": "LegalEntity", "properties": {"name": [name]}}}})
-                .to_string()
-        })
-        .collect();
-    let script = format!(
-        "local bodies = {{{}}}\nlocal i = 0\nwrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n",
-        bodies.iter().map(|b| format!("[[{b}]]")).collect::<Vec<_>>().join(", ")
-    );
-    let script_path = tmp.join("match.lua");
-    std::fs::write(&script_path, script).unwrap();
-    let duration = if measuring { "20s" } else { "1s" };
     let output = Command::new("wrk")
         .args(["-t1", "-c32", "-d", duration, "--latency", "-s"])
-        .arg(&script_path)
+        .arg(script_path)
         .arg(format!("http://127.0.0.1:{port}/match/default?limit=5"))
         .output()
         .unwrap();
@@ -76,9 +98,9 @@ fn main() {
             .map(|l| l.trim().to_string())
             .unwrap_or_default()
     };
-    println!("serve_load: {started}");
+    println!("serve_load ({engine}): {started}");
     println!(
-        "serve_load: wrk -t1 -c32 -d{duration} POST /match/default (one query each): {}; latency {}, {}, {}, {}; {}",
+        "serve_load ({engine}): wrk -t1 -c32 -d{duration} POST /match/default (one query each): {}; latency {}, {}, {}, {}; {}",
         pick("Requests/sec:"),
         pick("50%"),
         pick("90%"),
@@ -91,7 +113,11 @@ fn main() {
     let pid = server.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(server.wait().unwrap().success(), "the server did not stop cleanly");
-    let _ = std::fs::remove_dir_all(&tmp);
+    pick("Requests/sec:")
+        .trim_start_matches("Requests/sec:")
+        .trim()
+        .parse()
+        .expect("wrk reports the requests per second")
 }
 
 trait IfEmpty {

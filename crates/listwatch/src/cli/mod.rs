@@ -14,6 +14,7 @@ pub(crate) mod portfolio;
 pub(crate) mod screen;
 mod show;
 pub(crate) mod status;
+mod store;
 mod sync;
 pub(crate) mod timeline;
 pub(crate) mod versions;
@@ -45,15 +46,16 @@ Exit codes:
      output is written in full first
 
 The store is one file: --db PATH, else $LISTWATCH_DB, else the platform data folder
-(~/.local/share/listwatch/listwatch.redb on Linux).";
+(~/.local/share/listwatch/listwatch.redb on Linux). --db postgres://USER@HOST:PORT/DATABASE keeps
+it in PostgreSQL instead (the tables are created on first use).";
 
 /// Track restricted-party lists over time: every published version, what changed, and the life of
 /// each entry.
 #[derive(Debug, Parser)]
 #[command(name = "listwatch", version, about, after_help = AFTER_HELP)]
 pub(crate) struct Cli {
-    /// The store file.
-    #[arg(long, global = true, env = "LISTWATCH_DB", value_name = "PATH")]
+    /// The store: a file, or a PostgreSQL database (postgres://USER@HOST:PORT/DATABASE).
+    #[arg(long, global = true, env = "LISTWATCH_DB", value_name = "PATH|URL")]
     db: Option<PathBuf>,
 
     /// A file of your own regimes (TOML), tried before the built-in ones.
@@ -91,6 +93,7 @@ enum Command {
     Webhook(webhook::Args),
     Serve(crate::server::Args),
     Audit(audit::Args),
+    Store(store::Args),
 }
 
 /// What every subcommand gets besides its own flags.
@@ -107,6 +110,9 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Opens the store, creating it (and its folder) if needed.
     pub(crate) fn open_for_writing(&self) -> Result<Store> {
+        if self.is_postgres() {
+            return self.connect();
+        }
         if let Some(parent) = self.db.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create the folder {}", parent.display()))?;
@@ -143,7 +149,7 @@ impl Ctx {
         };
         let context = format!(
             "cannot write to the store {} (nothing was changed; {advice})",
-            self.db.display()
+            crate::paths::shown(&self.db)
         );
         anyhow::Error::new(err).context(context)
     }
@@ -174,6 +180,9 @@ impl Ctx {
     /// that must first be recovered (after a crash) or migrated (from an older format) is opened
     /// for writing once, when the file allows it.
     pub(crate) fn open_existing(&self) -> Result<Store> {
+        if self.is_postgres() {
+            return self.connect();
+        }
         self.check_exists()?;
         match Store::open_read_only(&self.db) {
             Ok(store) => Ok(store),
@@ -192,10 +201,38 @@ impl Ctx {
 
     /// Opens an existing store to write to it; a missing one is an error, not a new empty store.
     pub(crate) fn open_existing_for_writing(&self) -> Result<Store> {
+        if self.is_postgres() {
+            return self.connect();
+        }
         self.check_exists()?;
         self.remove_leftovers();
         Store::open(&self.db)
             .with_context(|| format!("cannot open the store {} for writing", self.db.display()))
+    }
+
+    /// Whether the store is a PostgreSQL database.
+    pub(crate) fn is_postgres(&self) -> bool {
+        crate::paths::is_postgres(&self.db)
+    }
+
+    /// Connects to the PostgreSQL store (its tables are created or migrated on the way).
+    fn connect(&self) -> Result<Store> {
+        let url = self.db.to_str().unwrap_or_default();
+        Store::open_location(url)
+            .with_context(|| format!("cannot open the store {}", crate::paths::shown(&self.db)))
+    }
+
+    /// Where the files that live beside the store go (`paths::side_path`).
+    pub(crate) fn side_path(&self) -> std::path::PathBuf {
+        let side = crate::paths::side_path(&self.db);
+        if self.is_postgres()
+            && let Some(parent) = side.parent()
+        {
+            // The folder of the files kept for PostgreSQL stores; a failure shows when they are
+            // written.
+            let _ = std::fs::create_dir_all(parent);
+        }
+        side
     }
 
     fn check_exists(&self) -> Result<()> {
@@ -249,6 +286,7 @@ pub(crate) fn run() -> Result<()> {
         Command::Webhook(args) => webhook::run(&ctx, args),
         Command::Serve(args) => crate::server::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Store(args) => store::run(&ctx, args),
     }
 }
 

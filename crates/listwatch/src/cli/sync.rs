@@ -296,9 +296,10 @@ fn chosen_sources(config: &Config, picks: &[String]) -> Result<Vec<Source>> {
 }
 
 fn state_path(ctx: &Ctx) -> PathBuf {
-    let mut name = ctx.db_path().file_name().unwrap_or_default().to_os_string();
+    let side = ctx.side_path();
+    let mut name = side.file_name().unwrap_or_default().to_os_string();
     name.push(".sync.json");
-    ctx.db_path().with_file_name(name)
+    side.with_file_name(name)
 }
 
 fn load_state(path: &Path) -> Result<State> {
@@ -581,6 +582,23 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let net =
         Net { agent, retries: config.retries, backoff: Duration::from_millis(config.backoff_ms) };
     let guard = Guard { max_removal_share: args.max_removal / 100.0, allow_removal_of: None };
+    // Several servers or schedulers may share a PostgreSQL store: one syncs at a time, and
+    // another takes over once it is done or dead.
+    // (The lease is dropped before the store whose runtime drives its connection.)
+    let _lead = if ctx.is_postgres() {
+        let store = ctx.open_for_writing()?;
+        match store.try_lead("sync")? {
+            Some(lease) => Some((lease, store)),
+            None => {
+                eprintln!(
+                    "listwatch sync: another process is syncing this store; nothing was done"
+                );
+                return Ok(());
+            }
+        }
+    } else {
+        None
+    };
     let state_file = state_path(ctx);
     let mut state = load_state(&state_file)?;
     let mut progress = Progress::new(ctx.quiet || args.json);

@@ -225,11 +225,22 @@ async fn frame(State(state): State<AppState>, request: Request, next: Next) -> R
     response
 }
 
-/// Looks at the store's fingerprint every `poll`, and when it changed builds a new snapshot and
-/// puts it in force. Requests in flight finish on the snapshot they took.
+/// Looks at the store's fingerprint every `poll` (on PostgreSQL, also whenever another process
+/// commits), and when it changed builds a new snapshot and puts it in force. Requests in flight finish on the snapshot they took.
 pub(crate) async fn refresh(state: AppState, poll: Duration) {
+    // A PostgreSQL store also says when another process commits (LISTEN/NOTIFY): the snapshot
+    // is swapped at once, and the poll only backs it up.
+    let changes = state.snapshot().store().changes();
     loop {
-        tokio::time::sleep(poll).await;
+        match &changes {
+            Some(changed) => {
+                tokio::select! {
+                    () = tokio::time::sleep(poll) => {}
+                    () = changed.notified() => {}
+                }
+            }
+            None => tokio::time::sleep(poll).await,
+        }
         let current = state.snapshot();
         let store = current.store_handle();
         let changed = tokio::task::spawn_blocking(move || Fingerprint::of(&store)).await;
@@ -320,7 +331,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ),
         &[],
     );
-    let audit = crate::audit::AuditLog::beside(ctx.db_path());
+    let audit = crate::audit::AuditLog::beside(&ctx.side_path());
     let retention = crate::audit::retention(args.audit_retention_days)?;
     if let Some(days) = retention {
         prune(&audit, days);

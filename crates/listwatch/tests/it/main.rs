@@ -11,6 +11,7 @@ mod formats;
 mod identifiers;
 mod limits;
 mod monitor;
+mod postgres;
 mod readme;
 mod real_data;
 mod safety;
@@ -63,6 +64,11 @@ pub fn command(db: &Path) -> Command {
         .env_remove("LISTWATCH_DB")
         .env_remove("LISTWATCH_MAX_REMOVAL")
         .env_remove("LISTWATCH_REGIMES");
+    if db.to_str().is_some_and(|db| db.starts_with("postgres://")) {
+        // The audit log and sync state of a PostgreSQL store live in the data folder: the
+        // temporary folder's, not the home of whoever runs the tests.
+        command.env("XDG_DATA_HOME", std::env::temp_dir().join("listwatch-pg-tests"));
+    }
     command
 }
 

@@ -13,6 +13,9 @@
 //! - `export NAME=value` sets a variable for the rest of its section, except `LISTWATCH_DATA`,
 //!   which always points at the data folder the tests use (`$LISTWATCH_DATA`, default
 //!   `../shared/data` from the repository root).
+//! - `postgres://postgres@127.0.0.1:5432/listwatch` stands for a PostgreSQL database: each section
+//!   that names it gets a fresh database of its own, dropped afterwards. Without a reachable server
+//!   the rest of such a section is skipped, unless `LISTWATCH_REQUIRE_PG=1`, when it fails.
 //! - When the data folder is missing the test prints why and passes, unless
 //!   `LISTWATCH_REQUIRE_DATA=1`, when it fails.
 
@@ -20,15 +23,21 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use listwatch_store::testing::TestDatabase;
+
 use crate::data_dir;
 
 /// A command of the README, where it is, and the exit code it must have.
+#[derive(Clone)]
 struct Step {
     line: usize,
     section: usize,
     command: String,
     exit: i32,
 }
+
+/// The PostgreSQL database the README's examples use; the test puts a fresh one in its place.
+const README_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/listwatch";
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -115,6 +124,9 @@ fn every_readme_command_runs_as_documented() {
     let mut section = usize::MAX;
     let mut exports: BTreeMap<String, String> = BTreeMap::new();
     let mut failures = Vec::new();
+    // The README's PostgreSQL database is, for each section that names it, a fresh database of
+    // the test's own (`None`: PostgreSQL is not reachable, and those commands are skipped).
+    let mut database: Option<Option<TestDatabase>> = None;
     for step in &steps {
         if step.section != section {
             section = step.section;
@@ -123,6 +135,12 @@ fn every_readme_command_runs_as_documented() {
                 "LISTWATCH_DB".to_string(),
                 work.join(format!("section-{section}.redb")).display().to_string(),
             );
+            database = None;
+        }
+        let mut step = step.clone();
+        if step.command.contains(README_PG_URL) || database.is_some() {
+            let Some(db) = database.get_or_insert_with(TestDatabase::create) else { continue };
+            step.command = step.command.replace(README_PG_URL, db.url());
         }
         if let Some(assignment) = step.command.trim().strip_prefix("export ") {
             let (name, value) = assignment.split_once('=').expect("export NAME=value");

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use crate::{command, fixture, run_json};
 
 /// A response: status, headers (lowercase names) and body.
-struct Response {
-    status: u16,
+pub(crate) struct Response {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Response {
@@ -23,7 +23,7 @@ impl Response {
 }
 
 /// One HTTP/1.1 request on a new connection.
-fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<Response> {
+pub(crate) fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
@@ -61,15 +61,20 @@ fn dechunk(mut text: &str) -> String {
 }
 
 /// A running server and its port.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Server {
-    fn start(db: &std::path::Path) -> Server {
+    pub(crate) fn start(db: &std::path::Path) -> Server {
+        Server::start_polling(db, 250)
+    }
+
+    /// A server that looks at the store every `poll_ms`.
+    pub(crate) fn start_polling(db: &std::path::Path, poll_ms: u64) -> Server {
         let mut child = command(db)
-            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", "250"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", &poll_ms.to_string()])
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -87,8 +92,14 @@ impl Server {
         Server { child, port }
     }
 
+    /// Kills the server with SIGKILL, as a crash would.
+    pub(crate) fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Sends SIGTERM and returns the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
+    pub(crate) fn stop(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         self.child.wait().unwrap()

@@ -206,7 +206,7 @@ pub(crate) async fn record(
             &[format!("event:{}", recorded.id)],
             Some(&recorded.event.entity),
         ) {
-            eprintln!("listwatch serve: console: re-checking the watched holdings failed: {err:#}");
+            crate::server::log::error(&format!("console: re-checking the watched holdings failed: {err:#}"));
         }
         Ok(Ok(recorded))
     })

@@ -229,7 +229,9 @@ pub(crate) fn warm(state: &AppState) {
             page: 1,
         };
         if let Err(err) = run_compare(state, &snapshot, &asked) {
-            eprintln!("listwatch serve: console: cannot compare {list}'s newest versions: {err:?}");
+            crate::server::log::error(&format!(
+                "console: cannot compare {list}'s newest versions: {err:?}"
+            ));
         }
     }
 }

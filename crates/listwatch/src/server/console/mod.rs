@@ -123,7 +123,7 @@ impl Failure {
 
     /// The server failed: the cause goes to the log, never to the page.
     pub(crate) fn internal(cause: impl std::fmt::Display) -> Failure {
-        eprintln!("listwatch serve: console: internal error: {cause}");
+        crate::server::log::error(&format!("console: internal error: {cause}"));
         Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "The server could not answer; the cause is in its log.",

@@ -169,7 +169,8 @@ pub(crate) async fn decide(
         return Err(ApiError::internal("the server has no store path to write to"));
     };
     let value = blocking(move || {
-        let store = listwatch_store::Store::open(&db).map_err(ApiError::internal)?;
+        let location = db.to_str().unwrap_or_default();
+        let store = listwatch_store::Store::open_location(location).map_err(ApiError::internal)?;
         let recorded = store
             .add_decision(NewDecision {
                 alert: id,

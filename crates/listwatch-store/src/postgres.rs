@@ -1,0 +1,667 @@
+//! The PostgreSQL engine (feature `postgres`): the store in a database that several processes
+//! and machines share.
+//!
+//! # Schema
+//! Every table lives in the schema `listwatch`; `listwatch.schema_version` holds the version of
+//! the layout ([`PG_SCHEMA_VERSION`]), and [`MIGRATIONS`] brings an older one up to date when a
+//! store is opened (under an advisory lock, so that servers starting together migrate once). A
+//! database written by a newer listwatch is refused.
+//! - `lists (name, format, current)`: a list and its newest stored version;
+//! - `versions (list, version, …, info)`: a version's record (`info`, the postcard encoding of
+//!   `VersionInfo`; the publication date, import time, content hash and entity count beside it
+//!   for SQL readers);
+//! - `entities (hash, body)`: each distinct entity content once, its postcard encoding under the
+//!   first 16 bytes of its SHA-256, as in the redb engine;
+//! - `changes (list, version, id, hash)`: the change records, one row per id a version added,
+//!   changed (`hash`, the new content) or removed (`hash` null). A version's manifest is, per id,
+//!   the last change at or before it; an entity's history is its rows.
+//! - `retractions (list, version, body)` and `events (id, entity, body)`.
+//!
+//! Triggers refuse every UPDATE, DELETE and TRUNCATE of `versions`, `entities`, `changes`,
+//! `retractions` and `events`: the store's append-only law holds for any client of the database.
+//!
+//! # Transactions
+//! A read is one `REPEATABLE READ READ ONLY` transaction, so it sees one committed state. A write
+//! (an import, a retraction, an event) is one transaction that first takes a transaction-level
+//! advisory lock, so writers take turns as they do on redb and the guards judge the state the
+//! write commits on. A process killed mid-import loses its connection, and PostgreSQL rolls the
+//! transaction back: the store stays at its last committed version.
+//!
+//! # Runtime
+//! The driver (tokio-postgres) and its pool (deadpool-postgres) are asynchronous, while the
+//! store's API is blocking, like redb's. Each store owns a small tokio runtime with one worker
+//! thread, which drives the connections; a call blocks its own thread on it. A call may come from
+//! any thread (the server calls from its blocking pool), but never from inside an async task.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use listwatch_model::{Entity, LegalEvent, ListName, NewEvent, compare_source_ids};
+
+use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
+use crate::error::{Error, Result};
+use crate::store::{decode, encode};
+use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
+
+/// The version of the PostgreSQL schema this build writes.
+pub const PG_SCHEMA_VERSION: u32 = 1;
+
+/// The migrations, in order: the one at index `n` brings the schema from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE listwatch.lists (
+    name text PRIMARY KEY,
+    format text NOT NULL,
+    current bigint NOT NULL
+);
+CREATE TABLE listwatch.versions (
+    list text NOT NULL REFERENCES listwatch.lists (name),
+    version bigint NOT NULL,
+    published text NOT NULL,
+    imported_at text NOT NULL,
+    content_hash text NOT NULL,
+    entities bigint NOT NULL,
+    info bytea NOT NULL,
+    PRIMARY KEY (list, version)
+);
+CREATE TABLE listwatch.entities (
+    hash bytea PRIMARY KEY,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.changes (
+    list text NOT NULL,
+    version bigint NOT NULL,
+    id text NOT NULL,
+    hash bytea,
+    PRIMARY KEY (list, id, version)
+);
+CREATE INDEX changes_by_version ON listwatch.changes (list, version);
+CREATE TABLE listwatch.retractions (
+    list text NOT NULL,
+    version bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (list, version)
+);
+CREATE TABLE listwatch.events (
+    id bigint PRIMARY KEY,
+    entity text NOT NULL,
+    body bytea NOT NULL
+);
+CREATE FUNCTION listwatch.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'listwatch.% is append-only: its rows are never changed or removed', TG_TABLE_NAME;
+END
+$$;
+CREATE TRIGGER versions_append_only BEFORE UPDATE OR DELETE ON listwatch.versions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER entities_append_only BEFORE UPDATE OR DELETE ON listwatch.entities
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER changes_append_only BEFORE UPDATE OR DELETE ON listwatch.changes
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER retractions_append_only BEFORE UPDATE OR DELETE ON listwatch.retractions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON listwatch.events
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER versions_no_truncate BEFORE TRUNCATE ON listwatch.versions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER entities_no_truncate BEFORE TRUNCATE ON listwatch.entities
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON listwatch.changes
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER retractions_no_truncate BEFORE TRUNCATE ON listwatch.retractions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON listwatch.events
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+"#];
+
+/// Advisory lock keys ("lw" and a number): migrating the schema, writing.
+const LOCK_MIGRATE: i64 = 0x6c77_0001;
+const LOCK_WRITE: i64 = 0x6c77_0002;
+
+/// The advisory lock key of a task that one process at a time runs: "lw", then the first bytes of
+/// the SHA-256 of its name.
+fn lock_key(task: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("listwatch:{task}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes[..2].copy_from_slice(b"lw");
+    bytes[2..].copy_from_slice(&digest[..6]);
+    i64::from_be_bytes(bytes)
+}
+
+/// Rows sent in one multi-row statement of an import.
+const BATCH_ROWS: usize = 5_000;
+
+/// Connections kept by one store handle.
+const POOL_SIZE: usize = 16;
+
+impl From<tokio_postgres::Error> for Error {
+    fn from(err: tokio_postgres::Error) -> Error {
+        match err.as_db_error() {
+            Some(db) => Error::Storage(format!("PostgreSQL: {}", db.message())),
+            None => {
+                let mut message = format!("PostgreSQL: {err}");
+                let mut source = std::error::Error::source(&err);
+                while let Some(cause) = source {
+                    message.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
+                Error::Storage(message)
+            }
+        }
+    }
+}
+
+fn pool_error(err: deadpool_postgres::PoolError) -> Error {
+    match err {
+        deadpool_postgres::PoolError::Backend(err) => {
+            let Error::Storage(message) = Error::from(err) else {
+                unreachable!("a driver error is a storage error")
+            };
+            Error::Storage(format!("cannot reach the PostgreSQL server: {message}"))
+        }
+        other => Error::Storage(format!("cannot reach the PostgreSQL server: {other}")),
+    }
+}
+
+/// The channel every committed write notifies (`NOTIFY`), so that servers learn of it at once.
+const CHANNEL: &str = "listwatch_changes";
+
+/// A store in a PostgreSQL database.
+pub(crate) struct PgStore {
+    /// Always `Some` until dropped; taken out to be shut down without blocking.
+    runtime: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+    config: tokio_postgres::Config,
+    /// Signalled on every notification of the channel, once [`PgStore::changes`] started
+    /// listening.
+    changes: std::sync::OnceLock<std::sync::Arc<tokio::sync::Notify>>,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // The last handle may be dropped on an async worker (a server swapping snapshots), where
+        // a blocking shutdown would panic.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url`, creating or migrating the schema.
+    pub(crate) fn connect(url: &str) -> Result<PgStore> {
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|err| Error::Invalid(format!("not a PostgreSQL URL: {err}")))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("listwatch-postgres")
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Storage(format!("cannot start the PostgreSQL driver: {err}")))?;
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|err| Error::Storage(format!("cannot start the PostgreSQL pool: {err}")))?;
+        let store = PgStore { runtime: Some(runtime), pool, config, changes: Default::default() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        match &self.runtime {
+            Some(runtime) => runtime.block_on(future),
+            None => unreachable!("the runtime lives as long as the store"),
+        }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.block_on(self.pool.get()).map_err(pool_error)
+    }
+
+    /// Creates the schema, or brings it to [`PG_SCHEMA_VERSION`].
+    fn migrate(&self) -> Result<()> {
+        let mut client = self.client()?;
+        self.block_on(async {
+            let txn = client.transaction().await?;
+            txn.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_MIGRATE]).await?;
+            txn.batch_execute(
+                "CREATE SCHEMA IF NOT EXISTS listwatch;
+                 CREATE TABLE IF NOT EXISTS listwatch.schema_version (version bigint NOT NULL)",
+            )
+            .await?;
+            let found = txn
+                .query_opt("SELECT version FROM listwatch.schema_version", &[])
+                .await?
+                .map(|row| row.get::<_, i64>(0));
+            let found = u32::try_from(found.unwrap_or(0))
+                .map_err(|_| Error::Corrupt("the schema version is not a number".to_string()))?;
+            if found > PG_SCHEMA_VERSION {
+                return Err(Error::FormatTooNew { found, supported: PG_SCHEMA_VERSION });
+            }
+            for migration in &MIGRATIONS[found as usize..] {
+                txn.batch_execute(migration).await?;
+            }
+            let version = i64::from(PG_SCHEMA_VERSION);
+            if found == 0 {
+                txn.execute("INSERT INTO listwatch.schema_version VALUES ($1)", &[&version])
+                    .await?;
+            } else if found < PG_SCHEMA_VERSION {
+                txn.execute("UPDATE listwatch.schema_version SET version = $1", &[&version])
+                    .await?;
+            }
+            txn.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// A signal raised whenever any process commits a write to this database (a version, a
+    /// retraction, an event), and after the listening connection is (re)established, when one
+    /// may have been missed. The first call starts listening on a connection of its own, on the
+    /// store's runtime; it does not block, so it may be called from async code.
+    pub(crate) fn changes(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.changes
+            .get_or_init(|| {
+                let signal = std::sync::Arc::new(tokio::sync::Notify::new());
+                if let Some(runtime) = &self.runtime {
+                    runtime.spawn(listen(self.config.clone(), signal.clone()));
+                }
+                signal
+            })
+            .clone()
+    }
+
+    /// Takes the session-level advisory lock of `task` on a connection taken out of the pool:
+    /// `None` when another session holds it. The lock lasts as long as the returned connection,
+    /// and ends with it, whether dropped or lost with a killed process.
+    pub(crate) fn try_lead(&self, task: &str) -> Result<Option<deadpool_postgres::ClientWrapper>> {
+        let client = self.client()?;
+        let key = lock_key(task);
+        let row = self.block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]))?;
+        if row.get::<_, bool>(0) {
+            Ok(Some(deadpool_postgres::Object::take(client)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The schema version of the database.
+    pub(crate) fn schema_version(&self) -> Result<u32> {
+        let client = self.client()?;
+        let row =
+            self.block_on(client.query_one("SELECT version FROM listwatch.schema_version", &[]))?;
+        u32::try_from(row.get::<_, i64>(0))
+            .map_err(|_| Error::Corrupt("the schema version is not a number".to_string()))
+    }
+
+    pub(crate) fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
+        Ok(Box::new(PgTxn::begin(self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?))
+    }
+
+    pub(crate) fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
+        let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_WRITE})");
+        Ok(Box::new(PgTxn::begin(self, &begin)?))
+    }
+}
+
+/// Listens on [`CHANNEL`] for as long as the store lives, reconnecting after a lost connection.
+async fn listen(config: tokio_postgres::Config, signal: std::sync::Arc<tokio::sync::Notify>) {
+    loop {
+        if let Ok((client, mut connection)) = config.connect(NoTls).await {
+            let forward = signal.clone();
+            let messages = tokio::spawn(async move {
+                while let Some(Ok(message)) =
+                    std::future::poll_fn(|cx| connection.poll_message(cx)).await
+                {
+                    if let tokio_postgres::AsyncMessage::Notification(_) = message {
+                        forward.notify_one();
+                    }
+                }
+            });
+            if client.batch_execute(&format!("LISTEN {CHANNEL}")).await.is_ok() {
+                // Whatever was committed while no connection listened.
+                signal.notify_one();
+                let _ = messages.await;
+            } else {
+                messages.abort();
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
+/// One transaction on one pooled connection; rolled back when dropped uncommitted.
+struct PgTxn<'s> {
+    store: &'s PgStore,
+    client: Option<Client>,
+}
+
+impl Drop for PgTxn<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && self.store.block_on(client.batch_execute("ROLLBACK")).is_err()
+        {
+            // A connection in an unknown state is not handed out again.
+            drop(deadpool_postgres::Object::take(client));
+        }
+    }
+}
+
+fn to_hash(bytes: &[u8]) -> Result<Hash> {
+    bytes.try_into().map_err(|_| Error::Corrupt("a stored hash is not 16 bytes".to_string()))
+}
+
+fn to_version(number: i64) -> Result<u32> {
+    u32::try_from(number).map_err(|_| Error::Corrupt(format!("version number {number}")))
+}
+
+fn list_name(name: &str) -> Result<ListName> {
+    ListName::parse(name).map_err(|err| Error::Corrupt(format!("stored list name: {err}")))
+}
+
+impl<'s> PgTxn<'s> {
+    fn begin(store: &'s PgStore, begin: &str) -> Result<PgTxn<'s>> {
+        let client = store.client()?;
+        store.block_on(client.batch_execute(begin))?;
+        Ok(PgTxn { store, client: Some(client) })
+    }
+
+    fn client(&self) -> &Client {
+        match &self.client {
+            Some(client) => client,
+            None => unreachable!("the connection is held until the transaction ends"),
+        }
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>> {
+        let client = self.client();
+        Ok(self.store.block_on(async {
+            let statement = client.prepare_cached(sql).await?;
+            client.query(&statement, params).await
+        })?)
+    }
+
+    fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64> {
+        let client = self.client();
+        Ok(self.store.block_on(async {
+            let statement = client.prepare_cached(sql).await?;
+            client.execute(&statement, params).await
+        })?)
+    }
+}
+
+impl StoreRead for PgTxn<'_> {
+    fn lists(&mut self) -> Result<Vec<ListInfo>> {
+        let rows = self.query("SELECT name, format, current FROM listwatch.lists", &[])?;
+        let mut lists = rows
+            .iter()
+            .map(|row| {
+                Ok(ListInfo {
+                    name: list_name(row.get(0))?,
+                    format: row.get(1),
+                    current: to_version(row.get(2))?,
+                    last_snapshot: 0,
+                    changes_since_snapshot: 0,
+                })
+            })
+            .collect::<Result<Vec<ListInfo>>>()?;
+        lists.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        Ok(lists)
+    }
+
+    fn list(&mut self, list: &ListName) -> Result<Option<ListInfo>> {
+        let rows = self.query(
+            "SELECT format, current FROM listwatch.lists WHERE name = $1",
+            &[&list.as_str()],
+        )?;
+        rows.first()
+            .map(|row| {
+                Ok(ListInfo {
+                    name: list.clone(),
+                    format: row.get(0),
+                    current: to_version(row.get(1))?,
+                    last_snapshot: 0,
+                    changes_since_snapshot: 0,
+                })
+            })
+            .transpose()
+    }
+
+    fn versions(&mut self, list: &ListName) -> Result<Vec<VersionInfo>> {
+        let rows = self.query(
+            "SELECT info FROM listwatch.versions WHERE list = $1 ORDER BY version",
+            &[&list.as_str()],
+        )?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn version(&mut self, list: &ListName, version: u32) -> Result<Option<VersionInfo>> {
+        let rows = self.query(
+            "SELECT info FROM listwatch.versions WHERE list = $1 AND version = $2",
+            &[&list.as_str(), &i64::from(version)],
+        )?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn retractions(&mut self, list: &ListName) -> Result<Vec<(u32, Retraction)>> {
+        let rows = self.query(
+            "SELECT version, body FROM listwatch.retractions WHERE list = $1 ORDER BY version",
+            &[&list.as_str()],
+        )?;
+        rows.iter().map(|row| Ok((to_version(row.get(0))?, decode(row.get(1))?))).collect()
+    }
+
+    fn manifest(&mut self, list: &ListName, version: u32) -> Result<Vec<ManifestEntry>> {
+        // Descending like the primary key (list, id, version) read backwards, so the newest
+        // change of each id comes from one index scan; the order of ids is set below.
+        let rows = self.query(
+            "SELECT id, hash FROM (
+                 SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
+                 WHERE list = $1 AND version <= $2
+                 ORDER BY id DESC, version DESC
+             ) AS last WHERE hash IS NOT NULL",
+            &[&list.as_str(), &i64::from(version)],
+        )?;
+        let mut manifest = rows
+            .iter()
+            .map(|row| Ok((row.get::<_, String>(0), to_hash(row.get(1))?)))
+            .collect::<Result<Vec<ManifestEntry>>>()?;
+        manifest.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+        Ok(manifest)
+    }
+
+    fn history(
+        &mut self,
+        list: &ListName,
+        id: &str,
+        up_to: u32,
+    ) -> Result<Vec<(u32, Option<Hash>)>> {
+        let rows = self.query(
+            "SELECT version, hash FROM listwatch.changes
+             WHERE list = $1 AND id = $2 AND version <= $3 ORDER BY version",
+            &[&list.as_str(), &id, &i64::from(up_to)],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let hash: Option<&[u8]> = row.get(1);
+                Ok((to_version(row.get(0))?, hash.map(to_hash).transpose()?))
+            })
+            .collect()
+    }
+
+    fn changes(&mut self, list: &ListName, up_to: u32) -> Result<Vec<(u32, Vec<Change>)>> {
+        let rows = self.query(
+            "SELECT version, id, hash FROM listwatch.changes
+             WHERE list = $1 AND version <= $2 ORDER BY version",
+            &[&list.as_str(), &i64::from(up_to)],
+        )?;
+        let mut records: Vec<(u32, Vec<Change>)> = Vec::new();
+        for row in &rows {
+            let version = to_version(row.get(0))?;
+            let hash: Option<&[u8]> = row.get(2);
+            let change = (row.get::<_, String>(1), hash.map(to_hash).transpose()?);
+            match records.last_mut() {
+                Some((last, changes)) if *last == version => changes.push(change),
+                _ => records.push((version, vec![change])),
+            }
+        }
+        for (_, changes) in &mut records {
+            changes.sort_by(|a, b| compare_source_ids(&a.0, &b.0));
+        }
+        Ok(records)
+    }
+
+    fn entities(&mut self, hashes: &[Hash]) -> Result<Vec<Entity>> {
+        let mut bodies: HashMap<Hash, Vec<u8>> = HashMap::with_capacity(hashes.len());
+        for chunk in hashes.chunks(BATCH_ROWS) {
+            let keys: Vec<&[u8]> = chunk.iter().map(|hash| hash.as_slice()).collect();
+            for row in self
+                .query("SELECT hash, body FROM listwatch.entities WHERE hash = ANY($1)", &[&keys])?
+            {
+                bodies.insert(to_hash(row.get(0))?, row.get(1));
+            }
+        }
+        hashes
+            .iter()
+            .map(|hash| match bodies.get(hash) {
+                Some(body) => decode(body),
+                None => Err(Error::Corrupt("an entity record is missing".to_string())),
+            })
+            .collect()
+    }
+
+    fn events(&mut self) -> Result<Vec<LegalEvent>> {
+        let rows = self.query("SELECT id, body FROM listwatch.events ORDER BY id", &[])?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.get(0);
+                let id = u64::try_from(id).map_err(|_| Error::Corrupt(format!("event id {id}")))?;
+                Ok(LegalEvent { id, event: decode(row.get(1))? })
+            })
+            .collect()
+    }
+
+    fn event(&mut self, id: u64) -> Result<Option<NewEvent>> {
+        let Ok(id) = i64::try_from(id) else { return Ok(None) };
+        let rows = self.query("SELECT body FROM listwatch.events WHERE id = $1", &[&id])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+}
+
+impl StoreWrite for PgTxn<'_> {
+    fn put_entities(&mut self, encodings: &[(Hash, &[u8])]) -> Result<()> {
+        for chunk in encodings.chunks(BATCH_ROWS) {
+            let hashes: Vec<&[u8]> = chunk.iter().map(|(hash, _)| hash.as_slice()).collect();
+            let bodies: Vec<&[u8]> = chunk.iter().map(|(_, body)| *body).collect();
+            self.execute(
+                "INSERT INTO listwatch.entities (hash, body)
+                 SELECT * FROM unnest($1::bytea[], $2::bytea[])
+                 ON CONFLICT (hash) DO NOTHING",
+                &[&hashes, &bodies],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_changes(
+        &mut self,
+        list: &mut ListInfo,
+        version: u32,
+        changes: &[Change],
+        _manifest: &[ManifestEntry],
+    ) -> Result<()> {
+        for chunk in changes.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let hashes: Vec<Option<&[u8]>> =
+                chunk.iter().map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
+            self.execute(
+                "INSERT INTO listwatch.changes (list, version, id, hash)
+                 SELECT $1, $2, * FROM unnest($3::text[], $4::bytea[])",
+                &[&list.name.as_str(), &i64::from(version), &ids, &hashes],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_version(&mut self, list: &ListInfo, version: &VersionInfo) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.lists (name, format, current) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO UPDATE SET current = EXCLUDED.current",
+            &[&list.name.as_str(), &list.format, &i64::from(list.current)],
+        )?;
+        let entities = i64::try_from(version.entities)
+            .map_err(|_| Error::Invalid("too many entities".to_string()))?;
+        self.execute(
+            "INSERT INTO listwatch.versions
+                 (list, version, published, imported_at, content_hash, entities, info)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &list.name.as_str(),
+                &i64::from(version.version),
+                &version.published.to_string(),
+                &version.imported_at,
+                &version.content_hash,
+                &entities,
+                &encode(version),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn put_retraction(
+        &mut self,
+        list: &ListName,
+        version: u32,
+        retraction: &Retraction,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.retractions (list, version, body) VALUES ($1, $2, $3)",
+            &[&list.as_str(), &i64::from(version), &encode(retraction)],
+        )?;
+        Ok(())
+    }
+
+    fn append_event(&mut self, event: &NewEvent) -> Result<u64> {
+        let rows = self.query(
+            "INSERT INTO listwatch.events (id, entity, body)
+             SELECT coalesce(max(id), 0) + 1, $1, $2 FROM listwatch.events
+             RETURNING id",
+            &[&event.entity, &encode(event)],
+        )?;
+        let id: i64 = rows
+            .first()
+            .map(|row| row.get(0))
+            .ok_or_else(|| Error::Storage("PostgreSQL returned no event id".to_string()))?;
+        u64::try_from(id).map_err(|_| Error::Corrupt(format!("event id {id}")))
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        let Some(client) = self.client.take() else {
+            unreachable!("the connection is held until the transaction ends")
+        };
+        // The notification is delivered when, and only if, the transaction commits.
+        let commit = format!("NOTIFY {CHANNEL}; COMMIT");
+        match self.store.block_on(client.batch_execute(&commit)) {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                drop(deadpool_postgres::Object::take(client));
+                Err(err.into())
+            }
+        }
+    }
+}
