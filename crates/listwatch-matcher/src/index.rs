@@ -53,7 +53,8 @@ use crate::result::{
     TokenMatch, round_score,
 };
 use crate::token::{
-    self, Kind, MAX_TOKENS, Method, Tok, name_tokens, name_variants, similarity, token_keys,
+    self, Kind, MAX_TOKENS, Method, Tok, name_tokens, name_variants, query_tokens, similarity,
+    token_keys,
 };
 
 /// An entity to index, with the list and version it comes from.
@@ -176,6 +177,16 @@ pub(crate) fn token_weight(kind: Kind, df: u32, n_docs: usize, config: &MatcherC
             idf.powf(config.idf_exponent).max(config.min_token_weight)
         }
     }
+}
+
+/// The weight a query name needs to single out an entity: that of a word found in the names of
+/// `df` of `n_docs` entities ([`MatcherConfig::informative_query_df`]).
+pub(crate) fn informative_weight(df: f64, n_docs: usize, config: &MatcherConfig) -> f64 {
+    if df <= 0.0 {
+        return 0.0;
+    }
+    let idf = ((n_docs as f64 + 1.0) / (df + 0.5)).ln().max(0.0);
+    idf.powf(config.idf_exponent).max(config.min_token_weight)
 }
 
 /// The search index over the names and identifiers of a set of entities.
@@ -533,8 +544,10 @@ impl Index {
         let mut names = Vec::new();
         if let Some(raw) = &query.name {
             let unvowelled = token::is_unvowelled_script(raw);
+            let informative_weight =
+                informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
             for variant in name_variants(raw) {
-                let tokens = name_tokens(&variant);
+                let tokens = query_tokens(&variant, query.schema);
                 if tokens.is_empty() {
                     continue;
                 }
@@ -545,19 +558,23 @@ impl Index {
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
                     qname.total_weight += weight;
-                    qname.toks.push(QTok { tok, weight, expansion });
+                    qname.toks.push(QTok::new(tok, weight, expansion));
                 }
+                qname.finish(
+                    query.schema == Some(Schema::Person),
+                    informative_weight,
+                    &self.config,
+                );
                 qname.build_units();
                 for unit in &mut qname.units {
                     // Joined Latin words match by spelling only: skeletons and sound keys of
                     // long joined strings are too loose ("dmitriy yuryevich" vs
                     // "dmitrievich"). Unvowelled script has nothing but its skeleton.
-                    unit.expansion = self.expand(&unit.tok);
-                    let unvowelled = unit.tok.unvowelled;
-                    unit.expansion.retain(|&(_, _, method)| {
-                        matches!(method, Method::Exact | Method::Edit)
-                            || (unvowelled && method == Method::Skeleton)
+                    let mut expansion = self.expand(&unit.tok);
+                    expansion.retain(|&(id, _, method)| {
+                        unit.pairs_with(&self.vocab.toks[id as usize].text, method)
                     });
+                    unit.expansion = expansion;
                 }
                 names.push(qname);
             }
@@ -659,7 +676,14 @@ impl Index {
             order.sort_by(|&a, &b| {
                 qname.toks[b].weight.total_cmp(&qname.toks[a].weight).then(a.cmp(&b))
             });
-            let needed = floor * qname.total_weight;
+            // A name scores at most `scale × A / D`, where `A` is the weight of the query
+            // tokens it matches and `D` is at least the query's weight with extra names at
+            // their reduced cost (`align.rs`); so it needs `A >= floor / scale × D_min`.
+            if qname.scale <= 0.0 {
+                continue;
+            }
+            let least_weight: f64 = qname.toks.iter().map(|qt| qt.weight * qt.extra_cost).sum();
+            let needed = floor / qname.scale * least_weight;
             let mut rest = qname.total_weight;
             let mut prefix_mask = 0u64;
             for &i in &order {
@@ -954,14 +978,7 @@ impl Index {
                 if best.is_some_and(|b| bound <= b) {
                     continue;
                 }
-                let alignment = align(
-                    qname,
-                    &candidate,
-                    self.config.unmatched_candidate_cost,
-                    self.config.initial_weight,
-                    edges,
-                    false,
-                );
+                let alignment = align(qname, &candidate, self.config.initial_weight, edges, false);
                 let score = alignment.score * factor;
                 debug_assert!(score <= bound, "name score {score} above its bound {bound}");
                 best = Some(best.map_or(score, |b| b.max(score)));
@@ -1000,6 +1017,8 @@ impl Index {
         c.weak_alias_factor >= 0.0
             && c.identifier_score <= 1.0
             && c.unmatched_candidate_cost >= 0.0
+            && c.short_query_unmatched_cost >= 0.0
+            && c.extra_name_cost >= 0.0
             && [c.legal_form_weight, c.particle_weight, c.stop_word_weight, c.initial_weight]
                 .iter()
                 .all(|&w| w >= 0.0)
@@ -1012,6 +1031,7 @@ impl Index {
         let mut hits: Vec<Hit> = Vec::new();
         let mut starts = [0u64; 256];
         let mut initials = [0u64; 256];
+        let mut acronyms = [0u64; 256];
         let mut vs_initial = Vec::with_capacity(qname.toks.len());
         for (i, qt) in qname.toks.iter().enumerate() {
             let q = i as u8;
@@ -1035,6 +1055,11 @@ impl Index {
                 if kind == Kind::Initial {
                     initials[usize::from(first)] |= 1 << i;
                 }
+            }
+            // An abbreviation against initials written apart starts at a candidate initial
+            // of its first letter with the full weight, and covers the initials after it.
+            if let Some(first) = crate::align::acronym_len(&qt.tok).and(text.bytes().next()) {
+                acronyms[usize::from(first)] |= 1 << i;
             }
             // Against a one-byte candidate initial, the edge weighs the full weight only when
             // the texts are equal, which needs a one-byte query token.
@@ -1083,11 +1108,16 @@ impl Index {
             start = end;
         }
         NameBound {
+            scale: qname.scale,
+            gamma: qname.gamma,
+            has_extra: qname.has_extra,
+            extra_costs: qname.toks.iter().map(|qt| qt.extra_cost).collect(),
             hit_bits,
             by_id,
             hits,
             starts,
             initials,
+            acronyms,
             weights: qname.toks.iter().map(|qt| qt.weight).collect(),
             vs_initial,
             total_weight: qname.total_weight,
@@ -1151,6 +1181,18 @@ impl Index {
                 Kind::Normal => bound.initials[first],
                 _ => 0,
             };
+            if meta.kind == Kind::Initial && meta.one_byte {
+                let mut rest = bound.acronyms[first];
+                if rest != 0 {
+                    // The abbreviation's other letters are the next initials.
+                    touched |= ((1u64 << crate::align::MAX_ACRONYM_LEN) - 1) << j;
+                }
+                while rest != 0 {
+                    let i = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    credits[i] = credits[i].max(bound.weights[i]);
+                }
+            }
             if mask != 0 {
                 touched |= 1 << j;
                 let mut rest = mask;
@@ -1170,14 +1212,21 @@ impl Index {
         if matched <= 0.0 {
             return 0.0;
         }
-        let untouched: f64 = tokens
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| touched & (1 << j) == 0)
-            .map(|(_, &id)| self.vocab.weights[id as usize])
-            .sum();
-        let denominator = bound.total_weight + self.config.unmatched_candidate_cost * untouched;
-        (matched / denominator * (1.0 + 1e-9)).min(1.0)
+        let mut untouched = 0.0;
+        let mut untouched_normal = false;
+        for (j, &id) in tokens.iter().enumerate() {
+            if touched & (1 << j) == 0 {
+                untouched += self.vocab.weights[id as usize];
+                untouched_normal |=
+                    self.vocab.meta.get(id as usize).is_none_or(|m| m.kind == Kind::Normal);
+            }
+        }
+        let gamma_part = bound.gamma * untouched;
+        let mut best = matched / (bound.total_weight + gamma_part);
+        if bound.has_extra && !untouched_normal {
+            best = best.max(extra_name_bound(bound, &credits[..n_query], gamma_part));
+        }
+        (best * (1.0 + 1e-9)).min(1.0) * bound.scale
     }
 
     /// The score of one entity, if it passes the filters and reaches `min_score`; with `out`,
@@ -1204,14 +1253,8 @@ impl Index {
                 tokens: &self.name_tokens[entry.tokens.0 as usize..entry.tokens.1 as usize],
             };
             for (variant, qname) in prepared.names.iter().enumerate() {
-                let alignment = align(
-                    qname,
-                    &candidate,
-                    self.config.unmatched_candidate_cost,
-                    self.config.initial_weight,
-                    edges,
-                    explain,
-                );
+                let alignment =
+                    align(qname, &candidate, self.config.initial_weight, edges, explain);
                 let factor = if entry.weak { self.config.weak_alias_factor } else { 1.0 };
                 let score = alignment.score * factor;
                 if best.as_ref().is_none_or(|b| score > b.0) {
@@ -1343,12 +1386,57 @@ struct NameBound {
     starts: [u64; 256],
     /// First byte to the query initials with it: what a candidate normal word pairs with.
     initials: [u64; 256],
+    /// First byte to the query words that may be abbreviations starting with it: what a
+    /// candidate initial may start, as letters written apart.
+    acronyms: [u64; 256],
     /// The query token weights.
     weights: Vec<f64>,
     /// Per query token, the most an edge with a one-byte candidate initial can weigh.
     vs_initial: Vec<f64>,
     /// The sum of the query token weights.
     total_weight: f64,
+    /// The query name's scale ([`QName::scale`]).
+    scale: f64,
+    /// The query name's cost of unmatched candidate tokens ([`QName::gamma`]).
+    gamma: f64,
+    /// Whether some query token is an extra name with a reduced cost.
+    has_extra: bool,
+    /// Per query token, its cost as an unmatched extra name ([`QTok::extra_cost`]).
+    extra_costs: Vec<f64>,
+}
+
+/// A bound of the alignment score when the query's extra names may cost less (`align.rs`,
+/// `extra_name_relief`): a token `i` in the matched set `S` adds at most its credit `bᵢ` above
+/// and its weight `wᵢ` below, one outside `S` adds `cᵢ × wᵢ` below. So the score is at most
+/// `max over S of Σ_S bᵢ / (C + Σ_S dᵢ)`, with `C = Σ cᵢ wᵢ + γ U` and `dᵢ = (1 - cᵢ) wᵢ`.
+/// Tokens with `dᵢ = 0` belong in the best `S`; of the others, the best `S` is a prefix in
+/// decreasing order of `bᵢ / dᵢ` (a ratio of sums grows by adding any item whose own ratio
+/// exceeds it), so every prefix is tried.
+fn extra_name_bound(bound: &NameBound, credits: &[f64], gamma_part: f64) -> f64 {
+    let mut numerator = 0.0;
+    let mut denominator = gamma_part;
+    let mut optional: Vec<(f64, f64)> = Vec::new();
+    for (i, &credit) in credits.iter().enumerate() {
+        let weight = bound.weights[i];
+        let cost = bound.extra_costs.get(i).copied().unwrap_or(1.0);
+        denominator += cost * weight;
+        let d = (1.0 - cost) * weight;
+        if d <= 0.0 {
+            numerator += credit;
+        } else if credit > 0.0 {
+            optional.push((credit, d));
+        }
+    }
+    optional.sort_by(|a, b| (b.0 / b.1).total_cmp(&(a.0 / a.1)));
+    let mut best = if denominator > 0.0 { numerator / denominator } else { 1.0 };
+    for (credit, d) in optional {
+        numerator += credit;
+        denominator += d;
+        if denominator > 0.0 {
+            best = best.max(numerator / denominator);
+        }
+    }
+    best
 }
 
 impl NameBound {

@@ -7,7 +7,8 @@
 //! itself and its deletion neighbourhood for edits, the skeleton, the sound key. Two similar
 //! tokens therefore always share a key, and a token's lookup finds every similar token.
 
-use listwatch_normalize::{TokenKind, fold, fold_variants, tokenize};
+use listwatch_model::Schema;
+use listwatch_normalize::{TokenKind, fold, fold_variants, leading_title_words, tokenize};
 
 use crate::metrics::jaro_winkler;
 
@@ -176,6 +177,31 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
         })
         .collect();
     tokens.truncate(MAX_TOKENS);
+    tokens
+}
+
+/// The tokens of a folded query name: [`name_tokens`], without the titles, offices and ranks
+/// that lead a name that may be a person's ("president", "deputy minister", "herr", "генерал",
+/// "الشيخ"; see `listwatch_normalize::leading_title_words`). A name with a legal form, or of
+/// another schema, is a company's, where such words are words of the name ("General Trading
+/// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
+/// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
+pub(crate) fn query_tokens(folded: &str, schema: Option<Schema>) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded);
+    let words_kept = match schema {
+        Some(Schema::Person) => 1,
+        None => 2,
+        Some(_) => return tokens,
+    };
+    if !tokens.iter().any(|(_, kind)| *kind == Kind::LegalForm) {
+        let words: Vec<&str> = tokens.iter().map(|(text, _)| text.as_str()).collect();
+        let n_titles = leading_title_words(&words);
+        let n_normal_after =
+            tokens[n_titles..].iter().filter(|(_, kind)| *kind == Kind::Normal).count();
+        if n_titles > 0 && n_normal_after >= words_kept {
+            tokens.drain(..n_titles);
+        }
+    }
     tokens
 }
 
