@@ -458,7 +458,7 @@ impl Index {
             .vocab
             .toks
             .iter()
-            .map(|t| t.text.len() * 2 + t.skeleton.len() + t.sound.len() + 64)
+            .map(|t| t.text.len() * 2 + t.skeleton.len() + t.sound.len() + t.spelling.len() + 64)
             .sum();
         let entity_bytes: usize = self
             .entities

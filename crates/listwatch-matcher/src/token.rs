@@ -3,12 +3,16 @@
 //!
 //! The similarity is defined so that candidate generation can be exact: two tokens are similar
 //! only if they are equal, within a few edits (optimal string alignment distance), or share a
-//! consonant skeleton or a sound key. Each of these has a key that the index stores: the token
-//! itself and its deletion neighbourhood for edits, the skeleton, the sound key. Two similar
+//! consonant skeleton, a sound key, a spelling key (another language's spelling of one name) or
+//! a class of equivalent given names. Each of these has a key that the index stores: the token
+//! itself and its deletion neighbourhood for edits, the skeleton, the sound key, the spelling
+//! key, the class. Two similar
 //! tokens therefore always share a key, and a token's lookup finds every similar token.
 
 use listwatch_model::Schema;
-use listwatch_normalize::{TokenKind, fold, fold_variants, leading_title_words, tokenize};
+use listwatch_normalize::{
+    TokenKind, fold, fold_variants, given_name_class, leading_title_words, spelling_key, tokenize,
+};
 
 use crate::metrics::jaro_winkler;
 
@@ -56,6 +60,12 @@ pub enum Method {
     Initial,
     /// Words written together on one side and apart on the other (`abdul rahman`, `abdulrahman`).
     Joined,
+    /// Spellings of one name by the conventions of different languages (`iwanow`, `ivanov`;
+    /// `poetin`, `putin`; `putins`, `putin`).
+    Spelling,
+    /// Given names that are one name across languages (`yevgeniy`, `jewgeni`; `yusuf`, `joseph`),
+    /// from the table of name equivalents.
+    Equivalent,
 }
 
 impl Method {
@@ -68,6 +78,8 @@ impl Method {
             Method::Skeleton => "skeleton",
             Method::Initial => "initial",
             Method::Joined => "joined",
+            Method::Spelling => "spelling",
+            Method::Equivalent => "equivalent",
         }
     }
 }
@@ -82,6 +94,11 @@ pub(crate) struct Tok {
     /// Folded from a script that leaves short vowels unwritten (Arabic, Persian, Urdu, Hebrew):
     /// such tokens are compared by skeleton and sound key without further conditions.
     pub(crate) unvowelled: bool,
+    /// The spelling key (`listwatch_normalize::spelling_key`), for fuzzy words of four letters
+    /// or more; empty otherwise.
+    pub(crate) spelling: Box<str>,
+    /// The class of equivalent given names (`listwatch_normalize::given_name_class`).
+    pub(crate) class: Option<u16>,
 }
 
 impl Tok {
@@ -93,6 +110,12 @@ impl Tok {
             skeleton: if fuzzy { consonant_skeleton(text).into() } else { Box::default() },
             sound: if fuzzy { sound_key(text).into() } else { Box::default() },
             unvowelled: false,
+            spelling: if fuzzy && text.len() >= 4 {
+                spelling_key(text).into()
+            } else {
+                Box::default()
+            },
+            class: if fuzzy { given_name_class(text) } else { None },
         }
     }
 }
@@ -403,7 +426,11 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     // Short Latin words need their first two letters to agree as well ("jing", "jang").
     let close = |jw: f32| jw >= 0.85 && (ta.len().min(tb.len()) >= 5 || ta.get(..2) == tb.get(..2));
     let unvowelled = a.unvowelled || b.unvowelled;
-    if !(edit_ok || skeleton_ok || sound_ok) {
+    // Spellings by another language's conventions, and given names of one class: neither
+    // needs the spellings to be close ("jewgeni", "yevgeniy"; "yusuf", "joseph").
+    let spelling_ok = !a.spelling.is_empty() && a.spelling == b.spelling;
+    let class_ok = a.class.is_some() && a.class == b.class;
+    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok) {
         return None;
     }
     let jw = jaro_winkler(&a.text, &b.text) as f32;
@@ -422,8 +449,22 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if skeleton_ok && (unvowelled || close(jw)) && best.0 < skeleton_sim {
         best = (skeleton_sim, Method::Skeleton);
     }
+    if spelling_ok && best.0 < SPELLING_SIM {
+        best = (SPELLING_SIM, Method::Spelling);
+    }
+    if class_ok && best.0 < EQUIVALENT_SIM {
+        best = (EQUIVALENT_SIM, Method::Equivalent);
+    }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
 }
+
+/// The similarity of two spellings of one name by different languages' conventions: like a
+/// one-letter typo of a long word.
+const SPELLING_SIM: f32 = 0.92;
+
+/// The similarity of two given names of one class of equivalents: a little below a spelling
+/// variant, since "Joseph" for "Yusuf" is a translation rather than a spelling.
+const EQUIVALENT_SIM: f32 = 0.9;
 
 /// Spellings of the same name particle, as Latin transliterations and folded Arabic script write
 /// it: "son of", "daughter of", "father of", "son of" (Maghreb). `None` for other words.
@@ -452,6 +493,8 @@ pub(crate) fn key_hash(namespace: u8, bytes: &[u8]) -> u64 {
 pub(crate) const NS_DELETION: u8 = 1;
 pub(crate) const NS_SKELETON: u8 = 2;
 pub(crate) const NS_SOUND: u8 = 3;
+pub(crate) const NS_SPELLING: u8 = 4;
+pub(crate) const NS_CLASS: u8 = 5;
 
 /// Calls `emit` with every blocking key of a token.
 pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
@@ -466,6 +509,12 @@ pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
     }
     if tok.sound.len() >= 2 && tok.text.len() >= 3 {
         emit(key_hash(NS_SOUND, tok.sound.as_bytes()));
+    }
+    if !tok.spelling.is_empty() {
+        emit(key_hash(NS_SPELLING, tok.spelling.as_bytes()));
+    }
+    if let Some(class) = tok.class {
+        emit(key_hash(NS_CLASS, &class.to_le_bytes()));
     }
 }
 
