@@ -25,7 +25,7 @@
 
 use crate::config::MatcherConfig;
 use crate::limits::MAX_FUZZY_LEN;
-use crate::token::{Kind, Method, Tok, osa_distance};
+use crate::token::{self, Kind, Method, Tok, osa_distance};
 
 /// A query name, prepared.
 #[derive(Clone, Debug)]
@@ -141,12 +141,15 @@ impl QName {
                 // split a name at a particle.
                 let joinable = |t: &QTok| matches!(t.tok.kind, Kind::Normal | Kind::Particle);
                 let normal = |t: &QTok| t.tok.kind == Kind::Normal;
+                // A particle may also lead a Latin unit, run into the name on the other side
+                // ("al masri" and "almasri", "bin al shibh" and "binalshibh").
+                let particle = |t: &QTok| t.tok.kind == Kind::Particle;
                 let ok = if run.iter().all(|t| t.tok.unvowelled) {
                     run.iter().all(joinable) && run.iter().any(normal)
                 } else if len == 2 {
-                    run.iter().all(normal)
+                    (normal(&run[0]) || particle(&run[0])) && normal(&run[1])
                 } else {
-                    normal(&run[0]) && run[1].tok.kind == Kind::Particle && normal(&run[2])
+                    (normal(&run[0]) || particle(&run[0])) && particle(&run[1]) && normal(&run[2])
                 };
                 if !ok {
                     continue;
@@ -401,25 +404,43 @@ fn spells(candidate: &impl Candidate, j: usize, text: &str) -> bool {
     })
 }
 
-/// Whether candidate tokens `j..j + len` written together give `text` (normal words, with a
-/// particle allowed in the middle of three).
+/// Whether candidate tokens `j..j + len` written together give `text`: two words, or three
+/// with a particle in the middle; the first word may also be a particle run into the name
+/// ("al masri" as "almasri", "bin al shibh" as "binalshibh"). A particle may be written in any
+/// of its spellings ([`token::join_spellings`]: "abd al aziz" as "abdulaziz"); the last word is a
+/// normal word.
 fn joins_to(candidate: &impl Candidate, j: usize, len: usize, text: &str) -> bool {
-    let mut rest = text;
-    for k in j..j + len {
+    fn rest_joins(
+        candidate: &impl Candidate,
+        k: usize,
+        end: usize,
+        len: usize,
+        j: usize,
+        rest: &str,
+    ) -> bool {
+        if k == end {
+            return rest.is_empty();
+        }
         let tok = candidate.tok(k);
         let kind_ok = match (len, k - j) {
+            (_, 0) => matches!(tok.kind, Kind::Normal | Kind::Particle),
             (3, 1) => tok.kind == Kind::Particle,
             _ => tok.kind == Kind::Normal,
         };
         if !kind_ok {
             return false;
         }
-        match rest.strip_prefix(&*tok.text) {
-            Some(after) => rest = after,
-            None => return false,
+        if tok.kind == Kind::Particle {
+            token::join_spellings(&tok.text).iter().any(|spelling| {
+                rest.strip_prefix(spelling)
+                    .is_some_and(|after| rest_joins(candidate, k + 1, end, len, j, after))
+            })
+        } else {
+            rest.strip_prefix(&*tok.text)
+                .is_some_and(|after| rest_joins(candidate, k + 1, end, len, j, after))
         }
     }
-    rest.is_empty()
+    rest_joins(candidate, j, j + len, len, j, text)
 }
 
 /// An initial against a word it starts, or two equal initials.

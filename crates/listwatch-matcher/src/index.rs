@@ -744,10 +744,33 @@ impl Index {
                             entries.extend_from_slice(self.postings.get(id));
                         }
                     }
+                    // Names that write a particle apart from the rest of this word ("al
+                    // masri" for "almasri", "bin al shibh" for "binalshibh"): the rest, or
+                    // the rest after a second particle, is a known word in all of them.
+                    for first in token::all_join_spellings().filter(|p| text.starts_with(p)) {
+                        let rest = &text[first.len()..];
+                        if let Some(id) = self.normal_id(rest) {
+                            entries.extend_from_slice(self.postings.get(id));
+                        }
+                        for second in token::all_join_spellings().filter(|p| rest.starts_with(p)) {
+                            if let Some(id) = self.normal_id(&rest[second.len()..]) {
+                                entries.extend_from_slice(self.postings.get(id));
+                            }
+                        }
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// The vocabulary id of a known normal word.
+    fn normal_id(&self, text: &str) -> Option<u32> {
+        self.vocab
+            .ids
+            .get(text)
+            .copied()
+            .filter(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
     }
 
     /// Whether `rest` is a known normal word, or a particle followed by one.
@@ -761,11 +784,15 @@ impl Index {
         if is_normal(rest) {
             return true;
         }
+        // A particle in the middle may be written in any of its spellings ("abdulaziz" for
+        // "abd al aziz"), known to the vocabulary or not.
         (1..rest.len()).any(|split| {
-            self.vocab
+            (self
+                .vocab
                 .ids
                 .get(&rest[..split])
                 .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Particle)
+                || token::all_join_spellings().any(|p| p == &rest[..split]))
                 && is_normal(&rest[split..])
         })
     }
@@ -1072,6 +1099,20 @@ impl Index {
             // a normal word that starts the query word (every prefix is looked up, the empty
             // and the whole word included, so no such edge is missed).
             if kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&text.len()) {
+                // Or the first candidate word is a particle one of whose spellings starts the
+                // query word ("al" for "almasri", and "el" too).
+                for particle in token::all_join_spellings() {
+                    if let Some(&id) = self.vocab.ids.get(particle)
+                        && self
+                            .vocab
+                            .meta
+                            .get(id as usize)
+                            .is_some_and(|m| m.kind == Kind::Particle)
+                        && token::join_spellings(particle).iter().any(|sp| text.starts_with(sp))
+                    {
+                        hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
+                    }
+                }
                 for split in 0..=text.len() {
                     if let Some(prefix) = text.get(..split)
                         && let Some(&id) = self.vocab.ids.get(prefix)

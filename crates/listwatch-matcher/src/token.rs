@@ -469,13 +469,44 @@ const EQUIVALENT_SIM: f32 = 0.9;
 /// Spellings of the same name particle, as Latin transliterations and folded Arabic script write
 /// it: "son of", "daughter of", "father of", "son of" (Maghreb). `None` for other words.
 pub(crate) fn particle_spellings(text: &str) -> Option<&'static [&'static str]> {
-    const CLASSES: &[&[&str]] = &[
-        &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
-        &["bint", "bnt", "binti", "bent"],
-        &["abu", "abou", "abo", "abi", "bu", "abw"],
-        &["ould", "wld", "uld", "walad"],
-    ];
-    CLASSES.iter().copied().find(|class| class.contains(&text))
+    PARTICLE_CLASSES.iter().copied().find(|class| class.contains(&text))
+}
+
+/// The classes of [`particle_spellings`].
+const PARTICLE_CLASSES: &[&[&str]] = &[
+    &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
+    &["bint", "bnt", "binti", "bent"],
+    &["abu", "abou", "abo", "abi", "bu", "abw"],
+    &["ould", "wld", "uld", "walad"],
+];
+
+/// The spellings a particle may take when it is run into a name: the Arabic article in its
+/// Latin spellings ("al", "el", "ul"), the spellings of "son of" and "father of"
+/// ([`particle_spellings`]), or the particle itself.
+pub(crate) fn join_spellings(text: &str) -> &'static [&'static str] {
+    const ARTICLE: &[&str] = &["al", "el", "ul"];
+    if ARTICLE.contains(&text) {
+        return ARTICLE;
+    }
+    particle_spellings(text).unwrap_or_else(|| match PARTICLE_SELF.iter().find(|p| **p == text) {
+        Some(p) => std::slice::from_ref(p),
+        None => &[],
+    })
+}
+
+/// Particles that are run into names only in their own spelling.
+const PARTICLE_SELF: &[&str] = &[
+    "ud", "umm", "van", "von", "der", "den", "ter", "ten", "zu", "af", "de", "da", "di", "del",
+    "della", "des", "du", "la", "le", "dos", "das",
+];
+
+/// Every spelling [`join_spellings`] gives for some particle: what a word run into a name may
+/// start with.
+pub(crate) fn all_join_spellings() -> impl Iterator<Item = &'static str> {
+    ["al", "el", "ul"]
+        .into_iter()
+        .chain(PARTICLE_CLASSES.iter().flat_map(|class| class.iter().copied()))
+        .chain(PARTICLE_SELF.iter().copied())
 }
 
 /// FNV-1a over a namespace byte and `bytes`: the keys of the index's hash maps. Collisions only
