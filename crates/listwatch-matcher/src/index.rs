@@ -53,8 +53,8 @@ use crate::result::{
     TokenMatch, round_score,
 };
 use crate::token::{
-    self, Kind, MAX_TOKENS, Method, Tok, name_tokens, name_variants, query_tokens, similarity,
-    token_keys,
+    self, Kind, MAX_TOKENS, Method, Tok, entity_name_tokens, name_variants, query_tokens,
+    similarity, token_keys,
 };
 
 /// An entity to index, with the list and version it comes from.
@@ -273,7 +273,7 @@ impl Index {
             seen_sequences.clear();
             for (name_idx, (raw, kind)) in names.iter().enumerate() {
                 for variant in name_variants(raw) {
-                    let tokens = name_tokens(&variant);
+                    let tokens = entity_name_tokens(&variant, entity.schema);
                     if tokens.is_empty() {
                         continue;
                     }

@@ -188,7 +188,7 @@ mod token_table_tests {
     use listwatch_model::Entity;
     use listwatch_parsers::{InputFile, ofac};
 
-    use crate::token::{name_tokens, name_variants};
+    use crate::token::{entity_name_tokens, name_variants};
 
     fn data() -> PathBuf {
         std::env::var_os("LISTWATCH_DATA").map(PathBuf::from).unwrap_or_else(|| {
@@ -266,7 +266,11 @@ mod token_table_tests {
             let mut tokens: HashSet<String> = HashSet::new();
             for name in names {
                 for variant in name_variants(name) {
-                    tokens.extend(name_tokens(&variant).into_iter().map(|(text, _)| text));
+                    tokens.extend(
+                        entity_name_tokens(&variant, entity.schema)
+                            .into_iter()
+                            .map(|(text, _)| text),
+                    );
                 }
             }
             for token in tokens {

@@ -203,6 +203,66 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
     tokens
 }
 
+/// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way
+/// ([`numbers`]).
+pub(crate) fn entity_name_tokens(folded: &str, schema: Schema) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded);
+    numbers(&mut tokens, schema == Schema::Vessel);
+    tokens
+}
+
+/// Writes the numbers of a name one way: a Roman numeral after a word in Arabic figures ("ark
+/// iii" as "ark 3"; a one-letter numeral only at the end of a vessel's name, where it cannot
+/// be an initial: "argo i" as "argo 1"), and "no" or "nr" before a number dropped ("almacen
+/// junior no 2"). A vessel's name also loses the ship prefix it starts with ("M/V", "MT").
+pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
+    if vessel {
+        let word = |idx: usize| tokens.get(idx).map(|(text, _)| text.as_str());
+        let n_prefix = match (word(0), word(1)) {
+            (Some("mv" | "mt" | "ms" | "mts" | "ss" | "my"), _) => 1,
+            (Some("m"), Some("v" | "t" | "s" | "y")) => 2,
+            _ => 0,
+        };
+        if n_prefix > 0 && tokens.len() > n_prefix {
+            tokens.drain(..n_prefix);
+        }
+    }
+    let n = tokens.len();
+    for idx in 1..n {
+        let after_word = tokens[idx - 1].1 == Kind::Normal;
+        let text = tokens[idx].0.as_str();
+        let value = match text {
+            "ii" => Some(2),
+            "iii" => Some(3),
+            "iv" => Some(4),
+            "vi" => Some(6),
+            "vii" => Some(7),
+            "viii" => Some(8),
+            "ix" => Some(9),
+            "i" | "v" | "x" if vessel && after_word && idx + 1 == n => Some(match text {
+                "i" => 1,
+                "v" => 5,
+                _ => 10,
+            }),
+            _ => None,
+        };
+        if let Some(value) = value
+            && after_word
+        {
+            tokens[idx] = (value.to_string(), Kind::Normal);
+        }
+    }
+    let is_number = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let mut idx = 0;
+    while idx + 1 < tokens.len() {
+        if matches!(tokens[idx].0.as_str(), "no" | "nr" | "num") && is_number(&tokens[idx + 1].0) {
+            tokens.remove(idx);
+        } else {
+            idx += 1;
+        }
+    }
+}
+
 /// The tokens of a folded query name: [`name_tokens`], without the titles, offices and ranks
 /// that lead a name that may be a person's ("president", "deputy minister", "herr", "генерал",
 /// "الشيخ"; see `listwatch_normalize::leading_title_words`). A name with a legal form, or of
@@ -211,6 +271,7 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
 /// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
 pub(crate) fn query_tokens(folded: &str, schema: Option<Schema>) -> Vec<(String, Kind)> {
     let mut tokens = name_tokens(folded);
+    numbers(&mut tokens, schema == Some(Schema::Vessel));
     let words_kept = match schema {
         Some(Schema::Person) => 1,
         None => 2,
