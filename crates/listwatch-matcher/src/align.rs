@@ -18,7 +18,7 @@
 //! query tokens weigh `A` scores at most `A / Σ query weights`: the bound that candidate
 //! generation uses.
 //!
-//! `Index::bound_name` (in `index.rs`) bounds [`align`]'s score before aligning by listing,
+//! `Index::bound_name` (in `index/bounds.rs`) bounds [`align`]'s score before aligning by listing,
 //! per candidate token, every edge that could be built here: a new kind of edge, or a new
 //! condition on one, must be reflected there, or screening may skip a result (the recall
 //! test in `tests/it/recall.rs` compares it with a full scan).
