@@ -6,10 +6,9 @@ pub const MATCHER_VERSION: &str = "listwatch-matcher/8";
 
 /// The default threshold: a result with a score at or above it is a match.
 ///
-/// Chosen on the case suite (`test_data/cases`, 335 screening cases; see the crate docs,
-/// "Threshold"): list-screening F1 is flat at 0.986-0.991 from 0.73 to 0.86 and falls on either
-/// side; within that plateau, 0.82 is the lowest threshold that keeps false alerts on hard
-/// negatives at or below 2% (1 of 55), and it has the best F1 (0.991).
+/// Chosen on the case suite (`test_data/cases`; see the crate docs, "Threshold"): with the 781
+/// screening cases of matcher version 8, F1 is flat at 0.985-0.988 from 0.71 to 0.82 and falls
+/// above; 0.82 keeps hard-negative false alerts at 2.4% (5 of 205) before recall starts to drop.
 pub const DEFAULT_THRESHOLD: f64 = 0.82;
 
 /// Weights and limits of the scorer. [`MatcherConfig::default`] holds the measured defaults.
