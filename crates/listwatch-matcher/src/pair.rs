@@ -132,8 +132,17 @@ pub fn score_pair(a: &Query, b: &Query, config: &MatcherConfig) -> PairResult {
         return PairResult { score: 0.0, is_match: false, explanation, matcher };
     }
     let schema = a.schema.or(b.schema);
-    let names_a = prepare_names(a.name.as_deref(), schema, config);
-    let names_b = prepare_names(b.name.as_deref(), schema, config);
+    let mut names_a = prepare_names(a.name.as_deref(), schema, config);
+    let mut names_b = prepare_names(b.name.as_deref(), schema, config);
+    // A pair is as informative as its less informative name: both directions are scaled by the
+    // smaller scale of the two sides, so the score stays symmetric and a name compared with
+    // itself scores at least as much as with any other ("a c" and "ac" are not more alike than
+    // "a c" and itself).
+    let best_scale = |names: &[QName]| names.iter().map(|q| q.scale).fold(0.0, f64::max);
+    let pair_scale = best_scale(&names_a).min(best_scale(&names_b));
+    for qname in names_a.iter_mut().chain(names_b.iter_mut()) {
+        qname.scale = pair_scale;
+    }
     let mut edges: Vec<Edge> = Vec::new();
     // (score, query side, candidate side, alignment)
     let mut best: Option<(f64, &QName, &QName, Alignment)> = None;
