@@ -18,16 +18,17 @@
 //! query tokens weigh `A` scores at most `A / Σ query weights`: the bound that candidate
 //! generation uses.
 //!
-//! `Index::bound_name` (in `index.rs`) bounds [`align`]'s score before aligning by listing,
+//! `Index::bound_name` (in `index/bounds.rs`) bounds [`align`]'s score before aligning by listing,
 //! per candidate token, every edge that could be built here: a new kind of edge, or a new
 //! condition on one, must be reflected there, or screening may skip a result (the recall
 //! test in `tests/it/recall.rs` compares it with a full scan).
 
+use crate::config::MatcherConfig;
 use crate::limits::MAX_FUZZY_LEN;
-use crate::token::{Kind, Method, Tok};
+use crate::token::{self, Kind, Method, Tok, osa_distance};
 
 /// A query name, prepared.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct QName {
     /// The tokens and their weights.
     pub(crate) toks: Vec<QTok>,
@@ -35,6 +36,29 @@ pub(crate) struct QName {
     pub(crate) units: Vec<QUnit>,
     /// The sum of the token weights.
     pub(crate) total_weight: f64,
+    /// What the name carries, from 0 to 1: its weight over the weight a name needs to single
+    /// out an entity ([`QName::finish`]); name scores are multiplied by it, so a query of one
+    /// letter, of particles or of one common word cannot alert on its name alone.
+    pub(crate) scale: f64,
+    /// Whether some token has an `extra_cost` below 1.
+    pub(crate) has_extra: bool,
+    /// The share of an unmatched candidate token's weight that counts against the score: the
+    /// configured one, or all of it for a query of one normal word, which must cover the
+    /// candidate name to match it (a one-word query on a long name is a weak query).
+    pub(crate) gamma: f64,
+}
+
+impl Default for QName {
+    fn default() -> QName {
+        QName {
+            toks: Vec::new(),
+            units: Vec::new(),
+            total_weight: 0.0,
+            scale: 1.0,
+            has_extra: false,
+            gamma: 0.0,
+        }
+    }
 }
 
 /// A query token.
@@ -44,6 +68,17 @@ pub(crate) struct QTok {
     pub(crate) weight: f64,
     /// With an index: the vocabulary tokens similar to this one, by vocabulary id.
     pub(crate) expansion: Vec<(u32, f32, Method)>,
+    /// The share of the weight this token costs when it is unmatched while the query's other
+    /// words cover every word of the candidate name (an extra name: a patronymic, a middle
+    /// name, a second surname); 1 for tokens that always cost their whole weight.
+    pub(crate) extra_cost: f64,
+}
+
+impl QTok {
+    /// A query token that costs its whole weight when unmatched.
+    pub(crate) fn new(tok: Tok, weight: f64, expansion: Vec<(u32, f32, Method)>) -> QTok {
+        QTok { tok, weight, expansion, extra_cost: 1.0 }
+    }
 }
 
 /// Adjacent query tokens joined into one word.
@@ -51,12 +86,41 @@ pub(crate) struct QTok {
 pub(crate) struct QUnit {
     pub(crate) first: usize,
     pub(crate) len: usize,
+    /// The length of its shortest normal word.
+    pub(crate) min_part_len: usize,
     pub(crate) tok: Tok,
     pub(crate) weight: f64,
     pub(crate) expansion: Vec<(u32, f32, Method)>,
 }
 
 impl QName {
+    /// Sets what the name carries once its tokens are in: the scale (its total weight over
+    /// `informative_weight`, at most 1) and, for a person's name of three or more words, the
+    /// cost of each word as an extra name (`extra_name_cost`), and the cost of unmatched
+    /// candidate words (`gamma`).
+    pub(crate) fn finish(&mut self, person: bool, informative_weight: f64, config: &MatcherConfig) {
+        let extra_name_cost = config.extra_name_cost;
+        self.scale = if informative_weight > 0.0 {
+            (self.total_weight / informative_weight).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let n_normal = self.toks.iter().filter(|t| t.tok.kind == Kind::Normal).count();
+        self.gamma = if n_normal <= 1 {
+            config.unmatched_candidate_cost.max(config.short_query_unmatched_cost)
+        } else {
+            config.unmatched_candidate_cost
+        };
+        self.has_extra = false;
+        for qt in &mut self.toks {
+            qt.extra_cost = 1.0;
+            if person && n_normal >= 3 && qt.tok.kind == Kind::Normal && extra_name_cost < 1.0 {
+                qt.extra_cost = extra_name_cost.max(0.0);
+                self.has_extra = true;
+            }
+        }
+    }
+
     /// Builds the joined units of the tokens: each run of two or three adjacent words of which
     /// at least one is a normal word and the others normal words or particles ("abd al",
     /// "abd al rahman", "bn al shiba"). In unvowelled script, the article before a sun letter is
@@ -77,12 +141,15 @@ impl QName {
                 // split a name at a particle.
                 let joinable = |t: &QTok| matches!(t.tok.kind, Kind::Normal | Kind::Particle);
                 let normal = |t: &QTok| t.tok.kind == Kind::Normal;
+                // A particle may also lead a Latin unit, run into the name on the other side
+                // ("al masri" and "almasri", "bin al shibh" and "binalshibh").
+                let particle = |t: &QTok| t.tok.kind == Kind::Particle;
                 let ok = if run.iter().all(|t| t.tok.unvowelled) {
                     run.iter().all(joinable) && run.iter().any(normal)
                 } else if len == 2 {
-                    run.iter().all(normal)
+                    (normal(&run[0]) || particle(&run[0])) && normal(&run[1])
                 } else {
-                    normal(&run[0]) && run[1].tok.kind == Kind::Particle && normal(&run[2])
+                    (normal(&run[0]) || particle(&run[0])) && particle(&run[1]) && normal(&run[2])
                 };
                 if !ok {
                     continue;
@@ -90,10 +157,24 @@ impl QName {
                 let text: String = run.iter().map(|t| &*t.tok.text).collect();
                 let weight: f64 = run.iter().map(|t| t.weight).sum();
                 let unvowelled = run.iter().all(|t| t.tok.unvowelled);
+                // Particles are short in every spelling ("al", "ul", "ud"); the words decide.
+                let min_part_len = run
+                    .iter()
+                    .filter(|t| t.tok.kind == Kind::Normal)
+                    .map(|t| t.tok.text.len())
+                    .min()
+                    .unwrap_or(0);
                 let mut push = |text: &str| {
                     let mut tok = Tok::new(text, Kind::Normal);
                     tok.unvowelled = unvowelled;
-                    self.units.push(QUnit { first, len, tok, weight, expansion: Vec::new() });
+                    self.units.push(QUnit {
+                        first,
+                        len,
+                        min_part_len,
+                        tok,
+                        weight,
+                        expansion: Vec::new(),
+                    });
                 };
                 push(&text);
                 // The article before a sun letter is said as the letter doubled: "shms al din"
@@ -112,6 +193,25 @@ impl QName {
                     push(&assimilated);
                 }
             }
+        }
+    }
+}
+
+impl QUnit {
+    /// Whether the unit may pair with the candidate word `text` found by `method`. Joined
+    /// words pair by spelling only (skeletons of long joined strings are too loose), except in
+    /// unvowelled script, which has nothing but its skeleton; and a spelling a few edits away
+    /// must differ by less than the unit's shortest word, or the unit would hide a whole extra
+    /// word ("petropars uk" against "petropars", "va maskan" against "maskan").
+    pub(crate) fn pairs_with(&self, text: &str, method: Method) -> bool {
+        match method {
+            Method::Exact => true,
+            Method::Edit => {
+                let limit = self.min_part_len.saturating_sub(1);
+                limit > 0 && osa_distance(self.tok.text.as_bytes(), text.as_bytes(), limit) <= limit
+            }
+            Method::Skeleton => self.tok.unvowelled,
+            _ => false,
         }
     }
 }
@@ -159,7 +259,6 @@ fn bits(first: usize, len: usize) -> u64 {
 pub(crate) fn align(
     query: &QName,
     candidate: &impl Candidate,
-    gamma: f64,
     initial_weight: f64,
     edges: &mut Vec<Edge>,
     keep_pairs: bool,
@@ -201,6 +300,21 @@ pub(crate) fn align(
                 }
             }
         }
+        // An abbreviation against its letters written apart ("uk" and "U.K.", "ibm" and
+        // "I.B.M."): exact letters only.
+        if let Some(len) = acronym_len(&qt.tok) {
+            for j in 0..n_c {
+                if j + len <= n_c && spells(candidate, j, &qt.tok.text) {
+                    edges.push(Edge {
+                        q_mask: 1 << i,
+                        c_mask: bits(j, len),
+                        sim: 1.0,
+                        method: Method::Joined,
+                        weight: qt.weight,
+                    });
+                }
+            }
+        }
     }
     for (u, unit) in query.units.iter().enumerate() {
         for j in 0..n_c {
@@ -239,30 +353,94 @@ pub(crate) fn align(
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
         .map(|j| candidate.weight(j))
         .sum();
-    let denominator = query.total_weight + gamma * unmatched_candidate;
-    alignment.score = if denominator > 0.0 { (matched / denominator).min(1.0) } else { 0.0 };
+    let denominator = query.total_weight - extra_name_relief(query, candidate, &alignment)
+        + query.gamma * unmatched_candidate;
+    alignment.score =
+        if denominator > 0.0 { (matched / denominator).min(1.0) * query.scale } else { 0.0 };
     alignment
 }
 
-/// Whether candidate tokens `j..j + len` written together give `text` (normal words, with a
-/// particle allowed in the middle of three).
+/// What the query's extra names take off its weight in the denominator: when every normal word
+/// of the candidate is matched and at least two normal query words are, an unmatched query word
+/// costs `extra_cost` of its weight instead of all of it (a patronymic or second surname the
+/// list does not carry). A candidate with a normal word of its own left over names someone
+/// else, or the same surname with another given name: then every query word costs in full.
+fn extra_name_relief(query: &QName, candidate: &impl Candidate, alignment: &Alignment) -> f64 {
+    if !query.has_extra {
+        return 0.0;
+    }
+    let covered = (0..candidate.len())
+        .all(|j| alignment.c_matched & (1 << j) != 0 || candidate.tok(j).kind != Kind::Normal);
+    let matched_normal = (0..query.toks.len())
+        .filter(|&i| alignment.q_matched & (1 << i) != 0 && query.toks[i].tok.kind == Kind::Normal)
+        .count();
+    if !covered || matched_normal < 2 {
+        return 0.0;
+    }
+    (0..query.toks.len())
+        .filter(|&i| alignment.q_matched & (1 << i) == 0)
+        .map(|i| query.toks[i].weight * (1.0 - query.toks[i].extra_cost))
+        .sum()
+}
+
+/// The number of letters of a query word that may be an abbreviation written apart on the
+/// other side: a normal word of [`MAX_ACRONYM_LEN`] letters at most (two at least).
+pub(crate) fn acronym_len(tok: &Tok) -> Option<usize> {
+    let len = tok.text.len();
+    (tok.kind == Kind::Normal
+        && (2..=MAX_ACRONYM_LEN).contains(&len)
+        && tok.text.bytes().all(|b| b.is_ascii_lowercase()))
+    .then_some(len)
+}
+
+/// The longest abbreviation matched against initials written apart.
+pub(crate) const MAX_ACRONYM_LEN: usize = 4;
+
+/// Whether candidate tokens from `j` are the initials spelling `text`, one letter each.
+fn spells(candidate: &impl Candidate, j: usize, text: &str) -> bool {
+    text.bytes().enumerate().all(|(k, letter)| {
+        let tok = candidate.tok(j + k);
+        tok.kind == Kind::Initial && tok.text.as_bytes() == [letter]
+    })
+}
+
+/// Whether candidate tokens `j..j + len` written together give `text`: two words, or three
+/// with a particle in the middle; the first word may also be a particle run into the name
+/// ("al masri" as "almasri", "bin al shibh" as "binalshibh"). A particle may be written in any
+/// of its spellings ([`token::join_spellings`]: "abd al aziz" as "abdulaziz"); the last word is a
+/// normal word.
 fn joins_to(candidate: &impl Candidate, j: usize, len: usize, text: &str) -> bool {
-    let mut rest = text;
-    for k in j..j + len {
+    fn rest_joins(
+        candidate: &impl Candidate,
+        k: usize,
+        end: usize,
+        len: usize,
+        j: usize,
+        rest: &str,
+    ) -> bool {
+        if k == end {
+            return rest.is_empty();
+        }
         let tok = candidate.tok(k);
         let kind_ok = match (len, k - j) {
+            (_, 0) => matches!(tok.kind, Kind::Normal | Kind::Particle),
             (3, 1) => tok.kind == Kind::Particle,
             _ => tok.kind == Kind::Normal,
         };
         if !kind_ok {
             return false;
         }
-        match rest.strip_prefix(&*tok.text) {
-            Some(after) => rest = after,
-            None => return false,
+        if tok.kind == Kind::Particle {
+            token::join_spellings(&tok.text).iter().any(|spelling| {
+                rest.strip_prefix(spelling)
+                    .is_some_and(|after| rest_joins(candidate, k + 1, end, len, j, after))
+            })
+        } else {
+            rest.strip_prefix(&*tok.text)
+                .is_some_and(|after| rest_joins(candidate, k + 1, end, len, j, after))
         }
     }
-    rest.is_empty()
+    rest_joins(candidate, j, j + len, len, j, text)
 }
 
 /// An initial against a word it starts, or two equal initials.

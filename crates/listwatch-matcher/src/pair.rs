@@ -11,10 +11,11 @@ use std::sync::LazyLock;
 use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
 use crate::config::{MATCHER_VERSION, MatcherConfig};
 use crate::evidence::{self, Party};
-use crate::index::{describe_alignment, token_weight};
+use crate::index::{describe_alignment, informative_weight, token_weight};
 use crate::query::Query;
 use crate::result::{Explanation, Feature, FeatureKind, MatcherInfo, PairResult, round_score};
-use crate::token::{Method, Tok, name_tokens, name_variants, similarity};
+use crate::token::{Method, Tok, name_variants, query_tokens, similarity};
+use listwatch_model::Schema;
 
 const TOKEN_DF_TSV: &str = include_str!("../data/token_df.tsv");
 
@@ -40,12 +41,13 @@ pub(crate) static TOKEN_TABLE: LazyLock<TokenTable> = LazyLock::new(|| {
 });
 
 /// Prepares one side's names with the table's weights.
-fn prepare_names(raw: Option<&str>, config: &MatcherConfig) -> Vec<QName> {
+fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConfig) -> Vec<QName> {
     let table = &*TOKEN_TABLE;
     let mut names = Vec::new();
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
+    let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
     for variant in raw.map(name_variants).unwrap_or_default() {
-        let tokens = name_tokens(&variant);
+        let tokens = query_tokens(&variant, schema);
         if tokens.is_empty() {
             continue;
         }
@@ -56,8 +58,9 @@ fn prepare_names(raw: Option<&str>, config: &MatcherConfig) -> Vec<QName> {
             qname.total_weight += weight;
             let mut tok = Tok::new(&text, kind);
             tok.unvowelled = unvowelled;
-            qname.toks.push(QTok { tok, weight, expansion: Vec::new() });
+            qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
+        qname.finish(schema == Some(Schema::Person), informative_weight, config);
         qname.build_units();
         for unit in &mut qname.units {
             unit.tok.unvowelled = unvowelled;
@@ -85,10 +88,12 @@ impl Candidate for PlainName<'_> {
     }
     fn unit_sim(&self, query: &QName, u: usize, j: usize) -> Option<(f32, Method)> {
         let unit = &query.units[u];
-        // Joined Latin words match by spelling only, as in the index.
-        let unvowelled = unit.tok.unvowelled || self.0.toks[j].tok.unvowelled;
-        similarity(&unit.tok, &self.0.toks[j].tok)
-            .filter(|&(_, method)| unvowelled || matches!(method, Method::Exact | Method::Edit))
+        let other = &self.0.toks[j].tok;
+        // As in the index (`QUnit::pairs_with`); a skeleton also counts when this side is
+        // unvowelled.
+        similarity(&unit.tok, other).filter(|&(_, method)| {
+            unit.pairs_with(&other.text, method) || (method == Method::Skeleton && other.unvowelled)
+        })
     }
 }
 
@@ -126,22 +131,26 @@ pub fn score_pair(a: &Query, b: &Query, config: &MatcherConfig) -> PairResult {
         let explanation = Explanation { features: invalid, ..Explanation::default() };
         return PairResult { score: 0.0, is_match: false, explanation, matcher };
     }
-    let names_a = prepare_names(a.name.as_deref(), config);
-    let names_b = prepare_names(b.name.as_deref(), config);
+    let schema = a.schema.or(b.schema);
+    let mut names_a = prepare_names(a.name.as_deref(), schema, config);
+    let mut names_b = prepare_names(b.name.as_deref(), schema, config);
+    // A pair is as informative as its less informative name: both directions are scaled by the
+    // smaller scale of the two sides, so the score stays symmetric and a name compared with
+    // itself scores at least as much as with any other ("a c" and "ac" are not more alike than
+    // "a c" and itself).
+    let best_scale = |names: &[QName]| names.iter().map(|q| q.scale).fold(0.0, f64::max);
+    let pair_scale = best_scale(&names_a).min(best_scale(&names_b));
+    for qname in names_a.iter_mut().chain(names_b.iter_mut()) {
+        qname.scale = pair_scale;
+    }
     let mut edges: Vec<Edge> = Vec::new();
     // (score, query side, candidate side, alignment)
     let mut best: Option<(f64, &QName, &QName, Alignment)> = None;
     for qa in &names_a {
         for qb in &names_b {
             for (query, candidate) in [(qa, qb), (qb, qa)] {
-                let alignment = align(
-                    query,
-                    &PlainName(candidate),
-                    config.unmatched_candidate_cost,
-                    config.initial_weight,
-                    &mut edges,
-                    true,
-                );
+                let alignment =
+                    align(query, &PlainName(candidate), config.initial_weight, &mut edges, true);
                 if best.as_ref().is_none_or(|b| alignment.score > b.0) {
                     best = Some((alignment.score, query, candidate, alignment));
                 }
@@ -188,7 +197,7 @@ mod token_table_tests {
     use listwatch_model::Entity;
     use listwatch_parsers::{InputFile, ofac};
 
-    use crate::token::{name_tokens, name_variants};
+    use crate::token::{entity_name_tokens, name_variants};
 
     fn data() -> PathBuf {
         std::env::var_os("LISTWATCH_DATA").map(PathBuf::from).unwrap_or_else(|| {
@@ -266,7 +275,11 @@ mod token_table_tests {
             let mut tokens: HashSet<String> = HashSet::new();
             for name in names {
                 for variant in name_variants(name) {
-                    tokens.extend(name_tokens(&variant).into_iter().map(|(text, _)| text));
+                    tokens.extend(
+                        entity_name_tokens(&variant, entity.schema)
+                            .into_iter()
+                            .map(|(text, _)| text),
+                    );
                 }
             }
             for token in tokens {

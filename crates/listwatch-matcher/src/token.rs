@@ -3,11 +3,16 @@
 //!
 //! The similarity is defined so that candidate generation can be exact: two tokens are similar
 //! only if they are equal, within a few edits (optimal string alignment distance), or share a
-//! consonant skeleton or a sound key. Each of these has a key that the index stores: the token
-//! itself and its deletion neighbourhood for edits, the skeleton, the sound key. Two similar
+//! consonant skeleton, a sound key, a spelling key (another language's spelling of one name) or
+//! a class of equivalent given names. Each of these has a key that the index stores: the token
+//! itself and its deletion neighbourhood for edits, the skeleton, the sound key, the spelling
+//! key, the class. Two similar
 //! tokens therefore always share a key, and a token's lookup finds every similar token.
 
-use listwatch_normalize::{TokenKind, fold, fold_variants, tokenize};
+use listwatch_model::Schema;
+use listwatch_normalize::{
+    TokenKind, fold, fold_variants, given_name_class, leading_title_words, spelling_key, tokenize,
+};
 
 use crate::metrics::jaro_winkler;
 
@@ -55,6 +60,12 @@ pub enum Method {
     Initial,
     /// Words written together on one side and apart on the other (`abdul rahman`, `abdulrahman`).
     Joined,
+    /// Spellings of one name by the conventions of different languages (`iwanow`, `ivanov`;
+    /// `poetin`, `putin`; `putins`, `putin`).
+    Spelling,
+    /// Given names that are one name across languages (`yevgeniy`, `jewgeni`; `yusuf`, `joseph`),
+    /// from the table of name equivalents.
+    Equivalent,
 }
 
 impl Method {
@@ -67,6 +78,8 @@ impl Method {
             Method::Skeleton => "skeleton",
             Method::Initial => "initial",
             Method::Joined => "joined",
+            Method::Spelling => "spelling",
+            Method::Equivalent => "equivalent",
         }
     }
 }
@@ -81,6 +94,11 @@ pub(crate) struct Tok {
     /// Folded from a script that leaves short vowels unwritten (Arabic, Persian, Urdu, Hebrew):
     /// such tokens are compared by skeleton and sound key without further conditions.
     pub(crate) unvowelled: bool,
+    /// The spelling key (`listwatch_normalize::spelling_key`), for fuzzy words of four letters
+    /// or more; empty otherwise.
+    pub(crate) spelling: Box<str>,
+    /// The class of equivalent given names (`listwatch_normalize::given_name_class`).
+    pub(crate) class: Option<u16>,
 }
 
 impl Tok {
@@ -92,6 +110,12 @@ impl Tok {
             skeleton: if fuzzy { consonant_skeleton(text).into() } else { Box::default() },
             sound: if fuzzy { sound_key(text).into() } else { Box::default() },
             unvowelled: false,
+            spelling: if fuzzy && text.len() >= 4 {
+                spelling_key(text).into()
+            } else {
+                Box::default()
+            },
+            class: if fuzzy { given_name_class(text) } else { None },
         }
     }
 }
@@ -176,6 +200,92 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
         })
         .collect();
     tokens.truncate(MAX_TOKENS);
+    tokens
+}
+
+/// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way
+/// ([`numbers`]).
+pub(crate) fn entity_name_tokens(folded: &str, schema: Schema) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded);
+    numbers(&mut tokens, schema == Schema::Vessel);
+    tokens
+}
+
+/// Writes the numbers of a name one way: a Roman numeral after a word in Arabic figures ("ark
+/// iii" as "ark 3"; a one-letter numeral only at the end of a vessel's name, where it cannot
+/// be an initial: "argo i" as "argo 1"), and "no" or "nr" before a number dropped ("almacen
+/// junior no 2"). A vessel's name also loses the ship prefix it starts with ("M/V", "MT").
+pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
+    if vessel {
+        let word = |idx: usize| tokens.get(idx).map(|(text, _)| text.as_str());
+        let n_prefix = match (word(0), word(1)) {
+            (Some("mv" | "mt" | "ms" | "mts" | "ss" | "my"), _) => 1,
+            (Some("m"), Some("v" | "t" | "s" | "y")) => 2,
+            _ => 0,
+        };
+        if n_prefix > 0 && tokens.len() > n_prefix {
+            tokens.drain(..n_prefix);
+        }
+    }
+    let n = tokens.len();
+    for idx in 1..n {
+        let after_word = tokens[idx - 1].1 == Kind::Normal;
+        let text = tokens[idx].0.as_str();
+        let value = match text {
+            "ii" => Some(2),
+            "iii" => Some(3),
+            "iv" => Some(4),
+            "vi" => Some(6),
+            "vii" => Some(7),
+            "viii" => Some(8),
+            "ix" => Some(9),
+            "i" | "v" | "x" if vessel && after_word && idx + 1 == n => Some(match text {
+                "i" => 1,
+                "v" => 5,
+                _ => 10,
+            }),
+            _ => None,
+        };
+        if let Some(value) = value
+            && after_word
+        {
+            tokens[idx] = (value.to_string(), Kind::Normal);
+        }
+    }
+    let is_number = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let mut idx = 0;
+    while idx + 1 < tokens.len() {
+        if matches!(tokens[idx].0.as_str(), "no" | "nr" | "num") && is_number(&tokens[idx + 1].0) {
+            tokens.remove(idx);
+        } else {
+            idx += 1;
+        }
+    }
+}
+
+/// The tokens of a folded query name: [`name_tokens`], without the titles, offices and ranks
+/// that lead a name that may be a person's ("president", "deputy minister", "herr", "генерал",
+/// "الشيخ"; see `listwatch_normalize::leading_title_words`). A name with a legal form, or of
+/// another schema, is a company's, where such words are words of the name ("General Trading
+/// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
+/// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
+pub(crate) fn query_tokens(folded: &str, schema: Option<Schema>) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded);
+    numbers(&mut tokens, schema == Some(Schema::Vessel));
+    let words_kept = match schema {
+        Some(Schema::Person) => 1,
+        None => 2,
+        Some(_) => return tokens,
+    };
+    if !tokens.iter().any(|(_, kind)| *kind == Kind::LegalForm) {
+        let words: Vec<&str> = tokens.iter().map(|(text, _)| text.as_str()).collect();
+        let n_titles = leading_title_words(&words);
+        let n_normal_after =
+            tokens[n_titles..].iter().filter(|(_, kind)| *kind == Kind::Normal).count();
+        if n_titles > 0 && n_normal_after >= words_kept {
+            tokens.drain(..n_titles);
+        }
+    }
     tokens
 }
 
@@ -377,7 +487,11 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     // Short Latin words need their first two letters to agree as well ("jing", "jang").
     let close = |jw: f32| jw >= 0.85 && (ta.len().min(tb.len()) >= 5 || ta.get(..2) == tb.get(..2));
     let unvowelled = a.unvowelled || b.unvowelled;
-    if !(edit_ok || skeleton_ok || sound_ok) {
+    // Spellings by another language's conventions, and given names of one class: neither
+    // needs the spellings to be close ("jewgeni", "yevgeniy"; "yusuf", "joseph").
+    let spelling_ok = !a.spelling.is_empty() && a.spelling == b.spelling;
+    let class_ok = a.class.is_some() && a.class == b.class;
+    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok) {
         return None;
     }
     let jw = jaro_winkler(&a.text, &b.text) as f32;
@@ -396,19 +510,64 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if skeleton_ok && (unvowelled || close(jw)) && best.0 < skeleton_sim {
         best = (skeleton_sim, Method::Skeleton);
     }
+    if spelling_ok && best.0 < SPELLING_SIM {
+        best = (SPELLING_SIM, Method::Spelling);
+    }
+    if class_ok && best.0 < EQUIVALENT_SIM {
+        best = (EQUIVALENT_SIM, Method::Equivalent);
+    }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
 }
+
+/// The similarity of two spellings of one name by different languages' conventions: like a
+/// one-letter typo of a long word.
+const SPELLING_SIM: f32 = 0.92;
+
+/// The similarity of two given names of one class of equivalents: a little below a spelling
+/// variant, since "Joseph" for "Yusuf" is a translation rather than a spelling.
+const EQUIVALENT_SIM: f32 = 0.9;
 
 /// Spellings of the same name particle, as Latin transliterations and folded Arabic script write
 /// it: "son of", "daughter of", "father of", "son of" (Maghreb). `None` for other words.
 pub(crate) fn particle_spellings(text: &str) -> Option<&'static [&'static str]> {
-    const CLASSES: &[&[&str]] = &[
-        &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
-        &["bint", "bnt", "binti", "bent"],
-        &["abu", "abou", "abo", "abi", "bu", "abw"],
-        &["ould", "wld", "uld", "walad"],
-    ];
-    CLASSES.iter().copied().find(|class| class.contains(&text))
+    PARTICLE_CLASSES.iter().copied().find(|class| class.contains(&text))
+}
+
+/// The classes of [`particle_spellings`].
+const PARTICLE_CLASSES: &[&[&str]] = &[
+    &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
+    &["bint", "bnt", "binti", "bent"],
+    &["abu", "abou", "abo", "abi", "bu", "abw"],
+    &["ould", "wld", "uld", "walad"],
+];
+
+/// The spellings a particle may take when it is run into a name: the Arabic article in its
+/// Latin spellings ("al", "el", "ul"), the spellings of "son of" and "father of"
+/// ([`particle_spellings`]), or the particle itself.
+pub(crate) fn join_spellings(text: &str) -> &'static [&'static str] {
+    const ARTICLE: &[&str] = &["al", "el", "ul"];
+    if ARTICLE.contains(&text) {
+        return ARTICLE;
+    }
+    particle_spellings(text).unwrap_or_else(|| match PARTICLE_SELF.iter().find(|p| **p == text) {
+        Some(p) => std::slice::from_ref(p),
+        None => &[],
+    })
+}
+
+/// Particles that are run into names only in their own spelling.
+const PARTICLE_SELF: &[&str] = &[
+    "ud", "umm", "van", "von", "der", "den", "ter", "ten", "zu", "af", "de", "da", "di", "del",
+    "della", "des", "du", "la", "le", "dos", "das",
+];
+
+/// Every spelling [`join_spellings`] gives for some particle: what a word run into a name may
+/// start with.
+pub(crate) fn all_join_spellings() -> impl Iterator<Item = &'static str> {
+    ["al", "el", "ul"]
+        .into_iter()
+        .chain(PARTICLE_CLASSES.iter().flat_map(|class| class.iter().copied()))
+        .chain(PARTICLE_SELF.iter().copied())
 }
 
 /// FNV-1a over a namespace byte and `bytes`: the keys of the index's hash maps. Collisions only
@@ -426,6 +585,8 @@ pub(crate) fn key_hash(namespace: u8, bytes: &[u8]) -> u64 {
 pub(crate) const NS_DELETION: u8 = 1;
 pub(crate) const NS_SKELETON: u8 = 2;
 pub(crate) const NS_SOUND: u8 = 3;
+pub(crate) const NS_SPELLING: u8 = 4;
+pub(crate) const NS_CLASS: u8 = 5;
 
 /// Calls `emit` with every blocking key of a token.
 pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
@@ -440,6 +601,12 @@ pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
     }
     if tok.sound.len() >= 2 && tok.text.len() >= 3 {
         emit(key_hash(NS_SOUND, tok.sound.as_bytes()));
+    }
+    if !tok.spelling.is_empty() {
+        emit(key_hash(NS_SPELLING, tok.spelling.as_bytes()));
+    }
+    if let Some(class) = tok.class {
+        emit(key_hash(NS_CLASS, &class.to_le_bytes()));
     }
 }
 

@@ -85,6 +85,18 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// ```
 pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     let mut variants = han_variants(text, max_variants);
+    if is_hangul_name(text)
+        && let Some(folded) = variants.first().cloned()
+    {
+        // The first syllable alone voiceless ("pak bong nam"), or every syllable ("ri pyong
+        // chol"): North Korean spellings do both.
+        for every_syllable in [false, true] {
+            let mccune_reischauer = hangul_mr(&folded, every_syllable);
+            if variants.len() < max_variants && !variants.contains(&mccune_reischauer) {
+                variants.push(mccune_reischauer);
+            }
+        }
+    }
     if variants.len() < max_variants && text.contains(['ض', 'ذ', 'ظ', 'ث']) {
         let persian: String = text
             .chars()
@@ -100,6 +112,36 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         }
     }
     variants
+}
+
+/// Whether `text` is written in Hangul (its letters are Hangul syllables).
+fn is_hangul_name(text: &str) -> bool {
+    let mut letters = text.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+/// A folded Hangul name (Revised Romanization, one syllable a word) in the spelling of the
+/// McCune-Reischauer tradition that North Korean names and the lists use, without its
+/// diacritics: a plain initial stop is voiceless ("gim" -> "kim", "bak" -> "pak", "dong" ->
+/// "tong"; in the first syllable only unless `every_syllable`), "eo" and "eu" are "o" and "u" ("jeong eun" -> "jong un", "byeong cheol" -> "pyong
+/// chol").
+fn hangul_mr(folded: &str, every_syllable: bool) -> String {
+    folded
+        .split(' ')
+        .enumerate()
+        .map(|(idx, syllable)| {
+            let first = if idx == 0 || every_syllable { syllable.as_bytes().first() } else { None };
+            let mut word = match first {
+                Some(b'g') if !syllable.starts_with("gg") => format!("k{}", &syllable[1..]),
+                Some(b'd') if !syllable.starts_with("dd") => format!("t{}", &syllable[1..]),
+                Some(b'b') if !syllable.starts_with("bb") => format!("p{}", &syllable[1..]),
+                _ => syllable.to_owned(),
+            };
+            word = word.replace("eo", "o").replace("eu", "u");
+            word
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The Han-reading variants of [`fold_variants`].

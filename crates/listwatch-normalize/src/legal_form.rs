@@ -43,6 +43,11 @@ impl LegalForm {
 struct Table {
     legal_forms: Vec<LegalForm>,
     by_first_word: HashMap<String, Vec<usize>>,
+    /// The forms of several words and [`MIN_SPELT_OUT_LEN`] letters or more, with their words:
+    /// those recognised with typos.
+    spelt_out: Vec<(usize, Vec<String>)>,
+    /// The length of the first word of each form in `spelt_out` to its indexes there.
+    spelt_out_by_len: HashMap<usize, Vec<usize>>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -55,7 +60,22 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     for form_idxs in by_first_word.values_mut() {
         form_idxs.sort_by_key(|&form_idx| std::cmp::Reverse(n_words(&legal_forms[form_idx].form)));
     }
-    Table { legal_forms, by_first_word }
+    let spelt_out = legal_forms
+        .iter()
+        .enumerate()
+        .filter(|(_, legal_form)| {
+            legal_form.form.len() >= MIN_SPELT_OUT_LEN && legal_form.form.contains(' ')
+        })
+        .map(|(form_idx, legal_form)| {
+            (form_idx, legal_form.form.split(' ').map(str::to_owned).collect())
+        })
+        .collect::<Vec<(usize, Vec<String>)>>();
+    let mut spelt_out_by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (spelt_idx, (_, form_words)) in spelt_out.iter().enumerate() {
+        let len = form_words.first().map_or(0, String::len);
+        spelt_out_by_len.entry(len).or_default().push(spelt_idx);
+    }
+    Table { legal_forms, by_first_word, spelt_out, spelt_out_by_len }
 });
 
 /// Parses the rows of the table; a malformed row gives an `Err` with its line number, and the
@@ -111,15 +131,60 @@ pub fn legal_form(text: &str) -> Option<&'static LegalForm> {
 pub(crate) fn longest_at(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
     let table = &*TABLE;
     let first = *words.first()?;
-    let Some(candidates) = table.by_first_word.get(first) else {
-        return misspelt(first).map(|legal_form| (legal_form, 1));
-    };
-    candidates.iter().map(|&form_idx| &table.legal_forms[form_idx]).find_map(|legal_form| {
-        let n_form_words = n_words(&legal_form.form);
-        let prefix = words.get(..n_form_words)?;
-        legal_form.form.split(' ').eq(prefix.iter().copied()).then_some((legal_form, n_form_words))
-    })
+    let exact = table.by_first_word.get(first).and_then(|candidates| {
+        candidates.iter().map(|&form_idx| &table.legal_forms[form_idx]).find_map(|legal_form| {
+            let n_form_words = n_words(&legal_form.form);
+            let prefix = words.get(..n_form_words)?;
+            legal_form
+                .form
+                .split(' ')
+                .eq(prefix.iter().copied())
+                .then_some((legal_form, n_form_words))
+        })
+    });
+    exact
+        .or_else(|| misspelt_words(words))
+        .or_else(|| misspelt(first).map(|legal_form| (legal_form, 1)))
 }
+
+/// A legal form of several words spelt with typos or another transliteration ("Gesellshaft mit
+/// beschrankter Haftung", "obshchestvo s ogranichennoi otvetstvennostiu"), at the start of
+/// `words`: the longest form of at least [`MIN_SPELT_OUT_LEN`] letters whose every word is
+/// equal to the word at its place or, for words of five letters or more, one edit apart; a form
+/// of two words needs one of them equal.
+fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
+    let first = *words.first()?;
+    if first.len() < 5 || !first.is_ascii() {
+        return None;
+    }
+    let close = |form_word: &str, word: &str| {
+        form_word == word
+            || (form_word.len() >= 5
+                && form_word.len().abs_diff(word.len()) <= 1
+                && one_edit_apart(form_word.as_bytes(), word.as_bytes()))
+    };
+    let table = &*TABLE;
+    // Only forms whose first word is within one letter of this word's length can be close.
+    let lengths = first.len().saturating_sub(1)..=first.len() + 1;
+    lengths
+        .filter_map(|len| table.spelt_out_by_len.get(&len))
+        .flatten()
+        .map(|&spelt_idx| &table.spelt_out[spelt_idx])
+        .filter(|(_, form_words)| form_words.first().is_some_and(|f| close(f, first)))
+        .filter_map(|(form_idx, form_words)| {
+            let prefix = words.get(..form_words.len())?;
+            let all_close = form_words.iter().zip(prefix).all(|(f, w)| close(f, w));
+            let some_equal = form_words.iter().zip(prefix).any(|(f, w)| f == w && f.len() >= 3);
+            (all_close && (some_equal || form_words.len() >= 3))
+                .then_some((&table.legal_forms[*form_idx], form_words.len()))
+        })
+        .max_by_key(|&(legal_form, n_form_words)| {
+            (n_form_words, std::cmp::Reverse(legal_form.form.len()))
+        })
+}
+
+/// The shortest spelt-out legal form that [`misspelt_words`] recognises with typos.
+const MIN_SPELT_OUT_LEN: usize = 14;
 
 /// A long one-word legal form that `word` misspells by one letter or one swap of neighbours
 /// ("coproration", "limitted"). Short forms are left alone: "co" and "ag" are one letter from

@@ -19,6 +19,11 @@
 //!   ("and", "of"), an initial or a plain word. Legal forms come from a data table,
 //!   [`legal_forms`], and carry a canonical form so "corp" and "corporation" compare equal.
 //! - [`person_name_variants`] handles name order ("KHOROSHEV, Dmitry Yuryevich") and honorifics.
+//! - [`given_name_class`] groups given names that are one name across languages (a data table,
+//!   `data/name_equivalents.tsv`); [`spelling_key`] writes other languages' spellings of a name
+//!   (German w and sch, Dutch oe, Latvian -s) one way.
+//! - [`leading_title_words`] finds the titles, offices and ranks that lead a person's name in
+//!   many languages ("President", "Präsident", "генерал", "الشيخ").
 //! - [`skeleton`] gives a consonant-skeleton blocking key ("mohammed", "muhammad" -> "mhmd").
 //!
 //! # Example
@@ -70,6 +75,8 @@ mod fold;
 mod legal_form;
 mod person;
 mod skeleton;
+mod spelling;
+mod title;
 mod token;
 mod translit;
 
@@ -77,4 +84,6 @@ pub use crate::fold::{fold, fold_variants, han_readings, is_folded};
 pub use crate::legal_form::{LegalForm, legal_form, legal_forms};
 pub use crate::person::person_name_variants;
 pub use crate::skeleton::skeleton;
+pub use crate::spelling::{given_name_class, spelling_key};
+pub use crate::title::{is_title, leading_title_words};
 pub use crate::token::{Token, TokenKind, tokenize};

@@ -9,9 +9,11 @@
 
 pub(crate) mod arabic;
 pub(crate) mod cyrillic;
+pub(crate) mod georgian;
 pub(crate) mod greek;
 pub(crate) mod han;
 pub(crate) mod hangul;
+pub(crate) mod indic;
 pub(crate) mod kana;
 
 #[cfg(test)]
@@ -66,6 +68,8 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
         0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF => {
             arabic::transliterate(chars, char_idx, sink)
         }
+        0x0900..=0x0D7F => indic::transliterate(chars, char_idx, sink),
+        0x10D0..=0x10F0 => georgian::transliterate(c, sink),
         0x3041..=0x30FF => kana::transliterate(chars, char_idx, sink),
         0xAC00..=0xD7A3 => hangul::transliterate(c, sink),
         _ if han::is_han(c) => {

@@ -142,11 +142,17 @@ fn screening_cases_meet_the_quality_floors() {
     let files = case_files();
     let cases: Vec<&Case> = files.iter().flat_map(|(_, f)| &f.case).collect();
     assert!(cases.len() >= 150, "only {} cases", cases.len());
+    let mut ids: Vec<&str> = cases.iter().map(|case| case.id.as_str()).collect();
+    ids.sort_unstable();
+    let n_ids = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n_ids, "case ids must be unique across files");
     let screened: Vec<(&Case, Vec<ScreenResult>)> =
         cases.iter().map(|case| (*case, index.screen(&case.query, 10))).collect();
 
-    // Failures at the default threshold, for the reader.
-    for (case, results) in &screened {
+    // Failures at the default threshold, for the reader: of the tuned share only, so that the
+    // held-out share is judged by its figures and never looked at case by case.
+    for (case, results) in screened.iter().filter(|(case, _)| !held_out(&case.id)) {
         let top = results.first();
         let ok = if case.expect == "none" {
             top.is_none_or(|r| r.score < threshold)
@@ -215,6 +221,35 @@ fn screening_cases_meet_the_quality_floors() {
             ratio(c.rank1, c.tp)
         );
     }
+    // Per case file, tuned and held-out shares side by side.
+    for (file, case_file) in &files {
+        if case_file.case.is_empty() {
+            continue;
+        }
+        let mut line = format!("FILE {file:<22}");
+        for wanted in [false, true] {
+            let part: Vec<(&Case, Vec<ScreenResult>)> = screened
+                .iter()
+                .filter(|(case, _)| {
+                    held_out(&case.id) == wanted && case_file.case.iter().any(|c| c.id == case.id)
+                })
+                .map(|(case, results)| (*case, results.clone()))
+                .collect();
+            let c = evaluate(&part, threshold);
+            line.push_str(&format!(
+                " | {} n={:<3} P={:.3} R={:.3} F1={:.3} FA={}/{} rank-1={:.3}",
+                if wanted { "held-out" } else { "tuned" },
+                part.len(),
+                c.precision(),
+                c.recall(),
+                c.f1(),
+                c.hard_negative_alerts,
+                c.hard_negatives,
+                ratio(c.rank1, c.tp)
+            ));
+        }
+        println!("{line}");
+    }
     let c = evaluate(&screened, threshold);
     let hard_fa = ratio(c.hard_negative_alerts, c.hard_negatives);
     let rank1 = ratio(c.rank1, c.tp);
@@ -235,7 +270,8 @@ fn screening_cases_meet_the_quality_floors() {
 }
 
 // Floors a little below the values measured at the default threshold (see the crate docs,
-// "Quality"): F1 0.991, hard-negative false alerts 1.8%, rank-1 100%, pair F1 0.994.
+// "Quality"): F1 0.986, hard-negative false alerts 2.4% (5 of 205), rank-1 100%, pair F1 0.995
+// (matcher version 8; with version 3 and 335 cases: F1 0.991, 1.8%, 100%, 0.994).
 const F1_FLOOR: f64 = 0.98;
 const HARD_NEGATIVE_CEILING: f64 = 0.04;
 const RANK1_FLOOR: f64 = 0.99;

@@ -24,9 +24,31 @@ fn punctuation_inside_script_blocks_separates_words() {
 
 #[test]
 fn scripts_without_a_table_of_their_own_go_through_deunicode() {
-    check("ქართული", "kartuli");
-    check("हिन्दी", "hindii");
     check("ไทย", "aithy");
+    check("Սերժ Սարգսյան", "serzh sargsyan");
+}
+
+#[test]
+fn georgian_has_a_table_of_its_own() {
+    check("ქართული", "kartuli");
+    check("მიხეილ სააკაშვილი", "mikheil saakashvili");
+    check("თარხან ბათირაშვილი", "tarkhan batirashvili");
+}
+
+#[test]
+fn indic_scripts_write_inherent_vowels_and_conjuncts() {
+    // Long vowels as short ones; the inherent vowel is kept inside a word and after a
+    // conjunct, and dropped after a lone final consonant.
+    check("हिन्दी", "hindi");
+    check("नरेंद्र मोदी", "narendra modi");
+    check("राम", "ram");
+    check("इब्राहिम", "ibrahim");
+    // A nukta writes the sounds of loans.
+    check("रज़ाक", "razak");
+    check("क़ासमानी", "qasmani");
+    // Bengali and Tamil share the layout.
+    check("শেখ হাসিনা", "shekh hasina");
+    check("வேலுப்பிள்ளை", "veluppillai");
 }
 
 #[test]

@@ -1,0 +1,269 @@
+//! Preparing a query (tokens, weights, expansions, joined units) and finding the candidate
+//! entities whose names can reach the results (prefix filtering; see the module docs).
+
+use super::*;
+
+impl Index {
+    /// Normalizes the query: name variants with token weights and expansions, and the party.
+    pub(super) fn prepare(&self, query: &Query) -> Prepared {
+        let (party, invalid) = Party::of_query(query);
+        let mut names = Vec::new();
+        if let Some(raw) = &query.name {
+            let unvowelled = token::is_unvowelled_script(raw);
+            let informative_weight =
+                informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
+            for variant in name_variants(raw) {
+                let tokens = query_tokens(&variant, query.schema);
+                if tokens.is_empty() {
+                    continue;
+                }
+                let mut qname = QName::default();
+                for (text, kind) in tokens {
+                    let mut tok = Tok::new(&text, kind);
+                    tok.unvowelled = unvowelled;
+                    let expansion = self.expand(&tok);
+                    let weight = self.query_weight(&tok, &expansion);
+                    qname.total_weight += weight;
+                    qname.toks.push(QTok::new(tok, weight, expansion));
+                }
+                qname.finish(
+                    query.schema == Some(Schema::Person),
+                    informative_weight,
+                    &self.config,
+                );
+                qname.build_units();
+                for unit in &mut qname.units {
+                    // Joined Latin words match by spelling only: skeletons and sound keys of
+                    // long joined strings are too loose ("dmitriy yuryevich" vs
+                    // "dmitrievich"). Unvowelled script has nothing but its skeleton.
+                    let mut expansion = self.expand(&unit.tok);
+                    expansion.retain(|&(id, _, method)| {
+                        unit.pairs_with(&self.vocab.toks[id as usize].text, method)
+                    });
+                    unit.expansion = expansion;
+                }
+                names.push(qname);
+            }
+        }
+        let lists: Vec<u32> = self
+            .list_versions
+            .iter()
+            .enumerate()
+            .filter(|(_, lv)| query.lists.is_empty() || query.lists.contains(&lv.list))
+            .map(|(idx, _)| idx as u32)
+            .collect();
+        Prepared { names, party, invalid, lists }
+    }
+
+    /// The vocabulary tokens similar to `tok`, sorted by id, with their similarity.
+    pub(super) fn expand(&self, tok: &Tok) -> Vec<(u32, f32, Method)> {
+        match self.vocab.ids.get(&*tok.text) {
+            // Only the expansions of Latin query tokens are cached: those of unvowelled ones
+            // are larger, since their similarity is looser.
+            Some(&id) if !tok.unvowelled => self.expansions[id as usize]
+                .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
+                .to_vec(),
+            Some(&id) => self.compute_expansion(tok, Some(id)),
+            None => self.compute_expansion(tok, None),
+        }
+    }
+
+    pub(super) fn compute_expansion(
+        &self,
+        tok: &Tok,
+        exact: Option<u32>,
+    ) -> Vec<(u32, f32, Method)> {
+        let mut found: Vec<(u32, f32, Method)> = Vec::new();
+        if let Some(id) = exact {
+            found.push((id, 1.0, Method::Exact));
+        }
+        if matches!(tok.kind, Kind::Particle | Kind::Normal) {
+            // Other spellings of the same particle, where the lists use them.
+            for spelling in token::particle_spellings(&tok.text).unwrap_or_default() {
+                if let Some(&id) = self.vocab.ids.get(*spelling)
+                    && Some(id) != exact
+                    && let Some((sim, method)) = similarity(tok, &self.vocab.toks[id as usize])
+                {
+                    found.push((id, sim, method));
+                }
+            }
+        }
+        if tok.kind.is_fuzzy(&tok.text) {
+            let mut seen: Vec<u32> = Vec::new();
+            token_keys(tok, &mut |key| {
+                if let Some(&(start, end)) = self.fuzzy_keys.get(&key) {
+                    seen.extend_from_slice(&self.fuzzy_values[start as usize..end as usize]);
+                }
+            });
+            seen.sort_unstable();
+            seen.dedup();
+            for id in seen {
+                if Some(id) == exact {
+                    continue;
+                }
+                if let Some((sim, method)) = similarity(tok, &self.vocab.toks[id as usize]) {
+                    found.push((id, sim, method));
+                }
+            }
+        }
+        found.sort_by_key(|&(id, _, _)| id);
+        found
+    }
+
+    /// A query token's weight: its vocabulary weight; for an unknown word, the weight of the
+    /// most similar known word (a typo of a common name stays common); for an unknown word
+    /// like no other, the weight of a word seen once.
+    pub(super) fn query_weight(&self, tok: &Tok, expansion: &[(u32, f32, Method)]) -> f64 {
+        if tok.kind != Kind::Normal {
+            return token_weight(tok.kind, 0, self.n_docs, &self.config);
+        }
+        if let Some(&id) = self.vocab.ids.get(&*tok.text) {
+            return self.vocab.weights[id as usize];
+        }
+        let best = expansion.iter().max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(self.vocab.weights[b.0 as usize].total_cmp(&self.vocab.weights[a.0 as usize]))
+        });
+        match best {
+            Some(&(id, _, _)) => self.vocab.weights[id as usize],
+            None => token_weight(Kind::Normal, 1, self.n_docs, &self.config),
+        }
+    }
+
+    /// The entities worth scoring: those with a query identifier, and those with a name that
+    /// matches a token of each query name's decisive prefix (see the module docs).
+    pub(super) fn candidates(&self, prepared: &Prepared) -> Vec<u32> {
+        let mut entities: Vec<u32> = Vec::new();
+        for id in prepared.party.identifiers.iter().filter(|id| is_strong(id.kind)) {
+            if let Some(found) = self.identifiers.get(&identifier_key(id.kind, &id.normalized)) {
+                entities.extend_from_slice(found);
+            }
+        }
+        let floor = (self.config.min_score - self.config.max_bonus()).max(0.0);
+        let mut entries: Vec<u32> = Vec::new();
+        for qname in &prepared.names {
+            let mut order: Vec<usize> = (0..qname.toks.len()).collect();
+            order.sort_by(|&a, &b| {
+                qname.toks[b].weight.total_cmp(&qname.toks[a].weight).then(a.cmp(&b))
+            });
+            // A name scores at most `scale × A / D`, where `A` is the weight of the query
+            // tokens it matches and `D` is at least the query's weight with extra names at
+            // their reduced cost (`align.rs`); so it needs `A >= floor / scale × D_min`.
+            if qname.scale <= 0.0 {
+                continue;
+            }
+            let least_weight: f64 = qname.toks.iter().map(|qt| qt.weight * qt.extra_cost).sum();
+            let needed = floor / qname.scale * least_weight;
+            let mut rest = qname.total_weight;
+            let mut prefix_mask = 0u64;
+            for &i in &order {
+                // Stop once the tokens left cannot reach the floor on their own.
+                if rest < needed {
+                    break;
+                }
+                prefix_mask |= 1 << i;
+                rest -= qname.toks[i].weight;
+                self.token_candidates(&qname.toks[i], &mut entries);
+            }
+            for unit in &qname.units {
+                let mask = ((1u64 << unit.len) - 1) << unit.first;
+                if mask & prefix_mask != 0 {
+                    for &(id, _, _) in &unit.expansion {
+                        entries.extend_from_slice(self.postings.get(id));
+                    }
+                }
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        entities.extend(entries.iter().map(|&e| self.names[e as usize].entity));
+        entities.sort_unstable();
+        entities.dedup();
+        entities
+    }
+
+    /// The names that can match one query token.
+    pub(super) fn token_candidates(&self, qtok: &QTok, entries: &mut Vec<u32>) {
+        for &(id, _, _) in &qtok.expansion {
+            entries.extend_from_slice(self.postings.get(id));
+        }
+        let text = &*qtok.tok.text;
+        let Some(&first) = text.as_bytes().first() else { return };
+        match qtok.tok.kind {
+            Kind::Initial => {
+                if let Some(bucket) = letter_bucket(first) {
+                    entries.extend_from_slice(self.letters.get(bucket));
+                }
+            }
+            Kind::Normal => {
+                // Names with the initial of this word.
+                if let Some(&id) = self.vocab.ids.get(&text[..1])
+                    && self.vocab.toks[id as usize].kind == Kind::Initial
+                {
+                    entries.extend_from_slice(self.postings.get(id));
+                }
+                // Names that write this word apart: their first part is a known word that
+                // starts this one; the rarest known prefix-suffix split is enough, but every
+                // known prefix is read to stay simple and exact.
+                if (4..=MAX_FUZZY_LEN).contains(&text.len()) {
+                    for split in 1..text.len() {
+                        if let Some(&id) = self.vocab.ids.get(&text[..split])
+                            && self.vocab.toks[id as usize].kind == Kind::Normal
+                            && self.has_known_suffix(&text[split..])
+                        {
+                            entries.extend_from_slice(self.postings.get(id));
+                        }
+                    }
+                    // Names that write a particle apart from the rest of this word ("al
+                    // masri" for "almasri", "bin al shibh" for "binalshibh"): the rest, or
+                    // the rest after a second particle, is a known word in all of them.
+                    for first in token::all_join_spellings().filter(|p| text.starts_with(p)) {
+                        let rest = &text[first.len()..];
+                        if let Some(id) = self.normal_id(rest) {
+                            entries.extend_from_slice(self.postings.get(id));
+                        }
+                        for second in token::all_join_spellings().filter(|p| rest.starts_with(p)) {
+                            if let Some(id) = self.normal_id(&rest[second.len()..]) {
+                                entries.extend_from_slice(self.postings.get(id));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The vocabulary id of a known normal word.
+    pub(super) fn normal_id(&self, text: &str) -> Option<u32> {
+        self.vocab
+            .ids
+            .get(text)
+            .copied()
+            .filter(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
+    }
+
+    /// Whether `rest` is a known normal word, or a particle followed by one.
+    pub(super) fn has_known_suffix(&self, rest: &str) -> bool {
+        let is_normal = |text: &str| {
+            self.vocab
+                .ids
+                .get(text)
+                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
+        };
+        if is_normal(rest) {
+            return true;
+        }
+        // A particle in the middle may be written in any of its spellings ("abdulaziz" for
+        // "abd al aziz"), known to the vocabulary or not.
+        (1..rest.len()).any(|split| {
+            (self
+                .vocab
+                .ids
+                .get(&rest[..split])
+                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Particle)
+                || token::all_join_spellings().any(|p| p == &rest[..split]))
+                && is_normal(&rest[split..])
+        })
+    }
+}

@@ -1,0 +1,131 @@
+//! Spellings of one name across languages: classes of equivalent given names (a data table,
+//! `data/name_equivalents.tsv`) and a spelling key that writes the conventions of other
+//! languages for Russian and other Slavic names one way (German w and sch, Dutch oe, Polish sz
+//! and cz, Latvian and Lithuanian endings).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::fold::fold;
+
+#[cfg(test)]
+mod tests;
+
+const NAME_EQUIVALENTS_TSV: &str = include_str!("../data/name_equivalents.tsv");
+
+/// Folded spelling to class number.
+static CLASSES: LazyLock<HashMap<String, u16>> = LazyLock::new(|| {
+    let mut classes = HashMap::new();
+    let rows = NAME_EQUIVALENTS_TSV.lines().filter(|line| !line.starts_with('#'));
+    for (class, line) in rows.filter(|line| !line.trim().is_empty()).enumerate() {
+        let class = u16::try_from(class).unwrap_or(u16::MAX);
+        for spelling in line.split('\t') {
+            let folded = fold(spelling);
+            // One word per spelling; the first class a spelling appears in keeps it.
+            if !folded.is_empty() && !folded.contains(' ') {
+                classes.entry(folded).or_insert(class);
+            }
+        }
+    }
+    classes
+});
+
+/// The class of equivalent given names a folded word belongs to, from the table of name
+/// equivalents: Yevgeny, Evgeniy and Jewgeni share one, Yusuf, Youssef and Joseph another.
+///
+/// ```
+/// use listwatch_normalize::given_name_class;
+///
+/// assert_eq!(given_name_class("jewgeni"), given_name_class("yevgeniy"));
+/// assert_eq!(given_name_class("youssef"), given_name_class("joseph"));
+/// assert_ne!(given_name_class("mikhail"), given_name_class("yevgeniy"));
+/// assert_eq!(given_name_class("putin"), None);
+/// ```
+pub fn given_name_class(word: &str) -> Option<u16> {
+    CLASSES.get(word).copied()
+}
+
+/// A key that two spellings of one name by the conventions of different languages share: the
+/// folded word with German "w" for "v", "sch" and "tsch" ("Prigoschin", "Timtschenko"), Polish
+/// "sz", "cz" and "rz", Dutch "oe" and French "ou" for "u" ("Poetin"), "x" for "ks", "kh" and
+/// "zh" as "h" and "sh", "je" at the start and "j" after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and
+/// "-i" alike, the Latvian "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
+/// and doubled letters written once.
+///
+/// It is meant for equality: two words with one key are spellings of one name in all
+/// likelihood. Words of fewer than four letters are returned as they are.
+///
+/// ```
+/// use listwatch_normalize::spelling_key;
+///
+/// assert_eq!(spelling_key("iwanow"), spelling_key("ivanov"));
+/// assert_eq!(spelling_key("poetin"), spelling_key("putin"));
+/// assert_eq!(spelling_key("putinas"), spelling_key("putin"));
+/// assert_eq!(spelling_key("prigoschin"), spelling_key("prigozhin"));
+/// assert_eq!(spelling_key("timtschenko"), spelling_key("timchenko"));
+/// assert_eq!(spelling_key("dmitrij"), spelling_key("dmitriy"));
+/// ```
+pub fn spelling_key(word: &str) -> String {
+    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_owned();
+    }
+    let mut text = word.to_owned();
+    if let Some(rest) = text.strip_prefix("je") {
+        text = format!("ye{rest}");
+    }
+    for (from, to) in [
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("sz", "sh"),
+        ("cz", "ch"),
+        ("rz", "zh"),
+        ("zh", "sh"),
+        ("kh", "h"),
+        ("x", "ks"),
+        ("w", "v"),
+        ("oe", "u"),
+        ("ou", "u"),
+        ("ph", "f"),
+    ] {
+        if text.contains(from) {
+            text = text.replace(from, to);
+        }
+    }
+    // German and Polish "j" after a vowel is "y" ("Malofejew", "Sergej").
+    let bytes = text.as_bytes();
+    let mut with_y = String::with_capacity(text.len());
+    for (idx, &b) in bytes.iter().enumerate() {
+        let after_vowel = idx > 0 && b"aeiou".contains(&bytes[idx - 1]);
+        with_y.push(if b == b'j' && after_vowel { 'y' } else { char::from(b) });
+    }
+    text = with_y;
+    // Endings: Latvian "-s" and Lithuanian "-as" after a consonant-final Russian name, then
+    // the transliterations of "-ий" / "-ый".
+    let n = text.len();
+    if n >= 7 && ["ovas", "evas", "inas", "ynas"].iter().any(|e| text.ends_with(e)) {
+        text.truncate(n - 2);
+    } else if n >= 6
+        && text.ends_with('s')
+        && text.as_bytes().get(n - 2).is_some_and(|&b| !b"aeiouys".contains(&b))
+    {
+        text.truncate(n - 1);
+    }
+    for ending in ["iy", "ij", "yj", "ii", "yi"] {
+        if text.len() >= 5 && text.ends_with(ending) {
+            text.truncate(text.len() - 2);
+            text.push('i');
+            break;
+        }
+    }
+    if text.len() >= 5 && text.ends_with('y') {
+        text.pop();
+        text.push('i');
+    }
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !key.ends_with(c) {
+            key.push(c);
+        }
+    }
+    key
+}
