@@ -238,7 +238,7 @@ const TITLE_MODIFIERS: &[&str] = &[
     "mayor",
 ];
 
-/// Whether a folded word is a title, office or rank ([`TITLES`]).
+/// Whether a folded word is a title, office or rank (one of the list above).
 pub fn is_title(word: &str) -> bool {
     TITLES.contains(&word)
 }
