@@ -75,6 +75,20 @@ pub(crate) async fn diff(
         .map(|v| v.parse::<u32>())
         .transpose()
         .map_err(|_| ApiError::invalid("invalid_parameter", "to: expected a version number"))?;
+    // The first version has nothing before it: that diff does not exist (404), the request is
+    // not malformed.
+    let current = snapshot
+        .catalog
+        .lists
+        .iter()
+        .find(|(l, _)| *l == list)
+        .and_then(|(_, versions)| versions.last().map(|v| v.version));
+    if from.is_none() && to.or(current) == Some(1) {
+        return Err(ApiError::not_found(
+            "no_earlier_version",
+            format!("{list} version 1 is its first; there is nothing to compare it with"),
+        ));
+    }
     let value = blocking(move || {
         let compared = crate::cli::diff::compare(snapshot.store(), list, from, to)?;
         serde_json::to_value(crate::cli::diff::diff_json(&compared)).map_err(ApiError::internal)
