@@ -98,6 +98,14 @@ impl Replay {
     /// The results of the queries on `index`: the best of each entity, at or above the cutoff,
     /// not excluded, by score then id, at most `limit`.
     pub(crate) fn run(&self, index: &Index) -> Vec<ScreenResult> {
+        let mut results = self.rank(index);
+        results.truncate(self.limit);
+        results
+    }
+
+    /// [`Replay::run`] before the limit: `/match` applies filters of its own (`changed_since`)
+    /// while it takes the first `limit`.
+    pub(crate) fn rank(&self, index: &Index) -> Vec<ScreenResult> {
         let mut best: std::collections::HashMap<String, ScreenResult> = Default::default();
         for query in &self.queries {
             for result in index.screen(query, self.fetch) {
@@ -118,7 +126,6 @@ impl Replay {
         results.sort_by(|a, b| {
             b.score.total_cmp(&a.score).then_with(|| a.entity_id.cmp(&b.entity_id))
         });
-        results.truncate(self.limit);
         results
     }
 }

@@ -1,6 +1,6 @@
 //! `POST /match/{dataset}`: yente's query-by-example matcher, same parameters and JSON shapes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,7 +10,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use listwatch_matcher::{Explanation, ScreenResult};
+use listwatch_matcher::Explanation;
 use listwatch_model::{Date, Schema};
 
 use super::{Snap, body, compute, dataset_lists, json};
@@ -312,7 +312,7 @@ pub(crate) fn unknown_schema(name: &str) -> ApiError {
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics"),
     ),
     request_body = MatchBody,
-    responses((status = 200, description = "One response per query key", body = MatchResponse), crate::server::openapi::BodyFailures))]
+    responses((status = 200, description = "One response per query key", body = MatchResponse), crate::server::openapi::Failures, crate::server::openapi::BodyFailures))]
 pub(crate) async fn match_entities(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -361,7 +361,8 @@ pub(crate) async fn match_entities(
         let mut records = Vec::new();
         let versions = crate::audit::index_versions(&snapshot.index);
         for (key, example, read) in examples {
-            let results = screen_example(&snapshot, &read, &options);
+            let replay = replay_of(&read, &options);
+            let results = screen_example(&snapshot, &replay, &options);
             let total = results.len();
             let input = serde_json::json!({
                 "dataset": dataset,
@@ -377,7 +378,7 @@ pub(crate) async fn match_entities(
             );
             records.push(
                 crate::audit::Record::new(&caller.0, "POST /match", input, versions.clone(), returned)
-                    .screening(&snapshot.index, replay_of(&read, &options)),
+                    .screening(&snapshot.index, replay),
             );
             responses.insert(
                 key,
@@ -420,37 +421,15 @@ pub(crate) async fn match_entities(
 }
 
 /// Screens every name of an example, keeps each entity's best result, applies the filters and
-/// returns the best `limit`, scored.
+/// returns the best `limit`, scored. The ranking is the replay's own ([`crate::audit::Replay`]),
+/// so a recorded match replays through the same code.
 pub(crate) fn screen_example(
     snapshot: &Snap,
-    example: &ftm::Example,
+    replay: &crate::audit::Replay,
     options: &Options,
 ) -> Vec<ScoredEntity> {
-    // Every listed entity has the topic `sanction`, and no other.
-    let topic_excluded =
-        !options.topics.is_empty() && !options.topics.iter().any(|t| t == "sanction");
-    if options.lists.is_empty() || topic_excluded {
-        return Vec::new();
-    }
-    let fetch = fetch(options);
-    let mut best: HashMap<String, ScreenResult> = HashMap::new();
-    for query in &example.queries {
-        for result in snapshot.index.screen(query, fetch) {
-            match best.get(&result.entity_id) {
-                Some(found) if found.score >= result.score => {}
-                _ => {
-                    best.insert(result.entity_id.clone(), result);
-                }
-            }
-        }
-    }
-    let mut results: Vec<ScreenResult> = best
-        .into_values()
-        .filter(|r| r.score >= options.cutoff)
-        .filter(|r| !options.exclude_schema.contains(&r.schema))
-        .filter(|r| !options.exclude_entity_ids.contains(&r.entity_id))
-        .collect();
-    results.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entity_id.cmp(&b.entity_id)));
+    let results = replay.rank(&snapshot.index);
+    let since = options.changed_since.map(|d| d.to_string());
     let mut scored = Vec::new();
     for result in results {
         if scored.len() == options.limit {
@@ -458,11 +437,11 @@ pub(crate) fn screen_example(
         }
         let Some(entry) = snapshot.catalog.get(&result.entity_id) else { continue };
         let entity = ftm::render(snapshot, entry);
-        if let Some(since) = options.changed_since
+        if let Some(since) = &since
             && entity
                 .last_change
                 .as_deref()
-                .is_none_or(|d| d.get(..10).unwrap_or(d) < since.to_string().as_str())
+                .is_none_or(|d| d.get(..10).unwrap_or(d) < since.as_str())
         {
             continue;
         }
