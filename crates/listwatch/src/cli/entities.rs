@@ -146,6 +146,35 @@ pub(crate) fn default_version(store: &Store, list: &ListName) -> Result<u32> {
     Ok(store.version(list, None)?.version)
 }
 
+/// The entries of `all` (version `version` of `list`) of `schema` and `program` (any case); a
+/// program no entry has is a no-match error that lists the version's programs.
+pub(crate) fn select<'a>(
+    list: &ListName,
+    version: u32,
+    all: &'a [Entity],
+    schema: Option<Schema>,
+    program: Option<&str>,
+) -> Result<Vec<&'a Entity>> {
+    let has = |e: &Entity, p: &str| e.programs.iter().any(|q| q.eq_ignore_ascii_case(p));
+    if let Some(program) = program
+        && !all.iter().any(|e| has(e, program))
+    {
+        let mut programs: Vec<&str> =
+            all.iter().flat_map(|e| e.programs.iter().map(String::as_str)).collect();
+        programs.sort_unstable();
+        programs.dedup();
+        return Err(no_match(format!(
+            "no entry of {list} version {version} has the program {program} (its programs: {})",
+            ellipsize(&programs.join(", "), 300)
+        )));
+    }
+    Ok(all
+        .iter()
+        .filter(|e| schema.is_none_or(|s| e.schema == s))
+        .filter(|e| program.is_none_or(|p| has(e, p)))
+        .collect())
+}
+
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let list = parse_list(&args.list)?;
     let schema = match &args.schema {
@@ -176,23 +205,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let all = store.entities(&list, version)?;
     let n_all = all.len();
     let program = args.program.as_deref().map(str::trim);
-    let entities: Vec<&Entity> = all
-        .iter()
-        .filter(|e| schema.is_none_or(|s| e.schema == s))
-        .filter(|e| program.is_none_or(|p| e.programs.iter().any(|q| q.eq_ignore_ascii_case(p))))
-        .collect();
-    if let Some(program) = program
-        && !all.iter().any(|e| e.programs.iter().any(|q| q.eq_ignore_ascii_case(program)))
-    {
-        let mut programs: Vec<&str> =
-            all.iter().flat_map(|e| e.programs.iter().map(String::as_str)).collect();
-        programs.sort_unstable();
-        programs.dedup();
-        return Err(no_match(format!(
-            "no entry of {list} version {version} has the program {program} (its programs: {})",
-            ellipsize(&programs.join(", "), 300)
-        )));
-    }
+    let entities = select(&list, version, &all, schema, program)?;
     let rows: Vec<Row<'_>> = entities.iter().map(|e| Row::new(&list, e)).collect();
     let summary = format!(
         "{list} version {version} (published {}): {} of {n_all} entries{}{}",

@@ -325,11 +325,13 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// The failures of an endpoint without a body.
+/// The failures of every endpoint that asks for a key.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub(crate) enum Failures {
-    /// A parameter cannot be used (`invalid_parameter`, `invalid_date`, `unknown_schema`...).
+    /// A parameter or the body cannot be used (`invalid_parameter`, `invalid_date`,
+    /// `unknown_schema`, `invalid_json`, `invalid_body`, `invalid_query`, `too_many_queries`,
+    /// `invalid_csv`...).
     #[response(status = 400)]
     BadRequest(ErrorBody),
     /// No key, or an unknown key (`unauthorized`).
@@ -354,37 +356,14 @@ pub(crate) enum Failures {
     Timeout(ErrorBody),
 }
 
-/// The failures of an endpoint with a body: those of [`Failures`], and a body that is too
-/// large or of the wrong shape.
+/// The failures only an endpoint with a body has, besides [`Failures`].
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub(crate) enum BodyFailures {
-    /// A parameter or the body cannot be used (`invalid_parameter`, `invalid_json`,
-    /// `invalid_body`, `invalid_query`, `too_many_queries`, `invalid_csv`...).
-    #[response(status = 400)]
-    BadRequest(ErrorBody),
-    /// No key, or an unknown key (`unauthorized`).
-    #[response(status = 401)]
-    Unauthorized(ErrorBody),
-    /// The key lacks the scope (`forbidden`).
-    #[response(status = 403)]
-    Forbidden(ErrorBody),
-    /// The path names something the store does not hold.
-    #[response(status = 404)]
-    NotFound(ErrorBody),
-    /// The endpoint does not take that method (`method_not_allowed`).
-    #[response(status = 405)]
-    MethodNotAllowed(ErrorBody),
     /// The body is larger than the server's limit (`payload_too_large`).
     #[response(status = 413)]
     PayloadTooLarge(ErrorBody),
     /// The body is JSON of the wrong shape (`invalid_request`).
     #[response(status = 422)]
     Unprocessable(ErrorBody),
-    /// The key sent more requests than its rate allows (`rate_limited`).
-    #[response(status = 429)]
-    RateLimited(ErrorBody),
-    /// The request took longer than the server's limit (`timeout`).
-    #[response(status = 503)]
-    Timeout(ErrorBody),
 }

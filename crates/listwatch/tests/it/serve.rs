@@ -246,6 +246,11 @@ fn an_entitys_life_and_its_legal_events_are_served_and_recorded_over_http() {
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(csv.body.lines().count(), entries.len() + 1, "{}", csv.body);
     assert!(csv.body.contains(&id));
+    // A program no entry has is reported, as `entities --program` reports it, not an empty list.
+    let unknown =
+        http(server.port, "GET", &format!("/lists/{list}/entities?program=NO-SUCH"), "").unwrap();
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown.body.contains("its programs"), "{}", unknown.body);
     // History and timeline, as the command line's JSON.
     let history = json(&format!("/entities/{id}/history"));
     assert_eq!(history["id"], id.as_str());

@@ -147,7 +147,7 @@ pub(crate) struct DecisionBody {
 #[utoipa::path(post, path = "/alerts/{id}/decision", tag = "monitoring", security(("api_key" = ["write"]), ("bearer" = ["write"])),
     params(("id" = String, Path, description = "The alert's id")),
     request_body = DecisionBody,
-    responses((status = 200, description = "The decision recorded", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
+    responses((status = 200, description = "The decision recorded", body = crate::server::openapi::CliJson), crate::server::openapi::Failures, crate::server::openapi::BodyFailures))]
 pub(crate) async fn decide(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -47,7 +47,7 @@ pub(crate) async fn list(
 #[utoipa::path(post, path = "/events", tag = "entities",
     security(("api_key" = ["write"]), ("bearer" = ["write"])),
     request_body = EventRequest,
-    responses((status = 201, description = "The event recorded, as `event add --json`", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
+    responses((status = 201, description = "The event recorded, as `event add --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures, crate::server::openapi::BodyFailures))]
 pub(crate) async fn record(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

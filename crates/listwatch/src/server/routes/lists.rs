@@ -148,16 +148,10 @@ pub(crate) async fn entities(
             None => crate::cli::entities::default_version(store, &list)?,
         };
         let all = store.entities(&list, version).map_err(anyhow::Error::from)?;
-        let rows: Vec<crate::cli::entities::Row<'_>> = all
-            .iter()
-            .filter(|e| schema.is_none_or(|s| e.schema == s))
-            .filter(|e| {
-                program
-                    .as_deref()
-                    .is_none_or(|p| e.programs.iter().any(|q| q.eq_ignore_ascii_case(p)))
-            })
-            .map(|e| crate::cli::entities::Row::new(&list, e))
-            .collect();
+        let selected =
+            crate::cli::entities::select(&list, version, &all, schema, program.as_deref())?;
+        let rows: Vec<crate::cli::entities::Row<'_>> =
+            selected.into_iter().map(|e| crate::cli::entities::Row::new(&list, e)).collect();
         if csv {
             let mut bytes = Vec::new();
             crate::cli::entities::write_csv(&mut bytes, &rows).map_err(ApiError::internal)?;

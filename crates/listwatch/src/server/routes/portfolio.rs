@@ -27,7 +27,7 @@ use crate::server::state::AppState;
         ("known_on" = Option<String>, Query, format = Date, description = "Use only what was known by this day"),
     ),
     request_body(content((HoldingsBody = "application/json"), (CsvHoldings = "text/csv")), description = "A holdings CSV with a header row (columns: any of isin, ticker, exchange, issuer, quantity), as `portfolio check` reads; or, as JSON, `{\"holdings\": [{\"isin\", \"ticker\", \"exchange\", \"issuer\", \"quantity\"}]}`"),
-    responses((status = 200, description = "The report, as `portfolio check --json`", body = crate::server::openapi::CliJson), crate::server::openapi::BodyFailures))]
+    responses((status = 200, description = "The report, as `portfolio check --json`", body = crate::server::openapi::CliJson), crate::server::openapi::Failures, crate::server::openapi::BodyFailures))]
 pub(crate) async fn check(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -25,7 +25,7 @@ use crate::server::state::AppState;
         ("list" = Option<Vec<String>>, Query, description = "Screen only these lists"),
     ),
     request_body(content = JsonLines, content_type = "application/x-ndjson", description = "One JSON query per line"),
-    responses((status = 200, description = "One JSON result per line", body = String, content_type = "application/x-ndjson"), crate::server::openapi::BodyFailures))]
+    responses((status = 200, description = "One JSON result per line", body = String, content_type = "application/x-ndjson"), crate::server::openapi::Failures, crate::server::openapi::BodyFailures))]
 pub(crate) async fn screen(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
