@@ -19,6 +19,9 @@ pub struct Entry {
     pub entity: listwatch_model::Entity,
     /// The number of that version.
     pub last_version: u32,
+    /// The first live version of the list that held it (`None` when only retracted versions
+    /// did).
+    pub first_version: Option<u32>,
     /// Whether the entity is in the list's current version.
     pub current: bool,
 }
@@ -52,6 +55,17 @@ pub fn name_key(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// When an entry was seen ([`Catalog::seen`]); each `None` when no live version answers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seen {
+    /// The first live version that held it.
+    pub first: Option<VersionRef>,
+    /// The last live version that held it.
+    pub last: Option<VersionRef>,
+    /// The version that last changed it.
+    pub last_change: Option<VersionRef>,
+}
+
 /// How a query found an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -82,7 +96,8 @@ impl Catalog {
         for list in store.lists()? {
             let versions = store.live_versions(&list.name)?.iter().map(version_ref).collect();
             catalog.lists.push((list.name.clone(), versions));
-            for (entity, last_version, current) in store.entities_ever(&list.name)? {
+            for ever in store.entities_ever(&list.name)? {
+                let entity = ever.entity;
                 let idx = catalog.entries.len();
                 catalog.by_id.insert(format!("{}:{}", list.name, entity.id), idx);
                 for identifier in &entity.identifiers {
@@ -131,12 +146,36 @@ impl Catalog {
                 catalog.entries.push(Entry {
                     list: list.name.clone(),
                     entity,
-                    last_version,
-                    current,
+                    last_version: ever.last_version,
+                    first_version: ever.first_version,
+                    current: ever.current,
                 });
             }
         }
         Ok(catalog)
+    }
+
+    /// The live versions of `list`, oldest first (empty for a list the catalog lacks).
+    pub fn versions(&self, list: &ListName) -> &[VersionRef] {
+        self.lists.iter().find(|(name, _)| name == list).map_or(&[], |(_, versions)| versions)
+    }
+
+    /// When the entry was seen: the first live version that held it, the last live version that
+    /// held it (the current version for a listed entity, the one before its removal otherwise),
+    /// and the version that last changed it (its removal, for a removed entity).
+    pub fn seen(&self, entry: &Entry) -> Seen {
+        let versions = self.versions(&entry.list);
+        let find = |number: u32| versions.iter().find(|v| v.version == number).copied();
+        let last = if entry.current {
+            versions.last().copied()
+        } else {
+            versions.iter().rev().find(|v| v.version < entry.last_version).copied()
+        };
+        Seen {
+            first: entry.first_version.and_then(find),
+            last,
+            last_change: find(entry.last_version),
+        }
     }
 
     /// Which lists an answer about `as_of` (knowing what was known on `known_on`) can rest on:

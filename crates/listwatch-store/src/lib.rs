@@ -83,7 +83,7 @@ pub use postgres::PG_SCHEMA_VERSION;
 pub use schema::FORMAT_VERSION;
 pub use store::{CopyReport, Lease, Store, is_postgres_url};
 pub use types::{
-    ChangedEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
-    NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
+    ChangedEntity, EverEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome,
+    ListInfo, NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };
 pub use watch::NewWatchVersion;

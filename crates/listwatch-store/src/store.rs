@@ -19,8 +19,8 @@ use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
 use crate::error::{Error, Refusal, Result};
 use crate::redb_backend::RedbStore;
 use crate::types::{
-    ChangedEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo, NewVersion,
-    Phase, Retraction, VersionDiff, VersionInfo,
+    ChangedEntity, EverEntity, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome, ListInfo,
+    NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };
 
 pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -417,36 +417,73 @@ impl Store {
         Ok(observations)
     }
 
-    /// Every entity the list has ever had, each as its last version had it, with the number of
-    /// that version and whether the entity is in the current version.
-    pub fn entities_ever(&self, list: &ListName) -> Result<Vec<(Entity, u32, bool)>> {
+    /// Every entity the list has ever had, each as its last version had it, with the first live
+    /// version that held it, the number of the last version that held it, and whether the entity
+    /// is in the current version.
+    pub fn entities_ever(&self, list: &ListName) -> Result<Vec<EverEntity>> {
+        let live: Vec<u32> = self.live_versions(list)?.iter().map(|v| v.version).collect();
+        // The first live version in `from..before`.
+        let first_live = |from: u32, before: u32| {
+            live.get(live.partition_point(|&v| v < from)).copied().filter(|&v| v < before)
+        };
         let mut txn = self.read()?;
         let info = txn.list(list)?.ok_or_else(|| not_found_list(list))?;
-        let mut last: HashMap<String, (u32, Option<Hash>, Option<Hash>)> = HashMap::new();
+        struct Seen {
+            last_version: u32,
+            current: Option<Hash>,
+            content: Option<Hash>,
+            present_since: Option<u32>,
+            first_live: Option<u32>,
+        }
+        let mut seen: HashMap<String, Seen> = HashMap::new();
         for (version, records) in txn.changes(list, info.current)? {
             for (id, hash) in records {
-                let entry = last.entry(id).or_insert((0, None, None));
-                entry.0 = version;
-                entry.1 = hash;
-                if hash.is_some() {
-                    entry.2 = hash;
+                let entry = seen.entry(id).or_insert(Seen {
+                    last_version: 0,
+                    current: None,
+                    content: None,
+                    present_since: None,
+                    first_live: None,
+                });
+                entry.last_version = version;
+                entry.current = hash;
+                match hash {
+                    Some(_) => {
+                        entry.content = hash;
+                        entry.present_since.get_or_insert(version);
+                    }
+                    None => {
+                        if let Some(since) = entry.present_since.take() {
+                            entry.first_live = entry.first_live.or(first_live(since, version));
+                        }
+                    }
                 }
             }
         }
         // A removal is recorded at the version that dropped the entity; its content is the one
         // before.
-        let kept: Vec<(u32, bool, Hash)> = last
+        let kept: Vec<(Hash, Seen)> = seen
             .into_values()
-            .filter_map(|(version, current, seen)| seen.map(|h| (version, current.is_some(), h)))
+            .filter_map(|mut s| {
+                if let Some(since) = s.present_since {
+                    s.first_live = s.first_live.or(first_live(since, u32::MAX));
+                }
+                Some((s.content?, s))
+            })
             .collect();
-        let hashes: Vec<Hash> = kept.iter().map(|(_, _, hash)| *hash).collect();
-        let mut entities: Vec<(Entity, u32, bool)> = txn
+        let hashes: Vec<Hash> = kept.iter().map(|(hash, _)| *hash).collect();
+        let mut entities: Vec<EverEntity> = txn
             .entities(&hashes)?
             .into_iter()
             .zip(kept)
-            .map(|(entity, (version, current, _))| (entity, version, current))
+            .map(|(entity, (_, s))| EverEntity {
+                entity,
+                first_version: s.first_live,
+                last_version: s.last_version,
+                current: s.current.is_some(),
+            })
             .collect();
-        entities.sort_by(|a, b| compare_source_ids(&a.0.id, &b.0.id));
+        entities.sort_by(|a, b| compare_source_ids(&a.entity.id, &b.entity.id));
         Ok(entities)
     }
 

@@ -150,6 +150,20 @@ pub enum Phase {
     Writing,
 }
 
+/// An entity a list has ever had ([`crate::Store::entities_ever`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EverEntity {
+    /// The entity as the last version that held it had it.
+    pub entity: Entity,
+    /// The first live (not retracted) version that held it; `None` when only retracted versions
+    /// did.
+    pub first_version: Option<u32>,
+    /// The last version that held it, or the one that removed it.
+    pub last_version: u32,
+    /// Whether it is in the list's current version.
+    pub current: bool,
+}
+
 /// An entity that changed between two versions.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChangedEntity {

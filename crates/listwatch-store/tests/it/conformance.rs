@@ -141,8 +141,12 @@ fn answers(store: &Store) -> String {
         }
         out.push_str(&format!("{:?}\n", store.retractions(name).unwrap()));
         out.push_str(&format!("{:?}\n", store.live_versions(name).unwrap()));
-        for (entity, version, current) in store.entities_ever(name).unwrap() {
-            out.push_str(&format!("{} {version} {current}\n", entity.id));
+        for ever in store.entities_ever(name).unwrap() {
+            let entity = &ever.entity;
+            out.push_str(&format!(
+                "{} {:?} {} {}\n",
+                entity.id, ever.first_version, ever.last_version, ever.current
+            ));
             out.push_str(&format!("{:?}\n", store.history(name, &entity.id)));
             out.push_str(&format!("{:?}\n", store.observations(name, &entity.id).unwrap()));
             out.push_str(&format!("{:?}\n", store.entity(name, &entity.id, None).unwrap()));

@@ -10,6 +10,7 @@ use listwatch_core::catalog::Entry;
 use listwatch_core::snapshot::Snapshot;
 use listwatch_matcher::{Query, QueryIdentifier};
 use listwatch_model::{Entity, Gender, IdKind, NameKind, Schema};
+use listwatch_status::VersionRef;
 
 /// An entity as yente's `EntityResponse` has it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -27,8 +28,11 @@ pub(crate) struct FtmEntity {
     pub(crate) datasets: Vec<String>,
     pub(crate) referents: Vec<String>,
     pub(crate) target: bool,
+    /// The publication date of the first live version that held the entity.
     pub(crate) first_seen: Option<String>,
+    /// The publication date of the last live version that held it (the current one if listed).
     pub(crate) last_seen: Option<String>,
+    /// The publication date of the version that last changed it (its removal, if removed).
     pub(crate) last_change: Option<String>,
 }
 
@@ -149,21 +153,14 @@ fn property_id_kind(property: &str) -> Option<IdKind> {
     })
 }
 
-/// Renders a catalog entry as an FtM entity. `first_seen` is not known to the snapshot and is
-/// left null; `last_seen` is the publication date of the current version for a listed entity,
-/// `last_change` that of the version that last changed it.
+/// Renders a catalog entry as an FtM entity. `first_seen` is the publication date of the first
+/// live version that held the entity, `last_seen` that of the current version for a listed
+/// entity (of the last version that held it otherwise), `last_change` that of the version that
+/// last changed it.
 pub(crate) fn render(snapshot: &Snapshot, entry: &Entry) -> FtmEntity {
     let entity = &entry.entity;
-    let published = |version: u32| -> Option<String> {
-        snapshot
-            .catalog
-            .lists
-            .iter()
-            .find(|(list, _)| *list == entry.list)
-            .and_then(|(_, versions)| versions.iter().find(|v| v.version == version))
-            .map(|v| format!("{}T00:00:00", v.published))
-    };
-    let current = snapshot.screened.iter().find(|l| l.list == entry.list.as_str());
+    let seen = snapshot.catalog.seen(entry);
+    let stamp = |version: Option<VersionRef>| version.map(|v| format!("{}T00:00:00", v.published));
     FtmEntity {
         id: entry.entity_id(),
         caption: entity.primary_name().to_string(),
@@ -172,13 +169,9 @@ pub(crate) fn render(snapshot: &Snapshot, entry: &Entry) -> FtmEntity {
         datasets: vec![entry.list.to_string()],
         referents: Vec::new(),
         target: entry.current,
-        first_seen: None,
-        last_seen: if entry.current {
-            current.map(|l| format!("{}T00:00:00", l.published))
-        } else {
-            published(entry.last_version)
-        },
-        last_change: published(entry.last_version),
+        first_seen: stamp(seen.first),
+        last_seen: stamp(seen.last),
+        last_change: stamp(seen.last_change),
     }
 }
 

@@ -375,6 +375,12 @@ async fn search_entities_catalog_and_algorithms_answer_in_yentes_shape() {
     let entity = app.get("/entities/demo:2").await;
     assert_eq!(entity.json["properties"]["isin"], serde_json::json!(["US0378331005"]));
     assert_eq!(entity.json["schema"], "Company");
+    // Seen since the first version, unchanged by the second, which is current.
+    assert_eq!(entity.json["first_seen"], "2024-01-01T00:00:00");
+    assert_eq!(entity.json["last_seen"], "2024-02-01T00:00:00");
+    assert_eq!(entity.json["last_change"], "2024-01-01T00:00:00");
+    let added = app.get("/entities/demo:10").await;
+    assert_eq!(added.json["first_seen"], "2024-02-01T00:00:00", "{}", added.text);
     check_error(&app.get("/entities/demo:999").await, StatusCode::NOT_FOUND, "unknown_entity");
 
     let catalog = app.get("/catalog").await;

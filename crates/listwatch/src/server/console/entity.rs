@@ -235,15 +235,11 @@ pub(crate) async fn page(
             ))
         })?;
         let entity_id = entry.entity_id();
-        let published = catalog
-            .lists
-            .iter()
-            .find(|(list, _)| *list == entry.list)
-            .and_then(|(_, versions)| versions.iter().find(|v| v.version == entry.last_version))
-            .map(|v| v.published.to_string())
-            .unwrap_or_default();
-        let source =
-            format!("{} version {} (published {published})", entry.list, entry.last_version);
+        // The content shown is that of the last live version that held the entity.
+        let source = match catalog.seen(entry).last {
+            Some(v) => format!("{} version {} (published {})", entry.list, v.version, v.published),
+            None => format!("{} version {}", entry.list, entry.last_version),
+        };
         // The entries of other lists that are the same party, as `status` groups them.
         let mut candidates = vec![entity_id.clone()];
         let mut probes: Vec<String> = entry
