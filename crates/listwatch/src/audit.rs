@@ -72,11 +72,10 @@ pub(crate) struct MatcherRef {
 
 impl MatcherRef {
     pub(crate) fn of(index: &Index) -> MatcherRef {
-        let config = index.config().clone();
         MatcherRef {
             version: listwatch_matcher::MATCHER_VERSION.to_string(),
-            config_hash: config.config_hash(),
-            config,
+            config_hash: index.config_hash().to_string(),
+            config: index.config().clone(),
         }
     }
 }

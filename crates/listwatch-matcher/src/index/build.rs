@@ -12,6 +12,7 @@ impl Index {
     ) -> Index {
         let mut index = Index {
             config: config.clone(),
+            config_hash: config.config_hash(),
             list_versions: Vec::new(),
             entities: Vec::new(),
             names: Vec::new(),

@@ -195,6 +195,8 @@ pub(crate) fn informative_weight(df: f64, n_docs: usize, config: &MatcherConfig)
 /// `Sync`, and [`Index::screen`] takes `&self`.
 pub struct Index {
     config: MatcherConfig,
+    /// `config.config_hash()`, computed once.
+    config_hash: String,
     list_versions: Vec<ListVersion>,
     entities: Vec<EntityRec>,
     names: Vec<NameEntry>,
@@ -245,6 +247,11 @@ impl Index {
         &self.config
     }
 
+    /// The hash of the configuration ([`MatcherConfig::config_hash`]).
+    pub fn config_hash(&self) -> &str {
+        &self.config_hash
+    }
+
     /// The list versions indexed, sorted.
     pub fn list_versions(&self) -> Vec<ListVersion> {
         let mut versions = self.list_versions.clone();
@@ -256,7 +263,7 @@ impl Index {
     pub fn matcher_info(&self) -> MatcherInfo {
         MatcherInfo {
             version: MATCHER_VERSION,
-            config_hash: self.config.config_hash(),
+            config_hash: self.config_hash.clone(),
             threshold: self.config.threshold,
         }
     }

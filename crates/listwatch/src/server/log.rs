@@ -35,9 +35,15 @@ fn json_lines() -> bool {
 
 /// Logs `message` with `fields`.
 pub(crate) fn event(level: Level, message: &str, fields: &[(&str, serde_json::Value)]) {
-    let line = render(json_lines(), level, message, fields);
+    write_line(render(json_lines(), level, message, fields));
+}
+
+/// Writes one line to standard error in one call: standard error is unbuffered, and a line
+/// formatted straight into it costs a system call per piece.
+fn write_line(mut line: String) {
+    line.push('\n');
     // A log that cannot be written is not a reason to fail a request.
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// One line of the log, as JSON or as text.
@@ -84,24 +90,35 @@ pub(crate) fn error(message: &str) {
 /// Logs one answered request.
 pub(crate) fn request(id: &str, key: &str, method: &str, path: &str, status: u16, ms: f64) {
     if json_lines() {
-        let line = serde_json::json!({
-            "ts": crate::cli::import::now_rfc3339(),
-            "level": if status >= 500 { "error" } else { "info" },
-            "msg": "request",
-            "request_id": id,
-            "key": key,
-            "method": method,
-            "path": path,
-            "status": status,
-            "ms": (ms * 100.0).round() / 100.0,
-        });
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            ts: String,
+            level: &'static str,
+            msg: &'static str,
+            request_id: &'a str,
+            key: &'a str,
+            method: &'a str,
+            path: &'a str,
+            status: u16,
+            ms: f64,
+        }
+        let line = Line {
+            ts: crate::cli::import::now_rfc3339(),
+            level: if status >= 500 { "error" } else { "info" },
+            msg: "request",
+            request_id: id,
+            key,
+            method,
+            path,
+            status,
+            ms: (ms * 100.0).round() / 100.0,
+        };
+        write_line(serde_json::to_string(&line).unwrap_or_default());
     } else {
-        let _ = writeln!(
-            std::io::stderr().lock(),
+        write_line(format!(
             "{method} {} {status} {ms:.2} ms key={key} id={id}",
             crate::output::clean(path)
-        );
+        ));
     }
 }
 

@@ -63,10 +63,10 @@ pub(crate) async fn catalog(State(state): State<AppState>) -> Json<serde_json::V
 }
 
 /// The features the matcher records, with what each means (built once).
-pub(crate) fn features() -> serde_json::Value {
+pub(crate) fn features() -> &'static serde_json::Value {
     static FEATURES: std::sync::LazyLock<serde_json::Value> =
         std::sync::LazyLock::new(feature_docs);
-    FEATURES.clone()
+    &FEATURES
 }
 
 fn feature_docs() -> serde_json::Value {

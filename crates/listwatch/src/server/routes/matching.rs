@@ -150,7 +150,7 @@ pub(crate) struct MatchResponse {
     responses: BTreeMap<String, QueryResponse>,
     /// The features the matcher weighs.
     #[schema(value_type = Object)]
-    matcher: serde_json::Value,
+    matcher: &'static serde_json::Value,
     limit: usize,
     algorithm: AlgorithmUsed,
     list_versions: Vec<ListVersionUsed>,
