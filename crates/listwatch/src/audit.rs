@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use listwatch_matcher::{Index, MatcherConfig, Query, ScreenResult};
@@ -129,19 +130,34 @@ impl Replay {
     }
 }
 
+/// One result of a screening as a record keeps it.
+#[derive(Serialize)]
+pub(crate) struct ResultRef<'a> {
+    entity_id: &'a str,
+    #[serde(rename = "match")]
+    is_match: bool,
+    score: f64,
+}
+
 /// The results of a screening as a record keeps them: entity ids, scores, and whether each is a
 /// match.
 pub(crate) fn screen_results<'a>(
     results: impl IntoIterator<Item = &'a ScreenResult>,
-) -> serde_json::Value {
-    serde_json::Value::Array(
-        results
-            .into_iter()
-            .map(|r| {
-                serde_json::json!({"entity_id": r.entity_id, "score": r.score, "match": r.is_match})
-            })
-            .collect(),
-    )
+) -> Vec<ResultRef<'a>> {
+    results.into_iter().map(|r| ResultRef::new(&r.entity_id, r.score, r.is_match)).collect()
+}
+
+impl<'a> ResultRef<'a> {
+    pub(crate) fn new(entity_id: &'a str, score: f64, is_match: bool) -> ResultRef<'a> {
+        ResultRef { entity_id, is_match, score }
+    }
+}
+
+/// `value` as JSON text; `null` in the impossible case that it does not serialize (every type
+/// recorded serializes, having string keys only).
+fn raw_json(value: &(impl Serialize + ?Sized)) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value)
+        .unwrap_or_else(|_| serde_json::value::to_raw_value(&()).expect("null serializes"))
 }
 
 /// One decision.
@@ -152,31 +168,39 @@ pub(crate) struct Record {
     pub(crate) key: String,
     pub(crate) endpoint: String,
     pub(crate) input_sha256: String,
-    pub(crate) input: serde_json::Value,
+    /// The input, as JSON text: written once, hashed and kept as it is, without a tree of values.
+    pub(crate) input: Box<RawValue>,
     pub(crate) list_versions: Vec<VersionRef>,
     pub(crate) matcher: Option<MatcherRef>,
     pub(crate) replay: Option<Replay>,
-    pub(crate) results: serde_json::Value,
+    /// The results returned, as JSON text.
+    pub(crate) results: Box<RawValue>,
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl Record {
-    /// A new record, with its id, time and input hash.
+    /// A new record, with its id, time and input hash (SHA-256 of the input's JSON text as
+    /// recorded).
     pub(crate) fn new(
         key: &str,
         endpoint: &str,
-        input: serde_json::Value,
+        input: &(impl Serialize + ?Sized),
         list_versions: Vec<VersionRef>,
-        results: serde_json::Value,
+        results: &(impl Serialize + ?Sized),
     ) -> Record {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let text = serde_json::to_string(&input).unwrap_or_default();
-        let hash: String =
-            Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let input = raw_json(input);
+        let results = raw_json(results);
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hash = String::with_capacity(64);
+        for byte in Sha256::digest(input.get().as_bytes()) {
+            hash.push(HEX[usize::from(byte >> 4)] as char);
+            hash.push(HEX[usize::from(byte & 15)] as char);
+        }
         Record {
             id: format!("{now:013}-{:x}-{n:06}", std::process::id()),
             at: crate::cli::import::now_rfc3339(),
@@ -476,7 +500,8 @@ pub(crate) fn replay(store: &listwatch_store::Store, record: &Record) -> Result<
     let results = replay.run(&index);
     // Through the same text as the record, so equal scores compare equal.
     let recomputed = serde_json::from_str(&serde_json::to_string(&screen_results(&results))?)?;
-    Ok(Replayed { recorded: record.results.clone(), recomputed })
+    let recorded = serde_json::from_str(record.results.get())?;
+    Ok(Replayed { recorded, recomputed })
 }
 
 /// The record of a status answer: the question, the states (overall and per entity), and the
@@ -502,9 +527,9 @@ pub(crate) fn status_record(
     Record::new(
         key,
         endpoint,
-        serde_json::json!({"q": query, "as_of": question.as_of, "known_on": question.known_on}),
+        &serde_json::json!({"q": query, "as_of": question.as_of, "known_on": question.known_on}),
         consulted_versions(&answer.consultation),
-        serde_json::json!({"overall": json["overall"]["state"], "matches": matches}),
+        &serde_json::json!({"overall": json["overall"]["state"], "matches": matches}),
     )
 }
 
@@ -530,9 +555,9 @@ pub(crate) fn portfolio_record(
     Record::new(
         key,
         endpoint,
-        serde_json::json!({"as_of": question.as_of, "known_on": question.known_on, "holdings": rows}),
+        &serde_json::json!({"as_of": question.as_of, "known_on": question.known_on, "holdings": rows}),
         consulted_versions(consultation),
-        serde_json::Value::Array(verdicts),
+        &verdicts,
     )
 }
 
@@ -561,9 +586,9 @@ mod tests {
                         let record = Record::new(
                             "test",
                             "screen",
-                            serde_json::json!({"thread": thread, "n": n}),
+                            &serde_json::json!({"thread": thread, "n": n}),
                             Vec::new(),
-                            serde_json::Value::Null,
+                            &(),
                         );
                         log.append(&[record]).unwrap();
                     }

@@ -93,9 +93,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for record in &records {
             let versions: Vec<String> =
                 record.list_versions.iter().map(|v| format!("{}@{}", v.list, v.version)).collect();
-            let results = match &record.results {
-                serde_json::Value::Array(items) => format!("{} results", items.len()),
-                other => crate::output::ellipsize(&other.to_string(), 60),
+            let results = match serde_json::from_str(record.results.get()) {
+                Ok(serde_json::Value::Array(items)) => format!("{} results", items.len()),
+                _ => crate::output::ellipsize(record.results.get(), 60),
             };
             table.row(vec![
                 record.id.clone(),

@@ -304,9 +304,9 @@ pub(crate) fn screen_record(
     crate::audit::Record::new(
         key,
         endpoint,
-        input,
+        &input,
         crate::audit::index_versions(index),
-        crate::audit::screen_results(results),
+        &crate::audit::screen_results(results),
     )
     .screening(
         index,

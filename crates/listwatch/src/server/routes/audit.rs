@@ -18,18 +18,21 @@ use crate::server::state::AppState;
 pub(crate) async fn audit(
     State(state): State<AppState>,
     params: Params,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Records>> {
     let since = params.date("since")?;
     let key = params.get("key").map(String::from);
     let Some(log) = state.audit_log().cloned() else {
-        return Ok(Json(serde_json::json!({"records": []})));
+        return Ok(Json(Records { records: Vec::new() }));
     };
-    let value = blocking(move || {
-        let records = log
-            .read(since, key.as_deref())
-            .map_err(|err| ApiError::internal(format!("{err:#}")))?;
-        Ok(serde_json::json!({"records": records}))
+    let records = blocking(move || {
+        log.read(since, key.as_deref()).map_err(|err| ApiError::internal(format!("{err:#}")))
     })
     .await?;
-    Ok(Json(value))
+    Ok(Json(Records { records }))
+}
+
+/// The records, each input and result as the text recorded (so its hash can be checked).
+#[derive(serde::Serialize)]
+pub(crate) struct Records {
+    records: Vec<crate::audit::Record>,
 }

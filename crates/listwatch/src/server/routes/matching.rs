@@ -364,21 +364,25 @@ pub(crate) async fn match_entities(
             let replay = replay_of(&read, &options);
             let results = screen_example(&snapshot, &replay, &options);
             let total = results.len();
-            let input = serde_json::json!({
-                "dataset": dataset,
-                "parameters": uri.query().unwrap_or(""),
-                "key": key,
-                "query": example,
-            });
-            let returned = serde_json::Value::Array(
-                results
-                    .iter()
-                    .map(|r| serde_json::json!({"entity_id": r.entity.id, "score": r.score, "match": r.is_match}))
-                    .collect(),
-            );
+            let input = MatchInput {
+                dataset: &dataset,
+                key: &key,
+                parameters: uri.query().unwrap_or(""),
+                query: &example,
+            };
+            let returned: Vec<_> = results
+                .iter()
+                .map(|r| crate::audit::ResultRef::new(&r.entity.id, r.score, r.is_match))
+                .collect();
             records.push(
-                crate::audit::Record::new(&caller.0, "POST /match", input, versions.clone(), returned)
-                    .screening(&snapshot.index, replay),
+                crate::audit::Record::new(
+                    &caller.0,
+                    "POST /match",
+                    &input,
+                    versions.clone(),
+                    &returned,
+                )
+                .screening(&snapshot.index, replay),
             );
             responses.insert(
                 key,
@@ -418,6 +422,15 @@ pub(crate) async fn match_entities(
     // Recorded before it is answered, without holding a thread while the disk syncs.
     committer.commit(lines).await?;
     Ok(Json(response))
+}
+
+/// What the audit log records as the input of one query of a `/match` request.
+#[derive(Serialize)]
+struct MatchInput<'a> {
+    dataset: &'a str,
+    key: &'a str,
+    parameters: &'a str,
+    query: &'a EntityExample,
 }
 
 /// Screens every name of an example, keeps each entity's best result, applies the filters and
