@@ -85,6 +85,22 @@ pub enum FeatureKind {
     Schema,
 }
 
+impl FeatureKind {
+    /// The feature's name, as it is serialized (`weak_alias`, `birth_date`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureKind::WeakAlias => "weak_alias",
+            FeatureKind::Identifier => "identifier",
+            FeatureKind::WeakIdentifier => "weak_identifier",
+            FeatureKind::InvalidIdentifier => "invalid_identifier",
+            FeatureKind::BirthDate => "birth_date",
+            FeatureKind::Country => "country",
+            FeatureKind::Gender => "gender",
+            FeatureKind::Schema => "schema",
+        }
+    }
+}
+
 /// One piece of evidence and its effect on the score.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Feature {
@@ -144,4 +160,26 @@ pub struct PairResult {
 /// Rounds a score to four decimals, the precision results are reported and ranked at.
 pub(crate) fn round_score(score: f64) -> f64 {
     (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FeatureKind;
+
+    #[test]
+    fn a_features_name_is_its_serialized_name() {
+        use FeatureKind::*;
+        for kind in [
+            WeakAlias,
+            Identifier,
+            WeakIdentifier,
+            InvalidIdentifier,
+            BirthDate,
+            Country,
+            Gender,
+            Schema,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 }

@@ -182,10 +182,7 @@ pub(crate) async fn page(
                     .features
                     .iter()
                     .map(|f| FeatureRow {
-                        feature: serde_json::to_value(f.feature)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default(),
+                        feature: f.feature.as_str().to_string(),
                         detail: f.detail.clone(),
                         contribution: format!("{:+.3}", f.contribution),
                     })

@@ -141,7 +141,23 @@ pub(crate) struct ScoredEntity {
     features: BTreeMap<String, f64>,
     /// Why: the words aligned and how, the words left over, each feature with its detail.
     #[schema(value_type = Object)]
-    explanations: serde_json::Value,
+    explanations: BTreeMap<&'static str, Explained>,
+}
+
+/// One entry of `explanations`: the name (`name`), or a feature by its name.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Explained {
+    Name {
+        score: Option<f64>,
+        tokens: Vec<listwatch_matcher::TokenMatch>,
+        unmatched_query_tokens: Vec<String>,
+        unmatched_candidate_tokens: Vec<String>,
+    },
+    Feature {
+        score: f64,
+        detail: String,
+    },
 }
 
 /// yente's `EntityMatchResponse`, with the matcher and the list versions that answered.
@@ -463,7 +479,7 @@ pub(crate) fn screen_example(
             score: result.score,
             is_match: result.score >= options.threshold,
             features: features(&result.explanation),
-            explanations: explanations(&result.explanation),
+            explanations: explanations(result.explanation),
         });
     }
     scored
@@ -498,37 +514,30 @@ fn features(explanation: &Explanation) -> BTreeMap<String, f64> {
         features.insert("name_score".to_string(), name_score);
     }
     for feature in &explanation.features {
-        let name = serde_json::to_value(feature.feature)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        *features.entry(name).or_insert(0.0) += feature.contribution;
+        *features.entry(feature.feature.as_str().to_string()).or_insert(0.0) +=
+            feature.contribution;
     }
     features
 }
 
 /// Why the score is what it is: the words matched and how, the words left over, and each
-/// feature with its detail.
-fn explanations(explanation: &Explanation) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
+/// feature with its detail (the last, when a feature fired twice).
+fn explanations(explanation: Explanation) -> BTreeMap<&'static str, Explained> {
+    let mut out = BTreeMap::new();
     out.insert(
-        "name".to_string(),
-        serde_json::json!({
-            "score": explanation.name_score,
-            "tokens": explanation.tokens,
-            "unmatched_query_tokens": explanation.unmatched_query_tokens,
-            "unmatched_candidate_tokens": explanation.unmatched_candidate_tokens,
-        }),
+        "name",
+        Explained::Name {
+            score: explanation.name_score,
+            tokens: explanation.tokens,
+            unmatched_query_tokens: explanation.unmatched_query_tokens,
+            unmatched_candidate_tokens: explanation.unmatched_candidate_tokens,
+        },
     );
-    for feature in &explanation.features {
-        let name = serde_json::to_value(feature.feature)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+    for feature in explanation.features {
         out.insert(
-            name,
-            serde_json::json!({"score": feature.contribution, "detail": feature.detail}),
+            feature.feature.as_str(),
+            Explained::Feature { score: feature.contribution, detail: feature.detail },
         );
     }
-    serde_json::Value::Object(out)
+    out
 }
