@@ -17,8 +17,22 @@
 //!   the last change at or before it; an entity's history is its rows.
 //! - `retractions (list, version, body)` and `events (id, entity, body)`.
 //!
+//! Schema 2 adds continuous monitoring, each record the postcard encoding of the model's type as
+//! in the redb engine:
+//! - `watches (name, body)`: a watch ([`WatchInfo`]), changed when a version is added or the
+//!   watch removed;
+//! - `watch_versions (watch, version, body)` and `watch_items (watch, version, chunk, body)`: a
+//!   watch version and its items, in LZ4-compressed chunks as in redb;
+//! - `alerts (seq, id, watch, body)`: an alert under the id of its cause (unique), in the order
+//!   stored (`seq`);
+//! - `decisions (id, alert, body)` and `webhooks (id, body)`;
+//! - `deliveries (webhook, alert, body)`: the outbox's state. A row is also the lock of its
+//!   delivery: a deliverer claims it with `SELECT … FOR UPDATE SKIP LOCKED` and records the
+//!   attempt in the same transaction.
+//!
 //! Triggers refuse every UPDATE, DELETE and TRUNCATE of `versions`, `entities`, `changes`,
-//! `retractions` and `events`: the store's append-only law holds for any client of the database.
+//! `retractions`, `events`, `watch_versions`, `watch_items`, `alerts` and `decisions`: the store's
+//! append-only law holds for any client of the database.
 //!
 //! # Transactions
 //! A read is one `REPEATABLE READ READ ONLY` transaction, so it sees one committed state. A write
@@ -39,18 +53,22 @@ use std::future::Future;
 use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use listwatch_model::{Entity, LegalEvent, ListName, NewEvent, compare_source_ids};
+use listwatch_model::{
+    Alert, Decision, Delivery, Entity, LegalEvent, ListName, NewDecision, NewEvent, WatchInfo,
+    WatchItem, WatchVersion, Webhook, compare_source_ids,
+};
 
-use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
+use crate::backend::{Change, ManifestEntry, MonitorRead, MonitorWrite, StoreRead, StoreWrite};
 use crate::error::{Error, Result};
 use crate::store::{decode, encode};
 use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
 
 /// The version of the PostgreSQL schema this build writes.
-pub const PG_SCHEMA_VERSION: u32 = 1;
+pub const PG_SCHEMA_VERSION: u32 = 2;
 
 /// The migrations, in order: the one at index `n` brings the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE listwatch.lists (
     name text PRIMARY KEY,
     format text NOT NULL,
@@ -114,7 +132,64 @@ CREATE TRIGGER retractions_no_truncate BEFORE TRUNCATE ON listwatch.retractions
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON listwatch.events
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
-"#];
+"#,
+    r#"
+CREATE TABLE listwatch.watches (
+    name text PRIMARY KEY,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.watch_versions (
+    watch text NOT NULL REFERENCES listwatch.watches (name),
+    version bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (watch, version)
+);
+CREATE TABLE listwatch.watch_items (
+    watch text NOT NULL,
+    version bigint NOT NULL,
+    chunk bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (watch, version, chunk)
+);
+CREATE TABLE listwatch.alerts (
+    seq bigint PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    watch text NOT NULL,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.decisions (
+    id bigint PRIMARY KEY,
+    alert text NOT NULL REFERENCES listwatch.alerts (id),
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.webhooks (
+    id bigint PRIMARY KEY,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.deliveries (
+    webhook bigint NOT NULL REFERENCES listwatch.webhooks (id),
+    alert text NOT NULL REFERENCES listwatch.alerts (id),
+    body bytea NOT NULL,
+    PRIMARY KEY (webhook, alert)
+);
+CREATE TRIGGER watch_versions_append_only BEFORE UPDATE OR DELETE ON listwatch.watch_versions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_items_append_only BEFORE UPDATE OR DELETE ON listwatch.watch_items
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER alerts_append_only BEFORE UPDATE OR DELETE ON listwatch.alerts
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON listwatch.decisions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_versions_no_truncate BEFORE TRUNCATE ON listwatch.watch_versions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_items_no_truncate BEFORE TRUNCATE ON listwatch.watch_items
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER alerts_no_truncate BEFORE TRUNCATE ON listwatch.alerts
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON listwatch.decisions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+"#,
+];
 
 /// Advisory lock keys ("lw" and a number): migrating the schema, writing.
 const LOCK_MIGRATE: i64 = 0x6c77_0001;
@@ -309,6 +384,36 @@ impl PgStore {
         let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_WRITE})");
         Ok(Box::new(PgTxn::begin(self, &begin)?))
     }
+
+    /// A transaction holding the row of the delivery of `alert` to `webhook` locked, or `None`
+    /// when another transaction holds it (`SKIP LOCKED`). It does not take the store's write
+    /// lock: an import or another delivery goes on meanwhile. The row is created first, in a
+    /// statement of its own, if no attempt was recorded yet.
+    pub(crate) fn claim(
+        &self,
+        webhook: u64,
+        alert: &str,
+    ) -> Result<Option<Box<dyn StoreWrite + '_>>> {
+        let webhook = to_id(webhook)?;
+        let client = self.client()?;
+        self.block_on(client.execute(
+            "INSERT INTO listwatch.deliveries (webhook, alert, body)
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM listwatch.alerts WHERE id = $2)
+             ON CONFLICT (webhook, alert) DO NOTHING",
+            &[&webhook, &alert, &encode(&Delivery::default())],
+        ))?;
+        self.block_on(client.batch_execute("BEGIN"))?;
+        let mut txn = PgTxn { store: self, client: Some(client), notify: false };
+        let rows = txn.query(
+            "SELECT 1 FROM listwatch.deliveries WHERE webhook = $1 AND alert = $2
+             FOR UPDATE SKIP LOCKED",
+            &[&webhook, &alert],
+        )?;
+        if rows.is_empty() && txn.alert(alert)?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(txn)))
+    }
 }
 
 /// Listens on [`CHANNEL`] for as long as the store lives, reconnecting after a lost connection.
@@ -341,6 +446,9 @@ async fn listen(config: tokio_postgres::Config, signal: std::sync::Arc<tokio::sy
 struct PgTxn<'s> {
     store: &'s PgStore,
     client: Option<Client>,
+    /// Whether committing notifies [`CHANNEL`] (not for a delivery's claim: servers need not
+    /// look at the store again).
+    notify: bool,
 }
 
 impl Drop for PgTxn<'_> {
@@ -362,6 +470,14 @@ fn to_version(number: i64) -> Result<u32> {
     u32::try_from(number).map_err(|_| Error::Corrupt(format!("version number {number}")))
 }
 
+fn to_id(id: u64) -> Result<i64> {
+    i64::try_from(id).map_err(|_| Error::Invalid(format!("number {id} is too large")))
+}
+
+fn from_id(id: i64) -> Result<u64> {
+    u64::try_from(id).map_err(|_| Error::Corrupt(format!("stored number {id}")))
+}
+
 fn list_name(name: &str) -> Result<ListName> {
     ListName::parse(name).map_err(|err| Error::Corrupt(format!("stored list name: {err}")))
 }
@@ -370,7 +486,7 @@ impl<'s> PgTxn<'s> {
     fn begin(store: &'s PgStore, begin: &str) -> Result<PgTxn<'s>> {
         let client = store.client()?;
         store.block_on(client.batch_execute(begin))?;
-        Ok(PgTxn { store, client: Some(client) })
+        Ok(PgTxn { store, client: Some(client), notify: true })
     }
 
     fn client(&self) -> &Client {
@@ -655,7 +771,8 @@ impl StoreWrite for PgTxn<'_> {
             unreachable!("the connection is held until the transaction ends")
         };
         // The notification is delivered when, and only if, the transaction commits.
-        let commit = format!("NOTIFY {CHANNEL}; COMMIT");
+        let commit =
+            if self.notify { format!("NOTIFY {CHANNEL}; COMMIT") } else { "COMMIT".to_string() };
         match self.store.block_on(client.batch_execute(&commit)) {
             Ok(()) => Ok(()),
             Err(err) => {
@@ -663,5 +780,174 @@ impl StoreWrite for PgTxn<'_> {
                 Err(err.into())
             }
         }
+    }
+}
+
+impl MonitorRead for PgTxn<'_> {
+    fn watches(&mut self) -> Result<Vec<WatchInfo>> {
+        let rows = self.query("SELECT body FROM listwatch.watches ORDER BY name", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn watch(&mut self, name: &str) -> Result<Option<WatchInfo>> {
+        let rows = self.query("SELECT body FROM listwatch.watches WHERE name = $1", &[&name])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn watch_versions(&mut self, name: &str) -> Result<Vec<WatchVersion>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_versions WHERE watch = $1 ORDER BY version",
+            &[&name],
+        )?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn watch_version(&mut self, name: &str, version: u32) -> Result<Option<WatchVersion>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_versions WHERE watch = $1 AND version = $2",
+            &[&name, &i64::from(version)],
+        )?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn watch_items(&mut self, name: &str, version: u32) -> Result<Vec<WatchItem>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_items WHERE watch = $1 AND version = $2
+             ORDER BY chunk",
+            &[&name, &i64::from(version)],
+        )?;
+        let mut items = Vec::new();
+        for row in &rows {
+            items.extend(crate::watch::decode_items(name, version, row.get(0))?);
+        }
+        Ok(items)
+    }
+
+    fn alerts(&mut self) -> Result<Vec<Alert>> {
+        let rows = self.query("SELECT body FROM listwatch.alerts ORDER BY seq", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn alert(&mut self, id: &str) -> Result<Option<Alert>> {
+        let rows = self.query("SELECT body FROM listwatch.alerts WHERE id = $1", &[&id])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn decisions(&mut self) -> Result<Vec<Decision>> {
+        let rows = self.query("SELECT id, body FROM listwatch.decisions ORDER BY id", &[])?;
+        rows.iter()
+            .map(|row| Ok(Decision { id: from_id(row.get(0))?, decision: decode(row.get(1))? }))
+            .collect()
+    }
+
+    fn decision(&mut self, id: u64) -> Result<Option<NewDecision>> {
+        let Ok(id) = i64::try_from(id) else { return Ok(None) };
+        let rows = self.query("SELECT body FROM listwatch.decisions WHERE id = $1", &[&id])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn webhooks(&mut self) -> Result<Vec<Webhook>> {
+        let rows = self.query("SELECT body FROM listwatch.webhooks ORDER BY id", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn deliveries(&mut self, webhook: u64) -> Result<Vec<(String, Delivery)>> {
+        let Ok(webhook) = i64::try_from(webhook) else { return Ok(Vec::new()) };
+        let rows = self.query(
+            "SELECT alert, body FROM listwatch.deliveries WHERE webhook = $1 ORDER BY alert",
+            &[&webhook],
+        )?;
+        let mut deliveries = Vec::new();
+        for row in &rows {
+            let delivery: Delivery = decode(row.get(1))?;
+            // A row no attempt was recorded in is only a claim's lock.
+            if delivery != Delivery::default() {
+                deliveries.push((row.get(0), delivery));
+            }
+        }
+        Ok(deliveries)
+    }
+
+    fn delivery(&mut self, webhook: u64, alert: &str) -> Result<Option<Delivery>> {
+        let Ok(webhook) = i64::try_from(webhook) else { return Ok(None) };
+        let rows = self.query(
+            "SELECT body FROM listwatch.deliveries WHERE webhook = $1 AND alert = $2",
+            &[&webhook, &alert],
+        )?;
+        let delivery: Option<Delivery> = rows.first().map(|row| decode(row.get(0))).transpose()?;
+        Ok(delivery.filter(|delivery| *delivery != Delivery::default()))
+    }
+}
+
+impl MonitorWrite for PgTxn<'_> {
+    fn put_watch(&mut self, info: &WatchInfo) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.watches (name, body) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body",
+            &[&info.name, &encode(info)],
+        )?;
+        Ok(())
+    }
+
+    fn put_watch_version(&mut self, version: &WatchVersion, items: &[WatchItem]) -> Result<()> {
+        let number = i64::from(version.version);
+        self.execute(
+            "INSERT INTO listwatch.watch_versions (watch, version, body) VALUES ($1, $2, $3)",
+            &[&version.watch, &number, &encode(version)],
+        )?;
+        for (idx, chunk) in crate::watch::encode_items(items).iter().enumerate() {
+            self.execute(
+                "INSERT INTO listwatch.watch_items (watch, version, chunk, body)
+                 VALUES ($1, $2, $3, $4)",
+                &[&version.watch, &number, &(idx as i64), chunk],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn append_alert(&mut self, alert: &Alert) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.alerts (seq, id, watch, body)
+             SELECT coalesce(max(seq), 0) + 1, $1, $2, $3 FROM listwatch.alerts",
+            &[&alert.id, &alert.watch, &encode(alert)],
+        )?;
+        Ok(())
+    }
+
+    fn append_decision(&mut self, decision: &NewDecision) -> Result<u64> {
+        let rows = self.query(
+            "INSERT INTO listwatch.decisions (id, alert, body)
+             SELECT coalesce(max(id), 0) + 1, $1, $2 FROM listwatch.decisions
+             RETURNING id",
+            &[&decision.alert, &encode(decision)],
+        )?;
+        let id: i64 = rows
+            .first()
+            .map(|row| row.get(0))
+            .ok_or_else(|| Error::Storage("PostgreSQL returned no decision id".to_string()))?;
+        from_id(id)
+    }
+
+    fn append_webhook(&mut self, webhook: &Webhook) -> Result<u64> {
+        let rows = self.query("SELECT coalesce(max(id), 0) + 1 FROM listwatch.webhooks", &[])?;
+        let id: i64 = rows
+            .first()
+            .map(|row| row.get(0))
+            .ok_or_else(|| Error::Storage("PostgreSQL returned no webhook id".to_string()))?;
+        let stored = Webhook { id: from_id(id)?, ..webhook.clone() };
+        self.execute(
+            "INSERT INTO listwatch.webhooks (id, body) VALUES ($1, $2)",
+            &[&id, &encode(&stored)],
+        )?;
+        from_id(id)
+    }
+
+    fn put_delivery(&mut self, webhook: u64, alert: &str, delivery: &Delivery) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.deliveries (webhook, alert, body) VALUES ($1, $2, $3)
+             ON CONFLICT (webhook, alert) DO UPDATE SET body = EXCLUDED.body",
+            &[&to_id(webhook)?, &alert, &encode(delivery)],
+        )?;
+        Ok(())
     }
 }

@@ -156,7 +156,7 @@ impl Store {
         }
     }
 
-    fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
+    pub(crate) fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
         match &self.engine {
             Engine::Redb(db) => db.read(),
             #[cfg(feature = "postgres")]
@@ -164,7 +164,7 @@ impl Store {
         }
     }
 
-    fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
+    pub(crate) fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
         match &self.engine {
             Engine::Redb(db) => db.write(),
             #[cfg(feature = "postgres")]
@@ -172,23 +172,22 @@ impl Store {
         }
     }
 
-    fn redb(&self) -> Result<&RedbStore> {
+    /// A transaction holding the claim of one delivery (see [`Store::claim_delivery`]): `None`
+    /// when another process holds it.
+    pub(crate) fn claim(
+        &self,
+        webhook: u64,
+        alert: &str,
+    ) -> Result<Option<Box<dyn StoreWrite + '_>>> {
         match &self.engine {
-            Engine::Redb(db) => Ok(db),
+            Engine::Redb(db) => {
+                // Writers take turns on a redb store: a write transaction is the claim.
+                let _ = (webhook, alert);
+                db.write().map(Some)
+            }
             #[cfg(feature = "postgres")]
-            Engine::Postgres(_) => Err(Error::Unsupported(
-                "monitoring (watches, alerts, decisions, webhooks) is kept only in a redb store for now"
-                    .to_string(),
-            )),
+            Engine::Postgres(db) => db.claim(webhook, alert),
         }
-    }
-
-    pub(crate) fn begin_read(&self) -> Result<redb::ReadTransaction> {
-        self.redb()?.begin_read()
-    }
-
-    pub(crate) fn begin_write(&self) -> Result<redb::WriteTransaction> {
-        self.redb()?.begin_write()
     }
 
     /// Rewrites the file without the space that earlier transactions freed. Returns whether

@@ -189,6 +189,7 @@ fn postgres_refuses_to_change_or_remove_a_stored_row() {
     }
     let t: TestStore = Engine::Postgres.store();
     fill(&t.store);
+    crate::monitor::fill(&t.store);
     let url = t.database.as_ref().unwrap().url().to_string();
     for sql in [
         "UPDATE listwatch.versions SET content_hash = 'x'",
@@ -197,6 +198,10 @@ fn postgres_refuses_to_change_or_remove_a_stored_row() {
         "UPDATE listwatch.events SET entity = 'x:1'",
         "DELETE FROM listwatch.retractions",
         "TRUNCATE listwatch.events",
+        "DELETE FROM listwatch.alerts",
+        "UPDATE listwatch.decisions SET alert = 'x'",
+        "DELETE FROM listwatch.watch_versions",
+        "TRUNCATE listwatch.watch_items",
     ] {
         let err = listwatch_store::testing::execute(&url, sql).unwrap_err();
         assert!(err.contains("append-only"), "{sql}: {err}");
@@ -222,6 +227,37 @@ fn postgres_records_its_schema_version_and_refuses_a_newer_one() {
         Store::connect(&url),
         Err(listwatch_store::Error::FormatTooNew { found: 99, .. })
     ));
+}
+
+#[test]
+fn a_schema_1_database_is_migrated_to_hold_monitoring_and_keeps_its_versions() {
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    import(&t.store, version("2024-01-01", people(3))).unwrap();
+    drop(t.store);
+    // What schema 1 had: everything but the monitoring tables.
+    listwatch_store::testing::execute(
+        &url,
+        "DROP TABLE listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
+             listwatch.alerts, listwatch.watch_items, listwatch.watch_versions, listwatch.watches;
+         UPDATE listwatch.schema_version SET version = 1",
+    )
+    .unwrap();
+    let store = Store::connect(&url).unwrap();
+    assert_eq!(store.format_version().unwrap(), 2);
+    assert_eq!(store.entities(&list(), 1).unwrap().len(), 3);
+    assert!(store.watches().unwrap().is_empty());
+    let hook = listwatch_model::Webhook {
+        id: 0,
+        url: "file:///tmp/alerts.jsonl".to_string(),
+        secret: None,
+        watch: None,
+        added_at: "2024-01-01T00:00:00Z".to_string(),
+    };
+    assert_eq!(store.add_webhook(hook).unwrap().id, 1);
 }
 
 #[test]

@@ -78,11 +78,6 @@ pub(crate) fn report_new(ctx: &Ctx, alerts: &[Alert]) -> Result<()> {
 }
 
 fn live_watches(store: &Store, kind: WatchKind) -> Result<Vec<WatchInfo>> {
-    if store.engine() == "postgres" {
-        // Watches are kept only in a redb store (`watch add` says so): a PostgreSQL store has
-        // none to screen after an import or an event.
-        return Ok(Vec::new());
-    }
     Ok(store.watches()?.into_iter().filter(|w| w.kind == kind && w.removed_at.is_none()).collect())
 }
 

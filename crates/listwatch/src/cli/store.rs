@@ -54,7 +54,7 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
         bail!("{shown_to} exists: copy into a new file");
     }
     let source = from.open_existing()?;
-    if source.engine() == "redb" && source.watches().is_ok_and(|watches| !watches.is_empty()) {
+    if source.watches().is_ok_and(|watches| !watches.is_empty()) {
         eprintln!(
             "listwatch: note: the watches, alerts, decisions and webhooks of {shown_from} are not copied"
         );

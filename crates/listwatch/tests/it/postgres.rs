@@ -254,3 +254,83 @@ fn servers_on_one_database_switch_together_and_survive_one_killed() {
         assert!(server.stop().success());
     }
 }
+
+/// A store with a watch whose customers match the entities of the first fixture: an alert each.
+fn with_alerts(db: &Path, dir: &Path) -> usize {
+    assert!(import(db, FIRST, "2021-07-07", &[]).status.success());
+    let customers = dir.join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name\nc1,Banco Nacional de Cuba\nc2,Iran Aircraft Manufacturing Industrial Company\nc3,Jorge Milton Cifuentes Villa\nc4,TNK Trading International\nc5,Artem Mikhaylovich Lifshits\n",
+    )
+    .unwrap();
+    let added = run(db, &["watch", "add", "clients", customers.to_str().unwrap()]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let n_alerts = run_json(db, &["alerts", "--json"]).as_array().unwrap().len();
+    assert!(n_alerts >= 4, "{n_alerts} alerts");
+    n_alerts
+}
+
+/// Four `monitor deliver` processes started together on one store deliver each alert to each of
+/// two webhooks exactly once.
+fn concurrent_deliverers_deliver_each_alert_once(db: &Path, dir: &Path) {
+    let n_alerts = with_alerts(db, dir);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let receiver = crate::monitor::Receiver::start(port);
+    for path in ["one", "two"] {
+        let url = format!("http://127.0.0.1:{port}/{path}");
+        let added = run(db, &["webhook", "add", &url, "--secret", path]);
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    }
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            crate::command(db)
+                .args(["monitor", "deliver", "--backoff-ms", "10"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut n_reported = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        let n: usize = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+        n_reported += n;
+    }
+    let received = receiver.stop();
+    let mut pairs: Vec<(String, String)> = received
+        .iter()
+        .map(|(key, signature, body)| {
+            let hook = if *signature == crate::monitor::expected_signature("one", body) {
+                "one"
+            } else {
+                "two"
+            };
+            (hook.to_string(), key.clone())
+        })
+        .collect();
+    pairs.sort();
+    let n_received = pairs.len();
+    pairs.dedup();
+    assert_eq!(pairs.len(), n_received, "an alert was delivered twice to one webhook");
+    assert_eq!(n_received, 2 * n_alerts, "every alert reaches both webhooks");
+    assert_eq!(n_reported, 2 * n_alerts, "the processes' counts add up");
+    let listed = run_json(db, &["webhook", "list", "--json"]);
+    assert!(listed.as_array().unwrap().iter().all(|h| h["pending"] == 0), "{listed}");
+}
+
+#[test]
+fn concurrent_deliverers_deliver_each_alert_once_on_postgres() {
+    let Some(pg) = database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_deliverers_deliver_each_alert_once(&PathBuf::from(pg.url()), dir.path());
+}
+
+#[test]
+fn concurrent_deliverers_deliver_each_alert_once_on_redb() {
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_deliverers_deliver_each_alert_once(&dir.path().join("lw.redb"), dir.path());
+}
