@@ -65,6 +65,13 @@ pub(crate) struct DeliverArgs {
     backoff_ms: u64,
 }
 
+impl DeliverArgs {
+    /// One attempt per alert, no backoff: a caller that delivers again soon.
+    pub(crate) fn once() -> DeliverArgs {
+        DeliverArgs { attempts: 1, backoff_ms: 0 }
+    }
+}
+
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.command {
         WebhookCommand::Add(a) => {

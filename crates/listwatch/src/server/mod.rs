@@ -20,6 +20,7 @@ pub(crate) mod console;
 pub(crate) mod cors;
 pub(crate) mod error;
 pub(crate) mod ftm;
+pub(crate) mod lead;
 pub(crate) mod log;
 pub(crate) mod metrics;
 pub(crate) mod openapi;
@@ -84,6 +85,27 @@ pub(crate) struct Args {
     /// $LISTWATCH_AUDIT_RETENTION_DAYS, else keep every record].
     #[arg(long, value_name = "N")]
     audit_retention_days: Option<u32>,
+    /// Run the store's scheduled work: among all instances that serve one store, the one that
+    /// holds the lead (a PostgreSQL advisory lock; another instance takes over within a tick of
+    /// its death) syncs the sources every --sync-every seconds, re-checks the holdings watches,
+    /// and delivers pending alerts every tick.
+    #[arg(long)]
+    sync: bool,
+    /// With --sync: seconds between two syncs of the sources.
+    #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "sync",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    sync_every: u64,
+    /// With --sync: the sources (TOML) [default: $LISTWATCH_SOURCES, else the built-in ones].
+    #[arg(long, value_name = "FILE", requires = "sync")]
+    sync_config: Option<PathBuf>,
+    /// With --sync: milliseconds between two attempts to take the lead, and between two rounds
+    /// of delivery by the leader.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "sync",
+          value_parser = clap::value_parser!(u64).range(50..))]
+    sync_tick_ms: u64,
+    /// With --sync: the largest share of a list's entities, in percent, an import may remove.
+    #[arg(long, value_name = "PERCENT", default_value_t = 20.0, requires = "sync")]
+    sync_max_removal: f64,
 }
 
 /// The router: every endpoint, its scope, and the frame around every request (request id,
@@ -308,6 +330,11 @@ pub(crate) fn run_on(ctx: &Ctx, addr: SocketAddr) -> Result<()> {
             cors_origin: Vec::new(),
             rate_limit: None,
             audit_retention_days: None,
+            sync: false,
+            sync_every: 3600,
+            sync_config: None,
+            sync_tick_ms: 1000,
+            sync_max_removal: 20.0,
         },
     )
 }
@@ -346,10 +373,30 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     )
     .with_ctx(ctx.with_db(ctx.db_path().to_path_buf()))
     .with_cors(args.cors_origin.clone());
+    if !(0.0..=100.0).contains(&args.sync_max_removal) {
+        return Err(crate::failure::usage(format!(
+            "--sync-max-removal must be between 0 and 100, not {}",
+            args.sync_max_removal
+        )));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
+    // The leader's thread is not waited for at shutdown: a sync may be downloading, and the lead
+    // ends with the process.
+    let stop_lead = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if args.sync {
+        let duties = lead::Duties {
+            config: args.sync_config.clone(),
+            every: Duration::from_secs(args.sync_every),
+            tick: Duration::from_millis(args.sync_tick_ms),
+            max_removal: args.sync_max_removal,
+        };
+        lead::spawn(ctx.clone(), duties, stop_lead.clone())
+            .context("cannot start the thread of the scheduled work")?;
+    }
+    let _stop_lead = StopOnDrop(stop_lead);
     runtime.block_on(async move {
         let pruner = retention.map(|days| {
             tokio::spawn(async move {
@@ -366,6 +413,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         served
     })
+}
+
+/// Sets its flag when dropped: the leader's thread stops at its next tick.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Removes the audit records older than `days` days, saying how many.

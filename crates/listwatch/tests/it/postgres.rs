@@ -334,3 +334,105 @@ fn concurrent_deliverers_deliver_each_alert_once_on_redb() {
     let dir = tempfile::tempdir().unwrap();
     concurrent_deliverers_deliver_each_alert_once(&dir.path().join("lw.redb"), dir.path());
 }
+
+/// Waits up to `limit` for `done`, returning how long it took.
+fn wait_for(limit: Duration, what: &str, mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    start.elapsed()
+}
+
+/// Three `serve --sync` instances on one database: one leads, syncs and delivers; killed with
+/// SIGKILL, another takes the lead within seconds, syncs the next publication and delivers its
+/// alerts. Every alert reaches the webhook exactly once.
+#[test]
+fn the_sync_leader_is_killed_and_another_takes_over_delivering_each_alert_once() {
+    let Some(pg) = database() else { return };
+    let db = PathBuf::from(pg.url());
+    let dir = tempfile::tempdir().unwrap();
+    let publication = dir.path().join("publication");
+    std::fs::create_dir_all(&publication).unwrap();
+    let files = ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"];
+    let publish = |name: &str| {
+        for file in files {
+            std::fs::copy(fixture(&format!("ok/{name}/{file}")), publication.join(file)).unwrap();
+        }
+    };
+    publish(SECOND);
+    assert!(import(&db, SECOND, "2021-07-01", &[]).status.success());
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name\nc1,Banco Nacional de Cuba\nc2,Iran Aircraft Manufacturing Industrial Company\nc3,Jorge Milton Cifuentes Villa\nc4,TNK Trading International\nc5,Artem Mikhaylovich Lifshits\n",
+    )
+    .unwrap();
+    assert!(run(&db, &["watch", "add", "clients", customers.to_str().unwrap()]).status.success());
+    let n_first = run_json(&db, &["alerts", "--json"]).as_array().unwrap().len();
+    assert!(n_first >= 1, "the watch matches the first publication");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let receiver = crate::monitor::Receiver::start(port);
+    let url = format!("http://127.0.0.1:{port}/hooks");
+    assert!(run(&db, &["webhook", "add", &url]).status.success());
+    let urls: Vec<String> = files
+        .iter()
+        .map(|f| format!("{:?}", format!("file://{}", publication.join(f).display())))
+        .collect();
+    let config = dir.path().join("sources.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "retries = 0\n[[source]]\nname = \"sdn\"\nformat = \"ofac-sdn\"\nlist = \"ofac-sdn\"\nurls = [{}]\n",
+            urls.join(", ")
+        ),
+    )
+    .unwrap();
+    let flags = [
+        "--sync",
+        "--sync-config",
+        config.to_str().unwrap(),
+        "--sync-every",
+        "1",
+        "--sync-tick-ms",
+        "200",
+        "--sync-max-removal",
+        "100",
+    ];
+    let mut servers: Vec<Server> = (0..3).map(|_| Server::start_with(&db, &flags)).collect();
+    let leads =
+        |servers: &[Server]| servers.iter().filter(|s| s.logged("this instance leads")).count();
+    wait_for(Duration::from_secs(20), "a leader", || leads(&servers) == 1);
+    let leader = servers.iter().position(|s| s.logged("this instance leads")).unwrap();
+    wait_for(Duration::from_secs(20), "the first alerts delivered", || {
+        run_json(&db, &["webhook", "list", "--json"])[0]["pending"] == 0
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(leads(&servers), 1, "one instance at a time leads");
+
+    servers.remove(leader).kill();
+    publish(FIRST);
+    let took_over = wait_for(Duration::from_secs(10), "another leader", || leads(&servers) == 1);
+    eprintln!("another instance took the lead {took_over:?} after the leader was killed");
+    wait_for(Duration::from_secs(30), "the next publication synced", || {
+        run_json(&db, &["versions", "--json"]).as_array().unwrap().len() == 2
+    });
+    wait_for(Duration::from_secs(20), "the new alerts delivered", || {
+        run_json(&db, &["webhook", "list", "--json"])[0]["pending"] == 0
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(leads(&servers), 1, "one instance at a time leads");
+    for server in servers {
+        assert!(server.stop().success());
+    }
+    let alerts = run_json(&db, &["alerts", "--json"]);
+    let n_alerts = alerts.as_array().unwrap().len();
+    assert!(n_alerts > n_first, "the next publication raised alerts");
+    let received = receiver.stop();
+    let mut keys: Vec<&str> = received.iter().map(|(key, _, _)| key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), received.len(), "an alert was delivered twice");
+    assert_eq!(received.len(), n_alerts, "every alert is delivered");
+}
