@@ -30,6 +30,10 @@
 //!   delivery: a deliverer claims it with `SELECT … FOR UPDATE SKIP LOCKED` and records the
 //!   attempt in the same transaction.
 //!
+//! - `audit (seq, id, at, key, body)`: the shared audit log of decisions, each record's JSON
+//!   (`body`) with its id, time and API key beside it, in the order written (`seq`). Records
+//!   leave only by retention ([`crate::Store::prune_audit`]).
+//!
 //! Triggers refuse every UPDATE, DELETE and TRUNCATE of `versions`, `entities`, `changes`,
 //! `retractions`, `events`, `watch_versions`, `watch_items`, `alerts` and `decisions`: the store's
 //! append-only law holds for any client of the database.
@@ -188,6 +192,14 @@ CREATE TRIGGER alerts_no_truncate BEFORE TRUNCATE ON listwatch.alerts
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
 CREATE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON listwatch.decisions
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TABLE listwatch.audit (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    at text NOT NULL,
+    key text NOT NULL,
+    body text NOT NULL
+);
+CREATE INDEX audit_by_time ON listwatch.audit (at);
 "#,
 ];
 
@@ -413,6 +425,58 @@ impl PgStore {
             return Ok(None);
         }
         Ok(Some(Box::new(txn)))
+    }
+}
+
+impl PgStore {
+    /// Appends audit records in one transaction.
+    pub(crate) fn append_audit(&self, entries: &[crate::AuditEntry]) -> Result<()> {
+        let mut client = self.client()?;
+        self.block_on(async {
+            let txn = client.transaction().await?;
+            for chunk in entries.chunks(BATCH_ROWS) {
+                let ids: Vec<&str> = chunk.iter().map(|e| e.id.as_str()).collect();
+                let ats: Vec<&str> = chunk.iter().map(|e| e.at.as_str()).collect();
+                let keys: Vec<&str> = chunk.iter().map(|e| e.key.as_str()).collect();
+                let bodies: Vec<&str> = chunk.iter().map(|e| e.body.as_str()).collect();
+                txn.execute(
+                    "INSERT INTO listwatch.audit (id, at, key, body)
+                     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                     ORDER BY 1",
+                    &[&ids, &ats, &keys, &bodies],
+                )
+                .await?;
+            }
+            txn.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// The audit records (their JSON) in the order written, those at or after `since` (a time or
+    /// a day, compared as text) and of `key` when given.
+    pub(crate) fn audit(&self, since: Option<&str>, key: Option<&str>) -> Result<Vec<String>> {
+        let client = self.client()?;
+        let rows = self.block_on(client.query(
+            "SELECT body FROM listwatch.audit
+             WHERE ($1::text IS NULL OR at >= $1) AND ($2::text IS NULL OR key = $2)
+             ORDER BY seq",
+            &[&since, &key],
+        ))?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
+    /// One audit record's JSON.
+    pub(crate) fn audit_record(&self, id: &str) -> Result<Option<String>> {
+        let client = self.client()?;
+        let rows =
+            self.block_on(client.query("SELECT body FROM listwatch.audit WHERE id = $1", &[&id]))?;
+        Ok(rows.first().map(|row| row.get(0)))
+    }
+
+    /// Removes the audit records written before `before` (compared as text).
+    pub(crate) fn prune_audit(&self, before: &str) -> Result<u64> {
+        let client = self.client()?;
+        Ok(self.block_on(client.execute("DELETE FROM listwatch.audit WHERE at < $1", &[&before]))?)
     }
 }
 

@@ -172,6 +172,15 @@ impl Store {
         }
     }
 
+    /// The PostgreSQL engine, if the store is one.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn pg(&self) -> Option<&crate::postgres::PgStore> {
+        match &self.engine {
+            Engine::Redb(_) => None,
+            Engine::Postgres(db) => Some(db),
+        }
+    }
+
     /// A transaction holding the claim of one delivery (see [`Store::claim_delivery`]): `None`
     /// when another process holds it.
     pub(crate) fn claim(

@@ -241,7 +241,7 @@ fn a_schema_1_database_is_migrated_to_hold_monitoring_and_keeps_its_versions() {
     // What schema 1 had: everything but the monitoring tables.
     listwatch_store::testing::execute(
         &url,
-        "DROP TABLE listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
+        "DROP TABLE listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
              listwatch.alerts, listwatch.watch_items, listwatch.watch_versions, listwatch.watches;
          UPDATE listwatch.schema_version SET version = 1",
     )

@@ -358,7 +358,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ),
         &[],
     );
-    let audit = crate::audit::AuditLog::beside(&ctx.side_path());
+    let audit = crate::audit::AuditLog::of(ctx)?;
     let retention = crate::audit::retention(args.audit_retention_days)?;
     if let Some(days) = retention {
         prune(&audit, days);
@@ -430,7 +430,7 @@ fn prune(log: &crate::audit::AuditLog, days: u32) {
         Ok(0) => {}
         Ok(n) => self::log::info(&format!(
             "removed {n} audit records older than {days} days from {}",
-            log.path().display()
+            log.shown()
         )),
         Err(err) => self::log::error(&format!("cannot prune the audit log: {err:#}")),
     }

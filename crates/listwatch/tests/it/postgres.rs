@@ -436,3 +436,47 @@ fn the_sync_leader_is_killed_and_another_takes_over_delivering_each_alert_once()
     assert_eq!(keys.len(), received.len(), "an alert was delivered twice");
     assert_eq!(received.len(), n_alerts, "every alert is delivered");
 }
+
+/// Two servers on one database write their decisions to the one audit log in the database: each
+/// serves both servers' records and the command line's, and a record made by one replays from
+/// the command line.
+#[test]
+fn servers_on_one_database_share_one_audit_log() {
+    let Some(pg) = database() else { return };
+    let db = PathBuf::from(pg.url());
+    assert!(import(&db, FIRST, "2024-01-01", &[]).status.success());
+    let servers: Vec<Server> = (0..2).map(|_| Server::start(&db)).collect();
+    for (n, server) in servers.iter().enumerate() {
+        let body = serde_json::json!({
+            "queries": {format!("q{n}"): {"schema": "Company", "properties": {"name": ["Banco Nacional de Cuba"]}}}
+        })
+        .to_string();
+        let answer = http(server.port, "POST", "/match/default", &body).unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let screened = run(&db, &["screen", "TNK Trading International", "--json"]);
+    assert!(screened.status.success(), "{}", String::from_utf8_lossy(&screened.stderr));
+    for server in &servers {
+        let response = http(server.port, "GET", "/audit", "").unwrap();
+        assert_eq!(response.status, 200, "{}", response.body);
+        let records: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        let records = records.as_array().or_else(|| records["records"].as_array()).unwrap();
+        let endpoints: Vec<&str> =
+            records.iter().map(|r| r["endpoint"].as_str().unwrap()).collect();
+        assert_eq!(endpoints, ["POST /match", "POST /match", "screen"], "{records:#?}");
+    }
+    let records = run_json(&db, &["audit", "--json"]);
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    let ids: std::collections::BTreeSet<&str> =
+        records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 3, "each record once");
+    let first = records[0]["id"].as_str().unwrap();
+    let replayed = run_json(&db, &["audit", "replay", first, "--json"]);
+    assert_eq!(replayed["identical"], true, "{replayed}");
+    let by_key = run_json(&db, &["audit", "--json", "--key", "cli", "--since", "2000-01-01"]);
+    assert_eq!(by_key.as_array().unwrap().len(), 1);
+    for server in servers {
+        assert!(server.stop().success());
+    }
+}
