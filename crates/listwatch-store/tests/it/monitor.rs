@@ -82,7 +82,7 @@ fn webhook(url: &str) -> Webhook {
 }
 
 /// A watch, an alert and a decision on it.
-pub fn fill(store: &Store) {
+pub(crate) fn fill(store: &Store) {
     store.put_watch_version(watch_version("clients", "a", vec![customer("c1", "A")])).unwrap();
     store.add_alerts(vec![alert("a-1", "c1")]).unwrap();
     store.add_decision(decision("a-1", DecisionKind::TrueMatch, None)).unwrap();

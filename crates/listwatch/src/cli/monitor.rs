@@ -29,7 +29,8 @@ enum MonitorCommand {
     /// Re-check every holdings watch as of a day: a prohibition taking effect, a divestment
     /// window closing in 30, 7 or 1 days. Running it twice on a day raises nothing new.
     Run(RunArgs),
-    /// Deliver pending alerts to every webhook (at-least-once; bounded retries per run).
+    /// Deliver pending alerts to every webhook: each attempt claimed, so concurrent deliverers
+    /// send an alert once to a webhook; bounded retries per run.
     Deliver(crate::cli::webhook::DeliverArgs),
 }
 
