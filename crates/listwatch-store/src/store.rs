@@ -702,7 +702,12 @@ impl Store {
     pub fn copy_to(&self, target: &Store) -> Result<CopyReport> {
         let mut source = self.read()?;
         let mut txn = target.write()?;
-        if !txn.lists()?.is_empty() || !txn.events()?.is_empty() {
+        if !txn.lists()?.is_empty()
+            || !txn.events()?.is_empty()
+            || !txn.watches()?.is_empty()
+            || !txn.alerts()?.is_empty()
+            || !txn.webhooks()?.is_empty()
+        {
             return Err(Error::Invalid(
                 "the target store is not empty: copy into a new store".to_string(),
             ));
@@ -781,6 +786,7 @@ impl Store {
             }
             report.events += 1;
         }
+        copy_monitoring(&mut *source, &mut *txn, &mut report)?;
         txn.commit()?;
         Ok(report)
     }
@@ -822,8 +828,88 @@ impl Store {
         if self.events(None)? != other.events(None)? {
             differ("the legal events differ".to_string());
         }
+        let watches = self.watches()?;
+        if watches != other.watches()? {
+            differ("the watches differ".to_string());
+        } else {
+            for watch in &watches {
+                let versions = self.watch_versions(&watch.name)?;
+                if versions != other.watch_versions(&watch.name)? {
+                    differ(format!("the versions of watch {} differ", watch.name));
+                    continue;
+                }
+                for version in &versions {
+                    if self.watch_items(&watch.name, version.version)?
+                        != other.watch_items(&watch.name, version.version)?
+                    {
+                        differ(format!(
+                            "the items of watch {} version {} differ",
+                            watch.name, version.version
+                        ));
+                    }
+                }
+            }
+        }
+        if self.alerts()? != other.alerts()? {
+            differ("the alerts differ".to_string());
+        }
+        if self.decisions()? != other.decisions()? {
+            differ("the decisions differ".to_string());
+        }
+        let webhooks = self.webhooks()?;
+        if webhooks != other.webhooks()? {
+            differ("the webhooks differ".to_string());
+        } else {
+            for hook in &webhooks {
+                if self.deliveries(hook.id)? != other.deliveries(hook.id)? {
+                    differ(format!("the deliveries to webhook {} differ", hook.id));
+                }
+            }
+        }
         Ok(found)
     }
+}
+
+/// Copies the monitoring records (watches and their versions, alerts in order, decisions,
+/// webhooks, deliveries) into an empty target, keeping every number.
+fn copy_monitoring(
+    source: &mut dyn StoreRead,
+    txn: &mut dyn StoreWrite,
+    report: &mut CopyReport,
+) -> Result<()> {
+    for watch in source.watches()? {
+        txn.put_watch(&watch)?;
+        for version in source.watch_versions(&watch.name)? {
+            let items = source.watch_items(&watch.name, version.version)?;
+            txn.put_watch_version(&version, &items)?;
+        }
+        report.watches += 1;
+    }
+    for alert in source.alerts()? {
+        txn.append_alert(&alert)?;
+        report.alerts += 1;
+    }
+    let gap = |what: &str, from: u64, to: u64| {
+        Error::Corrupt(format!("{what} {from} would be copied as {what} {to}: the ids have a gap"))
+    };
+    for decision in source.decisions()? {
+        let id = txn.append_decision(&decision.decision)?;
+        if id != decision.id {
+            return Err(gap("decision", decision.id, id));
+        }
+        report.decisions += 1;
+    }
+    for hook in source.webhooks()? {
+        let id = txn.append_webhook(&hook)?;
+        if id != hook.id {
+            return Err(gap("webhook", hook.id, id));
+        }
+        for (alert, delivery) in source.deliveries(hook.id)? {
+            txn.put_delivery(hook.id, &alert, &delivery)?;
+        }
+        report.webhooks += 1;
+    }
+    Ok(())
 }
 
 /// The lead of a task, taken by [`Store::try_lead`]; given up when dropped.
@@ -846,6 +932,14 @@ pub struct CopyReport {
     pub retractions: u64,
     /// Legal events copied.
     pub events: u64,
+    /// Watches copied, with every version.
+    pub watches: u64,
+    /// Alerts copied.
+    pub alerts: u64,
+    /// Decisions copied.
+    pub decisions: u64,
+    /// Webhooks copied, with their deliveries.
+    pub webhooks: u64,
 }
 
 /// One version of a list in a transaction; `None` means the current one.

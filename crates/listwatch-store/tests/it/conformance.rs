@@ -124,6 +124,7 @@ fn fill(store: &Store) {
     let first = store.add_event(event("test-list:3", None)).unwrap();
     store.add_event(event("test-list:3", Some(first.id))).unwrap();
     store.add_event(event("other:1", None)).unwrap();
+    crate::monitor::fill(store);
 }
 
 /// Everything a store answers about its lists and events, for comparing two stores.
@@ -149,6 +150,7 @@ fn answers(store: &Store) -> String {
         }
     }
     out.push_str(&format!("{:?}\n", store.events(None).unwrap()));
+    out.push_str(&crate::monitor::answers(store));
     out
 }
 
@@ -169,7 +171,9 @@ fn both_engines_answer_alike_and_a_copy_round_trip_changes_nothing() {
     let copy = Engine::Postgres.store();
     let report = redb.store.copy_to(&copy.store).unwrap();
     assert_eq!((report.lists, report.versions, report.retractions, report.events), (2, 5, 1, 3));
+    assert_eq!((report.watches, report.alerts, report.decisions, report.webhooks), (1, 2, 2, 2));
     assert_eq!(answers(&copy.store), on_redb);
+    assert!(redb.store.differences(&copy.store, 10).unwrap().is_empty());
     let back = Engine::Redb.store();
     copy.store.copy_to(&back.store).unwrap();
     assert_eq!(answers(&back.store), on_redb);
@@ -180,6 +184,19 @@ fn both_engines_answer_alike_and_a_copy_round_trip_changes_nothing() {
     assert_eq!(format!("{on_original:?}"), format!("{on_copy:?}"));
     // A copy goes only into an empty store.
     assert!(redb.store.copy_to(&copy.store).is_err());
+    // A monitoring record more on one side is a difference.
+    let decision = listwatch_model::NewDecision {
+        alert: "a-2".to_string(),
+        decision: listwatch_model::DecisionKind::Escalated,
+        reason: "to compliance".to_string(),
+        by: "analyst".to_string(),
+        at: "2024-01-06T00:00:00Z".to_string(),
+        supersedes: None,
+    };
+    assert!(redb.store.differences(&back.store, 10).unwrap().is_empty());
+    back.store.add_decision(decision).unwrap();
+    let differences = redb.store.differences(&back.store, 10).unwrap();
+    assert_eq!(differences, ["the decisions differ"]);
 }
 
 #[test]
@@ -189,7 +206,6 @@ fn postgres_refuses_to_change_or_remove_a_stored_row() {
     }
     let t: TestStore = Engine::Postgres.store();
     fill(&t.store);
-    crate::monitor::fill(&t.store);
     let url = t.database.as_ref().unwrap().url().to_string();
     for sql in [
         "UPDATE listwatch.versions SET content_hash = 'x'",

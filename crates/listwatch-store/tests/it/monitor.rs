@@ -81,11 +81,41 @@ fn webhook(url: &str) -> Webhook {
     }
 }
 
-/// A watch, an alert and a decision on it.
+/// A watch of two versions, two alerts, a decision and its correction, two webhooks and a
+/// delivery.
 pub(crate) fn fill(store: &Store) {
     store.put_watch_version(watch_version("clients", "a", vec![customer("c1", "A")])).unwrap();
-    store.add_alerts(vec![alert("a-1", "c1")]).unwrap();
-    store.add_decision(decision("a-1", DecisionKind::TrueMatch, None)).unwrap();
+    let second = vec![customer("c1", "A"), customer("c2", "B")];
+    store.put_watch_version(watch_version("clients", "b", second)).unwrap();
+    store.add_alerts(vec![alert("a-2", "c2"), alert("a-1", "c1")]).unwrap();
+    let first = store.add_decision(decision("a-1", DecisionKind::FalsePositive, None)).unwrap();
+    store.add_decision(decision("a-1", DecisionKind::TrueMatch, Some(first.id))).unwrap();
+    store.add_webhook(webhook("http://127.0.0.1:9/one")).unwrap();
+    store.add_webhook(webhook("file:///tmp/two.jsonl")).unwrap();
+    let delivered = Delivery {
+        attempts: 2,
+        delivered_at: Some("2024-01-05T00:00:00Z".to_string()),
+        last_error: None,
+        next_attempt_at: 0,
+    };
+    store.record_delivery(2, "a-1", &delivered).unwrap();
+}
+
+/// Everything a store answers about monitoring, for comparing two stores.
+pub(crate) fn answers(store: &Store) -> String {
+    let mut out = format!("{:?}\n", store.watches().unwrap());
+    for watch in store.watches().unwrap() {
+        for version in store.watch_versions(&watch.name).unwrap() {
+            out.push_str(&format!("{version:?}\n"));
+            out.push_str(&format!("{:?}\n", store.watch_items(&watch.name, version.version)));
+        }
+    }
+    out.push_str(&format!("{:?}\n", store.alerts().unwrap()));
+    out.push_str(&format!("{:?}\n", store.decisions().unwrap()));
+    for hook in store.webhooks().unwrap() {
+        out.push_str(&format!("{hook:?} {:?}\n", store.deliveries(hook.id).unwrap()));
+    }
+    out
 }
 
 conformance! {
