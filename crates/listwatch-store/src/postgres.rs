@@ -42,7 +42,8 @@
 //! A read is one `REPEATABLE READ READ ONLY` transaction, so it sees one committed state. A write
 //! (an import, a retraction, an event) is one transaction that first takes a transaction-level
 //! advisory lock, so writers take turns as they do on redb and the guards judge the state the
-//! write commits on. A process killed mid-import loses its connection, and PostgreSQL rolls the
+//! write commits on. An import streams its entities and change records with binary `COPY` when
+//! there are many (`COPY_MIN_ROWS`), else sends them in `unnest` statements. A process killed mid-import loses its connection, and PostgreSQL rolls the
 //! transaction back: the store stays at its last committed version.
 //!
 //! # Runtime
@@ -56,6 +57,8 @@ use std::future::Future;
 
 use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::Type;
 
 use listwatch_model::{
     Alert, Decision, Delivery, Entity, LegalEvent, ListName, NewDecision, NewEvent, WatchInfo,
@@ -220,6 +223,10 @@ fn lock_key(task: &str) -> i64 {
 
 /// Rows sent in one multi-row statement of an import.
 const BATCH_ROWS: usize = 5_000;
+
+/// From this many rows on, an import's entities and change records are streamed with `COPY …
+/// FROM STDIN (FORMAT binary)` rather than sent in multi-row statements.
+const COPY_MIN_ROWS: usize = 1_000;
 
 /// Connections kept by one store handle.
 const POOL_SIZE: usize = 16;
@@ -745,6 +752,36 @@ impl StoreRead for PgTxn<'_> {
 
 impl StoreWrite for PgTxn<'_> {
     fn put_entities(&mut self, encodings: &[(Hash, &[u8])]) -> Result<()> {
+        if encodings.len() >= COPY_MIN_ROWS {
+            // Under the write lock no other writer adds entities: those not stored yet are
+            // streamed in with COPY, which has no ON CONFLICT.
+            let mut stored: std::collections::HashSet<Hash> = Default::default();
+            for chunk in encodings.chunks(BATCH_ROWS) {
+                let keys: Vec<&[u8]> = chunk.iter().map(|(hash, _)| hash.as_slice()).collect();
+                for row in self
+                    .query("SELECT hash FROM listwatch.entities WHERE hash = ANY($1)", &[&keys])?
+                {
+                    stored.insert(to_hash(row.get(0))?);
+                }
+            }
+            let client = self.client();
+            let mut seen: std::collections::HashSet<&Hash> = Default::default();
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in("COPY listwatch.entities (hash, body) FROM STDIN (FORMAT binary)")
+                    .await?;
+                let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA, Type::BYTEA]);
+                let mut writer = std::pin::pin!(writer);
+                for (hash, body) in encodings {
+                    if stored.contains(hash) || !seen.insert(hash) {
+                        continue;
+                    }
+                    writer.as_mut().write(&[&hash.as_slice(), body]).await?;
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
         for chunk in encodings.chunks(BATCH_ROWS) {
             let hashes: Vec<&[u8]> = chunk.iter().map(|(hash, _)| hash.as_slice()).collect();
             let bodies: Vec<&[u8]> = chunk.iter().map(|(_, body)| *body).collect();
@@ -765,6 +802,26 @@ impl StoreWrite for PgTxn<'_> {
         changes: &[Change],
         _manifest: &[ManifestEntry],
     ) -> Result<()> {
+        if changes.len() >= COPY_MIN_ROWS {
+            let client = self.client();
+            let (name, number) = (list.name.as_str(), i64::from(version));
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in(
+                        "COPY listwatch.changes (list, version, id, hash) FROM STDIN (FORMAT binary)",
+                    )
+                    .await?;
+                let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::BYTEA];
+                let writer = BinaryCopyInWriter::new(sink, &types);
+                let mut writer = std::pin::pin!(writer);
+                for (id, hash) in changes {
+                    let hash: Option<&[u8]> = hash.as_ref().map(|h| h.as_slice());
+                    writer.as_mut().write(&[&name, &number, id, &hash]).await?;
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
         for chunk in changes.chunks(BATCH_ROWS) {
             let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
             let hashes: Vec<Option<&[u8]>> =

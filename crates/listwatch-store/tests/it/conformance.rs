@@ -361,3 +361,29 @@ fn lead_child() {
     std::mem::forget(lease);
     std::process::abort();
 }
+
+mod large {
+    use super::*;
+
+    conformance! {
+        fn large_versions_read_back_whole_and_content_stored_before_is_stored_once(engine) {
+            let t = engine.store();
+            let first = people(3_000);
+            import(&t.store, version("2024-01-01", first.clone())).unwrap();
+            let mut second = first.clone();
+            for entity in &mut second[..1_500] {
+                entity.programs.push("IRAN".to_string());
+            }
+            let outcome = import(&t.store, version("2024-01-02", second.clone())).unwrap();
+            assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1_500));
+            // Back to the first content: every entity of it is stored already.
+            let outcome = import(&t.store, version("2024-01-03", first.clone())).unwrap();
+            assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1_500));
+            assert_eq!(t.store.entities(&list(), 1).unwrap(), first);
+            assert_eq!(t.store.entities(&list(), 2).unwrap(), second);
+            assert_eq!(t.store.entities(&list(), 3).unwrap(), first);
+            assert_eq!(t.store.diff(&list(), 2, 3).unwrap().changed.len(), 1_500);
+            assert_eq!(t.store.history(&list(), "7").unwrap().len(), 3);
+        }
+    }
+}
