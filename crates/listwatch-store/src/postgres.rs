@@ -418,6 +418,7 @@ impl PgStore {
         self.block_on(client.execute(
             "INSERT INTO listwatch.deliveries (webhook, alert, body)
              SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM listwatch.alerts WHERE id = $2)
+                 AND EXISTS (SELECT 1 FROM listwatch.webhooks WHERE id = $1)
              ON CONFLICT (webhook, alert) DO NOTHING",
             &[&webhook, &alert, &encode(&Delivery::default())],
         ))?;
@@ -428,7 +429,12 @@ impl PgStore {
              FOR UPDATE SKIP LOCKED",
             &[&webhook, &alert],
         )?;
-        if rows.is_empty() && txn.alert(alert)?.is_some() {
+        // No row: another transaction holds it, unless the alert or the webhook does not exist
+        // (the caller says which).
+        if rows.is_empty()
+            && txn.alert(alert)?.is_some()
+            && txn.webhooks()?.iter().any(|hook| to_id(hook.id).is_ok_and(|id| id == webhook))
+        {
             return Ok(None);
         }
         Ok(Some(Box::new(txn)))

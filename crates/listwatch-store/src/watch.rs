@@ -298,6 +298,9 @@ impl Store {
         if txn.alert(alert)?.is_none() {
             return Err(Error::NotFound(format!("no alert {alert}")));
         }
+        if !txn.webhooks()?.iter().any(|hook| hook.id == webhook) {
+            return Err(Error::NotFound(format!("no webhook {webhook}")));
+        }
         let delivery = txn.delivery(webhook, alert)?.unwrap_or_default();
         if delivery.delivered_at.is_some() {
             return Ok(None);

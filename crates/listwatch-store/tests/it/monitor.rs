@@ -256,6 +256,7 @@ conformance! {
         assert!(t.store.claim_delivery(1, "a-1").unwrap().is_none(), "delivered already");
         assert!(t.store.claim_delivery(2, "a-1").unwrap().is_some(), "not to the other webhook");
         assert!(matches!(t.store.claim_delivery(1, "a-9"), Err(Error::NotFound(_))));
+        assert!(matches!(t.store.claim_delivery(9, "a-1"), Err(Error::NotFound(_))));
     }
 }
 

@@ -42,42 +42,45 @@ pub(crate) fn spawn(ctx: Ctx, duties: Duties, stop: Arc<AtomicBool>) -> std::io:
         .map(drop)
 }
 
-/// The lead and the store handle its lock lives on (the lease is dropped first).
-type Held = (Lease, Store);
-
 fn lead(ctx: &Ctx, duties: &Duties, stop: &AtomicBool) {
-    let mut held: Option<Held> = None;
+    // One handle to seek the lead with; the lease holds a connection of its own.
+    let mut store: Option<Store> = None;
+    let mut lease: Option<Lease> = None;
     let mut next_sync = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        if held.is_none() {
-            match seek(ctx) {
-                Ok(Some(lead)) => {
-                    log::info("this instance leads: it runs sync, the monitor and delivery");
-                    held = Some(lead);
-                    next_sync = Instant::now();
-                }
-                Ok(None) => {}
-                Err(err) => log::error(&format!("cannot seek the lead: {err:#}")),
+        if store.is_none() {
+            match ctx.open_existing_for_writing() {
+                Ok(opened) => store = Some(opened),
+                Err(err) => log::error(&format!("cannot open the store to seek the lead: {err:#}")),
             }
         }
-        if let Some((_, store)) = &held {
-            if Instant::now() >= next_sync {
-                sync_and_check(ctx, store, duties);
-                next_sync = Instant::now() + duties.every;
+        if let Some(store) = &store {
+            if lease.is_none() {
+                match store.try_lead("sync") {
+                    Ok(Some(taken)) => {
+                        log::info("this instance leads: it runs sync, the monitor and delivery");
+                        lease = Some(taken);
+                        next_sync = Instant::now();
+                    }
+                    Ok(None) => {}
+                    Err(err) => log::error(&format!("cannot seek the lead: {err}")),
+                }
             }
-            deliver(store);
+            if lease.is_some() {
+                if Instant::now() >= next_sync {
+                    sync_and_check(ctx, store, duties);
+                    next_sync = Instant::now() + duties.every;
+                }
+                deliver(store);
+            }
         }
         let slept = Instant::now();
         while slept.elapsed() < duties.tick && !stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(20).min(duties.tick));
         }
     }
-}
-
-/// Takes the lead if no other instance holds it.
-fn seek(ctx: &Ctx) -> anyhow::Result<Option<Held>> {
-    let store = ctx.open_existing_for_writing()?;
-    Ok(store.try_lead("sync")?.map(|lease| (lease, store)))
+    // The lease goes before the store whose runtime drives its connection.
+    drop(lease);
 }
 
 /// Syncs the sources (each import screens the watches against its change), then re-checks the
