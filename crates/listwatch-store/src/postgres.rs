@@ -30,6 +30,9 @@
 //!   delivery: a deliverer claims it with `SELECT … FOR UPDATE SKIP LOCKED` and records the
 //!   attempt in the same transaction.
 //!
+//! - `heads (list, id, hash)`: the manifest of each list's newest stored version, kept whole so
+//!   that an import reads it without replaying the change records (derived from `changes`, and
+//!   rebuilt from them by the migration);
 //! - `audit (seq, id, at, key, body)`: the shared audit log of decisions, each record's JSON
 //!   (`body`) with its id, time and API key beside it, in the order written (`seq`). Records
 //!   leave only by retention ([`crate::Store::prune_audit`]).
@@ -203,6 +206,17 @@ CREATE TABLE listwatch.audit (
     body text NOT NULL
 );
 CREATE INDEX audit_by_time ON listwatch.audit (at);
+CREATE TABLE listwatch.heads (
+    list text NOT NULL,
+    id text NOT NULL,
+    hash bytea NOT NULL,
+    PRIMARY KEY (list, id)
+);
+INSERT INTO listwatch.heads (list, id, hash)
+SELECT list, id, hash FROM (
+    SELECT DISTINCT ON (list, id) list, id, hash FROM listwatch.changes
+    ORDER BY list, id, version DESC
+) AS last WHERE hash IS NOT NULL;
 "#,
 ];
 
@@ -660,16 +674,13 @@ impl StoreRead for PgTxn<'_> {
     }
 
     fn manifest(&mut self, list: &ListName, version: u32) -> Result<Vec<ManifestEntry>> {
-        // Descending like the primary key (list, id, version) read backwards, so the newest
-        // change of each id comes from one index scan; the order of ids is set below.
-        let rows = self.query(
-            "SELECT id, hash FROM (
-                 SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
-                 WHERE list = $1 AND version <= $2
-                 ORDER BY id DESC, version DESC
-             ) AS last WHERE hash IS NOT NULL",
-            &[&list.as_str(), &i64::from(version)],
-        )?;
+        let newest = self.list(list)?.map(|info| info.current);
+        let rows = if newest == Some(version) {
+            // The newest stored version's manifest is kept whole.
+            self.query("SELECT id, hash FROM listwatch.heads WHERE list = $1", &[&list.as_str()])?
+        } else {
+            self.manifest_rows(list, version)?
+        };
         let mut manifest = rows
             .iter()
             .map(|row| Ok((row.get::<_, String>(0), to_hash(row.get(1))?)))
@@ -808,64 +819,13 @@ impl StoreWrite for PgTxn<'_> {
         changes: &[Change],
         _manifest: &[ManifestEntry],
     ) -> Result<()> {
-        if changes.len() >= COPY_MIN_ROWS {
-            let client = self.client();
-            let (name, number) = (list.name.as_str(), i64::from(version));
-            self.store.block_on(async {
-                let sink = client
-                    .copy_in(
-                        "COPY listwatch.changes (list, version, id, hash) FROM STDIN (FORMAT binary)",
-                    )
-                    .await?;
-                let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::BYTEA];
-                let writer = BinaryCopyInWriter::new(sink, &types);
-                let mut writer = std::pin::pin!(writer);
-                for (id, hash) in changes {
-                    let hash: Option<&[u8]> = hash.as_ref().map(|h| h.as_slice());
-                    writer.as_mut().write(&[&name, &number, id, &hash]).await?;
-                }
-                writer.finish().await.map(drop)
-            })?;
-            return Ok(());
-        }
-        for chunk in changes.chunks(BATCH_ROWS) {
-            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
-            let hashes: Vec<Option<&[u8]>> =
-                chunk.iter().map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
-            self.execute(
-                "INSERT INTO listwatch.changes (list, version, id, hash)
-                 SELECT $1, $2, * FROM unnest($3::text[], $4::bytea[])",
-                &[&list.name.as_str(), &i64::from(version), &ids, &hashes],
-            )?;
-        }
-        Ok(())
+        self.put_change_rows(list, version, changes)?;
+        self.update_heads(list, version, changes)
     }
 
     fn put_version(&mut self, list: &ListInfo, version: &VersionInfo) -> Result<()> {
-        self.execute(
-            "INSERT INTO listwatch.lists (name, format, current) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET current = EXCLUDED.current",
-            &[&list.name.as_str(), &list.format, &i64::from(list.current)],
-        )?;
-        let entities = i64::try_from(version.entities)
-            .map_err(|_| Error::Invalid("too many entities".to_string()))?;
-        self.execute(
-            "INSERT INTO listwatch.versions
-                 (list, version, published, imported_at, content_hash, entities, info)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &list.name.as_str(),
-                &i64::from(version.version),
-                &version.published.to_string(),
-                &version.imported_at,
-                &version.content_hash,
-                &entities,
-                &encode(version),
-            ],
-        )?;
-        Ok(())
+        self.put_version_rows(list, version)
     }
-
     fn put_retraction(
         &mut self,
         list: &ListName,
@@ -1074,6 +1034,128 @@ impl MonitorWrite for PgTxn<'_> {
             "INSERT INTO listwatch.deliveries (webhook, alert, body) VALUES ($1, $2, $3)
              ON CONFLICT (webhook, alert) DO UPDATE SET body = EXCLUDED.body",
             &[&to_id(webhook)?, &alert, &encode(delivery)],
+        )?;
+        Ok(())
+    }
+}
+
+impl PgTxn<'_> {
+    /// The (id, hash) rows of a version's manifest, from the change records: per id, the last
+    /// change at or before the version, unless a removal.
+    fn manifest_rows(&mut self, list: &ListName, version: u32) -> Result<Vec<tokio_postgres::Row>> {
+        // Descending like the primary key (list, id, version) read backwards, so the newest
+        // change of each id comes from one index scan.
+        self.query(
+            "SELECT id, hash FROM (
+                 SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
+                 WHERE list = $1 AND version <= $2
+                 ORDER BY id DESC, version DESC
+             ) AS last WHERE hash IS NOT NULL",
+            &[&list.as_str(), &i64::from(version)],
+        )
+    }
+
+    /// The change record of a version: one row per id, streamed with COPY when there are many.
+    fn put_change_rows(&mut self, list: &ListInfo, version: u32, changes: &[Change]) -> Result<()> {
+        if changes.len() >= COPY_MIN_ROWS {
+            let client = self.client();
+            let (name, number) = (list.name.as_str(), i64::from(version));
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in(
+                        "COPY listwatch.changes (list, version, id, hash) FROM STDIN (FORMAT binary)",
+                    )
+                    .await?;
+                let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::BYTEA];
+                let writer = BinaryCopyInWriter::new(sink, &types);
+                let mut writer = std::pin::pin!(writer);
+                for (id, hash) in changes {
+                    let hash: Option<&[u8]> = hash.as_ref().map(|h| h.as_slice());
+                    writer.as_mut().write(&[&name, &number, id, &hash]).await?;
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
+        for chunk in changes.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let hashes: Vec<Option<&[u8]>> =
+                chunk.iter().map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
+            self.execute(
+                "INSERT INTO listwatch.changes (list, version, id, hash)
+                 SELECT $1, $2, * FROM unnest($3::text[], $4::bytea[])",
+                &[&list.name.as_str(), &i64::from(version), &ids, &hashes],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Brings `heads`, the newest stored version's manifest, from the version before to
+    /// `version`.
+    fn update_heads(&mut self, list: &ListInfo, version: u32, changes: &[Change]) -> Result<()> {
+        let name = list.name.as_str();
+        if version == 1 && changes.len() >= COPY_MIN_ROWS {
+            let client = self.client();
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in("COPY listwatch.heads (list, id, hash) FROM STDIN (FORMAT binary)")
+                    .await?;
+                let types = [Type::TEXT, Type::TEXT, Type::BYTEA];
+                let writer = BinaryCopyInWriter::new(sink, &types);
+                let mut writer = std::pin::pin!(writer);
+                for (id, hash) in changes {
+                    if let Some(hash) = hash {
+                        writer.as_mut().write(&[&name, id, &hash.as_slice()]).await?;
+                    }
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
+        let (present, removed): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|(_, hash)| hash.is_some());
+        for chunk in present.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let hashes: Vec<&[u8]> =
+                chunk.iter().filter_map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
+            self.execute(
+                "INSERT INTO listwatch.heads (list, id, hash)
+                 SELECT $1, * FROM unnest($2::text[], $3::bytea[])
+                 ON CONFLICT (list, id) DO UPDATE SET hash = EXCLUDED.hash",
+                &[&name, &ids, &hashes],
+            )?;
+        }
+        for chunk in removed.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            self.execute(
+                "DELETE FROM listwatch.heads WHERE list = $1 AND id = ANY($2)",
+                &[&name, &ids],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_version_rows(&mut self, list: &ListInfo, version: &VersionInfo) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.lists (name, format, current) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO UPDATE SET current = EXCLUDED.current",
+            &[&list.name.as_str(), &list.format, &i64::from(list.current)],
+        )?;
+        let entities = i64::try_from(version.entities)
+            .map_err(|_| Error::Invalid("too many entities".to_string()))?;
+        self.execute(
+            "INSERT INTO listwatch.versions
+                 (list, version, published, imported_at, content_hash, entities, info)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &list.name.as_str(),
+                &i64::from(version.version),
+                &version.published.to_string(),
+                &version.imported_at,
+                &version.content_hash,
+                &entities,
+                &encode(version),
+            ],
         )?;
         Ok(())
     }

@@ -252,19 +252,26 @@ fn a_schema_1_database_is_migrated_to_hold_monitoring_and_keeps_its_versions() {
     }
     let t = Engine::Postgres.store();
     let url = t.database.as_ref().unwrap().url().to_string();
-    import(&t.store, version("2024-01-01", people(3))).unwrap();
+    import(&t.store, version("2024-01-01", people(10))).unwrap();
+    let mut second = people(9);
+    second[0].programs.push("IRAN".to_string());
+    import(&t.store, version("2024-01-02", second.clone())).unwrap();
     drop(t.store);
     // What schema 1 had: everything but the monitoring tables.
     listwatch_store::testing::execute(
         &url,
-        "DROP TABLE listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
+        "DROP TABLE listwatch.heads, listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
              listwatch.alerts, listwatch.watch_items, listwatch.watch_versions, listwatch.watches;
          UPDATE listwatch.schema_version SET version = 1",
     )
     .unwrap();
     let store = Store::connect(&url).unwrap();
     assert_eq!(store.format_version().unwrap(), 2);
-    assert_eq!(store.entities(&list(), 1).unwrap().len(), 3);
+    assert_eq!(store.entities(&list(), 1).unwrap().len(), 10);
+    assert_eq!(store.entities(&list(), 2).unwrap(), second);
+    // The next import is compared with the newest version, as the migration rebuilt it.
+    let outcome = import(&store, version("2024-01-03", people(9))).unwrap();
+    assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1 && v.added == 0));
     assert!(store.watches().unwrap().is_empty());
     let hook = listwatch_model::Webhook {
         id: 0,
