@@ -605,6 +605,18 @@ pub(crate) struct SyncReport {
     pub(crate) failed: usize,
 }
 
+/// Reads the sources `sync_configured` would sync, so that a broken file is found before the
+/// first sync: their number.
+pub(crate) fn check_configured(config: Option<&Path>) -> Result<usize> {
+    let env_config = std::env::var_os("LISTWATCH_SOURCES").map(PathBuf::from);
+    let (config, _) = load_config(config.or(env_config.as_deref()))?;
+    let sources = chosen_sources(&config, &[])?;
+    if sources.is_empty() {
+        return Err(usage("no source to sync: the configuration has none"));
+    }
+    Ok(sources.len())
+}
+
 /// Syncs every configured source, for a process that leads the store's scheduled work (`serve
 /// --sync`): the sources of `config` (else `$LISTWATCH_SOURCES`, else the built-in ones), each
 /// outcome a line given to `line`. The caller holds the lead.

@@ -345,6 +345,19 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Ok(());
     }
     let keys = args.keys.as_deref().map(read_keys).transpose()?;
+    if !(0.0..=100.0).contains(&args.sync_max_removal) {
+        return Err(crate::failure::usage(format!(
+            "--sync-max-removal must be between 0 and 100, not {}",
+            args.sync_max_removal
+        )));
+    }
+    if args.sync {
+        let n_sources = crate::cli::sync::check_configured(args.sync_config.as_deref())?;
+        log::info(&format!(
+            "--sync: the instance that leads syncs {n_sources} sources every {} s",
+            args.sync_every
+        ));
+    }
     let config = MatcherConfig::default();
     let started = Instant::now();
     let snapshot = first_snapshot(ctx, &config)?;
@@ -373,12 +386,6 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     )
     .with_ctx(ctx.with_db(ctx.db_path().to_path_buf()))
     .with_cors(args.cors_origin.clone());
-    if !(0.0..=100.0).contains(&args.sync_max_removal) {
-        return Err(crate::failure::usage(format!(
-            "--sync-max-removal must be between 0 and 100, not {}",
-            args.sync_max_removal
-        )));
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
