@@ -304,6 +304,19 @@ pub(crate) fn hmac_sha256_hex(key: &[u8], body: &[u8]) -> String {
     outer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Connects to the first address of `host` that answers within `timeout`.
+fn connect(host: &str, port: u16, timeout: Duration) -> std::io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "the host has no address");
+    for address in (host, port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&address, timeout) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
 /// One delivery attempt.
 fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
     match Target::parse(&hook.url)? {
@@ -319,7 +332,8 @@ fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
             Ok(())
         }
         Target::Http { host, port, path } => {
-            let mut stream = TcpStream::connect((host.as_str(), port))
+            // Bounded: on a redb store the attempt holds the store's write turn (its claim).
+            let mut stream = connect(&host, port, Duration::from_secs(10))
                 .with_context(|| format!("cannot connect to {host}:{port}"))?;
             stream.set_read_timeout(Some(Duration::from_secs(10)))?;
             stream.set_write_timeout(Some(Duration::from_secs(10)))?;
