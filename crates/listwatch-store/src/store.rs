@@ -139,7 +139,10 @@ impl Store {
     /// redb store is on one machine, where writers already take turns: the lead is always given.
     pub fn try_lead(&self, task: &str) -> Result<Option<Lease>> {
         match &self.engine {
-            Engine::Redb(_) => Ok(Some(Lease { _held: None })),
+            Engine::Redb(_) => {
+                let _ = task;
+                Ok(Some(Lease { _held: None }))
+            }
             #[cfg(feature = "postgres")]
             Engine::Postgres(db) => {
                 Ok(db.try_lead(task)?.map(|client| Lease { _held: Some(Box::new(client)) }))
