@@ -68,6 +68,16 @@ pub(crate) struct Server {
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+/// A server a failed test left running is killed, not left behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Server {
     pub(crate) fn start(db: &std::path::Path) -> Server {
         Server::start_polling(db, 250)
