@@ -5,7 +5,10 @@
 //! `postgres.rs`) only stores and finds records. Engine-specific work (compaction, file space,
 //! snapshot cadence, packs) stays inside the engine.
 
-use listwatch_model::{Entity, LegalEvent, ListName, NewEvent};
+use listwatch_model::{
+    Alert, Decision, Delivery, Entity, LegalEvent, ListName, NewDecision, NewEvent, WatchInfo,
+    WatchItem, WatchVersion, Webhook,
+};
 
 use crate::error::Result;
 use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
@@ -18,7 +21,7 @@ pub(crate) type Change = (String, Option<Hash>);
 
 /// Reads of one consistent view of the store (a read transaction, or a write transaction before
 /// it writes).
-pub(crate) trait StoreRead {
+pub(crate) trait StoreRead: MonitorRead {
     /// Every list, by name.
     fn lists(&mut self) -> Result<Vec<ListInfo>>;
     /// One list, if it exists.
@@ -53,7 +56,7 @@ pub(crate) trait StoreRead {
 /// The writes of one transaction; nothing is visible to others before [`StoreWrite::commit`],
 /// and a transaction dropped uncommitted leaves the store as it was. A write transaction excludes
 /// every other writer from its start, so what it read stays true until it commits.
-pub(crate) trait StoreWrite: StoreRead {
+pub(crate) trait StoreWrite: StoreRead + MonitorWrite {
     /// Stores entity encodings by hash, skipping those stored already.
     fn put_entities(&mut self, encodings: &[(Hash, &[u8])]) -> Result<()>;
     /// Stores the change record of a new version (relative to the version stored before it).
@@ -79,4 +82,50 @@ pub(crate) trait StoreWrite: StoreRead {
     fn append_event(&mut self, event: &NewEvent) -> Result<u64>;
     /// Commits every write of the transaction, or none.
     fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// The monitoring records of one consistent view: watches and their versions, alerts, decisions,
+/// webhooks and deliveries. Engine-independent rules (names, duplicate ids, checksum-equal
+/// versions, one alert per cause, supersedes) are `watch.rs`'s; an engine only finds records.
+pub(crate) trait MonitorRead {
+    /// Every watch, removed ones included, by name.
+    fn watches(&mut self) -> Result<Vec<WatchInfo>>;
+    /// One watch.
+    fn watch(&mut self, name: &str) -> Result<Option<WatchInfo>>;
+    /// The versions of a watch, oldest first.
+    fn watch_versions(&mut self, name: &str) -> Result<Vec<WatchVersion>>;
+    /// One version of a watch.
+    fn watch_version(&mut self, name: &str, version: u32) -> Result<Option<WatchVersion>>;
+    /// The items of a watch version, in the order stored.
+    fn watch_items(&mut self, name: &str, version: u32) -> Result<Vec<WatchItem>>;
+    /// Every alert, in the order stored.
+    fn alerts(&mut self) -> Result<Vec<Alert>>;
+    /// One alert.
+    fn alert(&mut self, id: &str) -> Result<Option<Alert>>;
+    /// Every decision, in the order recorded.
+    fn decisions(&mut self) -> Result<Vec<Decision>>;
+    /// One decision.
+    fn decision(&mut self, id: u64) -> Result<Option<NewDecision>>;
+    /// Every webhook, by number.
+    fn webhooks(&mut self) -> Result<Vec<Webhook>>;
+    /// The deliveries to a webhook attempted so far, by alert id.
+    fn deliveries(&mut self, webhook: u64) -> Result<Vec<(String, Delivery)>>;
+    /// The delivery of one alert to one webhook, if one was attempted.
+    fn delivery(&mut self, webhook: u64, alert: &str) -> Result<Option<Delivery>>;
+}
+
+/// The monitoring writes of one transaction (committed with [`StoreWrite::commit`]).
+pub(crate) trait MonitorWrite {
+    /// Stores a watch's record (new, or its current version or removal changed).
+    fn put_watch(&mut self, info: &WatchInfo) -> Result<()>;
+    /// Stores a new watch version with all its items.
+    fn put_watch_version(&mut self, version: &WatchVersion, items: &[WatchItem]) -> Result<()>;
+    /// Appends an alert whose id is not stored yet, after the others.
+    fn append_alert(&mut self, alert: &Alert) -> Result<()>;
+    /// Appends a decision, returning its number (one more than the last).
+    fn append_decision(&mut self, decision: &NewDecision) -> Result<u64>;
+    /// Appends a webhook, returning its number (one more than the last).
+    fn append_webhook(&mut self, webhook: &Webhook) -> Result<u64>;
+    /// Stores the state of a delivery, replacing the one before.
+    fn put_delivery(&mut self, webhook: u64, alert: &str, delivery: &Delivery) -> Result<()>;
 }

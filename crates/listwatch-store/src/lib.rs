@@ -60,6 +60,7 @@
 
 #![warn(missing_docs)]
 
+mod audit;
 mod backend;
 mod blobs;
 mod create;
@@ -76,6 +77,7 @@ pub mod testing;
 mod types;
 mod watch;
 
+pub use audit::AuditEntry;
 pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
 #[cfg(feature = "postgres")]

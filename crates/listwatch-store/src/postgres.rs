@@ -17,14 +17,36 @@
 //!   the last change at or before it; an entity's history is its rows.
 //! - `retractions (list, version, body)` and `events (id, entity, body)`.
 //!
+//! Schema 2 adds continuous monitoring, each record the postcard encoding of the model's type as
+//! in the redb engine:
+//! - `watches (name, body)`: a watch ([`WatchInfo`]), changed when a version is added or the
+//!   watch removed;
+//! - `watch_versions (watch, version, body)` and `watch_items (watch, version, chunk, body)`: a
+//!   watch version and its items, in LZ4-compressed chunks as in redb;
+//! - `alerts (seq, id, watch, body)`: an alert under the id of its cause (unique), in the order
+//!   stored (`seq`);
+//! - `decisions (id, alert, body)` and `webhooks (id, body)`;
+//! - `deliveries (webhook, alert, body)`: the outbox's state. A row is also the lock of its
+//!   delivery: a deliverer claims it with `SELECT … FOR UPDATE SKIP LOCKED` and records the
+//!   attempt in the same transaction.
+//!
+//! - `heads (list, id, hash)`: the manifest of each list's newest stored version, kept whole so
+//!   that an import reads it without replaying the change records (derived from `changes`, and
+//!   rebuilt from them by the migration);
+//! - `audit (seq, id, at, key, body)`: the shared audit log of decisions, each record's JSON
+//!   (`body`) with its id, time and API key beside it, in the order written (`seq`). Records
+//!   leave only by retention ([`crate::Store::prune_audit`]).
+//!
 //! Triggers refuse every UPDATE, DELETE and TRUNCATE of `versions`, `entities`, `changes`,
-//! `retractions` and `events`: the store's append-only law holds for any client of the database.
+//! `retractions`, `events`, `watch_versions`, `watch_items`, `alerts` and `decisions`: the store's
+//! append-only law holds for any client of the database.
 //!
 //! # Transactions
 //! A read is one `REPEATABLE READ READ ONLY` transaction, so it sees one committed state. A write
 //! (an import, a retraction, an event) is one transaction that first takes a transaction-level
 //! advisory lock, so writers take turns as they do on redb and the guards judge the state the
-//! write commits on. A process killed mid-import loses its connection, and PostgreSQL rolls the
+//! write commits on. An import streams its entities and change records with binary `COPY` when
+//! there are many (`COPY_MIN_ROWS`), else sends them in `unnest` statements. A process killed mid-import loses its connection, and PostgreSQL rolls the
 //! transaction back: the store stays at its last committed version.
 //!
 //! # Runtime
@@ -38,19 +60,25 @@ use std::future::Future;
 
 use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::Type;
 
-use listwatch_model::{Entity, LegalEvent, ListName, NewEvent, compare_source_ids};
+use listwatch_model::{
+    Alert, Decision, Delivery, Entity, LegalEvent, ListName, NewDecision, NewEvent, WatchInfo,
+    WatchItem, WatchVersion, Webhook, compare_source_ids,
+};
 
-use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
+use crate::backend::{Change, ManifestEntry, MonitorRead, MonitorWrite, StoreRead, StoreWrite};
 use crate::error::{Error, Result};
 use crate::store::{decode, encode};
 use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
 
 /// The version of the PostgreSQL schema this build writes.
-pub const PG_SCHEMA_VERSION: u32 = 1;
+pub const PG_SCHEMA_VERSION: u32 = 2;
 
 /// The migrations, in order: the one at index `n` brings the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE listwatch.lists (
     name text PRIMARY KEY,
     format text NOT NULL,
@@ -114,7 +142,83 @@ CREATE TRIGGER retractions_no_truncate BEFORE TRUNCATE ON listwatch.retractions
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON listwatch.events
     FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
-"#];
+"#,
+    r#"
+CREATE TABLE listwatch.watches (
+    name text PRIMARY KEY,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.watch_versions (
+    watch text NOT NULL REFERENCES listwatch.watches (name),
+    version bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (watch, version)
+);
+CREATE TABLE listwatch.watch_items (
+    watch text NOT NULL,
+    version bigint NOT NULL,
+    chunk bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (watch, version, chunk)
+);
+CREATE TABLE listwatch.alerts (
+    seq bigint PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    watch text NOT NULL,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.decisions (
+    id bigint PRIMARY KEY,
+    alert text NOT NULL REFERENCES listwatch.alerts (id),
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.webhooks (
+    id bigint PRIMARY KEY,
+    body bytea NOT NULL
+);
+CREATE TABLE listwatch.deliveries (
+    webhook bigint NOT NULL REFERENCES listwatch.webhooks (id),
+    alert text NOT NULL REFERENCES listwatch.alerts (id),
+    body bytea NOT NULL,
+    PRIMARY KEY (webhook, alert)
+);
+CREATE TRIGGER watch_versions_append_only BEFORE UPDATE OR DELETE ON listwatch.watch_versions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_items_append_only BEFORE UPDATE OR DELETE ON listwatch.watch_items
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER alerts_append_only BEFORE UPDATE OR DELETE ON listwatch.alerts
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON listwatch.decisions
+    FOR EACH ROW EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_versions_no_truncate BEFORE TRUNCATE ON listwatch.watch_versions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER watch_items_no_truncate BEFORE TRUNCATE ON listwatch.watch_items
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER alerts_no_truncate BEFORE TRUNCATE ON listwatch.alerts
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON listwatch.decisions
+    FOR EACH STATEMENT EXECUTE FUNCTION listwatch.append_only();
+CREATE TABLE listwatch.audit (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    at text NOT NULL,
+    key text NOT NULL,
+    body text NOT NULL
+);
+CREATE INDEX audit_by_time ON listwatch.audit (at);
+CREATE TABLE listwatch.heads (
+    list text NOT NULL,
+    id text NOT NULL,
+    hash bytea NOT NULL,
+    PRIMARY KEY (list, id)
+);
+INSERT INTO listwatch.heads (list, id, hash)
+SELECT list, id, hash FROM (
+    SELECT DISTINCT ON (list, id) list, id, hash FROM listwatch.changes
+    ORDER BY list, id, version DESC
+) AS last WHERE hash IS NOT NULL;
+"#,
+];
 
 /// Advisory lock keys ("lw" and a number): migrating the schema, writing.
 const LOCK_MIGRATE: i64 = 0x6c77_0001;
@@ -133,6 +237,10 @@ fn lock_key(task: &str) -> i64 {
 
 /// Rows sent in one multi-row statement of an import.
 const BATCH_ROWS: usize = 5_000;
+
+/// From this many rows on, an import's entities and change records are streamed with `COPY …
+/// FROM STDIN (FORMAT binary)` rather than sent in multi-row statements.
+const COPY_MIN_ROWS: usize = 1_000;
 
 /// Connections kept by one store handle.
 const POOL_SIZE: usize = 16;
@@ -309,6 +417,94 @@ impl PgStore {
         let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_WRITE})");
         Ok(Box::new(PgTxn::begin(self, &begin)?))
     }
+
+    /// A transaction holding the row of the delivery of `alert` to `webhook` locked, or `None`
+    /// when another transaction holds it (`SKIP LOCKED`). It does not take the store's write
+    /// lock: an import or another delivery goes on meanwhile. The row is created first, in a
+    /// statement of its own, if no attempt was recorded yet.
+    pub(crate) fn claim(
+        &self,
+        webhook: u64,
+        alert: &str,
+    ) -> Result<Option<Box<dyn StoreWrite + '_>>> {
+        let webhook = to_id(webhook)?;
+        let client = self.client()?;
+        self.block_on(client.execute(
+            "INSERT INTO listwatch.deliveries (webhook, alert, body)
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM listwatch.alerts WHERE id = $2)
+                 AND EXISTS (SELECT 1 FROM listwatch.webhooks WHERE id = $1)
+             ON CONFLICT (webhook, alert) DO NOTHING",
+            &[&webhook, &alert, &encode(&Delivery::default())],
+        ))?;
+        self.block_on(client.batch_execute("BEGIN"))?;
+        let mut txn = PgTxn { store: self, client: Some(client), notify: false };
+        let rows = txn.query(
+            "SELECT 1 FROM listwatch.deliveries WHERE webhook = $1 AND alert = $2
+             FOR UPDATE SKIP LOCKED",
+            &[&webhook, &alert],
+        )?;
+        // No row: another transaction holds it, unless the alert or the webhook does not exist
+        // (the caller says which).
+        if rows.is_empty()
+            && txn.alert(alert)?.is_some()
+            && txn.webhooks()?.iter().any(|hook| to_id(hook.id).is_ok_and(|id| id == webhook))
+        {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(txn)))
+    }
+}
+
+impl PgStore {
+    /// Appends audit records in one transaction.
+    pub(crate) fn append_audit(&self, entries: &[crate::AuditEntry]) -> Result<()> {
+        let mut client = self.client()?;
+        self.block_on(async {
+            let txn = client.transaction().await?;
+            for chunk in entries.chunks(BATCH_ROWS) {
+                let ids: Vec<&str> = chunk.iter().map(|e| e.id.as_str()).collect();
+                let ats: Vec<&str> = chunk.iter().map(|e| e.at.as_str()).collect();
+                let keys: Vec<&str> = chunk.iter().map(|e| e.key.as_str()).collect();
+                let bodies: Vec<&str> = chunk.iter().map(|e| e.body.as_str()).collect();
+                txn.execute(
+                    "INSERT INTO listwatch.audit (id, at, key, body)
+                     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                     ORDER BY 1",
+                    &[&ids, &ats, &keys, &bodies],
+                )
+                .await?;
+            }
+            txn.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// The audit records (their JSON) in the order written, those at or after `since` (a time or
+    /// a day, compared as text) and of `key` when given.
+    pub(crate) fn audit(&self, since: Option<&str>, key: Option<&str>) -> Result<Vec<String>> {
+        let client = self.client()?;
+        let rows = self.block_on(client.query(
+            "SELECT body FROM listwatch.audit
+             WHERE ($1::text IS NULL OR at >= $1) AND ($2::text IS NULL OR key = $2)
+             ORDER BY seq",
+            &[&since, &key],
+        ))?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
+    /// One audit record's JSON.
+    pub(crate) fn audit_record(&self, id: &str) -> Result<Option<String>> {
+        let client = self.client()?;
+        let rows =
+            self.block_on(client.query("SELECT body FROM listwatch.audit WHERE id = $1", &[&id]))?;
+        Ok(rows.first().map(|row| row.get(0)))
+    }
+
+    /// Removes the audit records written before `before` (compared as text).
+    pub(crate) fn prune_audit(&self, before: &str) -> Result<u64> {
+        let client = self.client()?;
+        Ok(self.block_on(client.execute("DELETE FROM listwatch.audit WHERE at < $1", &[&before]))?)
+    }
 }
 
 /// Listens on [`CHANNEL`] for as long as the store lives, reconnecting after a lost connection.
@@ -341,6 +537,9 @@ async fn listen(config: tokio_postgres::Config, signal: std::sync::Arc<tokio::sy
 struct PgTxn<'s> {
     store: &'s PgStore,
     client: Option<Client>,
+    /// Whether committing notifies [`CHANNEL`] (not for a delivery's claim: servers need not
+    /// look at the store again).
+    notify: bool,
 }
 
 impl Drop for PgTxn<'_> {
@@ -362,6 +561,14 @@ fn to_version(number: i64) -> Result<u32> {
     u32::try_from(number).map_err(|_| Error::Corrupt(format!("version number {number}")))
 }
 
+fn to_id(id: u64) -> Result<i64> {
+    i64::try_from(id).map_err(|_| Error::Invalid(format!("number {id} is too large")))
+}
+
+fn from_id(id: i64) -> Result<u64> {
+    u64::try_from(id).map_err(|_| Error::Corrupt(format!("stored number {id}")))
+}
+
 fn list_name(name: &str) -> Result<ListName> {
     ListName::parse(name).map_err(|err| Error::Corrupt(format!("stored list name: {err}")))
 }
@@ -370,7 +577,7 @@ impl<'s> PgTxn<'s> {
     fn begin(store: &'s PgStore, begin: &str) -> Result<PgTxn<'s>> {
         let client = store.client()?;
         store.block_on(client.batch_execute(begin))?;
-        Ok(PgTxn { store, client: Some(client) })
+        Ok(PgTxn { store, client: Some(client), notify: true })
     }
 
     fn client(&self) -> &Client {
@@ -467,16 +674,13 @@ impl StoreRead for PgTxn<'_> {
     }
 
     fn manifest(&mut self, list: &ListName, version: u32) -> Result<Vec<ManifestEntry>> {
-        // Descending like the primary key (list, id, version) read backwards, so the newest
-        // change of each id comes from one index scan; the order of ids is set below.
-        let rows = self.query(
-            "SELECT id, hash FROM (
-                 SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
-                 WHERE list = $1 AND version <= $2
-                 ORDER BY id DESC, version DESC
-             ) AS last WHERE hash IS NOT NULL",
-            &[&list.as_str(), &i64::from(version)],
-        )?;
+        let newest = self.list(list)?.map(|info| info.current);
+        let rows = if newest == Some(version) {
+            // The newest stored version's manifest is kept whole.
+            self.query("SELECT id, hash FROM listwatch.heads WHERE list = $1", &[&list.as_str()])?
+        } else {
+            self.manifest_rows(list, version)?
+        };
         let mut manifest = rows
             .iter()
             .map(|row| Ok((row.get::<_, String>(0), to_hash(row.get(1))?)))
@@ -565,6 +769,36 @@ impl StoreRead for PgTxn<'_> {
 
 impl StoreWrite for PgTxn<'_> {
     fn put_entities(&mut self, encodings: &[(Hash, &[u8])]) -> Result<()> {
+        if encodings.len() >= COPY_MIN_ROWS {
+            // Under the write lock no other writer adds entities: those not stored yet are
+            // streamed in with COPY, which has no ON CONFLICT.
+            let mut stored: std::collections::HashSet<Hash> = Default::default();
+            for chunk in encodings.chunks(BATCH_ROWS) {
+                let keys: Vec<&[u8]> = chunk.iter().map(|(hash, _)| hash.as_slice()).collect();
+                for row in self
+                    .query("SELECT hash FROM listwatch.entities WHERE hash = ANY($1)", &[&keys])?
+                {
+                    stored.insert(to_hash(row.get(0))?);
+                }
+            }
+            let client = self.client();
+            let mut seen: std::collections::HashSet<&Hash> = Default::default();
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in("COPY listwatch.entities (hash, body) FROM STDIN (FORMAT binary)")
+                    .await?;
+                let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA, Type::BYTEA]);
+                let mut writer = std::pin::pin!(writer);
+                for (hash, body) in encodings {
+                    if stored.contains(hash) || !seen.insert(hash) {
+                        continue;
+                    }
+                    writer.as_mut().write(&[&hash.as_slice(), body]).await?;
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
         for chunk in encodings.chunks(BATCH_ROWS) {
             let hashes: Vec<&[u8]> = chunk.iter().map(|(hash, _)| hash.as_slice()).collect();
             let bodies: Vec<&[u8]> = chunk.iter().map(|(_, body)| *body).collect();
@@ -585,44 +819,13 @@ impl StoreWrite for PgTxn<'_> {
         changes: &[Change],
         _manifest: &[ManifestEntry],
     ) -> Result<()> {
-        for chunk in changes.chunks(BATCH_ROWS) {
-            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
-            let hashes: Vec<Option<&[u8]>> =
-                chunk.iter().map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
-            self.execute(
-                "INSERT INTO listwatch.changes (list, version, id, hash)
-                 SELECT $1, $2, * FROM unnest($3::text[], $4::bytea[])",
-                &[&list.name.as_str(), &i64::from(version), &ids, &hashes],
-            )?;
-        }
-        Ok(())
+        self.put_change_rows(list, version, changes)?;
+        self.update_heads(list, version, changes)
     }
 
     fn put_version(&mut self, list: &ListInfo, version: &VersionInfo) -> Result<()> {
-        self.execute(
-            "INSERT INTO listwatch.lists (name, format, current) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET current = EXCLUDED.current",
-            &[&list.name.as_str(), &list.format, &i64::from(list.current)],
-        )?;
-        let entities = i64::try_from(version.entities)
-            .map_err(|_| Error::Invalid("too many entities".to_string()))?;
-        self.execute(
-            "INSERT INTO listwatch.versions
-                 (list, version, published, imported_at, content_hash, entities, info)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &list.name.as_str(),
-                &i64::from(version.version),
-                &version.published.to_string(),
-                &version.imported_at,
-                &version.content_hash,
-                &entities,
-                &encode(version),
-            ],
-        )?;
-        Ok(())
+        self.put_version_rows(list, version)
     }
-
     fn put_retraction(
         &mut self,
         list: &ListName,
@@ -655,7 +858,8 @@ impl StoreWrite for PgTxn<'_> {
             unreachable!("the connection is held until the transaction ends")
         };
         // The notification is delivered when, and only if, the transaction commits.
-        let commit = format!("NOTIFY {CHANNEL}; COMMIT");
+        let commit =
+            if self.notify { format!("NOTIFY {CHANNEL}; COMMIT") } else { "COMMIT".to_string() };
         match self.store.block_on(client.batch_execute(&commit)) {
             Ok(()) => Ok(()),
             Err(err) => {
@@ -663,5 +867,296 @@ impl StoreWrite for PgTxn<'_> {
                 Err(err.into())
             }
         }
+    }
+}
+
+impl MonitorRead for PgTxn<'_> {
+    fn watches(&mut self) -> Result<Vec<WatchInfo>> {
+        let rows = self.query("SELECT body FROM listwatch.watches ORDER BY name", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn watch(&mut self, name: &str) -> Result<Option<WatchInfo>> {
+        let rows = self.query("SELECT body FROM listwatch.watches WHERE name = $1", &[&name])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn watch_versions(&mut self, name: &str) -> Result<Vec<WatchVersion>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_versions WHERE watch = $1 ORDER BY version",
+            &[&name],
+        )?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn watch_version(&mut self, name: &str, version: u32) -> Result<Option<WatchVersion>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_versions WHERE watch = $1 AND version = $2",
+            &[&name, &i64::from(version)],
+        )?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn watch_items(&mut self, name: &str, version: u32) -> Result<Vec<WatchItem>> {
+        let rows = self.query(
+            "SELECT body FROM listwatch.watch_items WHERE watch = $1 AND version = $2
+             ORDER BY chunk",
+            &[&name, &i64::from(version)],
+        )?;
+        let mut items = Vec::new();
+        for row in &rows {
+            items.extend(crate::watch::decode_items(name, version, row.get(0))?);
+        }
+        Ok(items)
+    }
+
+    fn alerts(&mut self) -> Result<Vec<Alert>> {
+        let rows = self.query("SELECT body FROM listwatch.alerts ORDER BY seq", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn alert(&mut self, id: &str) -> Result<Option<Alert>> {
+        let rows = self.query("SELECT body FROM listwatch.alerts WHERE id = $1", &[&id])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn decisions(&mut self) -> Result<Vec<Decision>> {
+        let rows = self.query("SELECT id, body FROM listwatch.decisions ORDER BY id", &[])?;
+        rows.iter()
+            .map(|row| Ok(Decision { id: from_id(row.get(0))?, decision: decode(row.get(1))? }))
+            .collect()
+    }
+
+    fn decision(&mut self, id: u64) -> Result<Option<NewDecision>> {
+        let Ok(id) = i64::try_from(id) else { return Ok(None) };
+        let rows = self.query("SELECT body FROM listwatch.decisions WHERE id = $1", &[&id])?;
+        rows.first().map(|row| decode(row.get(0))).transpose()
+    }
+
+    fn webhooks(&mut self) -> Result<Vec<Webhook>> {
+        let rows = self.query("SELECT body FROM listwatch.webhooks ORDER BY id", &[])?;
+        rows.iter().map(|row| decode(row.get(0))).collect()
+    }
+
+    fn deliveries(&mut self, webhook: u64) -> Result<Vec<(String, Delivery)>> {
+        let Ok(webhook) = i64::try_from(webhook) else { return Ok(Vec::new()) };
+        let rows = self.query(
+            "SELECT alert, body FROM listwatch.deliveries WHERE webhook = $1 ORDER BY alert",
+            &[&webhook],
+        )?;
+        let mut deliveries = Vec::new();
+        for row in &rows {
+            let delivery: Delivery = decode(row.get(1))?;
+            // A row no attempt was recorded in is only a claim's lock.
+            if delivery != Delivery::default() {
+                deliveries.push((row.get(0), delivery));
+            }
+        }
+        Ok(deliveries)
+    }
+
+    fn delivery(&mut self, webhook: u64, alert: &str) -> Result<Option<Delivery>> {
+        let Ok(webhook) = i64::try_from(webhook) else { return Ok(None) };
+        let rows = self.query(
+            "SELECT body FROM listwatch.deliveries WHERE webhook = $1 AND alert = $2",
+            &[&webhook, &alert],
+        )?;
+        let delivery: Option<Delivery> = rows.first().map(|row| decode(row.get(0))).transpose()?;
+        Ok(delivery.filter(|delivery| *delivery != Delivery::default()))
+    }
+}
+
+impl MonitorWrite for PgTxn<'_> {
+    fn put_watch(&mut self, info: &WatchInfo) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.watches (name, body) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body",
+            &[&info.name, &encode(info)],
+        )?;
+        Ok(())
+    }
+
+    fn put_watch_version(&mut self, version: &WatchVersion, items: &[WatchItem]) -> Result<()> {
+        let number = i64::from(version.version);
+        self.execute(
+            "INSERT INTO listwatch.watch_versions (watch, version, body) VALUES ($1, $2, $3)",
+            &[&version.watch, &number, &encode(version)],
+        )?;
+        for (idx, chunk) in crate::watch::encode_items(items).iter().enumerate() {
+            self.execute(
+                "INSERT INTO listwatch.watch_items (watch, version, chunk, body)
+                 VALUES ($1, $2, $3, $4)",
+                &[&version.watch, &number, &(idx as i64), chunk],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn append_alert(&mut self, alert: &Alert) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.alerts (seq, id, watch, body)
+             SELECT coalesce(max(seq), 0) + 1, $1, $2, $3 FROM listwatch.alerts",
+            &[&alert.id, &alert.watch, &encode(alert)],
+        )?;
+        Ok(())
+    }
+
+    fn append_decision(&mut self, decision: &NewDecision) -> Result<u64> {
+        let rows = self.query(
+            "INSERT INTO listwatch.decisions (id, alert, body)
+             SELECT coalesce(max(id), 0) + 1, $1, $2 FROM listwatch.decisions
+             RETURNING id",
+            &[&decision.alert, &encode(decision)],
+        )?;
+        let id: i64 = rows
+            .first()
+            .map(|row| row.get(0))
+            .ok_or_else(|| Error::Storage("PostgreSQL returned no decision id".to_string()))?;
+        from_id(id)
+    }
+
+    fn append_webhook(&mut self, webhook: &Webhook) -> Result<u64> {
+        let rows = self.query("SELECT coalesce(max(id), 0) + 1 FROM listwatch.webhooks", &[])?;
+        let id: i64 = rows
+            .first()
+            .map(|row| row.get(0))
+            .ok_or_else(|| Error::Storage("PostgreSQL returned no webhook id".to_string()))?;
+        let stored = Webhook { id: from_id(id)?, ..webhook.clone() };
+        self.execute(
+            "INSERT INTO listwatch.webhooks (id, body) VALUES ($1, $2)",
+            &[&id, &encode(&stored)],
+        )?;
+        from_id(id)
+    }
+
+    fn put_delivery(&mut self, webhook: u64, alert: &str, delivery: &Delivery) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.deliveries (webhook, alert, body) VALUES ($1, $2, $3)
+             ON CONFLICT (webhook, alert) DO UPDATE SET body = EXCLUDED.body",
+            &[&to_id(webhook)?, &alert, &encode(delivery)],
+        )?;
+        Ok(())
+    }
+}
+
+impl PgTxn<'_> {
+    /// The (id, hash) rows of a version's manifest, from the change records: per id, the last
+    /// change at or before the version, unless a removal.
+    fn manifest_rows(&mut self, list: &ListName, version: u32) -> Result<Vec<tokio_postgres::Row>> {
+        // Descending like the primary key (list, id, version) read backwards, so the newest
+        // change of each id comes from one index scan.
+        self.query(
+            "SELECT id, hash FROM (
+                 SELECT DISTINCT ON (id) id, hash FROM listwatch.changes
+                 WHERE list = $1 AND version <= $2
+                 ORDER BY id DESC, version DESC
+             ) AS last WHERE hash IS NOT NULL",
+            &[&list.as_str(), &i64::from(version)],
+        )
+    }
+
+    /// The change record of a version: one row per id, streamed with COPY when there are many.
+    fn put_change_rows(&mut self, list: &ListInfo, version: u32, changes: &[Change]) -> Result<()> {
+        if changes.len() >= COPY_MIN_ROWS {
+            let client = self.client();
+            let (name, number) = (list.name.as_str(), i64::from(version));
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in(
+                        "COPY listwatch.changes (list, version, id, hash) FROM STDIN (FORMAT binary)",
+                    )
+                    .await?;
+                let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::BYTEA];
+                let writer = BinaryCopyInWriter::new(sink, &types);
+                let mut writer = std::pin::pin!(writer);
+                for (id, hash) in changes {
+                    let hash: Option<&[u8]> = hash.as_ref().map(|h| h.as_slice());
+                    writer.as_mut().write(&[&name, &number, id, &hash]).await?;
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
+        for chunk in changes.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let hashes: Vec<Option<&[u8]>> =
+                chunk.iter().map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
+            self.execute(
+                "INSERT INTO listwatch.changes (list, version, id, hash)
+                 SELECT $1, $2, * FROM unnest($3::text[], $4::bytea[])",
+                &[&list.name.as_str(), &i64::from(version), &ids, &hashes],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Brings `heads`, the newest stored version's manifest, from the version before to
+    /// `version`.
+    fn update_heads(&mut self, list: &ListInfo, version: u32, changes: &[Change]) -> Result<()> {
+        let name = list.name.as_str();
+        if version == 1 && changes.len() >= COPY_MIN_ROWS {
+            let client = self.client();
+            self.store.block_on(async {
+                let sink = client
+                    .copy_in("COPY listwatch.heads (list, id, hash) FROM STDIN (FORMAT binary)")
+                    .await?;
+                let types = [Type::TEXT, Type::TEXT, Type::BYTEA];
+                let writer = BinaryCopyInWriter::new(sink, &types);
+                let mut writer = std::pin::pin!(writer);
+                for (id, hash) in changes {
+                    if let Some(hash) = hash {
+                        writer.as_mut().write(&[&name, id, &hash.as_slice()]).await?;
+                    }
+                }
+                writer.finish().await.map(drop)
+            })?;
+            return Ok(());
+        }
+        let (present, removed): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|(_, hash)| hash.is_some());
+        for chunk in present.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let hashes: Vec<&[u8]> =
+                chunk.iter().filter_map(|(_, hash)| hash.as_ref().map(|h| h.as_slice())).collect();
+            self.execute(
+                "INSERT INTO listwatch.heads (list, id, hash)
+                 SELECT $1, * FROM unnest($2::text[], $3::bytea[])
+                 ON CONFLICT (list, id) DO UPDATE SET hash = EXCLUDED.hash",
+                &[&name, &ids, &hashes],
+            )?;
+        }
+        for chunk in removed.chunks(BATCH_ROWS) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            self.execute(
+                "DELETE FROM listwatch.heads WHERE list = $1 AND id = ANY($2)",
+                &[&name, &ids],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_version_rows(&mut self, list: &ListInfo, version: &VersionInfo) -> Result<()> {
+        self.execute(
+            "INSERT INTO listwatch.lists (name, format, current) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO UPDATE SET current = EXCLUDED.current",
+            &[&list.name.as_str(), &list.format, &i64::from(list.current)],
+        )?;
+        let entities = i64::try_from(version.entities)
+            .map_err(|_| Error::Invalid("too many entities".to_string()))?;
+        self.execute(
+            "INSERT INTO listwatch.versions
+                 (list, version, published, imported_at, content_hash, entities, info)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &list.name.as_str(),
+                &i64::from(version.version),
+                &version.published.to_string(),
+                &version.imported_at,
+                &version.content_hash,
+                &entities,
+                &encode(version),
+            ],
+        )?;
+        Ok(())
     }
 }

@@ -5,14 +5,21 @@ use std::path::Path;
 
 use redb::{ReadableDatabase, ReadableTable};
 
-use listwatch_model::{Entity, LegalEvent, ListName, NewEvent, compare_source_ids};
+use listwatch_model::{
+    Alert, Decision, Delivery, Entity, LegalEvent, ListName, NewDecision, NewEvent, WatchInfo,
+    WatchItem, WatchVersion, Webhook, compare_source_ids,
+};
 
-use crate::backend::{Change, ManifestEntry, StoreRead, StoreWrite};
+use crate::backend::{Change, ManifestEntry, MonitorRead, MonitorWrite, StoreRead, StoreWrite};
 use crate::blobs::{BlobReader, PackWriter};
 use crate::error::{Error, Result};
-use crate::schema::{self, BLOBS, CHANGES, EVENTS, LISTS, PACKS, RETRACTIONS, SNAPSHOTS, VERSIONS};
+use crate::schema::{
+    self, ALERT_ORDER, ALERTS, BLOBS, CHANGES, DECISIONS, DELIVERIES, EVENTS, LISTS, PACKS,
+    RETRACTIONS, SNAPSHOTS, VERSIONS, WATCH_ITEMS, WATCH_VERSIONS, WATCHES, WEBHOOKS,
+};
 use crate::store::{decode, encode};
 use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
+use crate::watch::{decode_items, encode_items};
 
 /// After this many versions without a snapshot, the next version stores one.
 const MAX_VERSIONS_BETWEEN_SNAPSHOTS: u32 = 64;
@@ -209,6 +216,168 @@ macro_rules! redb_reads {
 
 redb_reads!(RedbRead);
 redb_reads!(RedbWrite);
+
+/// The monitoring reads (format 4), the same on both kinds of transaction.
+macro_rules! redb_monitor_reads {
+    ($txn:ty) => {
+        impl MonitorRead for $txn {
+            fn watches(&mut self) -> Result<Vec<WatchInfo>> {
+                let table = self.0.open_table(WATCHES)?;
+                let mut watches = Vec::new();
+                for row in table.iter()? {
+                    watches.push(decode(row?.1.value())?);
+                }
+                Ok(watches)
+            }
+
+            fn watch(&mut self, name: &str) -> Result<Option<WatchInfo>> {
+                let table = self.0.open_table(WATCHES)?;
+                let value = table.get(name)?;
+                value.map(|value| decode(value.value())).transpose()
+            }
+
+            fn watch_versions(&mut self, name: &str) -> Result<Vec<WatchVersion>> {
+                let table = self.0.open_table(WATCH_VERSIONS)?;
+                let mut versions = Vec::new();
+                for row in table.range((name, 0)..=(name, u32::MAX))? {
+                    versions.push(decode(row?.1.value())?);
+                }
+                Ok(versions)
+            }
+
+            fn watch_version(&mut self, name: &str, version: u32) -> Result<Option<WatchVersion>> {
+                let table = self.0.open_table(WATCH_VERSIONS)?;
+                let value = table.get((name, version))?;
+                value.map(|value| decode(value.value())).transpose()
+            }
+
+            fn watch_items(&mut self, name: &str, version: u32) -> Result<Vec<WatchItem>> {
+                let table = self.0.open_table(WATCH_ITEMS)?;
+                let mut items = Vec::new();
+                for row in table.range((name, version, 0)..=(name, version, u32::MAX))? {
+                    items.extend(decode_items(name, version, row?.1.value())?);
+                }
+                Ok(items)
+            }
+
+            fn alerts(&mut self) -> Result<Vec<Alert>> {
+                let table = self.0.open_table(ALERTS)?;
+                let order = self.0.open_table(ALERT_ORDER)?;
+                let mut alerts = Vec::new();
+                for row in order.iter()? {
+                    let (_, id) = row?;
+                    let value = table.get(id.value())?.ok_or_else(|| {
+                        Error::Corrupt(format!("alert {} is missing", id.value()))
+                    })?;
+                    alerts.push(decode(value.value())?);
+                }
+                Ok(alerts)
+            }
+
+            fn alert(&mut self, id: &str) -> Result<Option<Alert>> {
+                let table = self.0.open_table(ALERTS)?;
+                let value = table.get(id)?;
+                value.map(|value| decode(value.value())).transpose()
+            }
+
+            fn decisions(&mut self) -> Result<Vec<Decision>> {
+                let table = self.0.open_table(DECISIONS)?;
+                let mut decisions = Vec::new();
+                for row in table.iter()? {
+                    let (key, value) = row?;
+                    decisions.push(Decision { id: key.value(), decision: decode(value.value())? });
+                }
+                Ok(decisions)
+            }
+
+            fn decision(&mut self, id: u64) -> Result<Option<NewDecision>> {
+                let table = self.0.open_table(DECISIONS)?;
+                let value = table.get(id)?;
+                value.map(|value| decode(value.value())).transpose()
+            }
+
+            fn webhooks(&mut self) -> Result<Vec<Webhook>> {
+                let table = self.0.open_table(WEBHOOKS)?;
+                let mut hooks = Vec::new();
+                for row in table.iter()? {
+                    hooks.push(decode(row?.1.value())?);
+                }
+                Ok(hooks)
+            }
+
+            fn deliveries(&mut self, webhook: u64) -> Result<Vec<(String, Delivery)>> {
+                let table = self.0.open_table(DELIVERIES)?;
+                let mut rows = Vec::new();
+                let end = webhook.checked_add(1).map(|next| (next, ""));
+                let rows_of = match end {
+                    Some(end) => table.range((webhook, "")..end)?,
+                    None => table.range((webhook, "")..)?,
+                };
+                for row in rows_of {
+                    let (key, value) = row?;
+                    rows.push((key.value().1.to_string(), decode(value.value())?));
+                }
+                Ok(rows)
+            }
+
+            fn delivery(&mut self, webhook: u64, alert: &str) -> Result<Option<Delivery>> {
+                let table = self.0.open_table(DELIVERIES)?;
+                let value = table.get((webhook, alert))?;
+                value.map(|value| decode(value.value())).transpose()
+            }
+        }
+    };
+}
+
+redb_monitor_reads!(RedbRead);
+redb_monitor_reads!(RedbWrite);
+
+impl MonitorWrite for RedbWrite {
+    fn put_watch(&mut self, info: &WatchInfo) -> Result<()> {
+        self.0.open_table(WATCHES)?.insert(info.name.as_str(), encode(info).as_slice())?;
+        Ok(())
+    }
+
+    fn put_watch_version(&mut self, version: &WatchVersion, items: &[WatchItem]) -> Result<()> {
+        let name = version.watch.as_str();
+        let mut chunks = self.0.open_table(WATCH_ITEMS)?;
+        for (idx, chunk) in encode_items(items).iter().enumerate() {
+            chunks.insert((name, version.version, idx as u32), chunk.as_slice())?;
+        }
+        self.0
+            .open_table(WATCH_VERSIONS)?
+            .insert((name, version.version), encode(version).as_slice())?;
+        Ok(())
+    }
+
+    fn append_alert(&mut self, alert: &Alert) -> Result<()> {
+        let mut order = self.0.open_table(ALERT_ORDER)?;
+        let next = order.last()?.map_or(1, |(key, _)| key.value() + 1);
+        order.insert(next, alert.id.as_str())?;
+        self.0.open_table(ALERTS)?.insert(alert.id.as_str(), encode(alert).as_slice())?;
+        Ok(())
+    }
+
+    fn append_decision(&mut self, decision: &NewDecision) -> Result<u64> {
+        let mut table = self.0.open_table(DECISIONS)?;
+        let id = table.last()?.map_or(1, |(key, _)| key.value() + 1);
+        table.insert(id, encode(decision).as_slice())?;
+        Ok(id)
+    }
+
+    fn append_webhook(&mut self, webhook: &Webhook) -> Result<u64> {
+        let mut table = self.0.open_table(WEBHOOKS)?;
+        let id = table.last()?.map_or(1, |(key, _)| key.value() + 1);
+        let webhook = Webhook { id, ..webhook.clone() };
+        table.insert(id, encode(&webhook).as_slice())?;
+        Ok(id)
+    }
+
+    fn put_delivery(&mut self, webhook: u64, alert: &str, delivery: &Delivery) -> Result<()> {
+        self.0.open_table(DELIVERIES)?.insert((webhook, alert), encode(delivery).as_slice())?;
+        Ok(())
+    }
+}
 
 impl StoreWrite for RedbWrite {
     fn put_entities(&mut self, encodings: &[(Hash, &[u8])]) -> Result<()> {

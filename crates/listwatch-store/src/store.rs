@@ -139,7 +139,10 @@ impl Store {
     /// redb store is on one machine, where writers already take turns: the lead is always given.
     pub fn try_lead(&self, task: &str) -> Result<Option<Lease>> {
         match &self.engine {
-            Engine::Redb(_) => Ok(Some(Lease { _held: None })),
+            Engine::Redb(_) => {
+                let _ = task;
+                Ok(Some(Lease { _held: None }))
+            }
             #[cfg(feature = "postgres")]
             Engine::Postgres(db) => {
                 Ok(db.try_lead(task)?.map(|client| Lease { _held: Some(Box::new(client)) }))
@@ -156,7 +159,7 @@ impl Store {
         }
     }
 
-    fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
+    pub(crate) fn read(&self) -> Result<Box<dyn StoreRead + '_>> {
         match &self.engine {
             Engine::Redb(db) => db.read(),
             #[cfg(feature = "postgres")]
@@ -164,7 +167,7 @@ impl Store {
         }
     }
 
-    fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
+    pub(crate) fn write(&self) -> Result<Box<dyn StoreWrite + '_>> {
         match &self.engine {
             Engine::Redb(db) => db.write(),
             #[cfg(feature = "postgres")]
@@ -172,23 +175,31 @@ impl Store {
         }
     }
 
-    fn redb(&self) -> Result<&RedbStore> {
+    /// The PostgreSQL engine, if the store is one.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn pg(&self) -> Option<&crate::postgres::PgStore> {
         match &self.engine {
-            Engine::Redb(db) => Ok(db),
-            #[cfg(feature = "postgres")]
-            Engine::Postgres(_) => Err(Error::Unsupported(
-                "monitoring (watches, alerts, decisions, webhooks) is kept only in a redb store for now"
-                    .to_string(),
-            )),
+            Engine::Redb(_) => None,
+            Engine::Postgres(db) => Some(db),
         }
     }
 
-    pub(crate) fn begin_read(&self) -> Result<redb::ReadTransaction> {
-        self.redb()?.begin_read()
-    }
-
-    pub(crate) fn begin_write(&self) -> Result<redb::WriteTransaction> {
-        self.redb()?.begin_write()
+    /// A transaction holding the claim of one delivery (see [`Store::claim_delivery`]): `None`
+    /// when another process holds it.
+    pub(crate) fn claim(
+        &self,
+        webhook: u64,
+        alert: &str,
+    ) -> Result<Option<Box<dyn StoreWrite + '_>>> {
+        match &self.engine {
+            Engine::Redb(db) => {
+                // Writers take turns on a redb store: a write transaction is the claim.
+                let _ = (webhook, alert);
+                db.write().map(Some)
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(db) => db.claim(webhook, alert),
+        }
     }
 
     /// Rewrites the file without the space that earlier transactions freed. Returns whether
@@ -731,7 +742,12 @@ impl Store {
     pub fn copy_to(&self, target: &Store) -> Result<CopyReport> {
         let mut source = self.read()?;
         let mut txn = target.write()?;
-        if !txn.lists()?.is_empty() || !txn.events()?.is_empty() {
+        if !txn.lists()?.is_empty()
+            || !txn.events()?.is_empty()
+            || !txn.watches()?.is_empty()
+            || !txn.alerts()?.is_empty()
+            || !txn.webhooks()?.is_empty()
+        {
             return Err(Error::Invalid(
                 "the target store is not empty: copy into a new store".to_string(),
             ));
@@ -810,6 +826,7 @@ impl Store {
             }
             report.events += 1;
         }
+        copy_monitoring(&mut *source, &mut *txn, &mut report)?;
         txn.commit()?;
         Ok(report)
     }
@@ -851,8 +868,88 @@ impl Store {
         if self.events(None)? != other.events(None)? {
             differ("the legal events differ".to_string());
         }
+        let watches = self.watches()?;
+        if watches != other.watches()? {
+            differ("the watches differ".to_string());
+        } else {
+            for watch in &watches {
+                let versions = self.watch_versions(&watch.name)?;
+                if versions != other.watch_versions(&watch.name)? {
+                    differ(format!("the versions of watch {} differ", watch.name));
+                    continue;
+                }
+                for version in &versions {
+                    if self.watch_items(&watch.name, version.version)?
+                        != other.watch_items(&watch.name, version.version)?
+                    {
+                        differ(format!(
+                            "the items of watch {} version {} differ",
+                            watch.name, version.version
+                        ));
+                    }
+                }
+            }
+        }
+        if self.alerts()? != other.alerts()? {
+            differ("the alerts differ".to_string());
+        }
+        if self.decisions()? != other.decisions()? {
+            differ("the decisions differ".to_string());
+        }
+        let webhooks = self.webhooks()?;
+        if webhooks != other.webhooks()? {
+            differ("the webhooks differ".to_string());
+        } else {
+            for hook in &webhooks {
+                if self.deliveries(hook.id)? != other.deliveries(hook.id)? {
+                    differ(format!("the deliveries to webhook {} differ", hook.id));
+                }
+            }
+        }
         Ok(found)
     }
+}
+
+/// Copies the monitoring records (watches and their versions, alerts in order, decisions,
+/// webhooks, deliveries) into an empty target, keeping every number.
+fn copy_monitoring(
+    source: &mut dyn StoreRead,
+    txn: &mut dyn StoreWrite,
+    report: &mut CopyReport,
+) -> Result<()> {
+    for watch in source.watches()? {
+        txn.put_watch(&watch)?;
+        for version in source.watch_versions(&watch.name)? {
+            let items = source.watch_items(&watch.name, version.version)?;
+            txn.put_watch_version(&version, &items)?;
+        }
+        report.watches += 1;
+    }
+    for alert in source.alerts()? {
+        txn.append_alert(&alert)?;
+        report.alerts += 1;
+    }
+    let gap = |what: &str, from: u64, to: u64| {
+        Error::Corrupt(format!("{what} {from} would be copied as {what} {to}: the ids have a gap"))
+    };
+    for decision in source.decisions()? {
+        let id = txn.append_decision(&decision.decision)?;
+        if id != decision.id {
+            return Err(gap("decision", decision.id, id));
+        }
+        report.decisions += 1;
+    }
+    for hook in source.webhooks()? {
+        let id = txn.append_webhook(&hook)?;
+        if id != hook.id {
+            return Err(gap("webhook", hook.id, id));
+        }
+        for (alert, delivery) in source.deliveries(hook.id)? {
+            txn.put_delivery(hook.id, &alert, &delivery)?;
+        }
+        report.webhooks += 1;
+    }
+    Ok(())
 }
 
 /// The lead of a task, taken by [`Store::try_lead`]; given up when dropped.
@@ -875,6 +972,14 @@ pub struct CopyReport {
     pub retractions: u64,
     /// Legal events copied.
     pub events: u64,
+    /// Watches copied, with every version.
+    pub watches: u64,
+    /// Alerts copied.
+    pub alerts: u64,
+    /// Decisions copied.
+    pub decisions: u64,
+    /// Webhooks copied, with their deliveries.
+    pub webhooks: u64,
 }
 
 /// One version of a list in a transaction; `None` means the current one.

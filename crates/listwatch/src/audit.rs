@@ -8,6 +8,10 @@
 //! replay needs (the matcher queries and the limits), so `listwatch audit replay <id>` rebuilds
 //! an index over exactly the recorded versions with the recorded configuration and compares.
 //!
+//! On a PostgreSQL store the log is the database's table `listwatch.audit` instead, shared by
+//! every server and command on it: the same records, one transaction per batch of the group
+//! commit, read back in the order written (see [`AuditLog::of`]).
+//!
 //! Writing: the records of one request (or of one command, or of one chunk of a batch) are
 //! written with one `write` under an exclusive lock on the file, then `fsync`ed, before the answer
 //! is returned. Ids are the time in milliseconds, the process id and a counter of the process:
@@ -32,9 +36,11 @@ use listwatch_model::{Date, Schema};
 pub(crate) const RETENTION_ENV: &str = "LISTWATCH_AUDIT_RETENTION_DAYS";
 
 /// The audit log of one store.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct AuditLog {
     path: PathBuf,
+    /// The PostgreSQL store that keeps the records, instead of the file at `path`.
+    shared: Option<std::sync::Arc<listwatch_store::Store>>,
     /// Appends of this handle waiting to be written: one writer at a time writes everything
     /// pending in one write and one `fsync` (group commit), so concurrent decisions share a sync
     /// and each is still answered only once its record is on disk.
@@ -243,6 +249,14 @@ pub(crate) fn consulted_versions(
         .collect()
 }
 
+/// What identifies a record, read from its JSON line.
+#[derive(Deserialize)]
+struct Head {
+    id: String,
+    at: String,
+    key: String,
+}
+
 impl AuditLog {
     /// The audit log beside the store `store`: `<store>.audit.jsonl`.
     pub(crate) fn beside(store: &Path) -> AuditLog {
@@ -251,12 +265,27 @@ impl AuditLog {
         let group = Group { open_batch: 1, ..Group::default() };
         AuditLog {
             path: PathBuf::from(path),
+            shared: None,
             group: std::sync::Arc::new((group.into(), Default::default())),
         }
     }
 
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
+    /// The audit log of the store of `ctx`: on PostgreSQL the database's own table, shared by
+    /// every process on it; else the file beside the store.
+    pub(crate) fn of(ctx: &crate::cli::Ctx) -> Result<AuditLog> {
+        let mut log = AuditLog::beside(&ctx.side_path());
+        if ctx.is_postgres() {
+            log.shared = Some(std::sync::Arc::new(ctx.open_existing()?));
+        }
+        Ok(log)
+    }
+
+    /// Where the records go, as a person reads it.
+    pub(crate) fn shown(&self) -> String {
+        match &self.shared {
+            Some(_) => "the table listwatch.audit of the store".to_string(),
+            None => self.path.display().to_string(),
+        }
     }
 
     /// Opens the file to append, locked: when a pruning replaced the file between the open and
@@ -339,8 +368,24 @@ impl AuditLog {
         AuditWriter { sender: spawned.ok().map(|_| sender) }
     }
 
-    /// Writes `lines` in one write under the file's lock and syncs them.
+    /// Writes `lines` in one write under the file's lock and syncs them; on PostgreSQL, in one
+    /// transaction.
     fn write_synced(&self, lines: &str) -> Result<()> {
+        if let Some(store) = &self.shared {
+            let mut entries = Vec::new();
+            for line in lines.lines().filter(|line| !line.trim().is_empty()) {
+                let head: Head = serde_json::from_str(line).context("an audit record to write")?;
+                entries.push(listwatch_store::AuditEntry {
+                    id: head.id,
+                    at: head.at,
+                    key: head.key,
+                    body: line.to_string(),
+                });
+            }
+            return store
+                .append_audit(&entries)
+                .context("cannot write to the audit log in the store");
+        }
         let mut file = self.open_locked()?;
         file.write_all(lines.as_bytes())
             .and_then(|()| file.sync_data())
@@ -349,6 +394,18 @@ impl AuditLog {
 
     /// Every record, oldest first, those from `since` on and of key `key` when given.
     pub(crate) fn read(&self, since: Option<Date>, key: Option<&str>) -> Result<Vec<Record>> {
+        if let Some(store) = &self.shared {
+            let since = since.map(|d| d.to_string());
+            let bodies = store
+                .audit(since.as_deref(), key)
+                .context("cannot read the audit log in the store")?;
+            return bodies
+                .iter()
+                .map(|body| {
+                    serde_json::from_str(body).context("the audit log in the store: not a record")
+                })
+                .collect();
+        }
         let file = match File::open(&self.path) {
             Ok(file) => file,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -381,6 +438,14 @@ impl AuditLog {
 
     /// The record with id `id`.
     pub(crate) fn find(&self, id: &str) -> Result<Option<Record>> {
+        if let Some(store) = &self.shared {
+            let body = store.audit_record(id).context("cannot read the audit log in the store")?;
+            return body
+                .map(|body| {
+                    serde_json::from_str(&body).context("the audit log in the store: not a record")
+                })
+                .transpose();
+        }
         Ok(self.read(None, None)?.into_iter().find(|r| r.id == id))
     }
 
@@ -388,12 +453,17 @@ impl AuditLog {
     /// the log, syncs it and renames it into place, under the log's lock. Returns how many were
     /// removed.
     pub(crate) fn prune(&self, days: u32) -> Result<usize> {
-        if !self.path.exists() {
-            return Ok(0);
-        }
         let cutoff = Date::from_days(Date::today_utc().to_days() - i64::from(days))
             .unwrap_or(Date::MIN)
             .to_string();
+        if let Some(store) = &self.shared {
+            let removed =
+                store.prune_audit(&cutoff).context("cannot prune the audit log in the store")?;
+            return Ok(usize::try_from(removed).unwrap_or(usize::MAX));
+        }
+        if !self.path.exists() {
+            return Ok(0);
+        }
         let _lock = self.open_locked()?;
         let file = File::open(&self.path)?;
         let mut kept = String::new();
@@ -561,11 +631,30 @@ pub(crate) fn portfolio_record(
     )
 }
 
-/// Records the command line's decisions beside the store at `store`. A log that cannot be written
-/// (a read-only mount of the store's folder) is a warning on standard error, not a failure: the
-/// command line also serves read-only stores. The server fails the request instead.
-pub(crate) fn record_cli(store: &Path, records: &[Record]) {
-    if let Err(err) = AuditLog::beside(store).append(records) {
+/// Records the command line's decisions in the audit log of the store of `ctx`. A log that cannot
+/// be written (a read-only mount of the store's folder) is a warning on standard error, not a
+/// failure: the command line also serves read-only stores. The server fails the request instead.
+pub(crate) fn record_cli(ctx: &crate::cli::Ctx, records: &[Record]) {
+    if records.is_empty() {
+        return;
+    }
+    // One log per process: a batch records every chunk through the same connection.
+    static LOG: std::sync::OnceLock<std::sync::Mutex<Option<(PathBuf, AuditLog)>>> =
+        std::sync::OnceLock::new();
+    let opened = (|| -> Result<AuditLog> {
+        let mut cached = LOG.get_or_init(Default::default).lock().map_err(|_| {
+            anyhow::anyhow!("the audit log's handle was poisoned by a failed thread")
+        })?;
+        match &*cached {
+            Some((db, log)) if db == ctx.db_path() => Ok(log.clone()),
+            _ => {
+                let log = AuditLog::of(ctx)?;
+                *cached = Some((ctx.db_path().to_path_buf(), log.clone()));
+                Ok(log)
+            }
+        }
+    })();
+    if let Err(err) = opened.and_then(|log| log.append(records)) {
         eprintln!("listwatch: warning: the decision is not recorded in the audit log: {err:#}");
     }
 }

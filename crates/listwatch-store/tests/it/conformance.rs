@@ -124,6 +124,7 @@ fn fill(store: &Store) {
     let first = store.add_event(event("test-list:3", None)).unwrap();
     store.add_event(event("test-list:3", Some(first.id))).unwrap();
     store.add_event(event("other:1", None)).unwrap();
+    crate::monitor::fill(store);
 }
 
 /// Everything a store answers about its lists and events, for comparing two stores.
@@ -153,6 +154,7 @@ fn answers(store: &Store) -> String {
         }
     }
     out.push_str(&format!("{:?}\n", store.events(None).unwrap()));
+    out.push_str(&crate::monitor::answers(store));
     out
 }
 
@@ -173,7 +175,9 @@ fn both_engines_answer_alike_and_a_copy_round_trip_changes_nothing() {
     let copy = Engine::Postgres.store();
     let report = redb.store.copy_to(&copy.store).unwrap();
     assert_eq!((report.lists, report.versions, report.retractions, report.events), (2, 5, 1, 3));
+    assert_eq!((report.watches, report.alerts, report.decisions, report.webhooks), (1, 2, 2, 2));
     assert_eq!(answers(&copy.store), on_redb);
+    assert!(redb.store.differences(&copy.store, 10).unwrap().is_empty());
     let back = Engine::Redb.store();
     copy.store.copy_to(&back.store).unwrap();
     assert_eq!(answers(&back.store), on_redb);
@@ -184,6 +188,19 @@ fn both_engines_answer_alike_and_a_copy_round_trip_changes_nothing() {
     assert_eq!(format!("{on_original:?}"), format!("{on_copy:?}"));
     // A copy goes only into an empty store.
     assert!(redb.store.copy_to(&copy.store).is_err());
+    // A monitoring record more on one side is a difference.
+    let decision = listwatch_model::NewDecision {
+        alert: "a-2".to_string(),
+        decision: listwatch_model::DecisionKind::Escalated,
+        reason: "to compliance".to_string(),
+        by: "analyst".to_string(),
+        at: "2024-01-06T00:00:00Z".to_string(),
+        supersedes: None,
+    };
+    assert!(redb.store.differences(&back.store, 10).unwrap().is_empty());
+    back.store.add_decision(decision).unwrap();
+    let differences = redb.store.differences(&back.store, 10).unwrap();
+    assert_eq!(differences, ["the decisions differ"]);
 }
 
 #[test]
@@ -201,6 +218,10 @@ fn postgres_refuses_to_change_or_remove_a_stored_row() {
         "UPDATE listwatch.events SET entity = 'x:1'",
         "DELETE FROM listwatch.retractions",
         "TRUNCATE listwatch.events",
+        "DELETE FROM listwatch.alerts",
+        "UPDATE listwatch.decisions SET alert = 'x'",
+        "DELETE FROM listwatch.watch_versions",
+        "TRUNCATE listwatch.watch_items",
     ] {
         let err = listwatch_store::testing::execute(&url, sql).unwrap_err();
         assert!(err.contains("append-only"), "{sql}: {err}");
@@ -226,6 +247,44 @@ fn postgres_records_its_schema_version_and_refuses_a_newer_one() {
         Store::connect(&url),
         Err(listwatch_store::Error::FormatTooNew { found: 99, .. })
     ));
+}
+
+#[test]
+fn a_schema_1_database_is_migrated_to_hold_monitoring_and_keeps_its_versions() {
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    import(&t.store, version("2024-01-01", people(10))).unwrap();
+    let mut second = people(9);
+    second[0].programs.push("IRAN".to_string());
+    import(&t.store, version("2024-01-02", second.clone())).unwrap();
+    drop(t.store);
+    // What schema 1 had: everything but the monitoring tables.
+    listwatch_store::testing::execute(
+        &url,
+        "DROP TABLE listwatch.heads, listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
+             listwatch.alerts, listwatch.watch_items, listwatch.watch_versions, listwatch.watches;
+         UPDATE listwatch.schema_version SET version = 1",
+    )
+    .unwrap();
+    let store = Store::connect(&url).unwrap();
+    assert_eq!(store.format_version().unwrap(), 2);
+    assert_eq!(store.entities(&list(), 1).unwrap().len(), 10);
+    assert_eq!(store.entities(&list(), 2).unwrap(), second);
+    // The next import is compared with the newest version, as the migration rebuilt it.
+    let outcome = import(&store, version("2024-01-03", people(9))).unwrap();
+    assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1 && v.added == 0));
+    assert!(store.watches().unwrap().is_empty());
+    let hook = listwatch_model::Webhook {
+        id: 0,
+        url: "file:///tmp/alerts.jsonl".to_string(),
+        secret: None,
+        watch: None,
+        added_at: "2024-01-01T00:00:00Z".to_string(),
+    };
+    assert_eq!(store.add_webhook(hook).unwrap().id, 1);
 }
 
 #[test]
@@ -312,4 +371,30 @@ fn lead_child() {
     let lease = store.try_lead("audit").unwrap().expect("nobody else leads");
     std::mem::forget(lease);
     std::process::abort();
+}
+
+mod large {
+    use super::*;
+
+    conformance! {
+        fn large_versions_read_back_whole_and_content_stored_before_is_stored_once(engine) {
+            let t = engine.store();
+            let first = people(3_000);
+            import(&t.store, version("2024-01-01", first.clone())).unwrap();
+            let mut second = first.clone();
+            for entity in &mut second[..1_500] {
+                entity.programs.push("IRAN".to_string());
+            }
+            let outcome = import(&t.store, version("2024-01-02", second.clone())).unwrap();
+            assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1_500));
+            // Back to the first content: every entity of it is stored already.
+            let outcome = import(&t.store, version("2024-01-03", first.clone())).unwrap();
+            assert!(matches!(outcome, ImportOutcome::Committed(ref v) if v.changed == 1_500));
+            assert_eq!(t.store.entities(&list(), 1).unwrap(), first);
+            assert_eq!(t.store.entities(&list(), 2).unwrap(), second);
+            assert_eq!(t.store.entities(&list(), 3).unwrap(), first);
+            assert_eq!(t.store.diff(&list(), 2, 3).unwrap().changed.len(), 1_500);
+            assert_eq!(t.store.history(&list(), "7").unwrap().len(), 3);
+        }
+    }
 }

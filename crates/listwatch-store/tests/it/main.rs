@@ -91,6 +91,7 @@ macro_rules! conformance {
 mod compat;
 mod conformance;
 mod laws;
+mod monitor;
 
 /// The list the tests use.
 pub fn list() -> ListName {

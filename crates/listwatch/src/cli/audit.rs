@@ -38,7 +38,7 @@ enum Action {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let log = AuditLog::beside(&ctx.side_path());
+    let log = AuditLog::of(ctx)?;
     if let Some(Action::Replay { id, json }) = args.action {
         let Some(record) = log.find(&id)? else {
             return Err(no_match(format!("no record {} in the audit log", clean(&id))));

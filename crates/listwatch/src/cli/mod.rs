@@ -15,11 +15,11 @@ pub(crate) mod screen;
 mod show;
 pub(crate) mod status;
 mod store;
-mod sync;
+pub(crate) mod sync;
 pub(crate) mod timeline;
 pub(crate) mod versions;
 mod watch;
-mod webhook;
+pub(crate) mod webhook;
 
 use std::path::PathBuf;
 

@@ -29,7 +29,8 @@ enum MonitorCommand {
     /// Re-check every holdings watch as of a day: a prohibition taking effect, a divestment
     /// window closing in 30, 7 or 1 days. Running it twice on a day raises nothing new.
     Run(RunArgs),
-    /// Deliver pending alerts to every webhook (at-least-once; bounded retries per run).
+    /// Deliver pending alerts to every webhook: each attempt claimed, so concurrent deliverers
+    /// send an alert once to a webhook; bounded retries per run.
     Deliver(crate::cli::webhook::DeliverArgs),
 }
 
@@ -78,11 +79,6 @@ pub(crate) fn report_new(ctx: &Ctx, alerts: &[Alert]) -> Result<()> {
 }
 
 fn live_watches(store: &Store, kind: WatchKind) -> Result<Vec<WatchInfo>> {
-    if store.engine() == "postgres" {
-        // Watches are kept only in a redb store (`watch add` says so): a PostgreSQL store has
-        // none to screen after an import or an event.
-        return Ok(Vec::new());
-    }
     Ok(store.watches()?.into_iter().filter(|w| w.kind == kind && w.removed_at.is_none()).collect())
 }
 

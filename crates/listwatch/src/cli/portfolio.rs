@@ -281,7 +281,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     progress.finish();
     crate::audit::record_cli(
-        &ctx.side_path(),
+        ctx,
         &[crate::audit::portfolio_record(
             "cli",
             "portfolio check",

@@ -192,7 +192,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     progress.finish();
     let response = index.screen_response(&query, args.limit);
     crate::audit::record_cli(
-        &ctx.side_path(),
+        ctx,
         &[screen_record(
             "cli",
             "screen",
@@ -660,7 +660,7 @@ fn batch(
                     }
                 }
             }
-            crate::audit::record_cli(&ctx.side_path(), &records);
+            crate::audit::record_cli(ctx, &records);
             let rate = n_queries as f64 / started.elapsed().as_secs_f64().max(1e-9);
             progress.step(&format!("screened {n_queries} queries ({rate:.0}/s)"));
         }

@@ -167,7 +167,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     )
     .map_err(crate::failure::from_core)?;
     crate::audit::record_cli(
-        &ctx.side_path(),
+        ctx,
         &[crate::audit::status_record(
             "cli",
             "status",

@@ -20,10 +20,11 @@ pub(crate) struct Args {
 
 #[derive(Debug, Subcommand)]
 enum StoreCommand {
-    /// Copy every list, version (retracted ones included), entity, retraction and legal event
-    /// into a new store, redb file or PostgreSQL database, then check that the copy answers
-    /// alike. The target must be empty (a new file, or a database without listwatch data).
-    /// Monitoring records (watches, alerts, decisions, webhooks) are not copied.
+    /// Copy every list, version (retracted ones included), entity, retraction and legal event,
+    /// and the monitoring records (watches with their versions, alerts, decisions, webhooks and
+    /// deliveries), into a new store, redb file or PostgreSQL database, then check that the copy
+    /// answers alike. The target must be empty (a new file, or a database without listwatch
+    /// data). The audit log is not copied.
     Copy(CopyArgs),
 }
 
@@ -54,11 +55,6 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
         bail!("{shown_to} exists: copy into a new file");
     }
     let source = from.open_existing()?;
-    if source.engine() == "redb" && source.watches().is_ok_and(|watches| !watches.is_empty()) {
-        eprintln!(
-            "listwatch: note: the watches, alerts, decisions and webhooks of {shown_from} are not copied"
-        );
-    }
     let target = Store::open_location(location(&args.to)?)
         .with_context(|| format!("cannot open the store {shown_to}"))?;
     let report = match source.copy_to(&target) {
@@ -80,12 +76,16 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     to_stdout(|out| {
         outln!(
             out,
-            "copied {} lists, {} versions, {} entity records, {} retractions and {} events from {} to {}; verified",
+            "copied {} lists, {} versions, {} entity records, {} retractions, {} events, {} watches, {} alerts, {} decisions and {} webhooks from {} to {}; verified",
             report.lists,
             report.versions,
             report.entities,
             report.retractions,
             report.events,
+            report.watches,
+            report.alerts,
+            report.decisions,
+            report.webhooks,
             crate::output::clean(&shown_from),
             crate::output::clean(&shown_to)
         )?;

@@ -561,27 +561,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         print!("{text}");
         return Ok(());
     }
-    if !(0.0..=100.0).contains(&args.max_removal) {
-        return Err(usage(format!(
-            "--max-removal must be between 0 and 100, not {}",
-            args.max_removal
-        )));
-    }
     let sources = chosen_sources(&config, &args.sources)?;
-    if sources.is_empty() {
-        return Err(usage("no source to sync: the configuration has none"));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(config.connect_timeout_secs)))
-        .timeout_per_read(Some(Duration::from_secs(config.read_timeout_secs)))
-        .timeout_recv_response(Some(Duration::from_secs(config.read_timeout_secs)))
-        .http_status_as_error(false)
-        .user_agent(concat!("listwatch/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let net =
-        Net { agent, retries: config.retries, backoff: Duration::from_millis(config.backoff_ms) };
-    let guard = Guard { max_removal_share: args.max_removal / 100.0, allow_removal_of: None };
     // Several servers or schedulers may share a PostgreSQL store: one syncs at a time, and
     // another takes over once it is done or dead.
     // (The lease is dropped before the store whose runtime drives its connection.)
@@ -599,12 +579,92 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         None
     };
+    let json = args.json;
+    let report = sync_sources(ctx, &config, &sources, args.max_removal, json, &mut |line| {
+        if !json {
+            writeln!(std::io::stdout().lock(), "{}", crate::output::clean(line))?;
+        }
+        Ok(())
+    })?;
+    if json {
+        print_json(&report.sources)?;
+    }
+    if report.failed > 0 {
+        anyhow::bail!(
+            "{} of {} sources failed; their last good versions stay current",
+            report.failed,
+            sources.len()
+        );
+    }
+    Ok(())
+}
+
+/// What a sync of the sources did: each source's outcome, and how many failed.
+pub(crate) struct SyncReport {
+    sources: Vec<SyncJson>,
+    pub(crate) failed: usize,
+}
+
+/// Reads the sources `sync_configured` would sync, so that a broken file is found before the
+/// first sync: their number.
+pub(crate) fn check_configured(config: Option<&Path>) -> Result<usize> {
+    let env_config = std::env::var_os("LISTWATCH_SOURCES").map(PathBuf::from);
+    let (config, _) = load_config(config.or(env_config.as_deref()))?;
+    let sources = chosen_sources(&config, &[])?;
+    if sources.is_empty() {
+        return Err(usage("no source to sync: the configuration has none"));
+    }
+    Ok(sources.len())
+}
+
+/// Syncs every configured source, for a process that leads the store's scheduled work (`serve
+/// --sync`): the sources of `config` (else `$LISTWATCH_SOURCES`, else the built-in ones), each
+/// outcome a line given to `line`. The caller holds the lead.
+pub(crate) fn sync_configured(
+    ctx: &Ctx,
+    config: Option<&Path>,
+    max_removal: f64,
+    line: &mut dyn FnMut(&str) -> Result<()>,
+) -> Result<SyncReport> {
+    let env_config = std::env::var_os("LISTWATCH_SOURCES").map(PathBuf::from);
+    let (config, _) = load_config(config.or(env_config.as_deref()))?;
+    let sources = chosen_sources(&config, &[])?;
+    sync_sources(ctx, &config, &sources, max_removal, true, line)
+}
+
+/// Downloads and imports each source, remembering what it learnt of each in the sync state.
+/// Each source's outcome is a line given to `line`; the progress line is shown unless `quiet`.
+fn sync_sources(
+    ctx: &Ctx,
+    config: &Config,
+    sources: &[Source],
+    max_removal: f64,
+    quiet: bool,
+    line_out: &mut dyn FnMut(&str) -> Result<()>,
+) -> Result<SyncReport> {
+    if !(0.0..=100.0).contains(&max_removal) {
+        return Err(usage(format!("--max-removal must be between 0 and 100, not {max_removal}")));
+    }
+    if sources.is_empty() {
+        return Err(usage("no source to sync: the configuration has none"));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(config.connect_timeout_secs)))
+        .timeout_per_read(Some(Duration::from_secs(config.read_timeout_secs)))
+        .timeout_recv_response(Some(Duration::from_secs(config.read_timeout_secs)))
+        .http_status_as_error(false)
+        .user_agent(concat!("listwatch/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let net =
+        Net { agent, retries: config.retries, backoff: Duration::from_millis(config.backoff_ms) };
+    let guard = Guard { max_removal_share: max_removal / 100.0, allow_removal_of: None };
     let state_file = state_path(ctx);
     let mut state = load_state(&state_file)?;
-    let mut progress = Progress::new(ctx.quiet || args.json);
+    let mut progress = Progress::new(ctx.quiet || quiet);
     let mut report = Vec::new();
     let mut failed = 0;
-    for source in &sources {
+    for source in sources {
         let previous = state.sources.get(&source.name).cloned().unwrap_or_default();
         let mut next = previous.clone();
         next.list = source.list.to_string();
@@ -682,23 +742,12 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         state.sources.insert(source.name.clone(), next);
         save_state(&state_file, &state)?;
-        if !args.json {
-            progress.finish();
-            writeln!(std::io::stdout().lock(), "{}", crate::output::clean(&line))?;
-            progress = Progress::new(ctx.quiet);
-        }
+        progress.finish();
+        line_out(&line)?;
+        progress = Progress::new(ctx.quiet || quiet);
     }
     progress.finish();
-    if args.json {
-        print_json(&report)?;
-    }
-    if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} sources failed; their last good versions stay current",
-            sources.len()
-        );
-    }
-    Ok(())
+    Ok(SyncReport { sources: report, failed })
 }
 
 /// A source as `sources` shows it.

@@ -1,5 +1,6 @@
 //! `listwatch webhook` and `monitor deliver`: alerts POSTed as signed JSON (or appended to a
-//! JSONL file), at least once, from the store's outbox.
+//! JSONL file) from the store's outbox, each (webhook, alert) attempt claimed so that concurrent
+//! deliverers never send a delivered alert again.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -9,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use sha2::{Digest, Sha256};
 
-use listwatch_model::{Delivery, Webhook};
+use listwatch_model::Webhook;
 
 use super::Ctx;
 use crate::cli::import::now_rfc3339;
@@ -54,7 +55,7 @@ struct ListArgs {
 }
 
 /// `monitor deliver`'s flags.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DeliverArgs {
     /// Attempts per alert in this run, with exponential backoff between them.
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -62,6 +63,13 @@ pub(crate) struct DeliverArgs {
     /// The first backoff, in milliseconds; it doubles after each failed attempt.
     #[arg(long, value_name = "MS", default_value_t = 200)]
     backoff_ms: u64,
+}
+
+impl DeliverArgs {
+    /// One attempt per alert, no backoff: a caller that delivers again soon.
+    pub(crate) fn once() -> DeliverArgs {
+        DeliverArgs { attempts: 1, backoff_ms: 0 }
+    }
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -151,33 +159,76 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 /// Delivers every pending alert to every webhook: up to `attempts` tries per alert in this run,
 /// with exponential backoff; each attempt is recorded, so what is undelivered stays pending for
-/// the next run (after a restart too). An alert is sent again only if no delivery of it was
-/// recorded, so a receiver sees it at least once and, with the idempotency key, can keep it once.
+/// the next run (after a restart too).
+///
+/// Each attempt holds the claim of its (webhook, alert) pair (`Store::claim_delivery`) and is
+/// recorded in the claim's transaction, so any number of processes may deliver from one store at
+/// once: a pair another process is attempting is skipped, and a pair recorded as delivered is
+/// never sent again. A receiver sees each alert once, unless a process dies between a successful
+/// send and its record (the idempotency key lets the receiver keep it once then).
 pub(crate) fn deliver(ctx: &Ctx, args: DeliverArgs) -> Result<()> {
     let store = ctx.open_existing_for_writing()?;
+    let outcome = deliver_pending(&store, &args).map_err(|e| ctx.write_error(e))?;
+    to_stdout(|out| {
+        outln!(out, "delivered {} alerts; {} still pending", outcome.delivered, outcome.failed)?;
+        Ok(())
+    })?;
+    if outcome.failed > 0 {
+        anyhow::bail!(
+            "{} alerts could not be delivered; they stay pending for the next run",
+            outcome.failed
+        );
+    }
+    Ok(())
+}
+
+/// What one round of delivery did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Delivered {
+    /// Alerts this process delivered.
+    pub(crate) delivered: u64,
+    /// Alerts this process tried and could not deliver.
+    pub(crate) failed: u64,
+}
+
+/// One round of delivery of every pending alert to every webhook, claiming each attempt: what
+/// `monitor deliver` runs, and what the leading `serve --sync` runs after each check.
+pub(crate) fn deliver_pending(
+    store: &listwatch_store::Store,
+    args: &DeliverArgs,
+) -> listwatch_store::Result<Delivered> {
     let alerts = store.alerts()?;
     let decisions = store.decisions()?;
     let effective = crate::cli::alerts::effective(&decisions);
-    let (mut n_delivered, mut n_failed) = (0u64, 0u64);
+    let mut outcome = Delivered::default();
     for hook in store.webhooks()? {
-        let state: std::collections::HashMap<String, Delivery> =
-            store.deliveries(hook.id)?.into_iter().collect();
+        let delivered: std::collections::HashSet<String> = store
+            .deliveries(hook.id)?
+            .into_iter()
+            .filter(|(_, d)| d.delivered_at.is_some())
+            .map(|(id, _)| id)
+            .collect();
         for alert in &alerts {
-            if hook.watch.as_ref().is_some_and(|w| &alert.watch != w) {
-                continue;
-            }
-            let mut delivery = state.get(&alert.id).cloned().unwrap_or_default();
-            if delivery.delivered_at.is_some() {
+            if hook.watch.as_ref().is_some_and(|w| &alert.watch != w)
+                || delivered.contains(&alert.id)
+            {
                 continue;
             }
             let body = crate::cli::alerts::alert_json(alert, effective.get(&alert.id).copied())
                 .to_string();
             let mut backoff = args.backoff_ms;
+            let mut sent = None;
             for attempt in 0..args.attempts.max(1) {
                 if attempt > 0 {
                     std::thread::sleep(Duration::from_millis(backoff));
                     backoff = backoff.saturating_mul(2);
                 }
+                // Delivered meanwhile, or being attempted by another process: not ours.
+                let Some(claim) = store.claim_delivery(hook.id, &alert.id)? else {
+                    sent = None;
+                    break;
+                };
+                let mut delivery = claim.delivery().clone();
                 delivery.attempts += 1;
                 match send(&hook, &alert.id, &body) {
                     Ok(()) => {
@@ -186,30 +237,21 @@ pub(crate) fn deliver(ctx: &Ctx, args: DeliverArgs) -> Result<()> {
                     }
                     Err(err) => delivery.last_error = Some(format!("{err:#}")),
                 }
-                store
-                    .record_delivery(hook.id, &alert.id, &delivery)
-                    .map_err(|e| ctx.write_error(e))?;
-                if delivery.delivered_at.is_some() {
+                let ok = delivery.delivered_at.is_some();
+                claim.record(&delivery)?;
+                sent = Some(ok);
+                if ok {
                     break;
                 }
             }
-            if delivery.delivered_at.is_some() {
-                n_delivered += 1;
-            } else {
-                n_failed += 1;
+            match sent {
+                Some(true) => outcome.delivered += 1,
+                Some(false) => outcome.failed += 1,
+                None => {}
             }
         }
     }
-    to_stdout(|out| {
-        outln!(out, "delivered {n_delivered} alerts; {n_failed} still pending")?;
-        Ok(())
-    })?;
-    if n_failed > 0 {
-        anyhow::bail!(
-            "{n_failed} alerts could not be delivered; they stay pending for the next run"
-        );
-    }
-    Ok(())
+    Ok(outcome)
 }
 
 /// Where a webhook delivers.
@@ -262,6 +304,19 @@ pub(crate) fn hmac_sha256_hex(key: &[u8], body: &[u8]) -> String {
     outer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Connects to the first address of `host` that answers within `timeout`.
+fn connect(host: &str, port: u16, timeout: Duration) -> std::io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "the host has no address");
+    for address in (host, port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&address, timeout) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
 /// One delivery attempt.
 fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
     match Target::parse(&hook.url)? {
@@ -277,7 +332,8 @@ fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
             Ok(())
         }
         Target::Http { host, port, path } => {
-            let mut stream = TcpStream::connect((host.as_str(), port))
+            // Bounded: on a redb store the attempt holds the store's write turn (its claim).
+            let mut stream = connect(&host, port, Duration::from_secs(10))
                 .with_context(|| format!("cannot connect to {host}:{port}"))?;
             stream.set_read_timeout(Some(Duration::from_secs(10)))?;
             stream.set_write_timeout(Some(Duration::from_secs(10)))?;

@@ -20,6 +20,7 @@ pub(crate) mod console;
 pub(crate) mod cors;
 pub(crate) mod error;
 pub(crate) mod ftm;
+pub(crate) mod lead;
 pub(crate) mod log;
 pub(crate) mod metrics;
 pub(crate) mod openapi;
@@ -84,6 +85,27 @@ pub(crate) struct Args {
     /// $LISTWATCH_AUDIT_RETENTION_DAYS, else keep every record].
     #[arg(long, value_name = "N")]
     audit_retention_days: Option<u32>,
+    /// Run the store's scheduled work: among all instances that serve one store, the one that
+    /// holds the lead (a PostgreSQL advisory lock; another instance takes over within a tick of
+    /// its death) syncs the sources every --sync-every seconds, re-checks the holdings watches,
+    /// and delivers pending alerts every tick.
+    #[arg(long)]
+    sync: bool,
+    /// With --sync: seconds between two syncs of the sources.
+    #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "sync",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    sync_every: u64,
+    /// With --sync: the sources (TOML) [default: $LISTWATCH_SOURCES, else the built-in ones].
+    #[arg(long, value_name = "FILE", requires = "sync")]
+    sync_config: Option<PathBuf>,
+    /// With --sync: milliseconds between two attempts to take the lead, and between two rounds
+    /// of delivery by the leader.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "sync",
+          value_parser = clap::value_parser!(u64).range(50..))]
+    sync_tick_ms: u64,
+    /// With --sync: the largest share of a list's entities, in percent, an import may remove.
+    #[arg(long, value_name = "PERCENT", default_value_t = 20.0, requires = "sync")]
+    sync_max_removal: f64,
 }
 
 /// The router: every endpoint, its scope, and the frame around every request (request id,
@@ -308,6 +330,11 @@ pub(crate) fn run_on(ctx: &Ctx, addr: SocketAddr) -> Result<()> {
             cors_origin: Vec::new(),
             rate_limit: None,
             audit_retention_days: None,
+            sync: false,
+            sync_every: 3600,
+            sync_config: None,
+            sync_tick_ms: 1000,
+            sync_max_removal: 20.0,
         },
     )
 }
@@ -318,6 +345,19 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Ok(());
     }
     let keys = args.keys.as_deref().map(read_keys).transpose()?;
+    if !(0.0..=100.0).contains(&args.sync_max_removal) {
+        return Err(crate::failure::usage(format!(
+            "--sync-max-removal must be between 0 and 100, not {}",
+            args.sync_max_removal
+        )));
+    }
+    if args.sync {
+        let n_sources = crate::cli::sync::check_configured(args.sync_config.as_deref())?;
+        log::info(&format!(
+            "--sync: the instance that leads syncs {n_sources} sources every {} s",
+            args.sync_every
+        ));
+    }
     let config = MatcherConfig::default();
     let started = Instant::now();
     let snapshot = first_snapshot(ctx, &config)?;
@@ -331,7 +371,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ),
         &[],
     );
-    let audit = crate::audit::AuditLog::beside(&ctx.side_path());
+    let audit = crate::audit::AuditLog::of(ctx)?;
     let retention = crate::audit::retention(args.audit_retention_days)?;
     if let Some(days) = retention {
         prune(&audit, days);
@@ -350,6 +390,20 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
+    // The leader's thread is not waited for at shutdown: a sync may be downloading, and the lead
+    // ends with the process.
+    let stop_lead = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if args.sync {
+        let duties = lead::Duties {
+            config: args.sync_config.clone(),
+            every: Duration::from_secs(args.sync_every),
+            tick: Duration::from_millis(args.sync_tick_ms),
+            max_removal: args.sync_max_removal,
+        };
+        lead::spawn(ctx.clone(), duties, stop_lead.clone())
+            .context("cannot start the thread of the scheduled work")?;
+    }
+    let _stop_lead = StopOnDrop(stop_lead);
     runtime.block_on(async move {
         let pruner = retention.map(|days| {
             tokio::spawn(async move {
@@ -368,13 +422,22 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
     })
 }
 
+/// Sets its flag when dropped: the leader's thread stops at its next tick.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Removes the audit records older than `days` days, saying how many.
 fn prune(log: &crate::audit::AuditLog, days: u32) {
     match log.prune(days) {
         Ok(0) => {}
         Ok(n) => self::log::info(&format!(
             "removed {n} audit records older than {days} days from {}",
-            log.path().display()
+            log.shown()
         )),
         Err(err) => self::log::error(&format!("cannot prune the audit log: {err:#}")),
     }

@@ -197,14 +197,14 @@ fn cmic_holdings_alert_on_the_effective_day_before_the_divestment_deadline_and_o
 
 /// A webhook receiver on 127.0.0.1: answers each POST with `status`, and keeps every request's
 /// idempotency key, signature and body.
-struct Receiver {
+pub(crate) struct Receiver {
     received: std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Receiver {
-    fn start(port: u16) -> Receiver {
+    pub(crate) fn start(port: u16) -> Receiver {
         use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
         listener.set_nonblocking(true).unwrap();
@@ -248,7 +248,7 @@ impl Receiver {
         Receiver { received, stop, thread: Some(thread) }
     }
 
-    fn stop(mut self) -> Vec<(String, String, String)> {
+    pub(crate) fn stop(mut self) -> Vec<(String, String, String)> {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
         if let Some(thread) = self.thread.take() {
             thread.join().unwrap();
@@ -259,7 +259,7 @@ impl Receiver {
 
 /// The signature a receiver expects: HMAC-SHA256 of the body under the secret, computed with the
 /// `hmac` crate (independently of listwatch's own code).
-fn expected_signature(secret: &str, body: &str) -> String {
+pub(crate) fn expected_signature(secret: &str, body: &str) -> String {
     use hmac::Mac;
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body.as_bytes());

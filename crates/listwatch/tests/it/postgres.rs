@@ -254,3 +254,229 @@ fn servers_on_one_database_switch_together_and_survive_one_killed() {
         assert!(server.stop().success());
     }
 }
+
+/// A store with a watch whose customers match the entities of the first fixture: an alert each.
+fn with_alerts(db: &Path, dir: &Path) -> usize {
+    assert!(import(db, FIRST, "2021-07-07", &[]).status.success());
+    let customers = dir.join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name\nc1,Banco Nacional de Cuba\nc2,Iran Aircraft Manufacturing Industrial Company\nc3,Jorge Milton Cifuentes Villa\nc4,TNK Trading International\nc5,Artem Mikhaylovich Lifshits\n",
+    )
+    .unwrap();
+    let added = run(db, &["watch", "add", "clients", customers.to_str().unwrap()]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let n_alerts = run_json(db, &["alerts", "--json"]).as_array().unwrap().len();
+    assert!(n_alerts >= 4, "{n_alerts} alerts");
+    n_alerts
+}
+
+/// Four `monitor deliver` processes started together on one store deliver each alert to each of
+/// two webhooks exactly once.
+fn concurrent_deliverers_deliver_each_alert_once(db: &Path, dir: &Path) {
+    let n_alerts = with_alerts(db, dir);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let receiver = crate::monitor::Receiver::start(port);
+    for path in ["one", "two"] {
+        let url = format!("http://127.0.0.1:{port}/{path}");
+        let added = run(db, &["webhook", "add", &url, "--secret", path]);
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    }
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            crate::command(db)
+                .args(["monitor", "deliver", "--backoff-ms", "10"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut n_reported = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        let n: usize = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+        n_reported += n;
+    }
+    let received = receiver.stop();
+    let mut pairs: Vec<(String, String)> = received
+        .iter()
+        .map(|(key, signature, body)| {
+            let hook = if *signature == crate::monitor::expected_signature("one", body) {
+                "one"
+            } else {
+                "two"
+            };
+            (hook.to_string(), key.clone())
+        })
+        .collect();
+    pairs.sort();
+    let n_received = pairs.len();
+    pairs.dedup();
+    assert_eq!(pairs.len(), n_received, "an alert was delivered twice to one webhook");
+    assert_eq!(n_received, 2 * n_alerts, "every alert reaches both webhooks");
+    assert_eq!(n_reported, 2 * n_alerts, "the processes' counts add up");
+    let listed = run_json(db, &["webhook", "list", "--json"]);
+    assert!(listed.as_array().unwrap().iter().all(|h| h["pending"] == 0), "{listed}");
+}
+
+#[test]
+fn concurrent_deliverers_deliver_each_alert_once_on_postgres() {
+    let Some(pg) = database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_deliverers_deliver_each_alert_once(&PathBuf::from(pg.url()), dir.path());
+}
+
+#[test]
+fn concurrent_deliverers_deliver_each_alert_once_on_redb() {
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_deliverers_deliver_each_alert_once(&dir.path().join("lw.redb"), dir.path());
+}
+
+/// Waits up to `limit` for `done`, returning how long it took.
+fn wait_for(limit: Duration, what: &str, mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    start.elapsed()
+}
+
+/// Three `serve --sync` instances on one database: one leads, syncs and delivers; killed with
+/// SIGKILL, another takes the lead within seconds, syncs the next publication and delivers its
+/// alerts. Every alert reaches the webhook exactly once.
+#[test]
+fn the_sync_leader_is_killed_and_another_takes_over_delivering_each_alert_once() {
+    let Some(pg) = database() else { return };
+    let db = PathBuf::from(pg.url());
+    let dir = tempfile::tempdir().unwrap();
+    let publication = dir.path().join("publication");
+    std::fs::create_dir_all(&publication).unwrap();
+    let files = ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"];
+    let publish = |name: &str| {
+        for file in files {
+            std::fs::copy(fixture(&format!("ok/{name}/{file}")), publication.join(file)).unwrap();
+        }
+    };
+    publish(SECOND);
+    assert!(import(&db, SECOND, "2021-07-01", &[]).status.success());
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name\nc1,Banco Nacional de Cuba\nc2,Iran Aircraft Manufacturing Industrial Company\nc3,Jorge Milton Cifuentes Villa\nc4,TNK Trading International\nc5,Artem Mikhaylovich Lifshits\n",
+    )
+    .unwrap();
+    assert!(run(&db, &["watch", "add", "clients", customers.to_str().unwrap()]).status.success());
+    let n_first = run_json(&db, &["alerts", "--json"]).as_array().unwrap().len();
+    assert!(n_first >= 1, "the watch matches the first publication");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let receiver = crate::monitor::Receiver::start(port);
+    let url = format!("http://127.0.0.1:{port}/hooks");
+    assert!(run(&db, &["webhook", "add", &url]).status.success());
+    let urls: Vec<String> = files
+        .iter()
+        .map(|f| format!("{:?}", format!("file://{}", publication.join(f).display())))
+        .collect();
+    let config = dir.path().join("sources.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "retries = 0\n[[source]]\nname = \"sdn\"\nformat = \"ofac-sdn\"\nlist = \"ofac-sdn\"\nurls = [{}]\n",
+            urls.join(", ")
+        ),
+    )
+    .unwrap();
+    let flags = [
+        "--sync",
+        "--sync-config",
+        config.to_str().unwrap(),
+        "--sync-every",
+        "1",
+        "--sync-tick-ms",
+        "200",
+        "--sync-max-removal",
+        "100",
+    ];
+    let mut servers: Vec<Server> = (0..3).map(|_| Server::start_with(&db, &flags)).collect();
+    let leads =
+        |servers: &[Server]| servers.iter().filter(|s| s.logged("this instance leads")).count();
+    wait_for(Duration::from_secs(20), "a leader", || leads(&servers) == 1);
+    let leader = servers.iter().position(|s| s.logged("this instance leads")).unwrap();
+    wait_for(Duration::from_secs(20), "the first alerts delivered", || {
+        run_json(&db, &["webhook", "list", "--json"])[0]["pending"] == 0
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(leads(&servers), 1, "one instance at a time leads");
+
+    servers.remove(leader).kill();
+    publish(FIRST);
+    let took_over = wait_for(Duration::from_secs(10), "another leader", || leads(&servers) == 1);
+    eprintln!("another instance took the lead {took_over:?} after the leader was killed");
+    wait_for(Duration::from_secs(30), "the next publication synced", || {
+        run_json(&db, &["versions", "--json"]).as_array().unwrap().len() == 2
+    });
+    wait_for(Duration::from_secs(20), "the new alerts delivered", || {
+        run_json(&db, &["webhook", "list", "--json"])[0]["pending"] == 0
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(leads(&servers), 1, "one instance at a time leads");
+    for server in servers {
+        assert!(server.stop().success());
+    }
+    let alerts = run_json(&db, &["alerts", "--json"]);
+    let n_alerts = alerts.as_array().unwrap().len();
+    assert!(n_alerts > n_first, "the next publication raised alerts");
+    let received = receiver.stop();
+    let mut keys: Vec<&str> = received.iter().map(|(key, _, _)| key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), received.len(), "an alert was delivered twice");
+    assert_eq!(received.len(), n_alerts, "every alert is delivered");
+}
+
+/// Two servers on one database write their decisions to the one audit log in the database: each
+/// serves both servers' records and the command line's, and a record made by one replays from
+/// the command line.
+#[test]
+fn servers_on_one_database_share_one_audit_log() {
+    let Some(pg) = database() else { return };
+    let db = PathBuf::from(pg.url());
+    assert!(import(&db, FIRST, "2024-01-01", &[]).status.success());
+    let servers: Vec<Server> = (0..2).map(|_| Server::start(&db)).collect();
+    for (n, server) in servers.iter().enumerate() {
+        let body = serde_json::json!({
+            "queries": {format!("q{n}"): {"schema": "Company", "properties": {"name": ["Banco Nacional de Cuba"]}}}
+        })
+        .to_string();
+        let answer = http(server.port, "POST", "/match/default", &body).unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let screened = run(&db, &["screen", "TNK Trading International", "--json"]);
+    assert!(screened.status.success(), "{}", String::from_utf8_lossy(&screened.stderr));
+    for server in &servers {
+        let response = http(server.port, "GET", "/audit", "").unwrap();
+        assert_eq!(response.status, 200, "{}", response.body);
+        let records: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        let records = records.as_array().or_else(|| records["records"].as_array()).unwrap();
+        let endpoints: Vec<&str> =
+            records.iter().map(|r| r["endpoint"].as_str().unwrap()).collect();
+        assert_eq!(endpoints, ["POST /match", "POST /match", "screen"], "{records:#?}");
+    }
+    let records = run_json(&db, &["audit", "--json"]);
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    let ids: std::collections::BTreeSet<&str> =
+        records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 3, "each record once");
+    let first = records[0]["id"].as_str().unwrap();
+    let replayed = run_json(&db, &["audit", "replay", first, "--json"]);
+    assert_eq!(replayed["identical"], true, "{replayed}");
+    let by_key = run_json(&db, &["audit", "--json", "--key", "cli", "--since", "2000-01-01"]);
+    assert_eq!(by_key.as_array().unwrap().len(), 1);
+    for server in servers {
+        assert!(server.stop().success());
+    }
+}

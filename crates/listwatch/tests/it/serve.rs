@@ -64,6 +64,18 @@ fn dechunk(mut text: &str) -> String {
 pub(crate) struct Server {
     child: Child,
     pub(crate) port: u16,
+    /// The lines of its log, as they come.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// A server a failed test left running is killed, not left behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl Server {
@@ -73,8 +85,14 @@ impl Server {
 
     /// A server that looks at the store every `poll_ms`.
     pub(crate) fn start_polling(db: &std::path::Path, poll_ms: u64) -> Server {
+        Server::start_with(db, &["--poll-ms", &poll_ms.to_string()])
+    }
+
+    /// A server with these flags besides its address.
+    pub(crate) fn start_with(db: &std::path::Path, flags: &[&str]) -> Server {
         let mut child = command(db)
-            .args(["serve", "--addr", "127.0.0.1:0", "--poll-ms", &poll_ms.to_string()])
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(flags)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -88,8 +106,19 @@ impl Server {
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        Server { child, port }
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.by_ref().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Server { child, port, log }
+    }
+
+    /// Whether a line of its log so far contains `text`.
+    pub(crate) fn logged(&self, text: &str) -> bool {
+        self.log.lock().unwrap().iter().any(|line| line.contains(text))
     }
 
     /// Kills the server with SIGKILL, as a crash would.

@@ -1,0 +1,82 @@
+//! The shared audit log of a PostgreSQL store: the binary's records of decisions, kept in the
+//! database so that every server and command on it writes to, and reads, one log. A redb store
+//! has none (its log is a file beside it, the binary's own).
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// One audit record: its id, when (RFC 3339), the API key's name, and the record itself as JSON
+/// text, kept as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Unique.
+    pub id: String,
+    /// When, RFC 3339 in UTC (compared as text).
+    pub at: String,
+    /// The API key's name.
+    pub key: String,
+    /// The record's JSON.
+    pub body: String,
+}
+
+fn no_shared_log() -> Error {
+    Error::Unsupported("a redb store keeps no audit log; the log is a file beside it".to_string())
+}
+
+impl Store {
+    /// Whether the store keeps the audit log itself (PostgreSQL).
+    pub fn keeps_audit(&self) -> bool {
+        self.engine() == "postgres"
+    }
+
+    #[cfg(feature = "postgres")]
+    fn shared(&self) -> Result<&crate::postgres::PgStore> {
+        self.pg().ok_or_else(no_shared_log)
+    }
+
+    /// Appends audit records in one transaction: all are stored, or none.
+    pub fn append_audit(&self, entries: &[AuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        #[cfg(feature = "postgres")]
+        return self.shared()?.append_audit(entries);
+        #[cfg(not(feature = "postgres"))]
+        Err(no_shared_log())
+    }
+
+    /// The audit records' JSON in the order written: those at or after `since` (a time or a day,
+    /// compared as text), and of `key`, when given.
+    pub fn audit(&self, since: Option<&str>, key: Option<&str>) -> Result<Vec<String>> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.audit(since, key);
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = (since, key);
+            Err(no_shared_log())
+        }
+    }
+
+    /// One audit record's JSON.
+    pub fn audit_record(&self, id: &str) -> Result<Option<String>> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.audit_record(id);
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = id;
+            Err(no_shared_log())
+        }
+    }
+
+    /// Removes the audit records written before `before` (a time or a day, compared as text),
+    /// returning how many.
+    pub fn prune_audit(&self, before: &str) -> Result<u64> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.prune_audit(before);
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = before;
+            Err(no_shared_log())
+        }
+    }
+}
