@@ -14,8 +14,10 @@
 //!
 //! Writing: the records of one request (or of one command, or of one chunk of a batch) are
 //! written with one `write` under an exclusive lock on the file, then `fsync`ed, before the answer
-//! is returned. Ids are the time in milliseconds, the process id and a counter of the process:
-//! unique across processes, and increasing within one. Retention (`--audit-retention-days` of
+//! is returned. Ids are the time in milliseconds, a random tag drawn once per process and a
+//! counter of the process: unique across processes and machines sharing one log (but for a
+//! one in four billion chance of two tags meeting in the same millisecond), and increasing
+//! within one process. Retention (`--audit-retention-days` of
 //! `serve`, or `$LISTWATCH_AUDIT_RETENTION_DAYS`) rewrites the file without the older records
 //! under the same lock, through a temporary file renamed into place.
 
@@ -185,6 +187,20 @@ pub(crate) struct Record {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// What tells this process's record ids from another's made in the same millisecond: random,
+/// drawn once, since servers on several machines share one log and process ids repeat across
+/// machines.
+fn process_tag() -> u32 {
+    static TAG: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| {
+        let mut bytes = [0u8; 4];
+        match getrandom::fill(&mut bytes) {
+            Ok(()) => u32::from_le_bytes(bytes),
+            Err(_) => std::process::id(),
+        }
+    });
+    *TAG
+}
+
 impl Record {
     /// A new record, with its id, time and input hash (SHA-256 of the input's JSON text as
     /// recorded).
@@ -208,7 +224,7 @@ impl Record {
             hash.push(HEX[usize::from(byte & 15)] as char);
         }
         Record {
-            id: format!("{now:013}-{:x}-{n:06}", std::process::id()),
+            id: format!("{now:013}-{:x}-{n:06}", process_tag()),
             at: crate::cli::import::now_rfc3339(),
             key: key.to_string(),
             endpoint: endpoint.to_string(),
