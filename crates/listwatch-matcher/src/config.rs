@@ -68,6 +68,13 @@ pub struct MatcherConfig {
     /// extra name: a patronymic, a middle name, a second surname the list does not carry).
     /// 1 makes every query word cost its whole weight.
     pub extra_name_cost: f64,
+    /// The share of its weight that an extra name costs when it comes before every matched word
+    /// of the query (a leading given name: "Jose" of "Jose Manuel AGUIRRE GALINDO" against
+    /// "AGUIRRE GALINDO, Manuel", another person as often as not); at least `extra_name_cost`.
+    /// New in matcher version 10; a configuration recorded before it reads as 1 (and fails its
+    /// hash check, so it is never replayed as if it had been used).
+    #[serde(default = "full_cost")]
+    pub leading_extra_name_cost: f64,
     /// The share of an unmatched candidate token's weight that counts against the name score
     /// of a query with one normal word (at least `unmatched_candidate_cost`): such a query
     /// must cover the candidate name ("Trading" is not "M AND S TRADING", "金" is not "YU, Jin").
@@ -98,6 +105,7 @@ impl Default for MatcherConfig {
             gender_conflict_penalty: -0.1,
             informative_query_df: 15.0,
             extra_name_cost: 0.3,
+            leading_extra_name_cost: 1.0,
             short_query_unmatched_cost: 1.0,
         }
     }
@@ -150,6 +158,7 @@ impl MatcherConfig {
             gender_conflict_penalty,
             informative_query_df,
             extra_name_cost,
+            leading_extra_name_cost,
             short_query_unmatched_cost,
         } = self;
         // Listing the fields by destructuring makes a new field a compile error here, so it
@@ -176,6 +185,7 @@ impl MatcherConfig {
             ("gender_conflict_penalty", gender_conflict_penalty),
             ("informative_query_df", informative_query_df),
             ("extra_name_cost", extra_name_cost),
+            ("leading_extra_name_cost", leading_extra_name_cost),
             ("short_query_unmatched_cost", short_query_unmatched_cost),
         ];
         let mut text = String::from(MATCHER_VERSION);
@@ -185,6 +195,12 @@ impl MatcherConfig {
         }
         text
     }
+}
+
+/// The default of [`MatcherConfig::leading_extra_name_cost`] when a recorded configuration
+/// lacks it.
+fn full_cost() -> f64 {
+    1.0
 }
 
 /// FNV-1a, 64 bits.
