@@ -90,9 +90,9 @@
 //! 0.991 (tuned 0.993, held-out 0.984), 4 of 205 hard negatives alert (1.95%). The remaining
 //! misses: names that differ from the list's in several Arabic words at once, Thai names whose
 //! syllables the rules split otherwise, Hungarian spellings without a Hungarian letter group
-//! ("Patrusev", "Nariskin"); the remaining false alerts: Korean given names in another order, a middle given
-//! name that is another listed person's with the same surnames, a common word or a name one
-//! letter away after a legal form run into it.
+//! ("Patrusev", "Nariskin"); the remaining false alerts: Korean given names in another order,
+//! a middle given name that is another listed person's with the same surnames, a common word
+//! or a name one letter away after a legal form run into it.
 //!
 //! # Speed and memory
 //!

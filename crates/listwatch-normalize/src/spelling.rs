@@ -48,9 +48,10 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// A key that two spellings of one name by the conventions of different languages share: the
 /// folded word with German "w" for "v", "sch" and "tsch" ("Prigoschin", "Timtschenko"), Polish
 /// "sz", "cz" and "rz", Dutch "oe" and French "ou" for "u" ("Poetin"), "x" for "ks", "kh" and
-/// "zh" as "h" and "sh", Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" ("Szergej",
-/// "Medvegyev", "Tyimcsenko"; see [`is_hungarian_spelling`]), "je" at the start and "j" after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and
-/// "-i" alike, the Latvian "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
+/// "zh" as "h" and "sh", Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
+/// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "je" at the start and "j"
+/// after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i" alike, the Latvian
+/// "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
 /// and doubled letters written once.
 ///
 /// It is meant for equality: two words with one key are spellings of one name in all
@@ -134,8 +135,9 @@ pub fn spelling_key(word: &str) -> String {
 }
 
 /// Whether a folded word is written by Hungarian conventions: it has "sz", "cs" or "zs", "gy"
-/// before a vowel, "tyi" or "nyi", or the ending "ics" (Hungarian "-vics" for "-vich"), and none of the letters
-/// that Polish and German write and Hungarian does not ("w", "cz", "rz", "sch"). Polish also
+/// before a vowel, "tyi" or "nyi", or the ending "ics" (Hungarian "-vics" for "-vich"), and
+/// none of the letters that Polish and German write and Hungarian does not ("w", "cz", "rz",
+/// "sch"). Polish also
 /// writes "sz", so a Polish word without those letters ("Szymon") is read as Hungarian; its
 /// key then differs from the Polish reading by one letter at most, which edits still bridge.
 fn is_hungarian_spelling(word: &str) -> bool {
