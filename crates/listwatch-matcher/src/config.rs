@@ -222,4 +222,12 @@ mod tests {
         let hash = MatcherConfig::default().config_hash();
         assert_eq!(hash, "55cd42323f8be5d6");
     }
+
+    #[test]
+    fn a_configuration_recorded_before_version_10_reads_without_the_leading_extra_name_cost() {
+        let mut recorded = serde_json::to_value(MatcherConfig::default()).unwrap();
+        recorded.as_object_mut().unwrap().remove("leading_extra_name_cost");
+        let read: MatcherConfig = serde_json::from_value(recorded).unwrap();
+        assert_eq!(read.leading_extra_name_cost, 1.0);
+    }
 }
