@@ -42,6 +42,10 @@ pub(crate) struct QName {
     pub(crate) scale: f64,
     /// Whether some token has an `extra_cost` below 1.
     pub(crate) has_extra: bool,
+    /// The share of its weight that an extra name costs when it comes before every matched
+    /// normal word (a given name in first position: "Jose" of "Jose Manuel AGUIRRE GALINDO"
+    /// against "AGUIRRE GALINDO, Manuel"); at least the token's `extra_cost`.
+    pub(crate) leading_extra_cost: f64,
     /// The share of an unmatched candidate token's weight that counts against the score: the
     /// configured one, or all of it for a query of one normal word, which must cover the
     /// candidate name to match it (a one-word query on a long name is a weak query).
@@ -56,6 +60,7 @@ impl Default for QName {
             total_weight: 0.0,
             scale: 1.0,
             has_extra: false,
+            leading_extra_cost: 1.0,
             gamma: 0.0,
         }
     }
@@ -112,6 +117,8 @@ impl QName {
             config.unmatched_candidate_cost
         };
         self.has_extra = false;
+        self.leading_extra_cost =
+            config.leading_extra_name_cost.clamp(extra_name_cost.max(0.0), 1.0);
         for qt in &mut self.toks {
             qt.extra_cost = 1.0;
             if person && n_normal >= 3 && qt.tok.kind == Kind::Normal && extra_name_cost < 1.0 {
@@ -362,24 +369,38 @@ pub(crate) fn align(
 
 /// What the query's extra names take off its weight in the denominator: when every normal word
 /// of the candidate is matched and at least two normal query words are, an unmatched query word
-/// costs `extra_cost` of its weight instead of all of it (a patronymic or second surname the
-/// list does not carry). A candidate with a normal word of its own left over names someone
-/// else, or the same surname with another given name: then every query word costs in full.
+/// costs `extra_cost` of its weight instead of all of it (a patronymic, a middle name or a second
+/// surname the list does not carry). A word before every matched normal word costs
+/// `leading_extra_cost` instead: a given name in first position is another person's as often as
+/// an omitted one ("Jose Manuel AGUIRRE GALINDO" is not "AGUIRRE GALINDO, Manuel"). A candidate
+/// with a normal word of its own left over names someone else, or the same surname with another
+/// given name: then every query word costs in full.
+///
+/// Each word costs at least its `extra_cost`, which is what `index/bounds.rs` assumes.
 fn extra_name_relief(query: &QName, candidate: &impl Candidate, alignment: &Alignment) -> f64 {
     if !query.has_extra {
         return 0.0;
     }
     let covered = (0..candidate.len())
         .all(|j| alignment.c_matched & (1 << j) != 0 || candidate.tok(j).kind != Kind::Normal);
-    let matched_normal = (0..query.toks.len())
-        .filter(|&i| alignment.q_matched & (1 << i) != 0 && query.toks[i].tok.kind == Kind::Normal)
-        .count();
+    let is_matched_normal =
+        |i: usize| alignment.q_matched & (1 << i) != 0 && query.toks[i].tok.kind == Kind::Normal;
+    let matched_normal = (0..query.toks.len()).filter(|&i| is_matched_normal(i)).count();
     if !covered || matched_normal < 2 {
         return 0.0;
     }
+    let first_matched = (0..query.toks.len()).find(|&i| is_matched_normal(i)).unwrap_or(0);
     (0..query.toks.len())
         .filter(|&i| alignment.q_matched & (1 << i) == 0)
-        .map(|i| query.toks[i].weight * (1.0 - query.toks[i].extra_cost))
+        .map(|i| {
+            let qt = &query.toks[i];
+            let cost = if i < first_matched {
+                qt.extra_cost.max(query.leading_extra_cost)
+            } else {
+                qt.extra_cost
+            };
+            qt.weight * (1.0 - cost)
+        })
         .sum()
 }
 

@@ -28,16 +28,13 @@ pub(crate) struct PartyId {
     pub(crate) country: Option<&'static str>,
 }
 
-/// Identifiers that identify one party by themselves.
+/// Identifiers that identify one party by themselves. A vessel's radio call sign is one (ITU
+/// assigns each to one station at a time, and the lists give it as the vessel's identifier, as
+/// they give its MMSI), since matcher version 10.
 pub(crate) fn is_strong(kind: IdKind) -> bool {
     !matches!(
         kind,
-        IdKind::Email
-            | IdKind::Website
-            | IdKind::Phone
-            | IdKind::EquityTicker
-            | IdKind::CallSign
-            | IdKind::Other
+        IdKind::Email | IdKind::Website | IdKind::Phone | IdKind::EquityTicker | IdKind::Other
     )
 }
 

@@ -70,7 +70,7 @@ pub enum FeatureKind {
     WeakAlias,
     /// A strong identifier is equal.
     Identifier,
-    /// A weak identifier (e-mail, website, phone, ticker, call sign) is equal.
+    /// A weak identifier (e-mail, website, phone, ticker) is equal.
     WeakIdentifier,
     /// A query identifier fails its check digit or shape (it is still compared), or is too
     /// short to compare.

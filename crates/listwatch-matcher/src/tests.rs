@@ -140,3 +140,41 @@ fn an_identifier_of_an_unnamed_type_is_compared_with_every_identifier() {
     // An untyped number that differs says nothing against the candidate.
     assert_eq!(with_other, without);
 }
+
+#[test]
+fn a_leading_extra_given_name_costs_in_full_and_a_middle_one_does_not() {
+    let index = index(vec![
+        Entity::new("1", Schema::Person, "AGUIRRE GALINDO, Manuel"),
+        Entity::new("2", Schema::Person, "KOLOKOLTSEV, Vladimir"),
+    ]);
+    let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+    // Another person's first name before the listed name.
+    check(&index, &person("Jose Manuel Aguirre Galindo"), None);
+    // A patronymic or a second given name after the first matched word.
+    check(&index, &person("Vladimir Alexandrovich Kolokoltsev"), Some("test:2"));
+    check(&index, &person("Manuel Jose Aguirre Galindo"), Some("test:1"));
+}
+
+#[test]
+fn a_call_sign_finds_its_vessel() {
+    let mut vessel = Entity::new("1", Schema::Vessel, "HS BURAQ");
+    vessel.identifiers.push(Identifier {
+        kind: IdKind::CallSign,
+        value: "5LIK9".into(),
+        country: None,
+        currency: None,
+        label: "Call Sign".into(),
+        details: None,
+    });
+    let index = index(vec![vessel, Entity::new("2", Schema::Vessel, "BURAQ STAR")]);
+    let query = Query {
+        schema: Some(Schema::Vessel),
+        identifiers: vec![QueryIdentifier {
+            kind: IdKind::CallSign,
+            value: "5lik9".into(),
+            country: None,
+        }],
+        ..Query::named("Buraq")
+    };
+    check(&index, &query, Some("test:1"));
+}

@@ -521,7 +521,7 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
 
 /// The similarity of two spellings of one name by different languages' conventions: like a
 /// one-letter typo of a long word.
-const SPELLING_SIM: f32 = 0.92;
+const SPELLING_SIM: f32 = 0.95;
 
 /// The similarity of two given names of one class of equivalents: a little below a spelling
 /// variant, since "Joseph" for "Yusuf" is a translation rather than a spelling.

@@ -48,8 +48,10 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// A key that two spellings of one name by the conventions of different languages share: the
 /// folded word with German "w" for "v", "sch" and "tsch" ("Prigoschin", "Timtschenko"), Polish
 /// "sz", "cz" and "rz", Dutch "oe" and French "ou" for "u" ("Poetin"), "x" for "ks", "kh" and
-/// "zh" as "h" and "sh", "je" at the start and "j" after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and
-/// "-i" alike, the Latvian "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
+/// "zh" as "h" and "sh", Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
+/// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "je" at the start and "j"
+/// after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i" alike, the Latvian
+/// "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
 /// and doubled letters written once.
 ///
 /// It is meant for equality: two words with one key are spellings of one name in all
@@ -64,12 +66,14 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// assert_eq!(spelling_key("prigoschin"), spelling_key("prigozhin"));
 /// assert_eq!(spelling_key("timtschenko"), spelling_key("timchenko"));
 /// assert_eq!(spelling_key("dmitrij"), spelling_key("dmitriy"));
+/// assert_eq!(spelling_key("medvegyev"), spelling_key("medvedev"));
+/// assert_eq!(spelling_key("tyimcsenko"), spelling_key("timchenko"));
 /// ```
 pub fn spelling_key(word: &str) -> String {
     if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return word.to_owned();
     }
-    let mut text = word.to_owned();
+    let mut text = if is_hungarian_spelling(word) { hungarian(word) } else { word.to_owned() };
     if let Some(rest) = text.strip_prefix("je") {
         text = format!("ye{rest}");
     }
@@ -128,4 +132,55 @@ pub fn spelling_key(word: &str) -> String {
         }
     }
     key
+}
+
+/// Whether a folded word is written by Hungarian conventions: it has "sz", "cs" or "zs", "gy"
+/// before a vowel, "tyi" or "nyi", or the ending "ics" (Hungarian "-vics" for "-vich"), and
+/// none of the letters that Polish and German write and Hungarian does not ("w", "cz", "rz",
+/// "sch"). Polish also
+/// writes "sz", so a Polish word without those letters ("Szymon") is read as Hungarian; its
+/// key then differs from the Polish reading by one letter at most, which edits still bridge.
+fn is_hungarian_spelling(word: &str) -> bool {
+    if ["w", "cz", "rz", "sch"].iter().any(|polish| word.contains(polish)) {
+        return false;
+    }
+    let bytes = word.as_bytes();
+    // "gy" before a vowel, and "ty" and "ny" before "i", which English spellings of Russian
+    // names do not write ("Vlagyimir", "Putyin", "Jevgenyij").
+    let soft = bytes.windows(3).any(|w| {
+        (w[0] == b'g' && w[1] == b'y' && b"aeiou".contains(&w[2]))
+            || (matches!(w[0], b't' | b'n') && w[1] == b'y' && w[2] == b'i')
+    });
+    ["sz", "cs", "zs"].iter().any(|digraph| word.contains(digraph)) || soft || word.ends_with("ics")
+}
+
+/// A Hungarian spelling written as English writes the sounds (the Hungarian academic rules for
+/// writing Russian names, AkH. 12th edition, 217-219, in reverse): "sz" as "s", "s" as "sh",
+/// "cs" as "ch", "zs" as "zh", "j" as "y", and the soft "gy", "ty", "ny" as "d", "t", "n"
+/// ("Vlagyimir Putyin", "Gennagyij Tyimcsenko", "Vjacseszlav").
+fn hungarian(word: &str) -> String {
+    let bytes = word.as_bytes();
+    let mut out = String::with_capacity(word.len() + 2);
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let next = bytes.get(idx + 1).copied();
+        let (text, used) = match (bytes[idx], next) {
+            (b's', Some(b'z')) => ("s", 2),
+            (b'c', Some(b's')) => ("ch", 2),
+            (b'z', Some(b's')) => ("zh", 2),
+            (b'g', Some(b'y')) => ("d", 2),
+            (b't', Some(b'y')) => ("t", 2),
+            (b'n', Some(b'y')) => ("n", 2),
+            (b's', _) => ("sh", 1),
+            (b'j', _) => ("y", 1),
+            (b, _) => {
+                out.push(char::from(b));
+                idx += 1;
+                continue;
+            }
+        };
+        out.push_str(text);
+        idx += used;
+    }
+    out
 }

@@ -62,7 +62,8 @@ impl Token {
 ///
 /// `text` is folded first unless it already is (see [`is_folded`](crate::is_folded)). Legal
 /// forms are matched on whole words, longest first, anywhere in the name, so "Acme Sdn Bhd"
-/// gives the tokens "acme" and "sdn bhd". Every other word is classified alone; the
+/// gives the tokens "acme" and "sdn bhd"; a few forms run into the first word are split off
+/// ("OOOALKON" gives "ooo" and "alkon"). Every other word is classified alone; the
 /// classification does not depend on whether the name is a person's or a company's.
 ///
 /// ```
@@ -87,12 +88,40 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             });
             word_idx += n_words;
         } else {
-            let word = words[word_idx];
+            let mut word = words[word_idx];
+            if word_idx == 0
+                && let Some((legal_form, rest)) = run_in_legal_form(word)
+            {
+                tokens.push(Token {
+                    text: legal_form.form().to_owned(),
+                    kind: TokenKind::LegalForm(legal_form),
+                });
+                word = rest;
+            }
             tokens.push(Token { text: word.to_owned(), kind: word_kind(word) });
             word_idx += 1;
         }
     }
     tokens
+}
+
+/// Legal forms that data entry runs into a company's name ("OOOALKON", "ZAOVNESHTORGSERVIS",
+/// "CJSCBELTECHEXPORT") and that start no word of any name on the OFAC lists. "pao" (Paolo),
+/// "ao" (Aozma), "pt" (Pterus), "too" (Toomaj) and "tov" (tovarystvo) start real words, so
+/// they are left alone.
+const RUN_IN_LEGAL_FORMS: &[&str] = &["ojsc", "cjsc", "pjsc", "jsc", "ooo", "oao", "zao", "llc"];
+
+/// A legal form run into the first word of a name, and the rest of the word (three letters at
+/// least): "oooalkon" is "ooo" and "alkon".
+fn run_in_legal_form(word: &str) -> Option<(&'static LegalForm, &str)> {
+    RUN_IN_LEGAL_FORMS.iter().find_map(|form| {
+        let rest = word.strip_prefix(form)?;
+        if rest.len() < 3 || !rest.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        let (legal_form, _) = legal_form::longest_at(&[form])?;
+        Some((legal_form, rest))
+    })
 }
 
 /// Classifies one folded word that is not part of a legal form.

@@ -15,6 +15,8 @@ pub(crate) mod han;
 pub(crate) mod hangul;
 pub(crate) mod indic;
 pub(crate) mod kana;
+pub(crate) mod myanmar;
+pub(crate) mod thai;
 
 #[cfg(test)]
 mod tests;
@@ -69,6 +71,8 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
             arabic::transliterate(chars, char_idx, sink)
         }
         0x0900..=0x0D7F => indic::transliterate(chars, char_idx, sink),
+        0x0E01..=0x0E5B => thai::transliterate(chars, char_idx, sink),
+        0x1000..=0x104F => myanmar::transliterate(chars, char_idx, sink),
         0x10D0..=0x10F0 => georgian::transliterate(c, sink),
         0x3041..=0x30FF => kana::transliterate(chars, char_idx, sink),
         0xAC00..=0xD7A3 => hangul::transliterate(c, sink),

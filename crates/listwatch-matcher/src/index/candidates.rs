@@ -110,15 +110,21 @@ impl Index {
         found
     }
 
-    /// A query token's weight: its vocabulary weight; for an unknown word, the weight of the
-    /// most similar known word (a typo of a common name stays common); for an unknown word
-    /// like no other, the weight of a word seen once.
+    /// A query token's weight: its vocabulary weight, but no more than that of a spelling of it
+    /// by another language's conventions (a rare spelling of a common name, "Akhmed" for
+    /// "Ahmed", is as common as the name); for an unknown word, the weight of the most similar
+    /// known word (a typo of a common name stays common); for an unknown word like no other,
+    /// the weight of a word seen once.
     pub(super) fn query_weight(&self, tok: &Tok, expansion: &[(u32, f32, Method)]) -> f64 {
         if tok.kind != Kind::Normal {
             return token_weight(tok.kind, 0, self.n_docs, &self.config);
         }
         if let Some(&id) = self.vocab.ids.get(&*tok.text) {
-            return self.vocab.weights[id as usize];
+            return expansion
+                .iter()
+                .filter(|&&(_, _, method)| method == Method::Spelling)
+                .map(|&(other, _, _)| self.vocab.weights[other as usize])
+                .fold(self.vocab.weights[id as usize], f64::min);
         }
         let best = expansion.iter().max_by(|a, b| {
             a.1.total_cmp(&b.1)

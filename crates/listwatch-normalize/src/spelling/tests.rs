@@ -44,6 +44,22 @@ fn spellings_by_other_conventions_share_a_key() {
         ("malofejew", "malofeyev"),
         ("dmitrij", "dmitriy"),
         ("valerii", "valeriy"),
+        // Hungarian.
+        ("vlagyimir", "vladimir"),
+        ("medvegyev", "medvedev"),
+        ("szergej", "sergey"),
+        ("szecsin", "sechin"),
+        ("csemezov", "chemezov"),
+        ("prigozsin", "prigozhin"),
+        ("tyimcsenko", "timchenko"),
+        ("gyeripaszka", "deripaska"),
+        ("arkagyij", "arkady"),
+        ("alekszej", "alexey"),
+        ("abramovics", "abramovich"),
+        ("vologyin", "volodin"),
+        ("jevgenyij", "yevgeniy"),
+        ("vjacseszlav", "vyacheslav"),
+        ("putyin", "putin"),
     ] {
         assert_eq!(spelling_key(a), spelling_key(b), "{a} and {b}");
     }
@@ -51,8 +67,13 @@ fn spellings_by_other_conventions_share_a_key() {
 
 #[test]
 fn different_names_keep_different_keys() {
-    for (a, b) in [("putin", "potanin"), ("boris", "bori"), ("ivanov", "ivanova"), ("hans", "han")]
-    {
+    for (a, b) in [
+        ("putin", "potanin"),
+        ("boris", "bori"),
+        ("ivanov", "ivanova"),
+        ("hans", "han"),
+        ("szabo", "shabo"),
+    ] {
         assert_ne!(spelling_key(a), spelling_key(b), "{a} and {b}");
     }
 }

@@ -103,3 +103,15 @@ fn empty_names_have_no_tokens() {
     assert!(tokenize("").is_empty());
     assert!(tokenize(" ,.- ").is_empty());
 }
+
+#[test]
+fn a_legal_form_run_into_the_first_word_is_split_off() {
+    check("OOOALKON", &["ooo/legal:ooo", "alkon/word"]);
+    check("ОООАЛКОН", &["ooo/legal:ooo", "alkon/word"]);
+    check("CJSCBELTECHEXPORT Minsk", &["cjsc/legal:cjsc", "beltechexport/word", "minsk/word"]);
+    // Words that merely start like a form, short rests, and forms inside a name stay whole.
+    check("Paolo", &["paolo/word"]);
+    check("Pterus", &["pterus/word"]);
+    check("OOOX", &["ooox/word"]);
+    check("Alkon OOOSGM", &["alkon/word", "ooosgm/word"]);
+}

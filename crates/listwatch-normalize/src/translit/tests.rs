@@ -24,7 +24,6 @@ fn punctuation_inside_script_blocks_separates_words() {
 
 #[test]
 fn scripts_without_a_table_of_their_own_go_through_deunicode() {
-    check("ไทย", "aithy");
     check("Սերժ Սարգսյան", "serzh sargsyan");
 }
 
@@ -56,4 +55,26 @@ fn stray_combining_marks_and_lone_marks_produce_nothing() {
     check("\u{301}\u{308}", "");
     check("a\u{301}\u{301}\u{301}b", "ab");
     check("\u{64e}\u{651}", "");
+}
+
+#[test]
+fn thai_is_written_by_rtgs() {
+    check("ไทย", "thai");
+    check("สุวิทย์ พวงเพชร", "suwit phuangphet");
+    check("สุเทพ สามแสง", "suthep samsaeng");
+    check("กระดุมพร", "kradumphon");
+    check("ณัฐ รุ่งตะวันคีรี", "nat rungtawankhiri");
+    check("จันทร์", "chan");
+    check("วิไล", "wilai");
+}
+
+#[test]
+fn burmese_is_written_syllable_by_syllable() {
+    check("မင်းအောင်လှိုင်", "min aung hlaing");
+    check("စိုးဝင်း", "soe win");
+    check("မြင့်ဆွေ", "myint swe");
+    check("ချစ်နိုင်", "chit naing");
+    check("မောင်မောင်ကျော်", "maung maung kyaw");
+    check("သိန်းစိုး", "thein soe");
+    check("ထွန်း", "htun");
 }
