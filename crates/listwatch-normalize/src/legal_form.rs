@@ -211,15 +211,22 @@ fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
     }
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a_rest, b_rest) = (&a[prefix..], &b[prefix..]);
-    let skip = |s: &[u8], n: usize| s.get(n..).map(<[u8]>::to_vec);
-    // Substitution, insertion into a, deletion from a.
-    skip(a_rest, 1) == skip(b_rest, 1)
-        || skip(a_rest, 1).as_deref() == Some(b_rest)
-        || Some(a_rest) == skip(b_rest, 1).as_deref()
-        // Swap of two neighbours.
-        || (a_rest.len() >= 2
-            && b_rest.len() >= 2
-            && a_rest[0] == b_rest[1]
-            && a_rest[1] == b_rest[0]
-            && a_rest[2..] == b_rest[2..])
+    // Compared in place: this runs for every word of every name screened.
+    match (a_rest.split_first(), b_rest.split_first()) {
+        // Substitution, deletion from a, insertion into a.
+        (Some((_, a_tail)), Some((_, b_tail))) => {
+            a_tail == b_tail
+                || a_tail == b_rest
+                || a_rest == b_tail
+                // Swap of two neighbours.
+                || (a_rest.len() >= 2
+                    && b_rest.len() >= 2
+                    && a_rest[0] == b_rest[1]
+                    && a_rest[1] == b_rest[0]
+                    && a_rest[2..] == b_rest[2..])
+        }
+        (Some((_, a_tail)), None) => a_tail == b_rest,
+        (None, Some((_, b_tail))) => a_rest == b_tail,
+        (None, None) => false,
+    }
 }
