@@ -70,15 +70,8 @@ impl Index {
             if kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&text.len()) {
                 // Or the first candidate word is a particle one of whose spellings starts the
                 // query word ("al" for "almasri", and "el" too).
-                for particle in token::all_join_spellings() {
-                    if let Some(&id) = self.vocab.ids.get(particle)
-                        && self
-                            .vocab
-                            .meta
-                            .get(id as usize)
-                            .is_some_and(|m| m.kind == Kind::Particle)
-                        && token::join_spellings(particle).iter().any(|sp| text.starts_with(sp))
-                    {
+                for &(id, spellings) in &self.join_particles {
+                    if spellings.iter().any(|sp| text.starts_with(sp)) {
                         hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
                     }
                 }
