@@ -48,6 +48,9 @@ struct Table {
     spelt_out: Vec<(usize, Vec<String>)>,
     /// The length of the first word of each form in `spelt_out` to its indexes there.
     spelt_out_by_len: HashMap<usize, Vec<usize>>,
+    /// The forms of one word and [`MIN_MISSPELT_LEN`] letters or more, in file order: those
+    /// recognised with a typo ([`misspelt`]), for every long word of every name.
+    misspelt_forms: Vec<usize>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -75,7 +78,15 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         let len = form_words.first().map_or(0, String::len);
         spelt_out_by_len.entry(len).or_default().push(spelt_idx);
     }
-    Table { legal_forms, by_first_word, spelt_out, spelt_out_by_len }
+    let misspelt_forms = legal_forms
+        .iter()
+        .enumerate()
+        .filter(|(_, legal_form)| {
+            legal_form.form.len() >= MIN_MISSPELT_LEN && !legal_form.form.contains(' ')
+        })
+        .map(|(form_idx, _)| form_idx)
+        .collect();
+    Table { legal_forms, by_first_word, spelt_out, spelt_out_by_len, misspelt_forms }
 });
 
 /// Parses the rows of the table; a malformed row gives an `Err` with its line number, and the
@@ -190,18 +201,18 @@ const MIN_SPELT_OUT_LEN: usize = 14;
 /// ("coproration", "limitted"). Short forms are left alone: "co" and "ag" are one letter from
 /// too many names.
 fn misspelt(word: &str) -> Option<&'static LegalForm> {
-    const MIN_LEN: usize = 7;
-    if word.len() < MIN_LEN || !word.is_ascii() {
+    if word.len() < MIN_MISSPELT_LEN || !word.is_ascii() {
         return None;
     }
-    TABLE.legal_forms.iter().find(|legal_form| {
+    let table = &*TABLE;
+    table.misspelt_forms.iter().map(|&form_idx| &table.legal_forms[form_idx]).find(|legal_form| {
         let form = legal_form.form.as_str();
-        form.len() >= MIN_LEN
-            && !form.contains(' ')
-            && form.len().abs_diff(word.len()) <= 1
-            && one_edit_apart(form.as_bytes(), word.as_bytes())
+        form.len().abs_diff(word.len()) <= 1 && one_edit_apart(form.as_bytes(), word.as_bytes())
     })
 }
+
+/// The shortest one-word legal form that [`misspelt`] recognises with a typo.
+const MIN_MISSPELT_LEN: usize = 7;
 
 /// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of
 /// neighbouring letters.
