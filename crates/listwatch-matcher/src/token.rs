@@ -120,6 +120,22 @@ impl Tok {
     }
 }
 
+impl Tok {
+    /// A token without its derived texts (no skeleton, sound key, spelling key or class): only
+    /// for a token that is never compared before [`Tok::new`] replaces it.
+    pub(crate) fn bare(text: &str, kind: Kind) -> Tok {
+        Tok {
+            text: text.into(),
+            kind,
+            skeleton: Box::default(),
+            sound: Box::default(),
+            unvowelled: false,
+            spelling: Box::default(),
+            class: None,
+        }
+    }
+}
+
 /// Whether `text` holds letters of a script that does not write short vowels.
 pub(crate) fn is_unvowelled_script(text: &str) -> bool {
     text.chars().any(|c| {

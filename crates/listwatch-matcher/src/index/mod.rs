@@ -43,7 +43,7 @@ use std::sync::OnceLock;
 
 use listwatch_model::{Entity, NameKind, Schema};
 
-use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
+use crate::align::{Alignment, Candidate, Edge, QName, QTok, QUnit, align};
 use crate::config::{MATCHER_VERSION, MatcherConfig};
 use crate::evidence::{self, Evidence, Party, id_group, is_strong};
 use crate::limits::MAX_FUZZY_LEN;
