@@ -127,7 +127,9 @@ impl Index {
             .vocab
             .toks
             .iter()
-            .map(|tok| TokMeta {
+            .zip(&index.vocab.weights)
+            .map(|(tok, &weight)| TokMeta {
+                weight,
                 kind: tok.kind,
                 first: tok.text.as_bytes().first().copied().unwrap_or(0),
                 one_byte: tok.text.len() == 1,

@@ -195,9 +195,13 @@ struct Vocab {
     ids: WordMap,
 }
 
-/// The facts about a vocabulary token that decide which alignment edges it can take part in.
+/// The facts about a vocabulary token that decide which alignment edges it can take part in,
+/// and its weight: what bounding reads of each candidate token, in one place (with many
+/// candidates, each read misses the cache).
 #[derive(Clone, Copy, Debug)]
 struct TokMeta {
+    /// The token's weight (`Vocab::weights`).
+    weight: f64,
     kind: Kind,
     /// The first byte of the text (0 for an empty text, which pairs with no initial).
     first: u8,
