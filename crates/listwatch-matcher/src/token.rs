@@ -638,7 +638,7 @@ fn deletion_key(poly: u64, len: usize) -> u64 {
 pub(crate) fn deletion_keys(text: &[u8], depth: usize, emit: &mut impl FnMut(u64)) {
     let digit = |b: u8| u64::from(b) + 1;
     let n = text.len();
-    if depth == 0 || n < 2 || n > MAX_EDIT_LEN + 2 {
+    if depth == 0 || !(2..=MAX_EDIT_LEN + 2).contains(&n) {
         let poly =
             text.iter().fold(0u64, |h, &b| h.wrapping_mul(DELETION_BASE).wrapping_add(digit(b)));
         emit(deletion_key(poly, n));
