@@ -51,6 +51,22 @@ struct Table {
     /// The forms of one word and [`MIN_MISSPELT_LEN`] letters or more, in file order: those
     /// recognised with a typo ([`misspelt`]), for every long word of every name.
     misspelt_forms: Vec<usize>,
+    /// The [`byte_classes`] of the first word of each form in `spelt_out`, and of each form in
+    /// `misspelt_forms`: a word whose classes differ in more than two is not one edit away.
+    spelt_out_classes: Vec<u32>,
+    misspelt_classes: Vec<u32>,
+}
+
+/// The set of classes (`byte % 32`) of the bytes of `word`. One edit (an insertion, a deletion,
+/// a substitution, a swap) adds or removes at most one class each way, so two words one edit
+/// apart have sets that differ in at most two classes: a cheap test before [`one_edit_apart`].
+fn byte_classes(word: &[u8]) -> u32 {
+    word.iter().fold(0, |classes, &b| classes | 1 << (b & 31))
+}
+
+/// Whether words of classes `a` and `b` may be equal or one edit apart.
+fn may_be_close(a: u32, b: u32) -> bool {
+    (a ^ b).count_ones() <= 2
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -78,7 +94,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         let len = form_words.first().map_or(0, String::len);
         spelt_out_by_len.entry(len).or_default().push(spelt_idx);
     }
-    let misspelt_forms = legal_forms
+    let misspelt_forms: Vec<usize> = legal_forms
         .iter()
         .enumerate()
         .filter(|(_, legal_form)| {
@@ -86,7 +102,23 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         })
         .map(|(form_idx, _)| form_idx)
         .collect();
-    Table { legal_forms, by_first_word, spelt_out, spelt_out_by_len, misspelt_forms }
+    let spelt_out_classes = spelt_out
+        .iter()
+        .map(|(_, form_words)| byte_classes(form_words.first().map_or(&[], |w| w.as_bytes())))
+        .collect();
+    let misspelt_classes = misspelt_forms
+        .iter()
+        .map(|&form_idx: &usize| byte_classes(legal_forms[form_idx].form.as_bytes()))
+        .collect();
+    Table {
+        legal_forms,
+        by_first_word,
+        spelt_out,
+        spelt_out_by_len,
+        misspelt_forms,
+        spelt_out_classes,
+        misspelt_classes,
+    }
 });
 
 /// Parses the rows of the table; a malformed row gives an `Err` with its line number, and the
@@ -177,9 +209,13 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
     let table = &*TABLE;
     // Only forms whose first word is within one letter of this word's length can be close.
     let lengths = first.len().saturating_sub(1)..=first.len() + 1;
+    let first_classes = byte_classes(first.as_bytes());
     lengths
         .filter_map(|len| table.spelt_out_by_len.get(&len))
         .flatten()
+        .filter(|&&spelt_idx| {
+            table.spelt_out_classes.get(spelt_idx).is_none_or(|&c| may_be_close(c, first_classes))
+        })
         .map(|&spelt_idx| &table.spelt_out[spelt_idx])
         .filter(|(_, form_words)| form_words.first().is_some_and(|f| close(f, first)))
         .filter_map(|(form_idx, form_words)| {
@@ -205,10 +241,17 @@ fn misspelt(word: &str) -> Option<&'static LegalForm> {
         return None;
     }
     let table = &*TABLE;
-    table.misspelt_forms.iter().map(|&form_idx| &table.legal_forms[form_idx]).find(|legal_form| {
-        let form = legal_form.form.as_str();
-        form.len().abs_diff(word.len()) <= 1 && one_edit_apart(form.as_bytes(), word.as_bytes())
-    })
+    let word_classes = byte_classes(word.as_bytes());
+    table
+        .misspelt_forms
+        .iter()
+        .zip(&table.misspelt_classes)
+        .filter(|&(_, &classes)| may_be_close(classes, word_classes))
+        .map(|(&form_idx, _)| &table.legal_forms[form_idx])
+        .find(|legal_form| {
+            let form = legal_form.form.as_str();
+            form.len().abs_diff(word.len()) <= 1 && one_edit_apart(form.as_bytes(), word.as_bytes())
+        })
 }
 
 /// The shortest one-word legal form that [`misspelt`] recognises with a typo.

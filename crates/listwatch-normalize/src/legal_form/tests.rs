@@ -1,6 +1,9 @@
 //! Tests of the legal-form table and its lookups.
 
-use super::{LEGAL_FORMS_TSV, legal_form, legal_forms, one_edit_apart, parse_table};
+use super::{
+    LEGAL_FORMS_TSV, byte_classes, legal_form, legal_forms, may_be_close, one_edit_apart,
+    parse_table,
+};
 use std::collections::HashSet;
 
 fn check(text: &str, expected_form: &str, expected_canonical: &str) {
@@ -183,6 +186,9 @@ fn one_edit_apart_agrees_with_its_definition_on_every_short_word() {
     for a in &words {
         for b in &words {
             assert_eq!(one_edit_apart(a, b), one_edit_apart_by_definition(a, b), "{a:?} {b:?}");
+            if a == b || one_edit_apart(a, b) {
+                assert!(may_be_close(byte_classes(a), byte_classes(b)), "{a:?} {b:?}");
+            }
         }
     }
 }
