@@ -132,7 +132,10 @@ impl QName {
     /// at least one is a normal word and the others normal words or particles ("abd al",
     /// "abd al rahman", "bn al shiba"). In unvowelled script, the article before a sun letter is
     /// also joined as Arabic says it ("al sbar" as "asbar", the "Essabar" of Latin spellings).
-    pub(crate) fn build_units(&mut self) {
+    ///
+    /// Without `derive_keys` a unit's token is [`Tok::bare`]: its caller derives the keys when
+    /// it needs them (the index, for the few units that come close to a listed word).
+    pub(crate) fn build_units(&mut self, derive_keys: bool) {
         let n = self.toks.len();
         for first in 0..n {
             for len in [2usize, 3] {
@@ -172,7 +175,11 @@ impl QName {
                     .min()
                     .unwrap_or(0);
                 let mut push = |text: &str| {
-                    let mut tok = Tok::new(text, Kind::Normal);
+                    let mut tok = if derive_keys {
+                        Tok::new(text, Kind::Normal)
+                    } else {
+                        Tok::bare(text, Kind::Normal)
+                    };
                     tok.unvowelled = unvowelled;
                     self.units.push(QUnit {
                         first,

@@ -61,7 +61,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
         qname.finish(schema == Some(Schema::Person), informative_weight, config);
-        qname.build_units();
+        qname.build_units(true);
         for unit in &mut qname.units {
             unit.tok.unvowelled = unvowelled;
         }

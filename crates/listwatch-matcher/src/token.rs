@@ -120,6 +120,22 @@ impl Tok {
     }
 }
 
+impl Tok {
+    /// A token without its derived texts (no skeleton, sound key, spelling key or class): only
+    /// for a token that is never compared before [`Tok::new`] replaces it.
+    pub(crate) fn bare(text: &str, kind: Kind) -> Tok {
+        Tok {
+            text: text.into(),
+            kind,
+            skeleton: Box::default(),
+            sound: Box::default(),
+            unvowelled: false,
+            spelling: Box::default(),
+            class: None,
+        }
+    }
+}
+
 /// Whether `text` holds letters of a script that does not write short vowels.
 pub(crate) fn is_unvowelled_script(text: &str) -> bool {
     text.chars().any(|c| {
@@ -313,7 +329,9 @@ pub(crate) fn deletion_depth(len: usize) -> usize {
 }
 
 /// Calls `emit` with every string obtained by deleting up to `depth` characters of `text`
-/// (ASCII), `text` itself included. Duplicates may be emitted.
+/// (ASCII), `text` itself included. Duplicates may be emitted. The definition of the strings
+/// whose keys [`deletion_keys`] gives.
+#[cfg(test)]
 pub(crate) fn deletion_variants(text: &str, depth: usize, emit: &mut impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
     emit(bytes);
@@ -588,14 +606,76 @@ pub(crate) const NS_SOUND: u8 = 3;
 pub(crate) const NS_SPELLING: u8 = 4;
 pub(crate) const NS_CLASS: u8 = 5;
 
+/// The base of the polynomial hash of [`deletion_keys`] (odd, so powers never vanish).
+const DELETION_BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// `DELETION_BASE` to the powers 0 to `MAX_EDIT_LEN + 2`.
+const DELETION_POWERS: [u64; MAX_EDIT_LEN + 3] = {
+    let mut powers = [1u64; MAX_EDIT_LEN + 3];
+    let mut idx = 1;
+    while idx < powers.len() {
+        powers[idx] = powers[idx - 1].wrapping_mul(DELETION_BASE);
+        idx += 1;
+    }
+    powers
+};
+
+/// The key of a deletion variant from the polynomial hash of its bytes and its length
+/// (a 64-bit finalizer, so that nearby hashes spread over the whole key).
+fn deletion_key(poly: u64, len: usize) -> u64 {
+    let mut key = poly ^ ((len as u64) << 56) ^ (u64::from(NS_DELETION) << 48);
+    key = (key ^ (key >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    key = (key ^ (key >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    key ^ (key >> 31)
+}
+
+/// Calls `emit` with the key of every string obtained by deleting up to `depth` bytes of
+/// `text` (`deletion_variants`), `text` itself included; duplicates may be emitted.
+///
+/// The key is a function of the variant's bytes alone: a polynomial hash, which prefix hashes
+/// give for each variant in constant time (a query word of 20 letters has 211 variants, and
+/// hashing each from its bytes was the largest cost of looking up an unknown word).
+pub(crate) fn deletion_keys(text: &[u8], depth: usize, emit: &mut impl FnMut(u64)) {
+    let digit = |b: u8| u64::from(b) + 1;
+    let n = text.len();
+    if depth == 0 || !(2..=MAX_EDIT_LEN + 2).contains(&n) {
+        let poly =
+            text.iter().fold(0u64, |h, &b| h.wrapping_mul(DELETION_BASE).wrapping_add(digit(b)));
+        emit(deletion_key(poly, n));
+        return;
+    }
+    // prefix[k]: the hash of text[..k].
+    let mut prefix = [0u64; MAX_EDIT_LEN + 3];
+    for (k, &b) in text.iter().enumerate() {
+        prefix[k + 1] = prefix[k].wrapping_mul(DELETION_BASE).wrapping_add(digit(b));
+    }
+    let pow = &DELETION_POWERS;
+    // The hash of text[i..j].
+    let part = |i: usize, j: usize| prefix[j].wrapping_sub(prefix[i].wrapping_mul(pow[j - i]));
+    emit(deletion_key(prefix[n], n));
+    for p in 0..n {
+        // text without byte p.
+        let poly = prefix[p].wrapping_mul(pow[n - 1 - p]).wrapping_add(part(p + 1, n));
+        emit(deletion_key(poly, n - 1));
+        if depth >= 2 && n >= 3 {
+            // text without bytes p and q.
+            for q in p + 1..n {
+                let poly = prefix[p]
+                    .wrapping_mul(pow[n - 2 - p])
+                    .wrapping_add(part(p + 1, q).wrapping_mul(pow[n - 1 - q]))
+                    .wrapping_add(part(q + 1, n));
+                emit(deletion_key(poly, n - 2));
+            }
+        }
+    }
+}
+
 /// Calls `emit` with every blocking key of a token.
 pub(crate) fn token_keys(tok: &Tok, emit: &mut impl FnMut(u64)) {
     if !tok.kind.is_fuzzy(&tok.text) {
         return;
     }
-    deletion_variants(&tok.text, deletion_depth(tok.text.len()), &mut |variant| {
-        emit(key_hash(NS_DELETION, variant));
-    });
+    deletion_keys(tok.text.as_bytes(), deletion_depth(tok.text.len()), emit);
     if tok.skeleton.len() >= 2 && (tok.text.len() >= 3 || tok.unvowelled) {
         emit(key_hash(NS_SKELETON, tok.skeleton.as_bytes()));
     }

@@ -48,6 +48,25 @@ struct Table {
     spelt_out: Vec<(usize, Vec<String>)>,
     /// The length of the first word of each form in `spelt_out` to its indexes there.
     spelt_out_by_len: HashMap<usize, Vec<usize>>,
+    /// The forms of one word and [`MIN_MISSPELT_LEN`] letters or more, in file order: those
+    /// recognised with a typo ([`misspelt`]), for every long word of every name.
+    misspelt_forms: Vec<usize>,
+    /// The [`byte_classes`] of the first word of each form in `spelt_out`, and of each form in
+    /// `misspelt_forms`: a word whose classes differ in more than two is not one edit away.
+    spelt_out_classes: Vec<u32>,
+    misspelt_classes: Vec<u32>,
+}
+
+/// The set of classes (`byte % 32`) of the bytes of `word`. One edit (an insertion, a deletion,
+/// a substitution, a swap) adds or removes at most one class each way, so two words one edit
+/// apart have sets that differ in at most two classes: a cheap test before [`one_edit_apart`].
+fn byte_classes(word: &[u8]) -> u32 {
+    word.iter().fold(0, |classes, &b| classes | 1 << (b & 31))
+}
+
+/// Whether words of classes `a` and `b` may be equal or one edit apart.
+fn may_be_close(a: u32, b: u32) -> bool {
+    (a ^ b).count_ones() <= 2
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -75,7 +94,31 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         let len = form_words.first().map_or(0, String::len);
         spelt_out_by_len.entry(len).or_default().push(spelt_idx);
     }
-    Table { legal_forms, by_first_word, spelt_out, spelt_out_by_len }
+    let misspelt_forms: Vec<usize> = legal_forms
+        .iter()
+        .enumerate()
+        .filter(|(_, legal_form)| {
+            legal_form.form.len() >= MIN_MISSPELT_LEN && !legal_form.form.contains(' ')
+        })
+        .map(|(form_idx, _)| form_idx)
+        .collect();
+    let spelt_out_classes = spelt_out
+        .iter()
+        .map(|(_, form_words)| byte_classes(form_words.first().map_or(&[], |w| w.as_bytes())))
+        .collect();
+    let misspelt_classes = misspelt_forms
+        .iter()
+        .map(|&form_idx: &usize| byte_classes(legal_forms[form_idx].form.as_bytes()))
+        .collect();
+    Table {
+        legal_forms,
+        by_first_word,
+        spelt_out,
+        spelt_out_by_len,
+        misspelt_forms,
+        spelt_out_classes,
+        misspelt_classes,
+    }
 });
 
 /// Parses the rows of the table; a malformed row gives an `Err` with its line number, and the
@@ -166,9 +209,13 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
     let table = &*TABLE;
     // Only forms whose first word is within one letter of this word's length can be close.
     let lengths = first.len().saturating_sub(1)..=first.len() + 1;
+    let first_classes = byte_classes(first.as_bytes());
     lengths
         .filter_map(|len| table.spelt_out_by_len.get(&len))
         .flatten()
+        .filter(|&&spelt_idx| {
+            table.spelt_out_classes.get(spelt_idx).is_none_or(|&c| may_be_close(c, first_classes))
+        })
         .map(|&spelt_idx| &table.spelt_out[spelt_idx])
         .filter(|(_, form_words)| form_words.first().is_some_and(|f| close(f, first)))
         .filter_map(|(form_idx, form_words)| {
@@ -190,18 +237,25 @@ const MIN_SPELT_OUT_LEN: usize = 14;
 /// ("coproration", "limitted"). Short forms are left alone: "co" and "ag" are one letter from
 /// too many names.
 fn misspelt(word: &str) -> Option<&'static LegalForm> {
-    const MIN_LEN: usize = 7;
-    if word.len() < MIN_LEN || !word.is_ascii() {
+    if word.len() < MIN_MISSPELT_LEN || !word.is_ascii() {
         return None;
     }
-    TABLE.legal_forms.iter().find(|legal_form| {
-        let form = legal_form.form.as_str();
-        form.len() >= MIN_LEN
-            && !form.contains(' ')
-            && form.len().abs_diff(word.len()) <= 1
-            && one_edit_apart(form.as_bytes(), word.as_bytes())
-    })
+    let table = &*TABLE;
+    let word_classes = byte_classes(word.as_bytes());
+    table
+        .misspelt_forms
+        .iter()
+        .zip(&table.misspelt_classes)
+        .filter(|&(_, &classes)| may_be_close(classes, word_classes))
+        .map(|(&form_idx, _)| &table.legal_forms[form_idx])
+        .find(|legal_form| {
+            let form = legal_form.form.as_str();
+            form.len().abs_diff(word.len()) <= 1 && one_edit_apart(form.as_bytes(), word.as_bytes())
+        })
 }
+
+/// The shortest one-word legal form that [`misspelt`] recognises with a typo.
+const MIN_MISSPELT_LEN: usize = 7;
 
 /// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of
 /// neighbouring letters.
@@ -211,15 +265,22 @@ fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
     }
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a_rest, b_rest) = (&a[prefix..], &b[prefix..]);
-    let skip = |s: &[u8], n: usize| s.get(n..).map(<[u8]>::to_vec);
-    // Substitution, insertion into a, deletion from a.
-    skip(a_rest, 1) == skip(b_rest, 1)
-        || skip(a_rest, 1).as_deref() == Some(b_rest)
-        || Some(a_rest) == skip(b_rest, 1).as_deref()
-        // Swap of two neighbours.
-        || (a_rest.len() >= 2
-            && b_rest.len() >= 2
-            && a_rest[0] == b_rest[1]
-            && a_rest[1] == b_rest[0]
-            && a_rest[2..] == b_rest[2..])
+    // Compared in place: this runs for every word of every name screened.
+    match (a_rest.split_first(), b_rest.split_first()) {
+        // Substitution, deletion from a, insertion into a.
+        (Some((_, a_tail)), Some((_, b_tail))) => {
+            a_tail == b_tail
+                || a_tail == b_rest
+                || a_rest == b_tail
+                // Swap of two neighbours.
+                || (a_rest.len() >= 2
+                    && b_rest.len() >= 2
+                    && a_rest[0] == b_rest[1]
+                    && a_rest[1] == b_rest[0]
+                    && a_rest[2..] == b_rest[2..])
+        }
+        (Some((_, a_tail)), None) => a_tail == b_rest,
+        (None, Some((_, b_tail))) => a_rest == b_tail,
+        (None, None) => false,
+    }
 }

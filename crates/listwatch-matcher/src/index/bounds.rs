@@ -70,15 +70,8 @@ impl Index {
             if kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&text.len()) {
                 // Or the first candidate word is a particle one of whose spellings starts the
                 // query word ("al" for "almasri", and "el" too).
-                for particle in token::all_join_spellings() {
-                    if let Some(&id) = self.vocab.ids.get(particle)
-                        && self
-                            .vocab
-                            .meta
-                            .get(id as usize)
-                            .is_some_and(|m| m.kind == Kind::Particle)
-                        && token::join_spellings(particle).iter().any(|sp| text.starts_with(sp))
-                    {
+                for &(id, spellings) in &self.join_particles {
+                    if spellings.iter().any(|sp| text.starts_with(sp)) {
                         hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
                     }
                 }
@@ -166,6 +159,11 @@ impl Index {
         let mut credits = [0.0f64; MAX_TOKENS];
         // Candidate tokens some edge may cover.
         let mut touched = 0u64;
+        // The weight of the candidate tokens no edge may cover, and whether one is a normal
+        // word. An edge covers its first candidate token and those after it, so once token `j`
+        // is read, whether it is touched is known.
+        let mut untouched = 0.0;
+        let mut untouched_normal = false;
         for (j, &id) in tokens.iter().enumerate() {
             let Some(meta) = self.vocab.meta.get(id as usize) else { continue };
             if bound.may_hit(id)
@@ -217,20 +215,16 @@ impl Index {
                     credits[i] = credits[i].max(value);
                 }
             }
+            if touched & (1 << j) == 0 {
+                untouched += meta.weight;
+                untouched_normal |= meta.kind == Kind::Normal;
+            }
         }
         let matched: f64 = credits[..n_query].iter().sum();
         if matched <= 0.0 {
             return 0.0;
         }
-        let mut untouched = 0.0;
-        let mut untouched_normal = false;
-        for (j, &id) in tokens.iter().enumerate() {
-            if touched & (1 << j) == 0 {
-                untouched += self.vocab.weights[id as usize];
-                untouched_normal |=
-                    self.vocab.meta.get(id as usize).is_none_or(|m| m.kind == Kind::Normal);
-            }
-        }
+
         let gamma_part = bound.gamma * untouched;
         let mut best = matched / (bound.total_weight + gamma_part);
         if bound.has_extra && !untouched_normal {

@@ -25,6 +25,7 @@ impl Index {
             identifiers: KeyMap::default(),
             n_docs: 0,
             expansions: Vec::new(),
+            join_particles: Vec::new(),
             entry_starts: Vec::new(),
         };
         let mut lists: HashMap<(String, u32), u32> = HashMap::new();
@@ -127,7 +128,9 @@ impl Index {
             .vocab
             .toks
             .iter()
-            .map(|tok| TokMeta {
+            .zip(&index.vocab.weights)
+            .map(|(tok, &weight)| TokMeta {
+                weight,
                 kind: tok.kind,
                 first: tok.text.as_bytes().first().copied().unwrap_or(0),
                 one_byte: tok.text.len() == 1,
@@ -175,6 +178,13 @@ impl Index {
             index.fuzzy_keys.insert(key, (start as u32, end as u32));
             start = end;
         }
+        index.join_particles = token::all_join_spellings()
+            .filter_map(|particle| {
+                let &id = index.vocab.ids.get(particle)?;
+                (index.vocab.toks[id as usize].kind == Kind::Particle)
+                    .then(|| (id, token::join_spellings(particle)))
+            })
+            .collect();
         index.expansions = (0..index.vocab.toks.len()).map(|_| OnceLock::new()).collect();
         // The similar words of every listed word are found now rather than on first use, so the
         // first queries are as fast as the later ones (about a second per million entities).

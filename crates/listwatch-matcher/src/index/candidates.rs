@@ -19,7 +19,14 @@ impl Index {
                 }
                 let mut qname = QName::default();
                 for (text, kind) in tokens {
-                    let mut tok = Tok::new(&text, kind);
+                    // A listed word's derived texts were computed at build (`Tok::new` is a
+                    // function of text and kind).
+                    let mut tok = match self.vocab.ids.get(text.as_str()) {
+                        Some(&id) if self.vocab.toks[id as usize].kind == kind => {
+                            self.vocab.toks[id as usize].clone()
+                        }
+                        _ => Tok::new(&text, kind),
+                    };
                     tok.unvowelled = unvowelled;
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
@@ -31,16 +38,9 @@ impl Index {
                     informative_weight,
                     &self.config,
                 );
-                qname.build_units();
+                qname.build_units(false);
                 for unit in &mut qname.units {
-                    // Joined Latin words match by spelling only: skeletons and sound keys of
-                    // long joined strings are too loose ("dmitriy yuryevich" vs
-                    // "dmitrievich"). Unvowelled script has nothing but its skeleton.
-                    let mut expansion = self.expand(&unit.tok);
-                    expansion.retain(|&(id, _, method)| {
-                        unit.pairs_with(&self.vocab.toks[id as usize].text, method)
-                    });
-                    unit.expansion = expansion;
+                    unit.expansion = self.unit_expansion(unit);
                 }
                 names.push(qname);
             }
@@ -53,6 +53,73 @@ impl Index {
             .map(|(idx, _)| idx as u32)
             .collect();
         Prepared { names, party, invalid, lists }
+    }
+
+    /// The vocabulary tokens a joined unit pairs with ([`QUnit::pairs_with`]), sorted by id,
+    /// with their similarity. The unit's token comes bare from `build_units` and gets its keys
+    /// here when they are needed.
+    ///
+    /// Joined Latin words match by spelling only: skeletons and sound keys of long joined
+    /// strings are too loose ("dmitriy yuryevich" vs "dmitrievich"). Unvowelled script has
+    /// nothing but its skeleton.
+    pub(super) fn unit_expansion(&self, unit: &mut QUnit) -> Vec<(u32, f32, Method)> {
+        let text = &*unit.tok.text;
+        let known = self.vocab.ids.contains_key(text);
+        if unit.tok.unvowelled || known || token::particle_spellings(text).is_some() {
+            // `expand` reads the cached expansion of a known Latin word, not the token's keys.
+            if unit.tok.unvowelled || !known {
+                let unvowelled = unit.tok.unvowelled;
+                unit.tok = Tok::new(text, Kind::Normal);
+                unit.tok.unvowelled = unvowelled;
+            }
+            let mut expansion = self.expand(&unit.tok);
+            expansion.retain(|&(id, _, method)| {
+                unit.pairs_with(&self.vocab.toks[id as usize].text, method)
+            });
+            return expansion;
+        }
+        // An unknown Latin unit that is no particle's spelling pairs only by a few edits: the
+        // method must be `Edit` (`QUnit::pairs_with`), which `similarity` gives only to words
+        // within `allowed_edits`, and those share a deletion key with the unit. So the other
+        // keys need no lookup, and a word more edits away than the unit allows needs no
+        // similarity (nor the unit its keys).
+        let limit = unit.min_part_len.saturating_sub(1);
+        if limit == 0 || !Kind::Normal.is_fuzzy(text) {
+            return Vec::new();
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        token::deletion_keys(text.as_bytes(), token::deletion_depth(text.len()), &mut |key| {
+            if let Some(&(start, end)) = self.fuzzy_keys.get(&key) {
+                seen.extend_from_slice(&self.fuzzy_values[start as usize..end as usize]);
+            }
+        });
+        seen.sort_unstable();
+        seen.dedup();
+        let mut full: Option<Tok> = None;
+        let mut found = Vec::new();
+        for id in seen {
+            let candidate = &self.vocab.toks[id as usize];
+            if candidate.kind != Kind::Normal || !candidate.kind.is_fuzzy(&candidate.text) {
+                continue;
+            }
+            let max_len = text.len().max(candidate.text.len());
+            let edits = token::allowed_edits(max_len).min(limit);
+            if edits == 0
+                || token::osa_distance(text.as_bytes(), candidate.text.as_bytes(), edits) > edits
+            {
+                continue;
+            }
+            let tok = full.get_or_insert_with(|| Tok::new(text, Kind::Normal));
+            if let Some((sim, method)) = similarity(tok, candidate)
+                && unit.pairs_with(&candidate.text, method)
+            {
+                found.push((id, sim, method));
+            }
+        }
+        if let Some(tok) = full {
+            unit.tok = tok;
+        }
+        found
     }
 
     /// The vocabulary tokens similar to `tok`, sorted by id, with their similarity.

@@ -43,7 +43,7 @@ use std::sync::OnceLock;
 
 use listwatch_model::{Entity, NameKind, Schema};
 
-use crate::align::{Alignment, Candidate, Edge, QName, QTok, align};
+use crate::align::{Alignment, Candidate, Edge, QName, QTok, QUnit, align};
 use crate::config::{MATCHER_VERSION, MatcherConfig};
 use crate::evidence::{self, Evidence, Party, id_group, is_strong};
 use crate::limits::MAX_FUZZY_LEN;
@@ -87,6 +87,46 @@ impl Hasher for PassThrough {
 }
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// A fast hasher for the vocabulary's words (FxHash's mixing, eight bytes at a time): a query
+/// looks up every prefix of its words, and SipHash made those lookups cost more than the words
+/// they find. Only lookups depend on it, never an answer.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        // The multiplication leaves the high bits best mixed; the table indexes by low ones.
+        self.0.rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.add(bytes.len() as u64);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+}
+
+/// The vocabulary's map from word to id.
+type WordMap = HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>;
 
 /// Lists of ids per key, stored flat.
 #[derive(Default)]
@@ -152,12 +192,16 @@ struct Vocab {
     /// What score bounds read of each token, packed apart from `toks` so that bounding a
     /// candidate touches one small array instead of a `Tok` per token.
     meta: Vec<TokMeta>,
-    ids: HashMap<Box<str>, u32>,
+    ids: WordMap,
 }
 
-/// The facts about a vocabulary token that decide which alignment edges it can take part in.
+/// The facts about a vocabulary token that decide which alignment edges it can take part in,
+/// and its weight: what bounding reads of each candidate token, in one place (with many
+/// candidates, each read misses the cache).
 #[derive(Clone, Copy, Debug)]
 struct TokMeta {
+    /// The token's weight (`Vocab::weights`).
+    weight: f64,
     kind: Kind,
     /// The first byte of the text (0 for an empty text, which pairs with no initial).
     first: u8,
@@ -209,6 +253,10 @@ pub struct Index {
     identifiers: KeyMap<Vec<u32>>,
     n_docs: usize,
     expansions: Vec<OnceLock<Expansion>>,
+    /// The particles of the vocabulary that a word may start with, run into it
+    /// ([`token::all_join_spellings`], in its order), with the spellings each may take there
+    /// ([`token::join_spellings`]).
+    join_particles: Vec<(u32, &'static [&'static str])>,
     /// The first entry in `names` of each entity, and the number of entries at the end: the
     /// entries of entity `e` are `entry_starts[e]..entry_starts[e + 1]` (a dense copy of
     /// `EntityRec::name_entries`, read for every candidate).

@@ -94,3 +94,58 @@ fn sound_keys_merge_spellings_of_one_name() {
     assert_eq!(sound_key("sheikh"), sound_key("shaikh"));
     assert_ne!(sound_key("international"), sound_key("interior"));
 }
+
+/// The keys [`deletion_keys`] gives for `text`, and the keys of the strings
+/// [`deletion_variants`] gives, each hashed from its bytes, as sorted sets.
+fn deletion_key_sets(text: &str, depth: usize) -> (Vec<u64>, Vec<u64>) {
+    let mut fast = Vec::new();
+    deletion_keys(text.as_bytes(), depth, &mut |key| fast.push(key));
+    let mut by_definition = Vec::new();
+    deletion_variants(text, depth, &mut |variant| {
+        deletion_keys(variant, 0, &mut |key| by_definition.push(key));
+    });
+    for keys in [&mut fast, &mut by_definition] {
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    (fast, by_definition)
+}
+
+#[test]
+fn deletion_keys_are_the_keys_of_the_deletion_variants() {
+    let mut words: Vec<String> = vec![String::new()];
+    let mut last: Vec<String> = vec![String::new()];
+    for _ in 0..7 {
+        last = last.iter().flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}"))).collect();
+        words.extend(last.iter().cloned());
+    }
+    words.extend(
+        ["mohammed", "transkomplektkholding", "abdulrahmanalmasri", "xyzxyzxyzxyzxyzxyzxyzxyz"]
+            .map(str::to_owned),
+    );
+    for word in &words {
+        for depth in 0..=2 {
+            let (fast, by_definition) = deletion_key_sets(word, depth);
+            assert_eq!(fast, by_definition, "{word:?} at depth {depth}");
+        }
+    }
+}
+
+#[test]
+fn distinct_deletion_variants_have_distinct_keys() {
+    // Not needed for correctness (a shared key only adds a candidate that similarity then
+    // rejects), but a sign that the hash spreads.
+    let mut variants: Vec<Vec<u8>> = Vec::new();
+    for word in ["abdulrahmanalmasri", "mohammedalihassan", "transkomplektkholding"] {
+        deletion_variants(word, 2, &mut |variant| variants.push(variant.to_vec()));
+    }
+    variants.sort_unstable();
+    variants.dedup();
+    let mut keys: Vec<u64> = Vec::new();
+    for variant in &variants {
+        deletion_keys(variant, 0, &mut |key| keys.push(key));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), variants.len());
+}

@@ -1,6 +1,9 @@
 //! Tests of the legal-form table and its lookups.
 
-use super::{LEGAL_FORMS_TSV, legal_form, legal_forms, parse_table};
+use super::{
+    LEGAL_FORMS_TSV, byte_classes, legal_form, legal_forms, may_be_close, one_edit_apart,
+    parse_table,
+};
 use std::collections::HashSet;
 
 fn check(text: &str, expected_form: &str, expected_canonical: &str) {
@@ -141,4 +144,51 @@ fn a_long_legal_form_misspelt_by_one_letter_is_still_a_legal_form() {
     assert!(super::longest_at(&["cx"]).is_none());
     assert!(super::longest_at(&["limitless"]).is_none());
     assert!(super::longest_at(&["corporal"]).is_none());
+}
+
+/// Edit distance one by the definition: an insertion, a deletion, a substitution or a swap of
+/// neighbours turns one into the other (how `one_edit_apart` was first written).
+fn one_edit_apart_by_definition(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a_rest, b_rest) = (&a[prefix..], &b[prefix..]);
+    let skip = |s: &[u8], n: usize| s.get(n..).map(<[u8]>::to_vec);
+    skip(a_rest, 1) == skip(b_rest, 1)
+        || skip(a_rest, 1).as_deref() == Some(b_rest)
+        || Some(a_rest) == skip(b_rest, 1).as_deref()
+        || (a_rest.len() >= 2
+            && b_rest.len() >= 2
+            && a_rest[0] == b_rest[1]
+            && a_rest[1] == b_rest[0]
+            && a_rest[2..] == b_rest[2..])
+}
+
+#[test]
+fn one_edit_apart_agrees_with_its_definition_on_every_short_word() {
+    // Every word of up to five letters over a three-letter alphabet, against every other.
+    let mut words: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut last: Vec<Vec<u8>> = vec![Vec::new()];
+    for _ in 0..5 {
+        last = last
+            .iter()
+            .flat_map(|word| {
+                b"abc".iter().map(move |&letter| {
+                    let mut longer = word.clone();
+                    longer.push(letter);
+                    longer
+                })
+            })
+            .collect();
+        words.extend(last.iter().cloned());
+    }
+    for a in &words {
+        for b in &words {
+            assert_eq!(one_edit_apart(a, b), one_edit_apart_by_definition(a, b), "{a:?} {b:?}");
+            if a == b || one_edit_apart(a, b) {
+                assert!(may_be_close(byte_classes(a), byte_classes(b)), "{a:?} {b:?}");
+            }
+        }
+    }
 }
