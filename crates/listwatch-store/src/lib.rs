@@ -88,4 +88,4 @@ pub use types::{
     ChangedEntity, EverEntity, FileInfo, Guard, Hash, HistoryChange, HistoryStep, ImportOutcome,
     ListInfo, NewVersion, Phase, Retraction, VersionDiff, VersionInfo,
 };
-pub use watch::NewWatchVersion;
+pub use watch::{DeliveryClaim, NewWatchVersion};
