@@ -429,8 +429,8 @@ impl Store {
     }
 
     /// Every entity the list has ever had, each as its last version had it, with the first live
-    /// version that held it, the number of the last version that held it, and whether the entity
-    /// is in the current version.
+    /// version that held it, the version of its last change (added, changed or removed), and
+    /// whether the entity is in the current version.
     pub fn entities_ever(&self, list: &ListName) -> Result<Vec<EverEntity>> {
         let live: Vec<u32> = self.live_versions(list)?.iter().map(|v| v.version).collect();
         // The first live version in `from..before`.

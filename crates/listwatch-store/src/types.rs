@@ -158,7 +158,7 @@ pub struct EverEntity {
     /// The first live (not retracted) version that held it; `None` when only retracted versions
     /// did.
     pub first_version: Option<u32>,
-    /// The last version that held it, or the one that removed it.
+    /// The version of its last change: the one that added it, last changed it or removed it.
     pub last_version: u32,
     /// Whether it is in the list's current version.
     pub current: bool,

@@ -113,12 +113,11 @@ conformance! {
         let chain = prop::collection::vec((entity_set(), any::<bool>()), 1..8);
         proptest!(cases(engine), |(chain in chain)| {
             let t = engine.store();
-            // Each committed version's ids, and whether it stays live.
-            let mut committed: Vec<(Vec<String>, bool)> = Vec::new();
+            // Each committed version's entities, and whether it stays live.
+            let mut committed: Vec<(Vec<Entity>, bool)> = Vec::new();
             for (day, (entities, retract)) in chain.into_iter().enumerate() {
                 let published = listwatch_model::Date::parse_iso("2020-01-01").unwrap().add_days(day as i64).to_string();
-                let ids = entities.iter().map(|e| e.id.clone()).collect();
-                let outcome = t.store.import(version(&published, entities), &allow_all(), &mut |_| {}).unwrap();
+                let outcome = t.store.import(version(&published, entities.clone()), &allow_all(), &mut |_| {}).unwrap();
                 let listwatch_store::ImportOutcome::Committed(info) = outcome else { continue };
                 let retraction = listwatch_store::Retraction {
                     reason: "a test".to_string(),
@@ -126,14 +125,18 @@ conformance! {
                     at: "2026-01-01T00:00:00Z".to_string(),
                 };
                 let retracted = retract && t.store.retract(&list(), info.version, retraction).is_ok();
-                committed.push((ids, !retracted));
+                committed.push((entities, !retracted));
             }
+            let current = committed.len();
             for ever in t.store.entities_ever(&list()).unwrap() {
-                let holds = |ids: &Vec<String>| ids.contains(&ever.entity.id);
-                let first = committed.iter().position(|(ids, live)| *live && holds(ids)).map(|i| i as u32 + 1);
-                prop_assert_eq!(ever.first_version, first, "{}", ever.entity.id);
-                let last = committed.iter().rposition(|(ids, _)| holds(ids)).unwrap() as u32 + 1;
-                prop_assert!(ever.last_version >= last);
+                let id = &ever.entity.id;
+                let state = |v: usize| committed[v].0.iter().find(|e| &e.id == id);
+                let first = (0..current).find(|&v| committed[v].1 && state(v).is_some()).map(|v| v as u32 + 1);
+                prop_assert_eq!(ever.first_version, first, "{}", id);
+                // The last change: added, changed or removed.
+                let last = (0..current).rev().find(|&v| state(v) != if v == 0 { None } else { state(v - 1) });
+                prop_assert_eq!(Some(ever.last_version), last.map(|v| v as u32 + 1), "{}", id);
+                prop_assert_eq!(ever.current, state(current - 1).is_some(), "{}", id);
             }
         });
     }
