@@ -164,8 +164,7 @@ impl<'a> ResultRef<'a> {
 /// `value` as JSON text; `null` in the impossible case that it does not serialize (every type
 /// recorded serializes, having string keys only).
 fn raw_json(value: &(impl Serialize + ?Sized)) -> Box<RawValue> {
-    serde_json::value::to_raw_value(value)
-        .unwrap_or_else(|_| serde_json::value::to_raw_value(&()).expect("null serializes"))
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
 /// One decision.

@@ -138,7 +138,8 @@ pub(crate) struct ScoredEntity {
     #[serde(rename = "match")]
     is_match: bool,
     /// Each feature's contribution to the score, by name.
-    features: BTreeMap<String, f64>,
+    #[schema(value_type = BTreeMap<String, f64>)]
+    features: BTreeMap<&'static str, f64>,
     /// Why: the words aligned and how, the words left over, each feature with its detail.
     #[schema(value_type = Object)]
     explanations: BTreeMap<&'static str, Explained>,
@@ -508,14 +509,13 @@ fn replay_of(example: &ftm::Example, options: &Options) -> crate::audit::Replay 
 }
 
 /// yente's `features`: each feature's contribution to the score, by name.
-fn features(explanation: &Explanation) -> BTreeMap<String, f64> {
+fn features(explanation: &Explanation) -> BTreeMap<&'static str, f64> {
     let mut features = BTreeMap::new();
     if let Some(name_score) = explanation.name_score {
-        features.insert("name_score".to_string(), name_score);
+        features.insert("name_score", name_score);
     }
     for feature in &explanation.features {
-        *features.entry(feature.feature.as_str().to_string()).or_insert(0.0) +=
-            feature.contribution;
+        *features.entry(feature.feature.as_str()).or_insert(0.0) += feature.contribution;
     }
     features
 }
