@@ -400,6 +400,26 @@ impl PgStore {
         }
     }
 
+    /// Whether the session of `held` (taken by [`PgStore::try_lead`]) is alive and still holds
+    /// the advisory lock of `task`; `false` when the question fails or takes over five seconds.
+    pub(crate) fn holds_lead(&self, held: &deadpool_postgres::ClientWrapper, task: &str) -> bool {
+        // A bigint advisory key shows in pg_locks as its high half (classid) and low half
+        // (objid), with objsubid 1.
+        const HELD: &str = "SELECT EXISTS (SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+               AND classid::bigint = ($1::bigint >> 32) & 4294967295
+               AND objid::bigint = $1::bigint & 4294967295)";
+        if held.is_closed() {
+            return false;
+        }
+        let key = lock_key(task);
+        let asked = self.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(5), held.query_one(HELD, &[&key]))
+                .await
+        });
+        matches!(asked, Ok(Ok(row)) if row.get::<_, bool>(0))
+    }
+
     /// The schema version of the database.
     pub(crate) fn schema_version(&self) -> Result<u32> {
         let client = self.client()?;

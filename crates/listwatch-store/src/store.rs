@@ -139,14 +139,27 @@ impl Store {
     /// redb store is on one machine, where writers already take turns: the lead is always given.
     pub fn try_lead(&self, task: &str) -> Result<Option<Lease>> {
         match &self.engine {
-            Engine::Redb(_) => {
-                let _ = task;
-                Ok(Some(Lease { _held: None }))
-            }
+            Engine::Redb(_) => Ok(Some(Lease { task: task.to_string(), held: Held::Always })),
             #[cfg(feature = "postgres")]
-            Engine::Postgres(db) => {
-                Ok(db.try_lead(task)?.map(|client| Lease { _held: Some(Box::new(client)) }))
-            }
+            Engine::Postgres(db) => Ok(db.try_lead(task)?.map(|client| Lease {
+                task: task.to_string(),
+                held: Held::Session(Box::new(client)),
+            })),
+        }
+    }
+
+    /// Whether `lease` (taken through this store) still holds its lead. A PostgreSQL lead lives as
+    /// long as its session: when the connection breaks (the server restarted, the network went,
+    /// an administrator ended the session) the lock is gone and another process may lead, so a
+    /// leader asks this before each round of its work and stops leading on `false`. A question
+    /// the database does not answer within a few seconds counts as `false`.
+    pub fn holds_lead(&self, lease: &Lease) -> bool {
+        match (&self.engine, &lease.held) {
+            (_, Held::Always) => true,
+            #[cfg(feature = "postgres")]
+            (Engine::Postgres(db), Held::Session(client)) => db.holds_lead(client, &lease.task),
+            #[cfg(feature = "postgres")]
+            (Engine::Redb(_), Held::Session(_)) => false,
         }
     }
 
@@ -952,10 +965,27 @@ fn copy_monitoring(
     Ok(())
 }
 
-/// The lead of a task, taken by [`Store::try_lead`]; given up when dropped.
+/// The lead of a task, taken by [`Store::try_lead`]; given up when dropped. Whether it still
+/// holds is [`Store::holds_lead`].
 pub struct Lease {
-    /// What holds the lock (a PostgreSQL connection), if anything does.
-    _held: Option<Box<dyn std::any::Any + Send>>,
+    task: String,
+    held: Held,
+}
+
+/// What holds a lead.
+enum Held {
+    /// Nothing: a redb store gives the lead to every process on its machine.
+    Always,
+    /// The PostgreSQL session holding the advisory lock.
+    #[cfg(feature = "postgres")]
+    Session(Box<deadpool_postgres::ClientWrapper>),
+}
+
+impl Lease {
+    /// The task led.
+    pub fn task(&self) -> &str {
+        &self.task
+    }
 }
 
 /// What [`Store::copy_to`] copied.

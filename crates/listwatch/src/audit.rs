@@ -26,7 +26,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -449,6 +449,70 @@ impl AuditLog {
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// Every record as its JSON text, oldest first, each checked to be a record.
+    pub(crate) fn raw_records(&self) -> Result<Vec<String>> {
+        if let Some(store) = &self.shared {
+            let bodies =
+                store.audit(None, None).context("cannot read the audit log in the store")?;
+            for body in &bodies {
+                serde_json::from_str::<Head>(body)
+                    .context("the audit log in the store: not a record")?;
+            }
+            return Ok(bodies);
+        }
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context(format!("cannot read the audit log {}", self.path.display())));
+            }
+        };
+        let mut records = Vec::new();
+        for (n, line) in BufReader::new(file).lines().enumerate() {
+            let line =
+                line.with_context(|| format!("cannot read the audit log {}", self.path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            serde_json::from_str::<Head>(&line).with_context(|| {
+                format!("the audit log {}, line {}: not a record", self.path.display(), n + 1)
+            })?;
+            records.push(line);
+        }
+        Ok(records)
+    }
+
+    /// Copies every record of this log, as written, to the end of `target`, which must hold no
+    /// record yet, then reads `target` back and checks it holds the same records in the same
+    /// order. Returns how many were copied.
+    pub(crate) fn copy_to(&self, target: &AuditLog) -> Result<usize> {
+        if !target.raw_records()?.is_empty() {
+            bail!("the audit log {} already holds records", target.shown());
+        }
+        let records = self.raw_records()?;
+        const CHUNK: usize = 5_000;
+        for chunk in records.chunks(CHUNK) {
+            let mut text = String::with_capacity(chunk.iter().map(|r| r.len() + 1).sum());
+            for record in chunk {
+                text.push_str(record);
+                text.push('\n');
+            }
+            target.write_synced(&text)?;
+        }
+        let copied = target.raw_records()?;
+        if copied != records {
+            bail!(
+                "the audit log copied to {} differs from {}: {} records written, {} read back",
+                target.shown(),
+                self.shown(),
+                records.len(),
+                copied.len()
+            );
+        }
+        Ok(records.len())
     }
 
     /// The record with id `id`.

@@ -336,6 +336,7 @@ fn one_process_at_a_time_leads_a_task_and_another_takes_over() {
     let url = t.database.as_ref().unwrap().url().to_string();
     let other = Store::connect(&url).unwrap();
     let lease = t.store.try_lead("sync").unwrap().expect("the first asks leads");
+    assert!(t.store.holds_lead(&lease));
     assert!(other.try_lead("sync").unwrap().is_none(), "two leaders at once");
     assert!(other.try_lead("monitor").unwrap().is_some(), "tasks are led apart");
     // Letting go closes the leader's connection, which the server notices a moment later.
@@ -360,6 +361,24 @@ fn one_process_at_a_time_leads_a_task_and_another_takes_over() {
         }
         assert!(std::time::Instant::now() < deadline, "the dead leader's lead was never freed");
         std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // A leader whose session ends under it (a restart, a network failure; here an administrator
+    // ends it) knows it no longer leads, and another process takes the lead.
+    let lease = t.store.try_lead("monitor").unwrap().expect("nobody else leads");
+    assert!(t.store.holds_lead(&lease));
+    listwatch_store::testing::execute(
+        &url,
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .unwrap();
+    assert!(!t.store.holds_lead(&lease), "a lead lost with its session still counts as held");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while other.try_lead("monitor").unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "nobody took over the lost lead");
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 

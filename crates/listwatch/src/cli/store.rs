@@ -9,6 +9,7 @@ use clap::Subcommand;
 use listwatch_store::Store;
 
 use super::Ctx;
+use crate::audit::AuditLog;
 use crate::output::{outln, to_stdout};
 
 /// Manage the store itself.
@@ -22,9 +23,9 @@ pub(crate) struct Args {
 enum StoreCommand {
     /// Copy every list, version (retracted ones included), entity, retraction and legal event,
     /// and the monitoring records (watches with their versions, alerts, decisions, webhooks and
-    /// deliveries), into a new store, redb file or PostgreSQL database, then check that the copy
-    /// answers alike. The target must be empty (a new file, or a database without listwatch
-    /// data). The audit log is not copied.
+    /// deliveries), and the audit log of decisions, into a new store, redb file or PostgreSQL
+    /// database, then check that the copy answers alike. The target must be empty (a new file, or
+    /// a database without listwatch data or audit records).
     Copy(CopyArgs),
 }
 
@@ -57,6 +58,13 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     let source = from.open_existing()?;
     let target = Store::open_location(location(&args.to)?)
         .with_context(|| format!("cannot open the store {shown_to}"))?;
+    // The audit logs: the file beside a redb store, the table of a PostgreSQL one. A target log
+    // with records in it is refused before anything is written.
+    let source_log = AuditLog::of(&from)?;
+    let target_log = AuditLog::of(&to)?;
+    if !target_log.raw_records()?.is_empty() {
+        bail!("{} already holds audit records: copy into a new store", target_log.shown());
+    }
     let report = match source.copy_to(&target) {
         Ok(report) => report,
         Err(err) => {
@@ -73,10 +81,13 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     if !differences.is_empty() {
         bail!("the copy in {shown_to} differs from {shown_from}: {}", differences.join("; "));
     }
+    let audit_records = source_log.copy_to(&target_log).with_context(|| {
+        format!("the store was copied to {shown_to} and verified, but its audit log was not")
+    })?;
     to_stdout(|out| {
         outln!(
             out,
-            "copied {} lists, {} versions, {} entity records, {} retractions, {} events, {} watches, {} alerts, {} decisions and {} webhooks from {} to {}; verified",
+            "copied {} lists, {} versions, {} entity records, {} retractions, {} events, {} watches, {} alerts, {} decisions, {} webhooks and {} audit records from {} to {}; verified",
             report.lists,
             report.versions,
             report.entities,
@@ -86,6 +97,7 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
             report.alerts,
             report.decisions,
             report.webhooks,
+            audit_records,
             crate::output::clean(&shown_from),
             crate::output::clean(&shown_to)
         )?;

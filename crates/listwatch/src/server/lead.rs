@@ -6,8 +6,10 @@
 //! re-checks the holdings watches as of today, and delivers pending alerts every tick (each
 //! delivery claimed, so a process that delivers beside it never sends an alert twice). On
 //! PostgreSQL the lead is a session advisory lock: when its instance dies, even by SIGKILL, the
-//! server ends the session and another instance takes the lead at its next tick. A redb store is
-//! on one machine, where every instance leads and writers take turns.
+//! server ends the session and another instance takes the lead at its next tick. The leader asks
+//! at every tick whether its session still holds the lock (`Store::holds_lead`): a lead lost with
+//! its connection is given up, never assumed, and sought again. A redb store is on one machine,
+//! where every instance leads and writers take turns.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,6 +57,14 @@ fn lead(ctx: &Ctx, duties: &Duties, stop: &AtomicBool) {
             }
         }
         if let Some(store) = &store {
+            if lease.as_ref().is_some_and(|held| !store.holds_lead(held)) {
+                // The session holding the lock ended (the database restarted, the network
+                // failed): another instance may lead now, so this one stops until it leads again.
+                log::warn(
+                    "this instance lost the lead (its database session ended); it seeks it again",
+                );
+                lease = None;
+            }
             if lease.is_none() {
                 match store.try_lead("sync") {
                     Ok(Some(taken)) => {

@@ -153,18 +153,41 @@ fn a_store_copied_to_postgres_and_back_answers_alike() {
     fill(&file);
     let retract = run(&file, &["versions", "retract", "ofac-sdn", "2", "--reason", "test"]);
     assert!(retract.status.success(), "{}", String::from_utf8_lossy(&retract.stderr));
+    // Two decisions in the audit log, which travels with the store.
+    for name in ["TNK Trading International", "Banco Nacional de Cuba"] {
+        let screened = run(&file, &["screen", name, "--json"]);
+        assert!(screened.status.success(), "{}", String::from_utf8_lossy(&screened.stderr));
+    }
     let original = answers(&file);
+    // (`answers` screens and asks the status too, and those decisions are recorded as well.)
+    let audit = run_json(&file, &["audit", "--json"]);
+    assert!(audit.as_array().unwrap().len() > 2, "{audit}");
 
     let to_pg = run(&file, &["store", "copy", "--from", file.to_str().unwrap(), "--to", pg.url()]);
     assert!(to_pg.status.success(), "{}", String::from_utf8_lossy(&to_pg.stderr));
     let said = String::from_utf8_lossy(&to_pg.stdout);
     assert!(said.contains("1 lists, 2 versions") && said.contains("verified"), "{said}");
+    assert!(said.contains(&format!("{} audit records", audit.as_array().unwrap().len())), "{said}");
+    assert_eq!(run_json(Path::new(pg.url()), &["audit", "--json"]), audit);
     assert_eq!(answers(Path::new(pg.url())), original);
 
+    let on_pg = run_json(Path::new(pg.url()), &["audit", "--json"]);
     let to_file =
         run(&file, &["store", "copy", "--from", pg.url(), "--to", back.to_str().unwrap()]);
     assert!(to_file.status.success(), "{}", String::from_utf8_lossy(&to_file.stderr));
+    assert_eq!(run_json(&back, &["audit", "--json"]), on_pg);
     assert_eq!(answers(&back), original);
+    // The round trip keeps each record byte for byte.
+    let lines = |db: &Path| {
+        let mut path = db.as_os_str().to_owned();
+        path.push(".audit.jsonl");
+        std::fs::read_to_string(path).unwrap()
+    };
+    let (there_and_back, written) = (lines(&back), lines(&file));
+    assert!(there_and_back.starts_with(&written), "{there_and_back}\n---\n{written}");
+    let first = audit[0]["id"].as_str().unwrap();
+    let replayed = run_json(&back, &["audit", "replay", first, "--json"]);
+    assert_eq!(replayed["identical"], true, "{replayed}");
 
     // A copy goes only into a new file or an empty database.
     let again = run(&file, &["store", "copy", "--from", file.to_str().unwrap(), "--to", pg.url()]);
