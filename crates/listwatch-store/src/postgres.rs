@@ -478,9 +478,12 @@ impl PgStore {
 impl PgStore {
     /// Appends audit records in one transaction.
     pub(crate) fn append_audit(&self, entries: &[crate::AuditEntry]) -> Result<()> {
+        // In the order given, which `seq` keeps: the order the records were written in.
         const INSERT: &str = "INSERT INTO listwatch.audit (id, at, key, body)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-             ORDER BY 1";
+             SELECT id, at, key, body
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                 WITH ORDINALITY AS given (id, at, key, body, n)
+             ORDER BY n";
         fn columns(chunk: &[crate::AuditEntry]) -> [Vec<&str>; 4] {
             let column = |f: fn(&crate::AuditEntry) -> &str| chunk.iter().map(f).collect();
             [column(|e| &e.id), column(|e| &e.at), column(|e| &e.key), column(|e| &e.body)]

@@ -76,16 +76,40 @@ pub(crate) struct VersionRef {
 pub(crate) struct MatcherRef {
     pub(crate) version: String,
     pub(crate) config_hash: String,
-    pub(crate) config: MatcherConfig,
+    /// The configuration, when it is not the default of the matcher's version: the version and
+    /// the hash name the default (its hash is pinned by a test), and a record is written for
+    /// every decision, so the default's two dozen numbers are not repeated in each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) config: Option<MatcherConfig>,
 }
 
 impl MatcherRef {
     pub(crate) fn of(index: &Index) -> MatcherRef {
+        static DEFAULT_HASH: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| MatcherConfig::default().config_hash());
+        let config_hash = index.config_hash();
         MatcherRef {
             version: listwatch_matcher::MATCHER_VERSION.to_string(),
-            config_hash: index.config_hash().to_string(),
-            config: index.config().clone(),
+            config_hash: config_hash.to_string(),
+            config: (config_hash != DEFAULT_HASH.as_str()).then(|| index.config().clone()),
         }
+    }
+
+    /// The configuration used: the recorded one, else the default, which must have the recorded
+    /// hash.
+    pub(crate) fn config(&self) -> std::result::Result<MatcherConfig, String> {
+        let (config, which) = match &self.config {
+            Some(config) => (config.clone(), "the recorded configuration"),
+            None => (MatcherConfig::default(), "the default configuration of this matcher"),
+        };
+        let hash = config.config_hash();
+        if hash != self.config_hash {
+            return Err(format!(
+                "{which} has the hash {hash}, and the record names {}",
+                self.config_hash
+            ));
+        }
+        Ok(config)
     }
 }
 
@@ -636,15 +660,12 @@ pub(crate) fn replay(store: &listwatch_store::Store, record: &Record) -> Result<
             listwatch_matcher::MATCHER_VERSION
         );
     }
-    if matcher.config.config_hash() != matcher.config_hash {
-        anyhow::bail!(
-            "record {}: the recorded configuration does not have the recorded hash",
-            record.id
-        );
-    }
+    let config = matcher.config().map_err(|why| {
+        anyhow::anyhow!("record {}: its scores cannot be recomputed exactly: {why}", record.id)
+    })?;
     let versions: Vec<(String, u32)> =
         record.list_versions.iter().map(|v| (v.list.clone(), v.version)).collect();
-    let index = listwatch_core::screening::build_index_at(store, &matcher.config, &versions)
+    let index = listwatch_core::screening::build_index_at(store, &config, &versions)
         .map_err(crate::failure::from_core)?;
     let results = replay.run(&index);
     // Through the same text as the record, so equal scores compare equal.

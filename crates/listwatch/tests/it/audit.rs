@@ -29,6 +29,9 @@ fn a_recorded_screening_replays_identically_after_a_newer_version() {
     assert_eq!(records[0]["list_versions"][0]["version"], 1);
     assert_eq!(records[0]["results"][0]["entity_id"], screened["results"][0]["entity_id"]);
     assert_eq!(records[1]["endpoint"], "status");
+    // The default configuration is named by the matcher's version and the hash, not repeated.
+    assert!(records[0]["matcher"]["config_hash"].as_str().is_some_and(|h| !h.is_empty()));
+    assert!(records[0]["matcher"].get("config").is_none(), "{}", records[0]["matcher"]);
 
     import(&fixture("ok/0004_tiny_set_with_dangling_references"), "2025-05-16");
     let id = records[0]["id"].as_str().unwrap();
@@ -38,4 +41,14 @@ fn a_recorded_screening_replays_identically_after_a_newer_version() {
     let human = run(&db, &["audit"]);
     assert!(String::from_utf8_lossy(&human.stdout).contains(id));
     assert_eq!(run(&db, &["audit", "replay", "nothing"]).status.code(), Some(4));
+
+    // Another configuration is recorded whole, and replays with it.
+    let strict =
+        run_json(&db, &["screen", "Banco Nacional de Cuba", "--threshold", "0.95", "--json"]);
+    let records = run_json(&db, &["audit", "--json", "--key", "cli"]);
+    let record = records.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(record["matcher"]["config_hash"], strict["matcher"]["config_hash"]);
+    assert_eq!(record["matcher"]["config"]["threshold"], 0.95, "{}", record["matcher"]);
+    let replayed = run_json(&db, &["audit", "replay", record["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(replayed["identical"], true, "{replayed}");
 }
