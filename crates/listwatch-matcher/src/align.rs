@@ -342,6 +342,28 @@ pub(crate) fn align(
                 });
             }
         }
+        // Words written apart on both sides, split in another place ("alq aida" and "al
+        // qaida", "ala qsa" and "al aqsa"): the same letters, the first boundary moved, which
+        // costs as much as a typo. Words that start alike pair one to one instead (and the
+        // index need not look up a query's own words again: `index/bounds.rs`).
+        if splits_apart(unit) {
+            for j in 0..n_c {
+                for len in [2usize, 3] {
+                    if j + len <= n_c
+                        && moved_first(candidate.tok(j), &query.toks[unit.first].tok.text)
+                        && joins_to(candidate, j, len, &unit.tok.text)
+                    {
+                        edges.push(Edge {
+                            q_mask: bits(unit.first, unit.len),
+                            c_mask: bits(j, len),
+                            sim: MOVED_SPLIT_SIM,
+                            method: Method::Joined,
+                            weight: unit.weight,
+                        });
+                    }
+                }
+            }
+        }
     }
     // Best contribution first; ties broken by position so the result is deterministic.
     edges.sort_by(|a, b| {
@@ -430,6 +452,30 @@ fn spells(candidate: &impl Candidate, j: usize, text: &str) -> bool {
         let tok = candidate.tok(j + k);
         tok.kind == Kind::Initial && tok.text.as_bytes() == [letter]
     })
+}
+
+/// The similarity of words written apart on both sides with the boundary in another place.
+pub(crate) const MOVED_SPLIT_SIM: f32 = 0.95;
+
+/// Whether a joined unit is compared with candidate words written apart ([`joins_to`]): a Latin
+/// unit as long as the words the index looks up by their parts (`index/candidates.rs` and
+/// `index/bounds.rs` assume the same).
+pub(crate) fn splits_apart(unit: &QUnit) -> bool {
+    !unit.tok.unvowelled && (4..=MAX_FUZZY_LEN).contains(&unit.tok.text.len())
+}
+
+/// How far the first boundary of words written apart may move: a normal first word is at most
+/// this many letters longer or shorter than the query's own first word.
+pub(crate) const MAX_BOUNDARY_MOVE: usize = 2;
+
+/// Whether the candidate word `first` may start words written apart that a joined query unit
+/// whose own first word is `own_first` pairs with: not that word itself (the words pair one to
+/// one), and a normal word of about its length ([`MAX_BOUNDARY_MOVE`]); a particle in any
+/// spelling.
+pub(crate) fn moved_first(first: &Tok, own_first: &str) -> bool {
+    *first.text != *own_first
+        && (first.kind != Kind::Normal
+            || first.text.len().abs_diff(own_first.len()) <= MAX_BOUNDARY_MOVE)
 }
 
 /// Whether candidate tokens `j..j + len` written together give `text`: two words, or three

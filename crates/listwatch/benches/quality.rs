@@ -5,9 +5,10 @@
 //!   forms; negatives are names of different entities of the same schema) and the UN list (the
 //!   name in its original script, mostly Arabic and Cyrillic, against the Latin name; negatives
 //!   pair one entry's original script with another entry's Latin name).
-//! - Screening: OFAC's strong aliases of 2021-07-07 (`alt.csv`) screened against the 2024-05-03
-//!   SDN list plus the 2025-12-19 consolidated list, expecting the aliased entry first; hard
-//!   negatives are the given names of one listed person with the family name of another.
+//! - Screening: the strong names of the SDN list of 2021-07-07 as a customer file would have
+//!   them (a person's given names first, one typo each) screened against that list plus the
+//!   2025-12-19 consolidated list, expecting their entry among the first five; hard negatives
+//!   are the given names of one listed person with the family name of another.
 //!
 //! Prints precision, recall and F1 at the default threshold. `cargo bench -p listwatch --bench
 //! quality`; under `cargo test --benches` it runs on a sample.

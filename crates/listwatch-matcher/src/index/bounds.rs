@@ -68,22 +68,22 @@ impl Index {
             // a normal word that starts the query word (every prefix is looked up, the empty
             // and the whole word included, so no such edge is missed).
             if kind == Kind::Normal && (4..=MAX_FUZZY_LEN).contains(&text.len()) {
-                // Or the first candidate word is a particle one of whose spellings starts the
-                // query word ("al" for "almasri", and "el" too).
-                for &(id, spellings) in &self.join_particles {
-                    if spellings.iter().any(|sp| text.starts_with(sp)) {
-                        hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
-                    }
-                }
-                for split in 0..=text.len() {
-                    if let Some(prefix) = text.get(..split)
-                        && let Some(&id) = self.vocab.ids.get(prefix)
-                        && self.vocab.meta.get(id as usize).is_some_and(|m| m.kind == Kind::Normal)
-                    {
-                        hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
-                    }
-                }
+                self.join_starts(text, &mut |id| {
+                    hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution: weight });
+                });
             }
+        }
+        // Joined query words against candidate words written apart with the boundary moved:
+        // the edge weighs the unit's weight times a similarity below 1, so each of its tokens
+        // is credited at most its own weight, from the run's first candidate word on.
+        for unit in qname.units.iter().filter(|unit| crate::align::splits_apart(unit)) {
+            let own_first = &*qname.toks[unit.first].tok.text;
+            self.moved_join_starts(&unit.tok.text, own_first, &mut |id| {
+                for (i, qt) in qname.toks.iter().enumerate().skip(unit.first).take(unit.len) {
+                    let (q, contribution) = (i as u8, qt.weight);
+                    hits.push(Hit { id, q, how: HitKind::JoinedStart, contribution });
+                }
+            });
         }
         // Joined query words against one candidate word: the edge weighs the sum of the
         // unit's token weights, times its similarity; each token's share is bounded apart.
@@ -127,6 +127,57 @@ impl Index {
         }
     }
 
+    /// The vocabulary words that may start candidate words written apart that give `text`
+    /// together: a particle one of whose spellings starts it ("al" for "almasri", and "el"
+    /// too), or a normal word that does (every prefix is looked up, the empty and the whole
+    /// word included, so no such edge is missed).
+    fn join_starts(&self, text: &str, found: &mut impl FnMut(u32)) {
+        for &(id, spellings) in &self.join_particles {
+            if spellings.iter().any(|sp| text.starts_with(sp)) {
+                found(id);
+            }
+        }
+        for split in 0..=text.len() {
+            if let Some(prefix) = text.get(..split)
+                && let Some(&id) = self.vocab.ids.get(prefix)
+                && self.vocab.meta.get(id as usize).is_some_and(|m| m.kind == Kind::Normal)
+            {
+                found(id);
+            }
+        }
+    }
+
+    /// The vocabulary words that may start candidate words written apart that give the joined
+    /// unit `text` together, other than the unit's own first word `own_first` (`align` pairs
+    /// no such run with the unit: [`crate::align::moved_first`]): a particle one of whose
+    /// spellings starts it, or a normal word that does and is about as long as `own_first`,
+    /// either followed by a known word, or a particle and a known word, that
+    /// ends it (the candidate's other words are listed words too).
+    fn moved_join_starts(&self, text: &str, own_first: &str, found: &mut impl FnMut(u32)) {
+        for &(id, spellings) in &self.join_particles {
+            if &*self.vocab.toks[id as usize].text != own_first
+                && spellings
+                    .iter()
+                    .any(|sp| text.strip_prefix(sp).is_some_and(|rest| self.has_known_suffix(rest)))
+            {
+                found(id);
+            }
+        }
+        let near = own_first.len().saturating_sub(crate::align::MAX_BOUNDARY_MOVE).max(1)
+            ..=(own_first.len() + crate::align::MAX_BOUNDARY_MOVE)
+                .min(text.len().saturating_sub(1));
+        for split in near {
+            if let Some(prefix) = text.get(..split)
+                && prefix != own_first
+                && let Some(&id) = self.vocab.ids.get(prefix)
+                && self.vocab.meta.get(id as usize).is_some_and(|m| m.kind == Kind::Normal)
+                && self.has_known_suffix(&text[split..])
+            {
+                found(id);
+            }
+        }
+    }
+
     /// An upper bound of `align(qname, name).score` for the indexed name of vocabulary ids
     /// `tokens`, where `bound` was built from `qname`.
     ///
@@ -137,7 +188,7 @@ impl Index {
     /// the same conditions (token kinds, first bytes, expansions), and each of its query tokens
     /// `i` is credited at least its share of the edge: `similarity × weight` of the query token
     /// for one-to-one and initial edges (an initial edge weighs at most the query token's
-    /// weight), `1 × weight` for a word against words written apart, and `similarity × wᵢ` for
+    /// weight), `1 × weight` for a word, or each word of a joined unit, against words written apart, and `similarity × wᵢ` for
     /// a joined unit, whose weight is the sum of its tokens' weights. Let `bᵢ` be the largest
     /// credit of query token `i` over the name's tokens. Since the chosen edges do not share
     /// query tokens, `M ≤ Σ bᵢ`. A candidate token that no edge can touch is unmatched in every

@@ -244,6 +244,10 @@ impl Index {
                     for &(id, _, _) in &unit.expansion {
                         entries.extend_from_slice(self.postings.get(id));
                     }
+                    if crate::align::splits_apart(unit) {
+                        let own_first = &*qname.toks[unit.first].tok.text;
+                        self.apart_candidates(&unit.tok.text, Some(own_first), &mut entries);
+                    }
                 }
             }
         }
@@ -275,35 +279,57 @@ impl Index {
                 {
                     entries.extend_from_slice(self.postings.get(id));
                 }
-                // Names that write this word apart: their first part is a known word that
-                // starts this one; the rarest known prefix-suffix split is enough, but every
-                // known prefix is read to stay simple and exact.
                 if (4..=MAX_FUZZY_LEN).contains(&text.len()) {
-                    for split in 1..text.len() {
-                        if let Some(&id) = self.vocab.ids.get(&text[..split])
-                            && self.vocab.toks[id as usize].kind == Kind::Normal
-                            && self.has_known_suffix(&text[split..])
-                        {
-                            entries.extend_from_slice(self.postings.get(id));
-                        }
-                    }
-                    // Names that write a particle apart from the rest of this word ("al
-                    // masri" for "almasri", "bin al shibh" for "binalshibh"): the rest, or
-                    // the rest after a second particle, is a known word in all of them.
-                    for first in token::all_join_spellings().filter(|p| text.starts_with(p)) {
-                        let rest = &text[first.len()..];
-                        if let Some(id) = self.normal_id(rest) {
-                            entries.extend_from_slice(self.postings.get(id));
-                        }
-                        for second in token::all_join_spellings().filter(|p| rest.starts_with(p)) {
-                            if let Some(id) = self.normal_id(&rest[second.len()..]) {
-                                entries.extend_from_slice(self.postings.get(id));
-                            }
-                        }
-                    }
+                    self.apart_candidates(text, None, entries);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The names that write `text` apart, as two or three words ([`crate::align`]'s
+    /// `joins_to`). For a joined unit, `own_first` is its first word: names whose first word
+    /// is a normal word other than one about as long ([`crate::align::moved_first`]) are not
+    /// needed.
+    pub(super) fn apart_candidates(
+        &self,
+        text: &str,
+        own_first: Option<&str>,
+        entries: &mut Vec<u32>,
+    ) {
+        let splits = match own_first {
+            Some(own) => {
+                own.len().saturating_sub(crate::align::MAX_BOUNDARY_MOVE).max(1)
+                    ..=(own.len() + crate::align::MAX_BOUNDARY_MOVE)
+                        .min(text.len().saturating_sub(1))
+            }
+            None => 1..=text.len().saturating_sub(1),
+        };
+        // Their first part is a known word that starts this one; the rarest known prefix-suffix
+        // split is enough, but every known prefix is read to stay simple and exact.
+        for split in splits {
+            if let Some(prefix) = text.get(..split)
+                && Some(prefix) != own_first
+                && let Some(&id) = self.vocab.ids.get(prefix)
+                && self.vocab.toks[id as usize].kind == Kind::Normal
+                && self.has_known_suffix(&text[split..])
+            {
+                entries.extend_from_slice(self.postings.get(id));
+            }
+        }
+        // Names that write a particle apart from the rest of this word ("al masri" for
+        // "almasri", "bin al shibh" for "binalshibh"): the rest, or the rest after a second
+        // particle, is a known word in all of them.
+        for first in token::all_join_spellings().filter(|p| text.starts_with(p)) {
+            let rest = &text[first.len()..];
+            if let Some(id) = self.normal_id(rest) {
+                entries.extend_from_slice(self.postings.get(id));
+            }
+            for second in token::all_join_spellings().filter(|p| rest.starts_with(p)) {
+                if let Some(id) = self.normal_id(&rest[second.len()..]) {
+                    entries.extend_from_slice(self.postings.get(id));
+                }
+            }
         }
     }
 
