@@ -97,6 +97,15 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
             }
         }
     }
+    // Russian and other Cyrillic names in the scholarly transliteration of Czech, Slovak,
+    // Croatian and Slovene texts and of ISO 9 ("Vjačeslav Michajlovič Šuvalov"), also in the
+    // English style of the US and UN lists ("Vyacheslav Mikhaylovich Shuvalov").
+    if variants.len() < max_variants && text.contains(['č', 'š', 'ž', 'Č', 'Š', 'Ž']) {
+        let folded = fold(&scholarly_as_english(text));
+        if !variants.contains(&folded) {
+            variants.push(folded);
+        }
+    }
     if variants.len() < max_variants && text.contains(['ض', 'ذ', 'ظ', 'ث']) {
         let persian: String = text
             .chars()
@@ -112,6 +121,30 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         }
     }
     variants
+}
+
+/// A name in the scholarly transliteration of Cyrillic written as English writes it: "č" (and
+/// Croatian "ć") as "ch", "š" as "sh", "ž" as "zh", "ch" (Cyrillic х) as "kh", any other "c"
+/// (ц) as "ts", and "j" as "y" ("ja", "ju", "je" and "й"). Letter case is not kept; the result
+/// is folded.
+fn scholarly_as_english(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().flat_map(char::to_lowercase).peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            'č' | 'ć' => out.push_str("ch"),
+            'š' => out.push_str("sh"),
+            'ž' => out.push_str("zh"),
+            'c' if chars.peek() == Some(&'h') => {
+                chars.next();
+                out.push_str("kh");
+            }
+            'c' => out.push_str("ts"),
+            'j' => out.push('y'),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Whether `text` is written in Hangul (its letters are Hangul syllables).

@@ -283,3 +283,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_scholarly_transliteration_of_russian_gets_its_english_spelling() {
+    assert_eq!(
+        fold_variants("Vjačeslav Michajlovič Marchajev", 4),
+        ["vjaceslav michajlovic marchajev", "vyacheslav mikhaylovich markhayev"]
+    );
+    assert_eq!(fold_variants("Jelena Cunajeva", 4), ["jelena cunajeva"], "no caron, no variant");
+    assert_eq!(fold_variants("ŠČERBAKOV", 4), ["scerbakov", "shcherbakov"]);
+    assert_eq!(fold_variants("Žukov", 1), ["zukov"], "within the bound");
+}
