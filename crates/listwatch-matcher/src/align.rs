@@ -374,13 +374,24 @@ pub(crate) fn align(
     });
     let mut alignment = Alignment::default();
     let mut matched = 0.0;
+    // Query words that only a candidate initial matched ("olegovich" and the "O." of "DROGANOV,
+    // Aleksey O."), and what those edges added.
+    let mut by_initial = 0u64;
+    let mut by_initial_credit = 0.0;
     for edge in edges.iter() {
         if edge.q_mask & alignment.q_matched != 0 || edge.c_mask & alignment.c_matched != 0 {
             continue;
         }
         alignment.q_matched |= edge.q_mask;
         alignment.c_matched |= edge.c_mask;
-        matched += f64::from(edge.sim) * edge.weight;
+        let credit = f64::from(edge.sim) * edge.weight;
+        matched += credit;
+        if edge.method == Method::Initial
+            && edge.weight < query.toks[edge.q_mask.trailing_zeros() as usize].weight
+        {
+            by_initial |= edge.q_mask;
+            by_initial_credit += credit;
+        }
         if keep_pairs {
             alignment.pairs.push(*edge);
         }
@@ -389,10 +400,28 @@ pub(crate) fn align(
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
         .map(|j| candidate.weight(j))
         .sum();
-    let denominator = query.total_weight - extra_name_relief(query, candidate, &alignment)
-        + query.gamma * unmatched_candidate;
-    alignment.score =
-        if denominator > 0.0 { (matched / denominator).min(1.0) * query.scale } else { 0.0 };
+    let score = |matched: f64, relief: f64| {
+        let denominator = query.total_weight - relief + query.gamma * unmatched_candidate;
+        if denominator > 0.0 { (matched / denominator).min(1.0) * query.scale } else { 0.0 }
+    };
+    alignment.score = score(
+        matched,
+        extra_name_relief(query, candidate, alignment.q_matched, alignment.c_matched),
+    );
+    // A word that an initial of the candidate starts is the name the initial abbreviates: it may
+    // count as an extra name (a patronymic the list gives by its initial) instead of as a word
+    // matched at an initial's small weight, whichever scores higher. The initial is accounted
+    // for either way. (`index/bounds.rs` bounds both: the word is credited nothing and costs
+    // at least its `extra_cost`.)
+    if by_initial != 0 && query.has_extra {
+        let relief = extra_name_relief(
+            query,
+            candidate,
+            alignment.q_matched & !by_initial,
+            alignment.c_matched,
+        );
+        alignment.score = alignment.score.max(score(matched - by_initial_credit, relief));
+    }
     alignment
 }
 
@@ -402,25 +431,34 @@ pub(crate) fn align(
 /// surname the list does not carry). A word before every matched normal word costs
 /// `leading_extra_cost` instead: a given name in first position is another person's as often as
 /// an omitted one ("Jose Manuel AGUIRRE GALINDO" is not "AGUIRRE GALINDO, Manuel"). A candidate
-/// with a normal word of its own left over names someone else, or the same surname with another
-/// given name: then every query word costs in full.
+/// with a normal word or an initial of its own left over names someone else, or the same surname
+/// with another given name: then every query word costs in full.
 ///
 /// Each word costs at least its `extra_cost`, which is what `index/bounds.rs` assumes.
-fn extra_name_relief(query: &QName, candidate: &impl Candidate, alignment: &Alignment) -> f64 {
+fn extra_name_relief(
+    query: &QName,
+    candidate: &impl Candidate,
+    q_matched: u64,
+    c_matched: u64,
+) -> f64 {
     if !query.has_extra {
         return 0.0;
     }
-    let covered = (0..candidate.len())
-        .all(|j| alignment.c_matched & (1 << j) != 0 || candidate.tok(j).kind != Kind::Normal);
+    // An initial of the candidate that no query word starts is a name the query gives
+    // otherwise ("DROGANOV, Aleksey O." against "Aleksey Ivanovich DROGANOV"), as is a
+    // one-letter surname ("O, Kuk-Ryol" against "Kuk Ryol SANTOS").
+    let covered = (0..candidate.len()).all(|j| {
+        c_matched & (1 << j) != 0 || !matches!(candidate.tok(j).kind, Kind::Normal | Kind::Initial)
+    });
     let is_matched_normal =
-        |i: usize| alignment.q_matched & (1 << i) != 0 && query.toks[i].tok.kind == Kind::Normal;
+        |i: usize| q_matched & (1 << i) != 0 && query.toks[i].tok.kind == Kind::Normal;
     let matched_normal = (0..query.toks.len()).filter(|&i| is_matched_normal(i)).count();
     if !covered || matched_normal < 2 {
         return 0.0;
     }
     let first_matched = (0..query.toks.len()).find(|&i| is_matched_normal(i)).unwrap_or(0);
     (0..query.toks.len())
-        .filter(|&i| alignment.q_matched & (1 << i) == 0)
+        .filter(|&i| q_matched & (1 << i) == 0)
         .map(|i| {
             let qt = &query.toks[i];
             let cost = if i < first_matched {
