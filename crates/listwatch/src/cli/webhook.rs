@@ -63,13 +63,30 @@ pub(crate) struct DeliverArgs {
     /// The first backoff, in milliseconds; it doubles after each failed attempt.
     #[arg(long, value_name = "MS", default_value_t = 200)]
     backoff_ms: u64,
+    /// Skip the alerts whose last failed delivery asks to wait (30 s after the first failure,
+    /// doubling with each one, an hour at most), as `serve --sync` does: for runs from a
+    /// scheduler every minute that should not press on a receiver that is down.
+    #[arg(long)]
+    due_only: bool,
 }
 
 impl DeliverArgs {
-    /// One attempt per alert, no backoff: a caller that delivers again soon.
+    /// One attempt per alert that is due: a caller that delivers again soon.
     pub(crate) fn once() -> DeliverArgs {
-        DeliverArgs { attempts: 1, backoff_ms: 0 }
+        DeliverArgs { attempts: 1, backoff_ms: 0, due_only: true }
     }
+}
+
+/// How long a delivery that failed `failures` times waits before the next attempt of a run
+/// that honours it (`--due-only`, `serve --sync`): 30 s, doubling, an hour at most.
+pub(crate) fn retry_delay_secs(failures: u32) -> u64 {
+    const FIRST: u64 = 30;
+    const MOST: u64 = 3_600;
+    FIRST.saturating_mul(1u64 << failures.saturating_sub(1).min(16)).min(MOST)
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -171,6 +188,13 @@ pub(crate) fn deliver(ctx: &Ctx, args: DeliverArgs) -> Result<()> {
     let outcome = deliver_pending(&store, &args).map_err(|e| ctx.write_error(e))?;
     to_stdout(|out| {
         outln!(out, "delivered {} alerts; {} still pending", outcome.delivered, outcome.failed)?;
+        if outcome.waiting > 0 {
+            outln!(
+                out,
+                "{} alerts wait for their next attempt after a failed delivery (without --due-only, every pending alert is tried)",
+                outcome.waiting
+            )?;
+        }
         Ok(())
     })?;
     if outcome.failed > 0 {
@@ -189,6 +213,8 @@ pub(crate) struct Delivered {
     pub(crate) delivered: u64,
     /// Alerts this process tried and could not deliver.
     pub(crate) failed: u64,
+    /// Alerts not tried: a failed delivery set a later next attempt (`due_only`).
+    pub(crate) waiting: u64,
 }
 
 /// One round of delivery of every pending alert to every webhook, claiming each attempt: what
@@ -202,16 +228,23 @@ pub(crate) fn deliver_pending(
     let effective = crate::cli::alerts::effective(&decisions);
     let mut outcome = Delivered::default();
     for hook in store.webhooks()? {
-        let delivered: std::collections::HashSet<String> = store
-            .deliveries(hook.id)?
-            .into_iter()
+        let known = store.deliveries(hook.id)?;
+        let delivered: std::collections::HashSet<&str> = known
+            .iter()
             .filter(|(_, d)| d.delivered_at.is_some())
-            .map(|(id, _)| id)
+            .map(|(id, _)| id.as_str())
             .collect();
+        let not_before: std::collections::HashMap<&str, u64> =
+            known.iter().map(|(id, d)| (id.as_str(), d.next_attempt_at)).collect();
+        let now = unix_now();
         for alert in &alerts {
             if hook.watch.as_ref().is_some_and(|w| &alert.watch != w)
-                || delivered.contains(&alert.id)
+                || delivered.contains(alert.id.as_str())
             {
+                continue;
+            }
+            if args.due_only && not_before.get(alert.id.as_str()).is_some_and(|&at| at > now) {
+                outcome.waiting += 1;
                 continue;
             }
             let body = crate::cli::alerts::alert_json(alert, effective.get(&alert.id).copied())
@@ -234,8 +267,13 @@ pub(crate) fn deliver_pending(
                     Ok(()) => {
                         delivery.delivered_at = Some(now_rfc3339());
                         delivery.last_error = None;
+                        delivery.next_attempt_at = 0;
                     }
-                    Err(err) => delivery.last_error = Some(format!("{err:#}")),
+                    Err(err) => {
+                        delivery.last_error = Some(format!("{err:#}"));
+                        delivery.next_attempt_at =
+                            unix_now().saturating_add(retry_delay_secs(delivery.attempts));
+                    }
                 }
                 let ok = delivery.delivered_at.is_some();
                 claim.record(&delivery)?;
@@ -377,6 +415,13 @@ fn send(hook: &Webhook, key: &str, body: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_failed_delivery_waits_longer_each_time_and_an_hour_at_most() {
+        let delays: Vec<u64> = (0..=9).map(super::retry_delay_secs).collect();
+        assert_eq!(delays, [30, 30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(super::retry_delay_secs(u32::MAX), 3600);
+    }
+
     use super::hmac_sha256_hex;
 
     #[test]

@@ -289,6 +289,12 @@ fn every_alert_is_delivered_once_signed_across_a_receiver_outage_and_restarts() 
     let output = run(&db, &["monitor", "deliver", "--attempts", "2", "--backoff-ms", "10"]);
     assert_eq!(output.status.code(), Some(1), "nothing could be delivered");
     assert!(String::from_utf8_lossy(&output.stderr).contains("pending"));
+    // A scheduled run that honours the backoff leaves the receiver alone for now.
+    let output = run(&db, &["monitor", "deliver", "--due-only"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("delivered 0 alerts; 0 still pending"), "{said}");
+    assert!(said.contains(&format!("{n_alerts} alerts wait for their next attempt")), "{said}");
     // The receiver comes up; each run of `monitor deliver` is a new process (a restart).
     let receiver = Receiver::start(port);
     ok(&db, &["monitor", "deliver", "--backoff-ms", "10"]);
