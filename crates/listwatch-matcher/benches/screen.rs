@@ -160,11 +160,31 @@ fn main() {
     );
     let n_queries = if measuring { 5000 } else { 50 };
     report("screen", &index, &queries(&entities, n_queries, 0x5eed));
+    oversized(&index);
 
     if measuring && std::env::var_os("LISTWATCH_BENCH_SCALE").is_some_and(|v| v == "1") {
         drop(index);
         scale(&entities, &config);
     }
+}
+
+/// The time of queries far beyond any real name (the bound of `limits.rs` at work): one token of
+/// a megabyte, a megabyte of words, a thousand characters of one repeated word.
+fn oversized(index: &Index) {
+    let names = [
+        ("1 MB token", "a".repeat(1_000_000)),
+        ("1 MB of words", "abdal rahman ".repeat(80_000)),
+        ("1,000 characters", "deripaska".repeat(111)),
+    ];
+    let times: Vec<String> = names
+        .iter()
+        .map(|(what, name)| {
+            let started = Instant::now();
+            let _ = index.screen(&Query::named(name), 10);
+            format!("{what} {:.0} µs", started.elapsed().as_secs_f64() * 1e6)
+        })
+        .collect();
+    println!("oversized queries: {}", times.join(", "));
 }
 
 /// One million synthetic entities, each a recombination of real name words of entries of the

@@ -1,7 +1,10 @@
 //! The cost of one query is bounded by a function of its length (see `limits.rs`): a name of one
-//! token of a megabyte, or of many long tokens, is answered in about the time of its folding, not
-//! in minutes. Debug builds are slow, so the time limits are generous; before the bounds, one
-//! token of 300 KB took 24-32 s in release.
+//! token of a megabyte, or of many long tokens, is answered, not left running for hours. Before
+//! the bounds, one token of 300 KB took 24-32 s in release and the cost grew with the square of
+//! the length, so a megabyte took hours in a debug build. The guard here is a minute, far above
+//! what a bounded query takes even in a debug build on a loaded machine (a few seconds), so it
+//! fails only on a return of the unbounded cost; how fast such queries are is measured by
+//! `cargo bench -p listwatch-matcher` (its "oversized queries" line).
 
 use std::time::{Duration, Instant};
 
@@ -22,13 +25,20 @@ fn small_index() -> Index {
     )
 }
 
-/// Screens `name` and checks that the answer comes back within `limit`.
-fn check(index: &Index, name: &str, limit: Duration) -> usize {
+/// What a bounded query can never take, debug build and loaded machine included.
+const HANG: Duration = Duration::from_secs(60);
+
+/// Screens `name` and checks that the answer comes back at all (within [`HANG`]).
+fn check(index: &Index, name: &str) -> usize {
     let started = Instant::now();
     let results = index.screen(&Query::named(name), 10);
     let elapsed = started.elapsed();
     eprintln!("{} bytes: {elapsed:?}", name.len());
-    assert!(elapsed < limit, "a name of {} bytes took {elapsed:?} (limit {limit:?})", name.len());
+    assert!(
+        elapsed < HANG,
+        "a name of {} bytes took {elapsed:?}: is its cost unbounded?",
+        name.len()
+    );
     results.len()
 }
 
@@ -37,10 +47,10 @@ fn a_one_megabyte_token_is_answered_quickly() {
     let index = small_index();
     for token in ["a", "x", "ab", "abdalrahman"] {
         let name = token.repeat(1_000_000 / token.len());
-        check(&index, &name, Duration::from_secs(10));
+        check(&index, &name);
     }
     // A megabyte of words: only the first tokens are kept.
-    check(&index, &"abdal rahman ".repeat(80_000), Duration::from_secs(10));
+    check(&index, &"abdal rahman ".repeat(80_000));
 }
 
 #[test]
@@ -50,8 +60,8 @@ fn a_thousand_character_name_is_answered_quickly_against_the_real_lists() {
     }
     let index = &*INDEX;
     for name in ["a".repeat(1000), "deripaska".repeat(111), "oleg deripaska ".repeat(66)] {
-        check(index, &name, Duration::from_secs(5));
+        check(index, &name);
     }
     // Normal names still match after the bounds.
-    assert!(check(index, "Oleg Deripaska", Duration::from_secs(5)) > 0);
+    assert!(check(index, "Oleg Deripaska") > 0);
 }

@@ -109,10 +109,12 @@ fn required_forms_are_in_the_table() {
 #[test]
 fn forms_in_other_scripts_are_matched_after_folding() {
     check("ООО", "ooo", "ooo");
-    check("ОАО", "oao", "oao");
-    check("ПАО", "pao", "pao");
-    check("ЗАО", "zao", "zao");
-    check("АО", "ao", "ao");
+    // A Russian form shares the canonical form of its English name.
+    check("ОАО", "oao", "ojsc");
+    check("ПАО", "pao", "pjsc");
+    check("ЗАО", "zao", "cjsc");
+    check("АО", "ao", "jsc");
+    check("Публичное акционерное общество", "publichnoye aktsionernoye obshchestvo", "pjsc");
     check("有限公司", "you xian gong si", "company limited");
     check("股份有限公司", "gu fen you xian gong si", "company limited by shares");
     check("集团", "ji tuan", "group");
