@@ -1,6 +1,6 @@
-//! The shared audit log of a PostgreSQL store: the binary's records of decisions, kept in the
-//! database so that every server and command on it writes to, and reads, one log. A redb store
-//! has none (its log is a file beside it, the binary's own).
+//! What a PostgreSQL store keeps for the binary so that every server and command on it shares
+//! it: the audit log of decisions, and the sync state (the download validators and outcome of
+//! each source). A redb store keeps neither: they are files beside it, the binary's own.
 
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -53,6 +53,25 @@ impl Store {
         #[cfg(not(feature = "postgres"))]
         {
             let _ = (since, key);
+            Err(no_shared_log())
+        }
+    }
+
+    /// The sync state (the binary's JSON, kept as given), if one was written.
+    pub fn sync_state(&self) -> Result<Option<String>> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.sync_state();
+        #[cfg(not(feature = "postgres"))]
+        Err(no_shared_log())
+    }
+
+    /// Replaces the sync state.
+    pub fn put_sync_state(&self, body: &str) -> Result<()> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.put_sync_state(body);
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = body;
             Err(no_shared_log())
         }
     }

@@ -33,6 +33,8 @@
 //! - `heads (list, id, hash)`: the manifest of each list's newest stored version, kept whole so
 //!   that an import reads it without replaying the change records (derived from `changes`, and
 //!   rebuilt from them by the migration);
+//! - `sync_state (id, body)`: one row, the sync state of every source (its JSON), shared by
+//!   every instance so that whichever leads knows the validators and outcomes (schema 3).
 //! - `audit (seq, id, at, key, body)`: the shared audit log of decisions, each record's JSON
 //!   (`body`) with its id, time and API key beside it, in the order written (`seq`). Records
 //!   leave only by retention ([`crate::Store::prune_audit`]).
@@ -74,7 +76,7 @@ use crate::store::{decode, encode};
 use crate::types::{Hash, ListInfo, Retraction, VersionInfo};
 
 /// The version of the PostgreSQL schema this build writes.
-pub const PG_SCHEMA_VERSION: u32 = 2;
+pub const PG_SCHEMA_VERSION: u32 = 3;
 
 /// The migrations, in order: the one at index `n` brings the schema from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -217,6 +219,13 @@ SELECT list, id, hash FROM (
     SELECT DISTINCT ON (list, id) list, id, hash FROM listwatch.changes
     ORDER BY list, id, version DESC
 ) AS last WHERE hash IS NOT NULL;
+"#,
+    // 3: the sync state, shared by every instance (it was a file on the machine that synced).
+    r#"
+CREATE TABLE listwatch.sync_state (
+    id smallint PRIMARY KEY CHECK (id = 1),
+    body text NOT NULL
+);
 "#,
 ];
 
@@ -506,6 +515,26 @@ impl PgStore {
             }
             txn.commit().await
         })?;
+        Ok(())
+    }
+
+    /// The sync state's JSON, if written.
+    pub(crate) fn sync_state(&self) -> Result<Option<String>> {
+        let client = self.client()?;
+        let row = self.block_on(
+            client.query_opt("SELECT body FROM listwatch.sync_state WHERE id = 1", &[]),
+        )?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    /// Replaces the sync state.
+    pub(crate) fn put_sync_state(&self, body: &str) -> Result<()> {
+        let client = self.client()?;
+        self.block_on(client.execute(
+            "INSERT INTO listwatch.sync_state (id, body) VALUES (1, $1)
+             ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
+            &[&body],
+        ))?;
         Ok(())
     }
 

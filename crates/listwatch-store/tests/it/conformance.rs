@@ -264,13 +264,13 @@ fn a_schema_1_database_is_migrated_to_hold_monitoring_and_keeps_its_versions() {
     // What schema 1 had: everything but the monitoring tables.
     listwatch_store::testing::execute(
         &url,
-        "DROP TABLE listwatch.heads, listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
+        "DROP TABLE listwatch.sync_state, listwatch.heads, listwatch.audit, listwatch.deliveries, listwatch.webhooks, listwatch.decisions,
              listwatch.alerts, listwatch.watch_items, listwatch.watch_versions, listwatch.watches;
          UPDATE listwatch.schema_version SET version = 1",
     )
     .unwrap();
     let store = Store::connect(&url).unwrap();
-    assert_eq!(store.format_version().unwrap(), 2);
+    assert_eq!(store.format_version().unwrap(), listwatch_store::PG_SCHEMA_VERSION);
     assert_eq!(store.entities(&list(), 1).unwrap().len(), 10);
     assert_eq!(store.entities(&list(), 2).unwrap(), second);
     // The next import is compared with the newest version, as the migration rebuilt it.
@@ -416,4 +416,32 @@ mod large {
             assert_eq!(t.store.history(&list(), "7").unwrap().len(), 3);
         }
     }
+}
+
+#[test]
+fn the_sync_state_is_kept_by_a_postgres_store_and_a_schema_2_database_gains_it() {
+    let redb = Engine::Redb.store();
+    assert!(redb.store.sync_state().is_err(), "a redb store keeps its sync state in a file");
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    assert_eq!(t.store.sync_state().unwrap(), None);
+    t.store.put_sync_state(r#"{"sources":{}}"#).unwrap();
+    t.store.put_sync_state(r#"{"sources":{"sdn":{}}}"#).unwrap();
+    let other = Store::connect(&url).unwrap();
+    assert_eq!(other.sync_state().unwrap().as_deref(), Some(r#"{"sources":{"sdn":{}}}"#));
+    drop((t.store, other));
+    // What schema 2 had: everything but the sync state.
+    listwatch_store::testing::execute(
+        &url,
+        "DROP TABLE listwatch.sync_state; UPDATE listwatch.schema_version SET version = 2",
+    )
+    .unwrap();
+    let store = Store::connect(&url).unwrap();
+    assert_eq!(store.format_version().unwrap(), 3);
+    assert_eq!(store.sync_state().unwrap(), None);
+    store.put_sync_state("{}").unwrap();
+    assert_eq!(store.sync_state().unwrap().as_deref(), Some("{}"));
 }

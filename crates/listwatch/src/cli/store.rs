@@ -22,10 +22,10 @@ pub(crate) struct Args {
 #[derive(Debug, Subcommand)]
 enum StoreCommand {
     /// Copy every list, version (retracted ones included), entity, retraction and legal event,
-    /// and the monitoring records (watches with their versions, alerts, decisions, webhooks and
-    /// deliveries), and the audit log of decisions, into a new store, redb file or PostgreSQL
-    /// database, then check that the copy answers alike. The target must be empty (a new file, or
-    /// a database without listwatch data or audit records).
+    /// the monitoring records (watches with their versions, alerts, decisions, webhooks and
+    /// deliveries), the audit log of decisions and the sync state, into a new store, redb file
+    /// or PostgreSQL database, then check that the copy answers alike. The target must be empty
+    /// (a new file, or a database without listwatch data or audit records).
     Copy(CopyArgs),
 }
 
@@ -84,10 +84,17 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     let audit_records = source_log.copy_to(&target_log).with_context(|| {
         format!("the store was copied to {shown_to} and verified, but its audit log was not")
     })?;
+    // The sync state (what each source's last download was), so that a sync of the copy does
+    // not download again what the original already has.
+    let synced = crate::cli::sync::StateHome::of(&from)?
+        .copy_to(&crate::cli::sync::StateHome::of(&to)?)
+        .with_context(|| {
+            format!("the store was copied to {shown_to} and verified, but its sync state was not")
+        })?;
     to_stdout(|out| {
         outln!(
             out,
-            "copied {} lists, {} versions, {} entity records, {} retractions, {} events, {} watches, {} alerts, {} decisions, {} webhooks and {} audit records from {} to {}; verified",
+            "copied {} lists, {} versions, {} entity records, {} retractions, {} events, {} watches, {} alerts, {} decisions, {} webhooks and {} audit records{} from {} to {}; verified",
             report.lists,
             report.versions,
             report.entities,
@@ -98,6 +105,7 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
             report.decisions,
             report.webhooks,
             audit_records,
+            if synced { ", with the sync state" } else { "" },
             crate::output::clean(&shown_from),
             crate::output::clean(&shown_to)
         )?;

@@ -3,9 +3,11 @@
 //! whether it is stale.
 //!
 //! What a sync remembers of each source (the validators of each file, when it was last tried and
-//! last succeeded, the reason it failed) is kept in a small JSON file beside the store
-//! (`<store>.sync.json`), written atomically. Validators are remembered only after a successful
-//! import, so a refused download is downloaded again next time.
+//! last succeeded, the reason it failed) is kept in a small JSON file beside a redb store
+//! (`<store>.sync.json`), written atomically, and in the database of a PostgreSQL store
+//! (`Store::sync_state`), so that every instance of a cluster reads one state and the one that
+//! takes over the lead knows what the last leader downloaded. Validators are remembered only
+//! after a successful import, so a refused download is downloaded again next time.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -300,6 +302,56 @@ fn state_path(ctx: &Ctx) -> PathBuf {
     let mut name = side.file_name().unwrap_or_default().to_os_string();
     name.push(".sync.json");
     side.with_file_name(name)
+}
+
+/// Where the sync state of a store is kept: a file beside a redb store, the database of a
+/// PostgreSQL one.
+pub(crate) enum StateHome {
+    File(PathBuf),
+    Shared { store: listwatch_store::Store, earlier_file: PathBuf },
+}
+
+impl StateHome {
+    pub(crate) fn of(ctx: &Ctx) -> Result<StateHome> {
+        if ctx.is_postgres() {
+            Ok(StateHome::Shared { store: ctx.open_existing()?, earlier_file: state_path(ctx) })
+        } else {
+            Ok(StateHome::File(state_path(ctx)))
+        }
+    }
+
+    fn load(&self) -> Result<State> {
+        match self {
+            StateHome::File(path) => load_state(path),
+            StateHome::Shared { store, earlier_file } => {
+                match store.sync_state().context("cannot read the sync state in the store")? {
+                    Some(body) => serde_json::from_str(&body)
+                        .context("the sync state in the store is not a sync state"),
+                    // Before the database kept it, the machine that synced kept it in a file.
+                    None => load_state(earlier_file),
+                }
+            }
+        }
+    }
+
+    fn save(&self, state: &State) -> Result<()> {
+        match self {
+            StateHome::File(path) => save_state(path, state),
+            StateHome::Shared { store, .. } => store
+                .put_sync_state(&serde_json::to_string(state)?)
+                .context("cannot write the sync state to the store"),
+        }
+    }
+
+    /// Copies the sync state to `target`, if there is one; returns whether there was.
+    pub(crate) fn copy_to(&self, target: &StateHome) -> Result<bool> {
+        let state = self.load()?;
+        if state.sources.is_empty() {
+            return Ok(false);
+        }
+        target.save(&state)?;
+        Ok(true)
+    }
 }
 
 fn load_state(path: &Path) -> Result<State> {
@@ -659,8 +711,8 @@ fn sync_sources(
     let net =
         Net { agent, retries: config.retries, backoff: Duration::from_millis(config.backoff_ms) };
     let guard = Guard { max_removal_share: max_removal / 100.0, allow_removal_of: None };
-    let state_file = state_path(ctx);
-    let mut state = load_state(&state_file)?;
+    let home = StateHome::of(ctx)?;
+    let mut state = home.load()?;
     let mut progress = Progress::new(ctx.quiet || quiet);
     let mut report = Vec::new();
     let mut failed = 0;
@@ -741,7 +793,7 @@ fn sync_sources(
             }
         };
         state.sources.insert(source.name.clone(), next);
-        save_state(&state_file, &state)?;
+        home.save(&state)?;
         progress.finish();
         line_out(&line)?;
         progress = Progress::new(ctx.quiet || quiet);
@@ -767,7 +819,7 @@ struct SourceJson {
 pub(crate) fn sources(ctx: &Ctx, args: SourcesArgs) -> Result<()> {
     let (config, _) = load_config(args.config.as_deref())?;
     let default_age = parse_age(&config.max_age)?;
-    let state = load_state(&state_path(ctx))?;
+    let state = StateHome::of(ctx)?.load()?;
     let now = unix_now();
     let mut rows = Vec::new();
     for configured in &config.sources {

@@ -329,3 +329,55 @@ fn a_full_sync_of_the_configured_sources_from_a_local_server() {
         "full sync of 5 sources from 127.0.0.1: {first:?}; again, all not modified: {again:?}"
     );
 }
+
+/// On PostgreSQL the sync state is the database's: an instance on another machine (another data
+/// folder) knows what the last sync downloaded, so it asks with the same validators and creates
+/// no version, and both report the same staleness.
+#[test]
+fn machines_on_one_postgres_store_share_the_sync_state() {
+    if !crate::have_data() {
+        return;
+    }
+    let Some(pg) = listwatch_store::testing::TestDatabase::create() else { return };
+    let db = PathBuf::from(pg.url());
+    let daily = data_dir().join("ofac-sdn-daily");
+    let server = Server::start();
+    let work = tempfile::tempdir().unwrap();
+    let cfg = config(work.path(), &[("sdn", "ofac-sdn", &server.url("sdn.csv"))]);
+    server.put("sdn.csv", &std::fs::read(daily.join("2022-03-21").join("sdn.csv")).unwrap());
+    let on_machine = |home: &str, args: &[&str]| {
+        let output = crate::command(&db)
+            .env("XDG_DATA_HOME", work.path().join(home))
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
+        });
+        (output.status.code(), json)
+    };
+    let sync = ["sync", "--config", cfg.to_str().unwrap(), "--json"];
+    let (code, out) = on_machine("first", &sync);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(out[0]["status"], "committed");
+    // Another machine: the ETag the first remembered is sent, and the server answers 304.
+    let (code, out) = on_machine("second", &sync);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(out[0]["status"], "not-modified", "{out}");
+    let sources = ["sources", "--config", cfg.to_str().unwrap(), "--json"];
+    let (_, first) = on_machine("first", &sources);
+    let (_, second) = on_machine("second", &sources);
+    assert_eq!(first, second);
+    assert_eq!(first[0]["stale"], false, "{first}");
+    // Nothing of the state is left on a machine.
+    let mut folders = vec![work.path().join("first")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            assert!(!path.to_string_lossy().ends_with(".sync.json"), "{}", path.display());
+            if path.is_dir() {
+                folders.push(path);
+            }
+        }
+    }
+}
