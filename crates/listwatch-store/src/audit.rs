@@ -57,6 +57,25 @@ impl Store {
         }
     }
 
+    /// At most `limit` audit records' JSON in the order written, after the record with id
+    /// `after` when given, with the filters of [`Store::audit`]; `None` when `after` is not in
+    /// the log.
+    pub fn audit_page(
+        &self,
+        since: Option<&str>,
+        key: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Option<Vec<String>>> {
+        #[cfg(feature = "postgres")]
+        return self.shared()?.audit_page(since, key, after, limit);
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = (since, key, after, limit);
+            Err(no_shared_log())
+        }
+    }
+
     /// The sync state (the binary's JSON, kept as given), if one was written.
     pub fn sync_state(&self) -> Result<Option<String>> {
         #[cfg(feature = "postgres")]

@@ -551,6 +551,39 @@ impl PgStore {
         Ok(rows.iter().map(|row| row.get(0)).collect())
     }
 
+    /// At most `limit` audit records (their JSON) in the order written, after the record `after`
+    /// (`None` when it is not in the log), of the filters of [`PgStore::audit`].
+    pub(crate) fn audit_page(
+        &self,
+        since: Option<&str>,
+        key: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Option<Vec<String>>> {
+        let client = self.client()?;
+        let after_seq: Option<i64> = match after {
+            None => None,
+            Some(id) => {
+                let row = self.block_on(
+                    client.query_opt("SELECT seq FROM listwatch.audit WHERE id = $1", &[&id]),
+                )?;
+                match row {
+                    Some(row) => Some(row.get(0)),
+                    None => return Ok(None),
+                }
+            }
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.block_on(client.query(
+            "SELECT body FROM listwatch.audit
+             WHERE ($1::text IS NULL OR at >= $1) AND ($2::text IS NULL OR key = $2)
+               AND ($3::bigint IS NULL OR seq > $3)
+             ORDER BY seq LIMIT $4",
+            &[&since, &key, &after_seq, &limit],
+        ))?;
+        Ok(Some(rows.iter().map(|row| row.get(0)).collect()))
+    }
+
     /// One audit record's JSON.
     pub(crate) fn audit_record(&self, id: &str) -> Result<Option<String>> {
         let client = self.client()?;

@@ -191,6 +191,14 @@ fn raw_json(value: &(impl Serialize + ?Sized)) -> Box<RawValue> {
     serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
+/// A page of the audit log.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) records: Vec<Record>,
+    /// The id to read after for the next page; `None` on the last page.
+    pub(crate) next: Option<String>,
+}
+
 /// One decision.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Record {
@@ -537,6 +545,63 @@ impl AuditLog {
             );
         }
         Ok(records.len())
+    }
+
+    /// One page of [`AuditLog::read`]: at most `limit` records after the record `after` (the
+    /// `next` of the page before), and the id to ask after for the next page, if there are more
+    /// records. `None` when `after` is not in the log.
+    pub(crate) fn read_page(
+        &self,
+        since: Option<Date>,
+        key: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Option<Page>> {
+        let mut records: Vec<Record> = if let Some(store) = &self.shared {
+            let since = since.map(|d| d.to_string());
+            let Some(bodies) = store
+                .audit_page(since.as_deref(), key, after, limit.saturating_add(1))
+                .context("cannot read the audit log in the store")?
+            else {
+                return Ok(None);
+            };
+            bodies
+                .iter()
+                .map(|body| {
+                    serde_json::from_str(body).context("the audit log in the store: not a record")
+                })
+                .collect::<Result<_>>()?
+        } else {
+            // The file is read through; records are kept from the cursor on.
+            let mut found = after.is_none();
+            let mut page = Vec::new();
+            for record in self.read(None, None)? {
+                if !found {
+                    found = after == Some(record.id.as_str());
+                    continue;
+                }
+                let since_ok = since
+                    .map(|d| d.to_string())
+                    .is_none_or(|s| record.at.get(..10).unwrap_or("") >= s.as_str());
+                if since_ok && key.is_none_or(|k| record.key == k) {
+                    page.push(record);
+                    if page.len() > limit {
+                        break;
+                    }
+                }
+            }
+            if !found {
+                return Ok(None);
+            }
+            page
+        };
+        let next = if records.len() > limit {
+            records.truncate(limit);
+            records.last().map(|r| r.id.clone())
+        } else {
+            None
+        };
+        Ok(Some(Page { records, next }))
     }
 
     /// The record with id `id`.

@@ -584,6 +584,34 @@ async fn decisions_are_audited_and_replay_identically_after_a_newer_version() {
     assert!(records.windows(2).all(|w| w[0].id < w[1].id), "ids increase");
     let none = app.get("/audit?key=someone-else").await;
     assert_eq!(none.json["records"], serde_json::json!([]));
+    assert_eq!(none.json["next"], serde_json::Value::Null);
+
+    // A page at a time: the pages, followed by their cursors, are the whole log in order.
+    let mut paged = Vec::new();
+    let mut uri = "/audit?limit=3".to_string();
+    loop {
+        let page = app.get(&uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let records = page.json["records"].as_array().unwrap();
+        assert!(records.len() <= 3);
+        paged.extend(records.iter().map(|r| r["id"].as_str().unwrap().to_string()));
+        match page.json["next"].as_str() {
+            Some(next) => {
+                assert_eq!(Some(next), paged.last().map(String::as_str));
+                uri = format!("/audit?limit=3&after={next}");
+            }
+            None => break,
+        }
+    }
+    let all: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(paged, all);
+    check_error(&app.get("/audit?limit=0").await, StatusCode::BAD_REQUEST, "invalid_parameter");
+    check_error(&app.get("/audit?limit=10001").await, StatusCode::BAD_REQUEST, "invalid_parameter");
+    check_error(
+        &app.get("/audit?after=nothing").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_parameter",
+    );
 
     // A newer version changes the word weights; the replay uses the recorded versions.
     let store = app.state.snapshot().store_handle();

@@ -488,6 +488,17 @@ fn servers_on_one_database_share_one_audit_log() {
             records.iter().map(|r| r["endpoint"].as_str().unwrap()).collect();
         assert_eq!(endpoints, ["POST /match", "POST /match", "screen"], "{records:#?}");
     }
+    // The database's log a page at a time.
+    let first_page = http(servers[0].port, "GET", "/audit?limit=2", "").unwrap();
+    let first_page: serde_json::Value = serde_json::from_str(&first_page.body).unwrap();
+    assert_eq!(first_page["records"].as_array().unwrap().len(), 2, "{first_page}");
+    let next = first_page["next"].as_str().unwrap();
+    let second_page =
+        http(servers[1].port, "GET", &format!("/audit?limit=2&after={next}"), "").unwrap();
+    let second_page: serde_json::Value = serde_json::from_str(&second_page.body).unwrap();
+    assert_eq!(second_page["records"].as_array().unwrap().len(), 1, "{second_page}");
+    assert_eq!(second_page["next"], serde_json::Value::Null);
+    assert_eq!(second_page["records"][0]["endpoint"], "screen");
     let records = run_json(&db, &["audit", "--json"]);
     let records = records.as_array().unwrap();
     assert_eq!(records.len(), 3);
