@@ -23,6 +23,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -483,26 +484,45 @@ impl AuditLog {
         Ok(records)
     }
 
-    /// Every record as its JSON text, oldest first, each checked to be a record.
-    pub(crate) fn raw_records(&self) -> Result<Vec<String>> {
+    /// Every record as its JSON text, oldest first, each checked to be a record, handed to `each`
+    /// in chunks of at most `chunk` records until it breaks: the log is never held whole.
+    pub(crate) fn for_each_chunk(
+        &self,
+        chunk: usize,
+        each: &mut dyn FnMut(&[String]) -> Result<ControlFlow<()>>,
+    ) -> Result<()> {
+        let chunk = chunk.max(1);
         if let Some(store) = &self.shared {
-            let bodies =
-                store.audit(None, None).context("cannot read the audit log in the store")?;
-            for body in &bodies {
-                serde_json::from_str::<Head>(body)
-                    .context("the audit log in the store: not a record")?;
+            let mut after: Option<String> = None;
+            loop {
+                let page = store
+                    .audit_page(None, None, after.as_deref(), chunk)
+                    .context("cannot read the audit log in the store")?
+                    .context("the audit log in the store changed while it was read")?;
+                let mut last = None;
+                for body in &page {
+                    let head: Head = serde_json::from_str(body)
+                        .context("the audit log in the store: not a record")?;
+                    last = Some(head.id);
+                }
+                if !page.is_empty() && each(&page)?.is_break() {
+                    return Ok(());
+                }
+                if page.len() < chunk {
+                    return Ok(());
+                }
+                after = last;
             }
-            return Ok(bodies);
         }
         let file = match File::open(&self.path) {
             Ok(file) => file,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(err) => {
                 return Err(anyhow::Error::new(err)
                     .context(format!("cannot read the audit log {}", self.path.display())));
             }
         };
-        let mut records = Vec::new();
+        let mut records = Vec::with_capacity(chunk);
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let line =
                 line.with_context(|| format!("cannot read the audit log {}", self.path.display()))?;
@@ -513,38 +533,81 @@ impl AuditLog {
                 format!("the audit log {}, line {}: not a record", self.path.display(), n + 1)
             })?;
             records.push(line);
+            if records.len() == chunk {
+                if each(&records)?.is_break() {
+                    return Ok(());
+                }
+                records.clear();
+            }
         }
-        Ok(records)
+        if !records.is_empty() {
+            // The last chunk: whether `each` breaks changes nothing.
+            let _ = each(&records)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the log holds no record.
+    pub(crate) fn is_empty(&self) -> Result<bool> {
+        let mut empty = true;
+        self.for_each_chunk(1, &mut |_| {
+            empty = false;
+            Ok(ControlFlow::Break(()))
+        })?;
+        Ok(empty)
+    }
+
+    /// How many records the log holds, and the SHA-256 of their texts, each followed by a
+    /// newline: what [`AuditLog::copy_to`] compares.
+    fn fingerprint(&self) -> Result<(usize, [u8; 32])> {
+        let mut hasher = Sha256::new();
+        let mut count = 0;
+        self.for_each_chunk(COPY_CHUNK, &mut |records| {
+            for record in records {
+                hasher.update(record.as_bytes());
+                hasher.update(b"\n");
+            }
+            count += records.len();
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok((count, hasher.finalize().into()))
     }
 
     /// Copies every record of this log, as written, to the end of `target`, which must hold no
-    /// record yet, then reads `target` back and checks it holds the same records in the same
-    /// order. Returns how many were copied.
+    /// record yet, a chunk at a time, then reads `target` back and checks it holds the same
+    /// records in the same order (their count and the SHA-256 of their texts). Returns how many
+    /// were copied.
     pub(crate) fn copy_to(&self, target: &AuditLog) -> Result<usize> {
-        if !target.raw_records()?.is_empty() {
+        self.copy_in_chunks(target, COPY_CHUNK)
+    }
+
+    fn copy_in_chunks(&self, target: &AuditLog, chunk: usize) -> Result<usize> {
+        if !target.is_empty()? {
             bail!("the audit log {} already holds records", target.shown());
         }
-        let records = self.raw_records()?;
-        const CHUNK: usize = 5_000;
-        for chunk in records.chunks(CHUNK) {
-            let mut text = String::with_capacity(chunk.iter().map(|r| r.len() + 1).sum());
-            for record in chunk {
+        let mut hasher = Sha256::new();
+        let mut count = 0;
+        self.for_each_chunk(chunk, &mut |records| {
+            let mut text = String::with_capacity(records.iter().map(|r| r.len() + 1).sum());
+            for record in records {
                 text.push_str(record);
                 text.push('\n');
             }
-            target.write_synced(&text)?;
-        }
-        let copied = target.raw_records()?;
-        if copied != records {
+            hasher.update(text.as_bytes());
+            count += records.len();
+            target.write_synced(&text).map(ControlFlow::Continue)
+        })?;
+        let written: [u8; 32] = hasher.finalize().into();
+        let (read_back, digest) = target.fingerprint()?;
+        if (read_back, digest) != (count, written) {
             bail!(
-                "the audit log copied to {} differs from {}: {} records written, {} read back",
+                "the audit log copied to {} differs from {}: {count} records written, {read_back} read back{}",
                 target.shown(),
                 self.shown(),
-                records.len(),
-                copied.len()
+                if read_back == count { " with other contents" } else { "" }
             );
         }
-        Ok(records.len())
+        Ok(count)
     }
 
     /// One page of [`AuditLog::read`]: at most `limit` records after the record `after` (the
@@ -828,6 +891,51 @@ pub(crate) fn record_cli(ctx: &crate::cli::Ctx, records: &[Record]) {
 mod tests {
     use super::{AuditLog, Record};
 
+    /// `n` records as lines of the log (only their heads matter to a copy).
+    fn lines(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!("{{\"id\":\"{i:05}\",\"at\":\"2026-11-30T12:00:00Z\",\"key\":\"k\",\"n\":{i}}}\n")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_copy_goes_a_chunk_at_a_time_and_keeps_every_record_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = AuditLog::beside(&dir.path().join("a.redb"));
+        source.write_synced(&lines(12)).unwrap();
+        let target = AuditLog::beside(&dir.path().join("b.redb"));
+        assert!(target.is_empty().unwrap());
+        assert_eq!(source.copy_in_chunks(&target, 5).unwrap(), 12);
+        assert_eq!(
+            std::fs::read_to_string(&target.path).unwrap(),
+            std::fs::read_to_string(&source.path).unwrap()
+        );
+        let again = source.copy_in_chunks(&target, 5).unwrap_err().to_string();
+        assert!(again.contains("already holds records"), "{again}");
+    }
+
+    #[test]
+    fn a_copy_from_postgres_pages_through_the_table() {
+        let Some(database) = listwatch_store::testing::TestDatabase::create() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let mut source = AuditLog::beside(&dir.path().join("pg"));
+        source.shared =
+            Some(std::sync::Arc::new(listwatch_store::Store::connect(database.url()).unwrap()));
+        source.write_synced(&lines(12)).unwrap();
+        let target = AuditLog::beside(&dir.path().join("b.redb"));
+        assert_eq!(source.copy_in_chunks(&target, 5).unwrap(), 12);
+        assert_eq!(std::fs::read_to_string(&target.path).unwrap(), lines(12));
+        // Back into an empty table, a page at a time as well.
+        let back_db = listwatch_store::testing::TestDatabase::create().unwrap();
+        let mut back = AuditLog::beside(&dir.path().join("pg2"));
+        back.shared =
+            Some(std::sync::Arc::new(listwatch_store::Store::connect(back_db.url()).unwrap()));
+        assert_eq!(target.copy_in_chunks(&back, 5).unwrap(), 12);
+        assert_eq!(back.fingerprint().unwrap(), source.fingerprint().unwrap());
+    }
+
     #[test]
     fn concurrent_appends_are_all_written_once_each() {
         let dir = tempfile::tempdir().unwrap();
@@ -875,6 +983,9 @@ pub(crate) fn lines(records: &[Record]) -> Result<String> {
 }
 
 /// Lines to write, and where to say whether they were.
+/// Records copied or compared at a time.
+const COPY_CHUNK: usize = 5_000;
+
 type Submission = (String, tokio::sync::oneshot::Sender<std::result::Result<(), String>>);
 
 /// The server's audit writer: one thread that takes what requests submit and writes everything

@@ -62,7 +62,7 @@ fn copy(ctx: &Ctx, args: CopyArgs) -> Result<()> {
     // with records in it is refused before anything is written.
     let source_log = AuditLog::of(&from)?;
     let target_log = AuditLog::of(&to)?;
-    if !target_log.raw_records()?.is_empty() {
+    if !target_log.is_empty()? {
         bail!("{} already holds audit records: copy into a new store", target_log.shown());
     }
     let report = match source.copy_to(&target) {

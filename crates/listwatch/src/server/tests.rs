@@ -607,11 +607,7 @@ async fn decisions_are_audited_and_replay_identically_after_a_newer_version() {
     assert_eq!(paged, all);
     check_error(&app.get("/audit?limit=0").await, StatusCode::BAD_REQUEST, "invalid_parameter");
     check_error(&app.get("/audit?limit=10001").await, StatusCode::BAD_REQUEST, "invalid_parameter");
-    check_error(
-        &app.get("/audit?after=nothing").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
-    );
+    check_error(&app.get("/audit?after=nothing").await, StatusCode::NOT_FOUND, "unknown_record");
 
     // A newer version changes the word weights; the replay uses the recorded versions.
     let store = app.state.snapshot().store_handle();

@@ -14,7 +14,7 @@ use crate::server::state::AppState;
     params(("since" = Option<String>, Query, format = Date, description = "Only the records of this day or later"),
         ("key" = Option<String>, Query, description = "Only the records of this key's name"),
         ("limit" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "At most this many records (default 1000)"),
-        ("after" = Option<String>, Query, description = "The records after this one: the `next` of the page before"),
+        ("after" = Option<String>, Query, description = "The records after this one: the `next` of the page before (404 `unknown_record` when the log has no such record)"),
     ),
     responses((status = 200, description = "`{\"records\": [...], \"next\"}`: records as `listwatch audit --json` prints them; `next` is the id to pass as `after` for the next page, null on the last", body = crate::server::openapi::CliJson), crate::server::openapi::Failures))]
 pub(crate) async fn audit(
@@ -39,8 +39,10 @@ pub(crate) async fn audit(
             .map_err(|err| ApiError::internal(format!("{err:#}")))
     })
     .await?
+    // The cursor names a record that is not there (pruned, or never written): nothing to page
+    // after, as a path naming nothing.
     .ok_or_else(|| {
-        ApiError::invalid("invalid_parameter", "after names no record of the audit log")
+        ApiError::not_found("unknown_record", "after names no record of the audit log")
     })?;
     Ok(Json(Records { records: page.records, next: page.next }))
 }
