@@ -49,7 +49,7 @@ impl Store {
     /// compared as text), and of `key`, when given.
     pub fn audit(&self, since: Option<&str>, key: Option<&str>) -> Result<Vec<String>> {
         #[cfg(feature = "postgres")]
-        return self.shared()?.audit(since, key);
+        return Ok(self.shared()?.audit_page(since, key, None, usize::MAX)?.unwrap_or_default());
         #[cfg(not(feature = "postgres"))]
         {
             let _ = (since, key);

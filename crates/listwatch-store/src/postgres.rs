@@ -538,21 +538,9 @@ impl PgStore {
         Ok(())
     }
 
-    /// The audit records (their JSON) in the order written, those at or after `since` (a time or
-    /// a day, compared as text) and of `key` when given.
-    pub(crate) fn audit(&self, since: Option<&str>, key: Option<&str>) -> Result<Vec<String>> {
-        let client = self.client()?;
-        let rows = self.block_on(client.query(
-            "SELECT body FROM listwatch.audit
-             WHERE ($1::text IS NULL OR at >= $1) AND ($2::text IS NULL OR key = $2)
-             ORDER BY seq",
-            &[&since, &key],
-        ))?;
-        Ok(rows.iter().map(|row| row.get(0)).collect())
-    }
-
     /// At most `limit` audit records (their JSON) in the order written, after the record `after`
-    /// (`None` when it is not in the log), of the filters of [`PgStore::audit`].
+    /// (`None` when it is not in the log), those at or after `since` (a time or a day, compared as
+    /// text) and of `key`, each when given.
     pub(crate) fn audit_page(
         &self,
         since: Option<&str>,

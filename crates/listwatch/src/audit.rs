@@ -442,46 +442,56 @@ impl AuditLog {
 
     /// Every record, oldest first, those from `since` on and of key `key` when given.
     pub(crate) fn read(&self, since: Option<Date>, key: Option<&str>) -> Result<Vec<Record>> {
+        let since = since.map(|d| d.to_string());
         if let Some(store) = &self.shared {
-            let since = since.map(|d| d.to_string());
             let bodies = store
                 .audit(since.as_deref(), key)
                 .context("cannot read the audit log in the store")?;
-            return bodies
-                .iter()
-                .map(|body| {
-                    serde_json::from_str(body).context("the audit log in the store: not a record")
-                })
-                .collect();
+            return bodies.iter().map(|body| stored_record(body)).collect();
         }
+        let mut records = Vec::new();
+        self.for_each_line(&mut |n, line| {
+            let record: Record = self.parse_line(n, &line)?;
+            if keeps(&record, since.as_deref(), key) {
+                records.push(record);
+            }
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(records)
+    }
+
+    /// Hands each non-empty line of the log file to `each` with its line number, in order, until
+    /// `each` breaks; a log file that does not exist yet has none.
+    fn for_each_line(
+        &self,
+        each: &mut dyn FnMut(usize, String) -> Result<ControlFlow<()>>,
+    ) -> Result<()> {
         let file = match File::open(&self.path) {
             Ok(file) => file,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(err) => {
                 return Err(anyhow::Error::new(err)
                     .context(format!("cannot read the audit log {}", self.path.display())));
             }
         };
-        let since = since.map(|d| d.to_string());
-        let mut records = Vec::new();
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let line =
                 line.with_context(|| format!("cannot read the audit log {}", self.path.display()))?;
             if line.trim().is_empty() {
                 continue;
             }
-            let record: Record = serde_json::from_str(&line).with_context(|| {
-                format!("the audit log {}, line {}: not a record", self.path.display(), n + 1)
-            })?;
-            if since.as_deref().is_some_and(|s| record.at.get(..10).unwrap_or("") < s) {
-                continue;
+            if each(n + 1, line)?.is_break() {
+                break;
             }
-            if key.is_some_and(|k| record.key != k) {
-                continue;
-            }
-            records.push(record);
         }
-        Ok(records)
+        Ok(())
+    }
+
+    /// Line `n` of the log file read as `T` (a record, or its head).
+    fn parse_line<T: serde::de::DeserializeOwned>(&self, n: usize, line: &str) -> Result<T> {
+        serde_json::from_str(line).with_context(|| {
+            format!("the audit log {}, line {n}: not a record", self.path.display())
+        })
     }
 
     /// Every record as its JSON text, oldest first, each checked to be a record, handed to `each`
@@ -514,33 +524,20 @@ impl AuditLog {
                 after = last;
             }
         }
-        let file = match File::open(&self.path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(err) => {
-                return Err(anyhow::Error::new(err)
-                    .context(format!("cannot read the audit log {}", self.path.display())));
-            }
-        };
         let mut records = Vec::with_capacity(chunk);
-        for (n, line) in BufReader::new(file).lines().enumerate() {
-            let line =
-                line.with_context(|| format!("cannot read the audit log {}", self.path.display()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            serde_json::from_str::<Head>(&line).with_context(|| {
-                format!("the audit log {}, line {}: not a record", self.path.display(), n + 1)
-            })?;
+        let mut stopped = false;
+        self.for_each_line(&mut |n, line| {
+            self.parse_line::<Head>(n, &line)?;
             records.push(line);
-            if records.len() == chunk {
-                if each(&records)?.is_break() {
-                    return Ok(());
-                }
-                records.clear();
+            if records.len() < chunk {
+                return Ok(ControlFlow::Continue(()));
             }
-        }
-        if !records.is_empty() {
+            let flow = each(&records)?;
+            records.clear();
+            stopped = flow.is_break();
+            Ok(flow)
+        })?;
+        if !stopped && !records.is_empty() {
             // The last chunk: whether `each` breaks changes nothing.
             let _ = each(&records)?;
         }
@@ -612,7 +609,8 @@ impl AuditLog {
 
     /// One page of [`AuditLog::read`]: at most `limit` records after the record `after` (the
     /// `next` of the page before), and the id to ask after for the next page, if there are more
-    /// records. `None` when `after` is not in the log.
+    /// records. `None` when `after` is not in the log. The log file is read up to the end of the
+    /// page only.
     pub(crate) fn read_page(
         &self,
         since: Option<Date>,
@@ -620,39 +618,30 @@ impl AuditLog {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Option<Page>> {
+        let since = since.map(|d| d.to_string());
         let mut records: Vec<Record> = if let Some(store) = &self.shared {
-            let since = since.map(|d| d.to_string());
             let Some(bodies) = store
                 .audit_page(since.as_deref(), key, after, limit.saturating_add(1))
                 .context("cannot read the audit log in the store")?
             else {
                 return Ok(None);
             };
-            bodies
-                .iter()
-                .map(|body| {
-                    serde_json::from_str(body).context("the audit log in the store: not a record")
-                })
-                .collect::<Result<_>>()?
+            bodies.iter().map(|body| stored_record(body)).collect::<Result<_>>()?
         } else {
-            // The file is read through; records are kept from the cursor on.
             let mut found = after.is_none();
             let mut page = Vec::new();
-            for record in self.read(None, None)? {
+            self.for_each_line(&mut |n, line| {
+                let record: Record = self.parse_line(n, &line)?;
                 if !found {
                     found = after == Some(record.id.as_str());
-                    continue;
-                }
-                let since_ok = since
-                    .map(|d| d.to_string())
-                    .is_none_or(|s| record.at.get(..10).unwrap_or("") >= s.as_str());
-                if since_ok && key.is_none_or(|k| record.key == k) {
+                } else if keeps(&record, since.as_deref(), key) {
                     page.push(record);
                     if page.len() > limit {
-                        break;
+                        return Ok(ControlFlow::Break(()));
                     }
                 }
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
             if !found {
                 return Ok(None);
             }
@@ -671,13 +660,18 @@ impl AuditLog {
     pub(crate) fn find(&self, id: &str) -> Result<Option<Record>> {
         if let Some(store) = &self.shared {
             let body = store.audit_record(id).context("cannot read the audit log in the store")?;
-            return body
-                .map(|body| {
-                    serde_json::from_str(&body).context("the audit log in the store: not a record")
-                })
-                .transpose();
+            return body.map(|body| stored_record(&body)).transpose();
         }
-        Ok(self.read(None, None)?.into_iter().find(|r| r.id == id))
+        let mut found = None;
+        self.for_each_line(&mut |n, line| {
+            let record: Record = self.parse_line(n, &line)?;
+            if record.id == id {
+                found = Some(record);
+                return Ok(ControlFlow::Break(()));
+            }
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(found)
     }
 
     /// Removes the records older than `days` days: writes the others to a temporary file beside
@@ -733,6 +727,17 @@ impl AuditLog {
         }
         Ok(removed)
     }
+}
+
+/// Whether `record` is of the day `since` or later and of the key `key`, each when given.
+fn keeps(record: &Record, since: Option<&str>, key: Option<&str>) -> bool {
+    since.is_none_or(|s| record.at.get(..10).unwrap_or("") >= s)
+        && key.is_none_or(|k| record.key == k)
+}
+
+/// A record as the store's table keeps it.
+fn stored_record(body: &str) -> Result<Record> {
+    serde_json::from_str(body).context("the audit log in the store: not a record")
 }
 
 #[cfg(unix)]
