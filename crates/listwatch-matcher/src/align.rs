@@ -506,6 +506,15 @@ pub(crate) fn splits_apart(unit: &QUnit) -> bool {
 /// this many letters longer or shorter than the query's own first word.
 pub(crate) const MAX_BOUNDARY_MOVE: usize = 2;
 
+/// Where a joined unit `text` whose own first word is `own_first` may be split into a moved
+/// first word: within [`MAX_BOUNDARY_MOVE`] bytes of its own boundary, leaving at least one byte
+/// on each side. The index's candidate search and score bounds read these splits, and
+/// [`moved_first`] admits no normal first word outside them.
+pub(crate) fn moved_splits(own_first: &str, text: &str) -> std::ops::RangeInclusive<usize> {
+    own_first.len().saturating_sub(MAX_BOUNDARY_MOVE).max(1)
+        ..=(own_first.len() + MAX_BOUNDARY_MOVE).min(text.len().saturating_sub(1))
+}
+
 /// Whether the candidate word `first` may start words written apart that a joined query unit
 /// whose own first word is `own_first` pairs with: not that word itself (the words pair one to
 /// one), and a normal word of about its length ([`MAX_BOUNDARY_MOVE`]); a particle in any

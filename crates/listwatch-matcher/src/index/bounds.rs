@@ -163,10 +163,7 @@ impl Index {
                 found(id);
             }
         }
-        let near = own_first.len().saturating_sub(crate::align::MAX_BOUNDARY_MOVE).max(1)
-            ..=(own_first.len() + crate::align::MAX_BOUNDARY_MOVE)
-                .min(text.len().saturating_sub(1));
-        for split in near {
+        for split in crate::align::moved_splits(own_first, text) {
             if let Some(prefix) = text.get(..split)
                 && prefix != own_first
                 && let Some(&id) = self.vocab.ids.get(prefix)

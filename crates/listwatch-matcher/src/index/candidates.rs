@@ -298,11 +298,7 @@ impl Index {
         entries: &mut Vec<u32>,
     ) {
         let splits = match own_first {
-            Some(own) => {
-                own.len().saturating_sub(crate::align::MAX_BOUNDARY_MOVE).max(1)
-                    ..=(own.len() + crate::align::MAX_BOUNDARY_MOVE)
-                        .min(text.len().saturating_sub(1))
-            }
+            Some(own) => crate::align::moved_splits(own, text),
             None => 1..=text.len().saturating_sub(1),
         };
         // Their first part is a known word that starts this one; the rarest known prefix-suffix

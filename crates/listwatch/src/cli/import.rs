@@ -763,11 +763,15 @@ fn compact_if_worthwhile(store: &mut listwatch_store::Store) {
 }
 
 /// The current time as RFC 3339 in UTC, to the second.
-pub(crate) fn now_rfc3339() -> String {
-    let now = std::time::SystemTime::now()
+/// Seconds since the Unix epoch (0 on a clock set before it).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    let now = unix_now();
     let date = Date::from_days(now.div_euclid(86_400)).unwrap_or(Date::MIN);
     let secs = now.rem_euclid(86_400);
     format!("{date}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)

@@ -374,13 +374,6 @@ fn save_state(path: &Path, state: &State) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| crate::failure::io_error("write", path, &e))
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// The download settings of a sync.
 struct Net {
     agent: ureq::Agent,
@@ -733,7 +726,7 @@ fn sync_sources(
             Ok((status, version, files)) => {
                 next.error = None;
                 next.last_success = next.last_attempt.clone();
-                next.last_success_unix = Some(unix_now());
+                next.last_success_unix = Some(import::unix_now());
                 next.outcome = Some(status.to_string());
                 if let Some((version, published)) = version {
                     next.version = Some(version);
@@ -820,7 +813,7 @@ pub(crate) fn sources(ctx: &Ctx, args: SourcesArgs) -> Result<()> {
     let (config, _) = load_config(args.config.as_deref())?;
     let default_age = parse_age(&config.max_age)?;
     let state = StateHome::of(ctx)?.load()?;
-    let now = unix_now();
+    let now = import::unix_now();
     let mut rows = Vec::new();
     for configured in &config.sources {
         let mut source_state = state.sources.get(&configured.name).cloned().unwrap_or_default();

@@ -85,8 +85,9 @@ pub(crate) fn retry_delay_secs(failures: u32) -> u64 {
     FIRST.saturating_mul(1u64 << failures.saturating_sub(1).min(16)).min(MOST)
 }
 
-fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+/// Seconds since the Unix epoch, as a delivery records them.
+fn unix_now_secs() -> u64 {
+    u64::try_from(crate::cli::import::unix_now()).unwrap_or(0)
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -236,7 +237,7 @@ pub(crate) fn deliver_pending(
             .collect();
         let not_before: std::collections::HashMap<&str, u64> =
             known.iter().map(|(id, d)| (id.as_str(), d.next_attempt_at)).collect();
-        let now = unix_now();
+        let now = unix_now_secs();
         for alert in &alerts {
             if hook.watch.as_ref().is_some_and(|w| &alert.watch != w)
                 || delivered.contains(alert.id.as_str())
@@ -272,7 +273,7 @@ pub(crate) fn deliver_pending(
                     Err(err) => {
                         delivery.last_error = Some(format!("{err:#}"));
                         delivery.next_attempt_at =
-                            unix_now().saturating_add(retry_delay_secs(delivery.attempts));
+                            unix_now_secs().saturating_add(retry_delay_secs(delivery.attempts));
                     }
                 }
                 let ok = delivery.delivered_at.is_some();
