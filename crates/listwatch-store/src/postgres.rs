@@ -645,6 +645,14 @@ fn to_id(id: u64) -> Result<i64> {
     i64::try_from(id).map_err(|_| Error::Invalid(format!("number {id} is too large")))
 }
 
+/// The id in the first column of the first row `rows`, as an INSERT … RETURNING id or a
+/// `max(id) + 1` gives it; an error naming `what` when there is no row.
+fn first_id(rows: &[tokio_postgres::Row], what: &str) -> Result<i64> {
+    rows.first()
+        .map(|row| row.get(0))
+        .ok_or_else(|| Error::Storage(format!("PostgreSQL returned no {what} id")))
+}
+
 fn from_id(id: i64) -> Result<u64> {
     u64::try_from(id).map_err(|_| Error::Corrupt(format!("stored number {id}")))
 }
@@ -926,10 +934,7 @@ impl StoreWrite for PgTxn<'_> {
              RETURNING id",
             &[&event.entity, &encode(event)],
         )?;
-        let id: i64 = rows
-            .first()
-            .map(|row| row.get(0))
-            .ok_or_else(|| Error::Storage("PostgreSQL returned no event id".to_string()))?;
+        let id = first_id(&rows, "event")?;
         u64::try_from(id).map_err(|_| Error::Corrupt(format!("event id {id}")))
     }
 
@@ -1088,19 +1093,13 @@ impl MonitorWrite for PgTxn<'_> {
              RETURNING id",
             &[&decision.alert, &encode(decision)],
         )?;
-        let id: i64 = rows
-            .first()
-            .map(|row| row.get(0))
-            .ok_or_else(|| Error::Storage("PostgreSQL returned no decision id".to_string()))?;
+        let id = first_id(&rows, "decision")?;
         from_id(id)
     }
 
     fn append_webhook(&mut self, webhook: &Webhook) -> Result<u64> {
         let rows = self.query("SELECT coalesce(max(id), 0) + 1 FROM listwatch.webhooks", &[])?;
-        let id: i64 = rows
-            .first()
-            .map(|row| row.get(0))
-            .ok_or_else(|| Error::Storage("PostgreSQL returned no webhook id".to_string()))?;
+        let id = first_id(&rows, "webhook")?;
         let stored = Webhook { id: from_id(id)?, ..webhook.clone() };
         self.execute(
             "INSERT INTO listwatch.webhooks (id, body) VALUES ($1, $2)",
