@@ -19,6 +19,26 @@ pub struct AuditEntry {
     pub body: String,
 }
 
+/// Appends audit records from one thread ([`Store::audit_appender`]).
+pub struct AuditAppender {
+    #[cfg(feature = "postgres")]
+    pg: crate::postgres::PgAppender,
+}
+
+impl AuditAppender {
+    /// Appends records in one transaction: all are stored, or none. After a failure, the next
+    /// call connects again.
+    pub fn append(&mut self, entries: &[AuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        #[cfg(feature = "postgres")]
+        return self.pg.append(entries);
+        #[cfg(not(feature = "postgres"))]
+        Err(no_shared_log())
+    }
+}
+
 fn no_shared_log() -> Error {
     Error::Unsupported("a redb store keeps no audit log; the log is a file beside it".to_string())
 }
@@ -41,6 +61,16 @@ impl Store {
         }
         #[cfg(feature = "postgres")]
         return self.shared()?.append_audit(entries);
+        #[cfg(not(feature = "postgres"))]
+        Err(no_shared_log())
+    }
+
+    /// An appender of audit records for one thread that appends batch after batch (a server's
+    /// audit writer): on PostgreSQL it holds a connection of its own, which the calling thread
+    /// drives, so that a commit wakes no other thread.
+    pub fn audit_appender(&self) -> Result<AuditAppender> {
+        #[cfg(feature = "postgres")]
+        return Ok(AuditAppender { pg: self.shared()?.appender()? });
         #[cfg(not(feature = "postgres"))]
         Err(no_shared_log())
     }

@@ -77,11 +77,11 @@ pub mod testing;
 mod types;
 mod watch;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditAppender, AuditEntry};
 pub use create::{leftovers, remove_leftovers};
 pub use error::{Error, Refusal, Result};
 #[cfg(feature = "postgres")]
-pub use postgres::PG_SCHEMA_VERSION;
+pub use postgres::{AUDIT_APPLICATION, PG_SCHEMA_VERSION};
 pub use schema::FORMAT_VERSION;
 pub use store::{CopyReport, Lease, Store, is_postgres_url};
 pub use types::{

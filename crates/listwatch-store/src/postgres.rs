@@ -56,6 +56,10 @@
 //! store's API is blocking, like redb's. Each store owns a small tokio runtime with one worker
 //! thread, which drives the connections; a call blocks its own thread on it. A call may come from
 //! any thread (the server calls from its blocking pool), but never from inside an async task.
+//!
+//! The server's audit writer, one thread committing a batch of records about a thousand times a
+//! second, is the exception: its [`PgAppender`] holds a connection of its own on a runtime of the
+//! writer thread, so that a commit's round trip wakes no other thread.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -286,6 +290,50 @@ fn pool_error(err: deadpool_postgres::PoolError) -> Error {
 /// The channel every committed write notifies (`NOTIFY`), so that servers learn of it at once.
 const CHANNEL: &str = "listwatch_changes";
 
+/// Appends audit records for one thread, batch after batch, on a connection of its own that the
+/// thread drives itself: a runtime on the calling thread polls the connection while a batch is
+/// written, so a commit wakes no other thread. The server's audit writer, which commits a
+/// thousand batches a second, uses one. A connection that fails is dropped, and the next batch
+/// connects again.
+pub(crate) struct PgAppender {
+    runtime: tokio::runtime::Runtime,
+    config: tokio_postgres::Config,
+    connection: Option<(tokio_postgres::Client, tokio_postgres::Statement)>,
+}
+
+impl PgAppender {
+    /// Appends `entries` in one transaction: all are stored, or none.
+    pub(crate) fn append(&mut self, entries: &[crate::AuditEntry]) -> Result<()> {
+        let PgAppender { runtime, config, connection } = self;
+        let outcome = runtime.block_on(async {
+            if connection.is_none() {
+                let (client, driver) = config.connect(NoTls).await.map_err(|err| {
+                    let Error::Storage(message) = Error::from(err) else {
+                        unreachable!("a driver error is a storage error")
+                    };
+                    Error::Storage(format!("cannot reach the PostgreSQL server: {message}"))
+                })?;
+                // Polled whenever this thread blocks on the runtime, which it does while it
+                // waits for an answer.
+                tokio::spawn(driver);
+                let insert = client.prepare(INSERT_AUDIT).await?;
+                *connection = Some((client, insert));
+            }
+            let Some((client, insert)) = connection.as_mut() else {
+                unreachable!("connected above")
+            };
+            insert_audit(client, insert, entries).await.map_err(Error::from)
+        });
+        if outcome.is_err() {
+            *connection = None;
+        }
+        outcome
+    }
+}
+
+/// The `application_name` of a server's audit writer connection ([`PgAppender`]).
+pub const AUDIT_APPLICATION: &str = "listwatch audit writer";
+
 /// A store in a PostgreSQL database.
 pub(crate) struct PgStore {
     /// Always `Some` until dropped; taken out to be shut down without blocking.
@@ -484,38 +532,60 @@ impl PgStore {
     }
 }
 
+/// Inserts audit records in the order given, which `seq` keeps: the order they were written in.
+const INSERT_AUDIT: &str = "INSERT INTO listwatch.audit (id, at, key, body)
+     SELECT id, at, key, body
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         WITH ORDINALITY AS given (id, at, key, body, n)
+     ORDER BY n";
+
+/// Appends audit records in one transaction, with `insert` (prepared [`INSERT_AUDIT`]).
+async fn insert_audit(
+    client: &mut tokio_postgres::Client,
+    insert: &tokio_postgres::Statement,
+    entries: &[crate::AuditEntry],
+) -> std::result::Result<(), tokio_postgres::Error> {
+    fn columns(chunk: &[crate::AuditEntry]) -> [Vec<&str>; 4] {
+        let column = |f: fn(&crate::AuditEntry) -> &str| chunk.iter().map(f).collect();
+        [column(|e| &e.id), column(|e| &e.at), column(|e| &e.key), column(|e| &e.body)]
+    }
+    if entries.len() <= BATCH_ROWS {
+        // One statement is one transaction: one round trip instead of three (BEGIN, INSERT,
+        // COMMIT), which the group commit of every audited request waits for.
+        let [ids, ats, keys, bodies] = columns(entries);
+        client.execute(insert, &[&ids, &ats, &keys, &bodies]).await?;
+        return Ok(());
+    }
+    let txn = client.transaction().await?;
+    for chunk in entries.chunks(BATCH_ROWS) {
+        let [ids, ats, keys, bodies] = columns(chunk);
+        txn.execute(insert, &[&ids, &ats, &keys, &bodies]).await?;
+    }
+    txn.commit().await
+}
+
 impl PgStore {
     /// Appends audit records in one transaction.
     pub(crate) fn append_audit(&self, entries: &[crate::AuditEntry]) -> Result<()> {
-        // In the order given, which `seq` keeps: the order the records were written in.
-        const INSERT: &str = "INSERT INTO listwatch.audit (id, at, key, body)
-             SELECT id, at, key, body
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-                 WITH ORDINALITY AS given (id, at, key, body, n)
-             ORDER BY n";
-        fn columns(chunk: &[crate::AuditEntry]) -> [Vec<&str>; 4] {
-            let column = |f: fn(&crate::AuditEntry) -> &str| chunk.iter().map(f).collect();
-            [column(|e| &e.id), column(|e| &e.at), column(|e| &e.key), column(|e| &e.body)]
-        }
         let mut client = self.client()?;
         self.block_on(async {
-            if entries.len() <= BATCH_ROWS {
-                // One statement is one transaction: one round trip instead of three (BEGIN,
-                // INSERT, COMMIT), which the group commit of every audited request waits for;
-                // prepared once per connection, not parsed and planned for each batch.
-                let [ids, ats, keys, bodies] = columns(entries);
-                let insert = client.prepare_cached(INSERT).await?;
-                client.execute(&insert, &[&ids, &ats, &keys, &bodies]).await?;
-                return Ok(());
-            }
-            let txn = client.transaction().await?;
-            for chunk in entries.chunks(BATCH_ROWS) {
-                let [ids, ats, keys, bodies] = columns(chunk);
-                txn.execute(INSERT, &[&ids, &ats, &keys, &bodies]).await?;
-            }
-            txn.commit().await
+            // Prepared once per connection, not parsed and planned for each batch.
+            let insert = client.prepare_cached(INSERT_AUDIT).await?;
+            insert_audit(&mut client, &insert, entries).await
         })?;
         Ok(())
+    }
+
+    /// An appender of audit records with a connection of its own (see [`PgAppender`]).
+    pub(crate) fn appender(&self) -> Result<PgAppender> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Storage(format!("cannot start the PostgreSQL driver: {err}")))?;
+        let mut config = self.config.clone();
+        // Named, so that an administrator sees it for what it is in `pg_stat_activity`.
+        config.application_name(AUDIT_APPLICATION);
+        Ok(PgAppender { runtime, config, connection: None })
     }
 
     /// The sync state's JSON, if written.

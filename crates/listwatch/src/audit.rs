@@ -305,6 +305,21 @@ struct Head {
     key: String,
 }
 
+/// The store's entries for audit lines: each line's head, and the line.
+fn entries(lines: &str) -> Result<Vec<listwatch_store::AuditEntry>> {
+    let mut entries = Vec::new();
+    for line in lines.lines().filter(|line| !line.trim().is_empty()) {
+        let head: Head = serde_json::from_str(line).context("an audit record to write")?;
+        entries.push(listwatch_store::AuditEntry {
+            id: head.id,
+            at: head.at,
+            key: head.key,
+            body: line.to_string(),
+        });
+    }
+    Ok(entries)
+}
+
 impl AuditLog {
     /// The audit log beside the store `store`: `<store>.audit.jsonl`.
     pub(crate) fn beside(store: &Path) -> AuditLog {
@@ -400,6 +415,8 @@ impl AuditLog {
         let (sender, receiver) = std::sync::mpsc::channel::<Submission>();
         let log = self.clone();
         let spawned = std::thread::Builder::new().name("audit-writer".into()).spawn(move || {
+            // On PostgreSQL, a connection that this thread drives itself.
+            let mut appender = None;
             // Ends when every sender is gone.
             while let Ok(first) = receiver.recv() {
                 let mut batch = vec![first];
@@ -407,7 +424,8 @@ impl AuditLog {
                     batch.push(next);
                 }
                 let text: String = batch.iter().map(|(lines, _)| lines.as_str()).collect();
-                let outcome = log.write_synced(&text).map_err(|err| format!("{err:#}"));
+                let outcome =
+                    log.write_batch(&text, &mut appender).map_err(|err| format!("{err:#}"));
                 for (_, done) in batch {
                     let _ = done.send(outcome.clone());
                 }
@@ -420,20 +438,35 @@ impl AuditLog {
     /// transaction.
     fn write_synced(&self, lines: &str) -> Result<()> {
         if let Some(store) = &self.shared {
-            let mut entries = Vec::new();
-            for line in lines.lines().filter(|line| !line.trim().is_empty()) {
-                let head: Head = serde_json::from_str(line).context("an audit record to write")?;
-                entries.push(listwatch_store::AuditEntry {
-                    id: head.id,
-                    at: head.at,
-                    key: head.key,
-                    body: line.to_string(),
-                });
-            }
             return store
-                .append_audit(&entries)
+                .append_audit(&entries(lines)?)
                 .context("cannot write to the audit log in the store");
         }
+        self.write_file(lines)
+    }
+
+    /// [`AuditLog::write_synced`] for a thread that writes batch after batch: on PostgreSQL,
+    /// through an appender it keeps in `appender`, made at the first batch.
+    fn write_batch(
+        &self,
+        lines: &str,
+        appender: &mut Option<listwatch_store::AuditAppender>,
+    ) -> Result<()> {
+        let Some(store) = &self.shared else {
+            return self.write_file(lines);
+        };
+        let entries = entries(lines)?;
+        let appender = match appender {
+            Some(appender) => appender,
+            None => appender.insert(
+                store.audit_appender().context("cannot write to the audit log in the store")?,
+            ),
+        };
+        appender.append(&entries).context("cannot write to the audit log in the store")
+    }
+
+    /// Writes `lines` to the log file in one write under its lock, and syncs them.
+    fn write_file(&self, lines: &str) -> Result<()> {
         let mut file = self.open_locked()?;
         file.write_all(lines.as_bytes())
             .and_then(|()| file.sync_data())

@@ -382,6 +382,48 @@ fn one_process_at_a_time_leads_a_task_and_another_takes_over() {
     }
 }
 
+/// An audit appender (a server's audit writer) appends batch after batch on its own connection;
+/// a batch that fails with its session stores nothing, and the next connects again.
+#[test]
+fn an_audit_appender_connects_again_after_losing_its_session() {
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    let entry = |n: u32| listwatch_store::AuditEntry {
+        id: format!("r{n}"),
+        at: format!("2026-01-01T00:00:0{n}Z"),
+        key: "k".to_string(),
+        body: format!("{{\"id\":\"r{n}\"}}"),
+    };
+    let mut appender = t.store.audit_appender().unwrap();
+    appender.append(&[entry(1), entry(2)]).unwrap();
+    appender.append(&[entry(3)]).unwrap();
+    let ended = listwatch_store::testing::execute(
+        &url,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = '{}'
+               AND datname = current_database()",
+            listwatch_store::AUDIT_APPLICATION
+        ),
+    );
+    ended.unwrap();
+    // The first batch after the session ended may fail, never half-stored; then it connects again.
+    let mut failed = 0;
+    for n in 4..=6 {
+        if appender.append(&[entry(n)]).is_err() {
+            failed += 1;
+        }
+    }
+    assert!(failed <= 1, "the appender did not connect again");
+    let stored = t.store.audit(None, None).unwrap();
+    let expected: Vec<String> =
+        (1..=6).map(entry).filter(|e| failed == 0 || e.id != "r4").map(|e| e.body).collect();
+    assert_eq!(stored, expected);
+}
+
 /// The child of the leadership test: takes the lead of `audit` and dies holding it.
 #[test]
 fn lead_child() {
