@@ -50,6 +50,9 @@ pub(crate) struct QName {
     /// configured one, or all of it for a query of one normal word, which must cover the
     /// candidate name to match it (a one-word query on a long name is a weak query).
     pub(crate) gamma: f64,
+    /// Whether the name reads as a Korean name: its syllables match only in their order
+    /// ([`korean_order`]).
+    pub(crate) korean: bool,
 }
 
 impl Default for QName {
@@ -62,6 +65,7 @@ impl Default for QName {
             has_extra: false,
             leading_extra_cost: 1.0,
             gamma: 0.0,
+            korean: false,
         }
     }
 }
@@ -102,8 +106,15 @@ impl QName {
     /// Sets what the name carries once its tokens are in: the scale (its total weight over
     /// `informative_weight`, at most 1) and, for a person's name of three or more words, the
     /// cost of each word as an extra name (`extra_name_cost`), and the cost of unmatched
-    /// candidate words (`gamma`).
-    pub(crate) fn finish(&mut self, person: bool, informative_weight: f64, config: &MatcherConfig) {
+    /// candidate words (`gamma`; higher for a `korean` name, whose given-name syllables are
+    /// one name).
+    pub(crate) fn finish(
+        &mut self,
+        person: bool,
+        korean: bool,
+        informative_weight: f64,
+        config: &MatcherConfig,
+    ) {
         let extra_name_cost = config.extra_name_cost;
         self.scale = if informative_weight > 0.0 {
             (self.total_weight / informative_weight).clamp(0.0, 1.0)
@@ -116,6 +127,10 @@ impl QName {
         } else {
             config.unmatched_candidate_cost
         };
+        self.korean = korean;
+        if korean {
+            self.gamma = self.gamma.max(config.korean_unmatched_candidate_cost);
+        }
         self.has_extra = false;
         self.leading_extra_cost =
             config.leading_extra_name_cost.clamp(extra_name_cost.max(0.0), 1.0);
@@ -378,6 +393,9 @@ pub(crate) fn align(
     // Aleksey O."), and what those edges added.
     let mut by_initial = 0u64;
     let mut by_initial_credit = 0.0;
+    // A Korean name's one-to-one pairs, in the order chosen ([`korean_order`]).
+    let mut korean_pairs: Vec<OnePair> = Vec::new();
+    let mut korean_checkable = query.korean;
     for edge in edges.iter() {
         if edge.q_mask & alignment.q_matched != 0 || edge.c_mask & alignment.c_matched != 0 {
             continue;
@@ -386,6 +404,14 @@ pub(crate) fn align(
         alignment.c_matched |= edge.c_mask;
         let credit = f64::from(edge.sim) * edge.weight;
         matched += credit;
+        if korean_checkable {
+            if edge.q_mask.count_ones() == 1 && edge.c_mask.count_ones() == 1 {
+                let (q, c) = (edge.q_mask.trailing_zeros(), edge.c_mask.trailing_zeros());
+                korean_pairs.push((q as usize, c as usize, credit));
+            } else {
+                korean_checkable = false;
+            }
+        }
         if edge.method == Method::Initial
             && edge.weight < query.toks[edge.q_mask.trailing_zeros() as usize].weight
         {
@@ -395,6 +421,16 @@ pub(crate) fn align(
         if keep_pairs {
             alignment.pairs.push(*edge);
         }
+    }
+    if korean_checkable && let Some((kept_credit, dropped)) = korean_order(&mut korean_pairs) {
+        // Syllables matched out of order ("Yong Su" against "Su Yong") are not matched.
+        matched = kept_credit;
+        for (q, c, _) in dropped {
+            alignment.q_matched &= !(1 << q);
+            alignment.c_matched &= !(1 << c);
+            alignment.pairs.retain(|edge| edge.q_mask != 1 << q);
+        }
+        by_initial = 0;
     }
     let unmatched_candidate: f64 = (0..n_c)
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
@@ -423,6 +459,38 @@ pub(crate) fn align(
         alignment.score = alignment.score.max(score(matched - by_initial_credit, relief));
     }
     alignment
+}
+
+/// A one-to-one pair of an alignment: query token, candidate token, credit.
+type OnePair = (usize, usize, f64);
+
+/// The syllables of a Korean name keep their order: the surname may stand first or last ("Kim
+/// Jong Un", "Jong Un Kim"), but "Un Jong" is another given name. So the candidate positions of
+/// the pairs, taken in query order, must be a rotation of an increasing sequence (at most one
+/// descent, counting the step from the last back to the first). `None` when they are; otherwise
+/// the credit of the pairs of the best subset that is, and the pairs left out of it.
+fn korean_order(pairs: &mut [OnePair]) -> Option<(f64, Vec<OnePair>)> {
+    fn in_order(positions: impl Iterator<Item = usize> + Clone) -> bool {
+        let next = positions.clone().cycle().skip(1);
+        positions.zip(next).filter(|(a, b)| a > b).count() <= 1
+    }
+    pairs.sort_unstable_by_key(|&(q, _, _)| q);
+    if pairs.len() > 8 || in_order(pairs.iter().map(|&(_, c, _)| c)) {
+        return None;
+    }
+    let n = pairs.len();
+    let (mut best_credit, mut best_mask) = (0.0, 0u32);
+    for mask in 0u32..(1 << n) {
+        let kept = || (0..n).filter(move |&k| mask & (1 << k) != 0);
+        if in_order(kept().map(|k| pairs[k].1)) {
+            let credit: f64 = kept().map(|k| pairs[k].2).sum();
+            if credit > best_credit {
+                (best_credit, best_mask) = (credit, mask);
+            }
+        }
+    }
+    let dropped = (0..n).filter(|&k| best_mask & (1 << k) == 0).map(|k| pairs[k]).collect();
+    Some((best_credit, dropped))
 }
 
 /// What the query's extra names take off its weight in the denominator: when every normal word
@@ -572,4 +640,30 @@ fn initial_match(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     }
     let first = |tok: &Tok| tok.text.as_bytes().first().copied();
     (first(a).is_some() && first(a) == first(b)).then_some((1.0, Method::Initial))
+}
+
+#[cfg(test)]
+mod korean_order_tests {
+    use super::korean_order;
+
+    fn kept(candidate_positions: &[usize]) -> Option<Vec<usize>> {
+        let mut pairs: Vec<_> =
+            candidate_positions.iter().enumerate().map(|(q, &c)| (q, c, 1.0)).collect();
+        korean_order(&mut pairs).map(|(credit, dropped)| {
+            assert_eq!(credit, (candidate_positions.len() - dropped.len()) as f64);
+            dropped.iter().map(|&(q, _, _)| q).collect()
+        })
+    }
+
+    #[test]
+    fn the_surname_may_move_but_the_given_name_keeps_its_order() {
+        // "Kim Jong Un" and "Jong Un Kim" against "KIM, Jong Un".
+        assert_eq!(kept(&[0, 1, 2]), None);
+        assert_eq!(kept(&[1, 2, 0]), None);
+        assert_eq!(kept(&[1, 0]), None);
+        // "Un Jong Kim", "Kim Un Jong": one syllable of the given name is left out.
+        assert_eq!(kept(&[2, 1, 0]).map(|dropped| dropped.len()), Some(1));
+        assert_eq!(kept(&[0, 2, 1]).map(|dropped| dropped.len()), Some(1));
+        assert_eq!(kept(&[3, 2, 1, 0]).map(|dropped| dropped.len()), Some(2));
+    }
 }

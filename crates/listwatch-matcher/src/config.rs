@@ -2,7 +2,7 @@
 
 /// The version of the matching algorithm. It changes whenever the same inputs could give a
 /// different score, so a stored decision names the code that made it.
-pub const MATCHER_VERSION: &str = "listwatch-matcher/11";
+pub const MATCHER_VERSION: &str = "listwatch-matcher/12";
 
 /// The default threshold: a result with a score at or above it is a match.
 ///
@@ -80,6 +80,14 @@ pub struct MatcherConfig {
     /// of a query with one normal word (at least `unmatched_candidate_cost`): such a query
     /// must cover the candidate name ("Trading" is not "M AND S TRADING", "金" is not "YU, Jin").
     pub short_query_unmatched_cost: f64,
+    /// The share of an unmatched candidate token's weight that counts against the name score of
+    /// a query that reads as a Korean name (`listwatch_normalize::korean_romanization`), at least
+    /// `unmatched_candidate_cost`. Each syllable of a Korean given name is part of one name, so a
+    /// listed syllable the query lacks is not a middle name left out: "Ri Chol" is not "RI, Song
+    /// Chol". New in matcher version 12; a configuration recorded before it reads as 0.3 (and
+    /// fails its hash check, so it is never replayed as if it had been used).
+    #[serde(default = "earlier_unmatched_cost")]
+    pub korean_unmatched_candidate_cost: f64,
 }
 
 impl Default for MatcherConfig {
@@ -108,6 +116,7 @@ impl Default for MatcherConfig {
             extra_name_cost: 0.3,
             leading_extra_name_cost: 1.0,
             short_query_unmatched_cost: 1.0,
+            korean_unmatched_candidate_cost: 1.0,
         }
     }
 }
@@ -161,6 +170,7 @@ impl MatcherConfig {
             extra_name_cost,
             leading_extra_name_cost,
             short_query_unmatched_cost,
+            korean_unmatched_candidate_cost,
         } = self;
         // Listing the fields by destructuring makes a new field a compile error here, so it
         // cannot be left out of the hash.
@@ -188,6 +198,7 @@ impl MatcherConfig {
             ("extra_name_cost", extra_name_cost),
             ("leading_extra_name_cost", leading_extra_name_cost),
             ("short_query_unmatched_cost", short_query_unmatched_cost),
+            ("korean_unmatched_candidate_cost", korean_unmatched_candidate_cost),
         ];
         let mut text = String::from(MATCHER_VERSION);
         for (name, value) in values {
@@ -202,6 +213,12 @@ impl MatcherConfig {
 /// lacks it.
 fn full_cost() -> f64 {
     1.0
+}
+
+/// The default of [`MatcherConfig::korean_unmatched_candidate_cost`] when a recorded
+/// configuration lacks it: the default `unmatched_candidate_cost` of the versions before it.
+fn earlier_unmatched_cost() -> f64 {
+    0.3
 }
 
 /// FNV-1a, 64 bits.
@@ -220,7 +237,7 @@ mod tests {
         // A change here means stored decisions can no longer be replayed with this build:
         // bump MATCHER_VERSION when it is intended, then update the value.
         let hash = MatcherConfig::default().config_hash();
-        assert_eq!(hash, "03ee1bec3f50d2e9");
+        assert_eq!(hash, "e84a9d598002bb43");
     }
 
     #[test]

@@ -60,7 +60,8 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             tok.unvowelled = unvowelled;
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
-        qname.finish(schema == Some(Schema::Person), informative_weight, config);
+        let korean = listwatch_normalize::korean_romanization(&variant).is_some();
+        qname.finish(schema == Some(Schema::Person), korean, informative_weight, config);
         qname.build_units(true);
         for unit in &mut qname.units {
             unit.tok.unvowelled = unvowelled;

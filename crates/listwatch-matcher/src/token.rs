@@ -11,7 +11,8 @@
 
 use listwatch_model::Schema;
 use listwatch_normalize::{
-    TokenKind, fold, fold_variants, given_name_class, leading_title_words, spelling_key, tokenize,
+    TokenKind, fold, fold_variants, given_name_class, korean_romanization, leading_title_words,
+    spelling_key, tokenize,
 };
 
 use crate::metrics::jaro_winkler;
@@ -193,10 +194,18 @@ pub(crate) fn consonant_skeleton(word: &str) -> String {
     skeleton
 }
 
-/// The folded variants of a raw name: one, or one per Han reading (at most
-/// [`MAX_HAN_VARIANTS`]).
+/// The folded variants of a raw name (at most [`MAX_HAN_VARIANTS`]): one per Han reading, a
+/// Hangul name's other romanizations, and the rest of [`fold_variants`]; a romanized Korean
+/// name also in the spelling of [`korean_romanization`].
 pub(crate) fn name_variants(raw: &str) -> Vec<String> {
-    if raw.is_ascii() { vec![fold(raw)] } else { fold_variants(raw, MAX_HAN_VARIANTS) }
+    if !raw.is_ascii() {
+        return fold_variants(raw, MAX_HAN_VARIANTS);
+    }
+    let folded = fold(raw);
+    match korean_romanization(&folded) {
+        Some(korean) if korean != folded => vec![folded, korean],
+        _ => vec![folded],
+    }
 }
 
 /// The tokens of a folded name, honorifics dropped, legal forms by their canonical text.

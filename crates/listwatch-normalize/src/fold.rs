@@ -1,5 +1,6 @@
 //! Folding: from any Unicode text to lowercase ASCII words separated by single spaces.
 
+use crate::korean::korean_romanization;
 use crate::translit::{self, Sink, han};
 
 #[cfg(test)]
@@ -119,6 +120,14 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         if !variants.contains(&folded) {
             variants.push(folded);
         }
+    }
+    // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
+    // system's spelling of it shares.
+    if variants.len() < max_variants
+        && let Some(korean) = variants.first().and_then(|first| korean_romanization(first))
+        && !variants.contains(&korean)
+    {
+        variants.push(korean);
     }
     variants
 }

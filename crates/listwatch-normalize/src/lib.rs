@@ -60,8 +60,10 @@
 //!
 //! - Transliteration is one scheme per script, character by character, with no language
 //!   detection: Cyrillic follows BGN/PCGN for Russian (so Ukrainian "г" becomes "g", not "h");
-//!   Hangul follows Revised Romanization ("김" -> "gim", while lists often write "Kim"); Japanese
-//!   kanji are read as Chinese pinyin.
+//!   Hangul follows Revised Romanization ("김" -> "gim", while lists often write "Kim"; the
+//!   McCune-Reischauer spellings are [`fold_variants`], and [`korean_romanization`] writes every
+//!   system's spelling of a Korean name one way); Japanese kanji are read as Chinese pinyin, and
+//!   Korean hanja too.
 //! - Arabic is written without short vowels, so folded Arabic ("محمد" -> "mhmd") rarely equals the
 //!   Latin spelling a list gives ("Mohammed"); compare such names through [`skeleton`] keys.
 //! - Han characters get their most common reading in [`fold`]; polyphones can be wrong, which is
@@ -72,6 +74,7 @@
 #![warn(missing_docs)]
 
 mod fold;
+mod korean;
 mod legal_form;
 mod person;
 mod skeleton;
@@ -81,6 +84,7 @@ mod token;
 mod translit;
 
 pub use crate::fold::{fold, fold_variants, han_readings, is_folded};
+pub use crate::korean::korean_romanization;
 pub use crate::legal_form::{LegalForm, legal_form, legal_forms};
 pub use crate::person::person_name_variants;
 pub use crate::skeleton::skeleton;

@@ -14,6 +14,7 @@ impl Index {
             && c.identifier_score <= 1.0
             && c.unmatched_candidate_cost >= 0.0
             && c.short_query_unmatched_cost >= 0.0
+            && c.korean_unmatched_candidate_cost >= 0.0
             && c.extra_name_cost >= 0.0
             && [c.legal_form_weight, c.particle_weight, c.stop_word_weight, c.initial_weight]
                 .iter()

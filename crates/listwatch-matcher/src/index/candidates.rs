@@ -35,6 +35,7 @@ impl Index {
                 }
                 qname.finish(
                     query.schema == Some(Schema::Person),
+                    listwatch_normalize::korean_romanization(&variant).is_some(),
                     informative_weight,
                     &self.config,
                 );
