@@ -331,7 +331,7 @@ impl PgAppender {
     }
 }
 
-/// The `application_name` of a server's audit writer connection ([`PgAppender`]).
+/// The `application_name` of the connection of an audit appender ([`crate::Store::audit_appender`]).
 pub const AUDIT_APPLICATION: &str = "listwatch audit writer";
 
 /// A store in a PostgreSQL database.
