@@ -14,7 +14,7 @@ use crate::evidence::{self, Party};
 use crate::index::{describe_alignment, informative_weight, token_weight};
 use crate::query::Query;
 use crate::result::{Explanation, Feature, FeatureKind, MatcherInfo, PairResult, round_score};
-use crate::token::{Method, Tok, name_variants, query_tokens, similarity};
+use crate::token::{Method, Tok, name_readings, query_tokens, similarity};
 use listwatch_model::Schema;
 
 const TOKEN_DF_TSV: &str = include_str!("../data/token_df.tsv");
@@ -46,8 +46,8 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let mut names = Vec::new();
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
     let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
-    for variant in raw.map(name_variants).unwrap_or_default() {
-        let tokens = query_tokens(&variant, schema);
+    for (variant, split_run_in) in raw.map(name_readings).unwrap_or_default() {
+        let tokens = query_tokens(&variant, schema, split_run_in);
         if tokens.is_empty() {
             continue;
         }
@@ -198,7 +198,7 @@ mod token_table_tests {
     use listwatch_model::Entity;
     use listwatch_parsers::{InputFile, ofac};
 
-    use crate::token::{entity_name_tokens, name_variants};
+    use crate::token::{entity_name_tokens, name_readings};
 
     fn data() -> PathBuf {
         std::env::var_os("LISTWATCH_DATA").map(PathBuf::from).unwrap_or_else(|| {
@@ -275,9 +275,9 @@ mod token_table_tests {
             );
             let mut tokens: HashSet<String> = HashSet::new();
             for name in names {
-                for variant in name_variants(name) {
+                for (variant, split_run_in) in name_readings(name) {
                     tokens.extend(
-                        entity_name_tokens(&variant, entity.schema)
+                        entity_name_tokens(&variant, entity.schema, split_run_in)
                             .into_iter()
                             .map(|(text, _)| text),
                     );

@@ -178,3 +178,34 @@ fn a_call_sign_finds_its_vessel() {
     };
     check(&index, &query, Some("test:1"));
 }
+
+#[test]
+fn a_first_word_that_only_starts_like_a_legal_form_is_also_read_whole() {
+    let index = index(vec![
+        Entity::new("1", Schema::Organization, "ZAKONNIK"),
+        Entity::new("2", Schema::Company, "OOO ALKON"),
+        Entity::new("3", Schema::Person, "ZAOUALI, Karim"),
+    ]);
+    // "ZAKONNIK" typed with two letters swapped starts with "ZAO", a legal form.
+    check(&index, &Query::named("ZAOKNNIK"), Some("test:1"));
+    // A legal form run into the name is still split off.
+    check(&index, &Query::named("OOOALKON"), Some("test:2"));
+    // A surname that starts like one is a surname.
+    let person = Query { schema: Some(Schema::Person), ..Query::named("Karim Zaouali") };
+    check(&index, &person, Some("test:3"));
+}
+
+#[test]
+fn korean_names_match_across_romanizations_and_keep_their_syllables() {
+    let index = index(vec![
+        Entity::new("1", Schema::Person, "RI, Pyong Chol"),
+        Entity::new("2", Schema::Person, "RI, Su Yong"),
+    ]);
+    let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+    check(&index, &person("Lee Byung-chul"), Some("test:1"));
+    check(&index, &person("리병철"), Some("test:1"));
+    check(&index, &person("Su Yong Lee"), Some("test:2"));
+    // Another given name: a syllable left out, or the syllables in another order.
+    check(&index, &person("Lee Chul"), None);
+    check(&index, &person("Yong Su Lee"), None);
+}

@@ -12,7 +12,7 @@
 use listwatch_model::Schema;
 use listwatch_normalize::{
     TokenKind, fold, fold_variants, given_name_class, korean_romanization, leading_title_words,
-    spelling_key, tokenize,
+    spelling_key, starts_with_run_in_legal_form, tokenize, tokenize_whole_words,
 };
 
 use crate::metrics::jaro_winkler;
@@ -208,9 +208,27 @@ pub(crate) fn name_variants(raw: &str) -> Vec<String> {
     }
 }
 
-/// The tokens of a folded name, honorifics dropped, legal forms by their canonical text.
-pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
-    let mut tokens: Vec<(String, Kind)> = tokenize(folded)
+/// The readings of a raw name: each of its [`name_variants`] with `true`, and again with
+/// `false` when its first word may be a legal form run into a name ("OOOALKON") or a name that
+/// only starts like one ("ZAOUALI"), the name's words then read whole: a token list per reading
+/// (`split_run_in` of [`name_tokens`]), and the better reading wins.
+pub(crate) fn name_readings(raw: &str) -> Vec<(String, bool)> {
+    let mut readings = Vec::new();
+    for variant in name_variants(raw) {
+        let whole = starts_with_run_in_legal_form(&variant).then(|| variant.clone());
+        readings.push((variant, true));
+        if let Some(variant) = whole {
+            readings.push((variant, false));
+        }
+    }
+    readings
+}
+
+/// The tokens of a folded name, honorifics dropped, legal forms by their canonical text; with
+/// `split_run_in`, a legal form run into the first word is split off ("OOOALKON").
+pub(crate) fn name_tokens(folded: &str, split_run_in: bool) -> Vec<(String, Kind)> {
+    let tokens = if split_run_in { tokenize(folded) } else { tokenize_whole_words(folded) };
+    let mut tokens: Vec<(String, Kind)> = tokens
         .iter()
         .filter_map(|token| {
             let kind = match token.kind() {
@@ -230,8 +248,12 @@ pub(crate) fn name_tokens(folded: &str) -> Vec<(String, Kind)> {
 
 /// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way
 /// ([`numbers`]).
-pub(crate) fn entity_name_tokens(folded: &str, schema: Schema) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(folded);
+pub(crate) fn entity_name_tokens(
+    folded: &str,
+    schema: Schema,
+    split_run_in: bool,
+) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded, split_run_in);
     numbers(&mut tokens, schema == Schema::Vessel);
     tokens
 }
@@ -294,8 +316,12 @@ pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
 /// another schema, is a company's, where such words are words of the name ("General Trading
 /// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
 /// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
-pub(crate) fn query_tokens(folded: &str, schema: Option<Schema>) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(folded);
+pub(crate) fn query_tokens(
+    folded: &str,
+    schema: Option<Schema>,
+    split_run_in: bool,
+) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(folded, split_run_in);
     numbers(&mut tokens, schema == Some(Schema::Vessel));
     let words_kept = match schema {
         Some(Schema::Person) => 1,
@@ -500,8 +526,12 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
     let max_len = ta.len().max(tb.len());
     let limit = allowed_edits(max_len);
-    let distance = if limit > 0 { osa_distance(ta, tb, limit) } else { limit + 1 };
-    let edit_ok = distance <= limit;
+    let (distance, edit_ok) = if limit > 0 {
+        let distance = osa_distance(ta, tb, limit);
+        (distance, distance <= limit)
+    } else {
+        (1, is_short_swap(ta, tb))
+    };
     // A two-letter word written in an unvowelled script is a whole name ("th" for طه, Taha), so
     // its skeleton counts; a two-letter Latin word is too short for a skeleton to mean anything.
     let long_enough = |tok: &Tok| tok.text.len() >= 3 || tok.unvowelled;
@@ -544,6 +574,20 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
         best = (EQUIVALENT_SIM, Method::Equivalent);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
+}
+
+/// Whether two words of three or four letters differ only by two adjacent letters swapped after
+/// the first ("adb" typed for "abd"): the one typo that short words are allowed, since other
+/// edits turn a short name into another too often ("jing" and "jang") while a swap rarely does,
+/// and names that differ in their first letter are other names more often ("amr", "mar").
+/// The deletion keys of such words share a variant (delete either swapped letter), so the
+/// index finds the pair.
+fn is_short_swap(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() || !(3..=4).contains(&a.len()) {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(differ[..], [i, j] if i > 0 && j == i + 1 && a[i] == b[j] && a[j] == b[i])
 }
 
 /// The similarity of two spellings of one name by different languages' conventions: like a

@@ -76,6 +76,35 @@ impl Token {
 /// );
 /// ```
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, true)
+}
+
+/// [`tokenize`] without splitting a legal form off the first word it may have been run into:
+/// the other reading of a name whose first word only looks like one ("Zaouali", or "ZAOKNNIK"
+/// typed for "ZAKONNIK"). [`starts_with_run_in_legal_form`] tells whether the two differ.
+///
+/// ```
+/// use listwatch_normalize::{starts_with_run_in_legal_form, tokenize, tokenize_whole_words};
+///
+/// assert!(starts_with_run_in_legal_form("oooalkon"));
+/// assert_eq!(tokenize("oooalkon").len(), 2);
+/// assert_eq!(tokenize_whole_words("oooalkon").len(), 1);
+/// assert!(!starts_with_run_in_legal_form("ooo alkon"));
+/// ```
+pub fn tokenize_whole_words(text: &str) -> Vec<Token> {
+    tokenize_with(text, false)
+}
+
+/// Whether [`tokenize`] splits a legal form off the first word of the folded name `folded`.
+pub fn starts_with_run_in_legal_form(folded: &str) -> bool {
+    let mut words = folded.split(' ').filter(|word| !word.is_empty());
+    let Some(first) = words.next() else { return false };
+    // A legal form of several words that starts with the first word takes precedence.
+    let rest: Vec<&str> = std::iter::once(first).chain(words.take(3)).collect();
+    legal_form::longest_at(&rest).is_none() && run_in_legal_form(first).is_some()
+}
+
+fn tokenize_with(text: &str, split_run_in: bool) -> Vec<Token> {
     let folded = if is_folded(text) { Cow::Borrowed(text) } else { Cow::Owned(fold(text)) };
     let words: Vec<&str> = folded.split(' ').filter(|word| !word.is_empty()).collect();
     let mut tokens = Vec::with_capacity(words.len());
@@ -90,6 +119,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             let mut word = words[word_idx];
             if word_idx == 0
+                && split_run_in
                 && let Some((legal_form, rest)) = run_in_legal_form(word)
             {
                 tokens.push(Token {

@@ -48,8 +48,8 @@ impl Index {
             entity_tokens.clear();
             seen_sequences.clear();
             for (name_idx, (raw, kind)) in names.iter().enumerate() {
-                for variant in name_variants(raw) {
-                    let tokens = entity_name_tokens(&variant, entity.schema);
+                for (variant, split_run_in) in name_readings(raw) {
+                    let tokens = entity_name_tokens(&variant, entity.schema, split_run_in);
                     if tokens.is_empty() {
                         continue;
                     }

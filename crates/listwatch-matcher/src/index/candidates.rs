@@ -12,8 +12,8 @@ impl Index {
             let unvowelled = token::is_unvowelled_script(raw);
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
-            for variant in name_variants(raw) {
-                let tokens = query_tokens(&variant, query.schema);
+            for (variant, split_run_in) in name_readings(raw) {
+                let tokens = query_tokens(&variant, query.schema, split_run_in);
                 if tokens.is_empty() {
                     continue;
                 }

@@ -48,12 +48,24 @@ fn unvowelled_arabic_spellings_are_similar_to_latin_ones() {
 }
 
 #[test]
+fn a_short_word_with_two_letters_swapped_is_a_typo() {
+    for (a, b) in [("adb", "abd"), ("lli", "lil"), ("ail", "ali"), ("ogla", "olga")] {
+        let found = sim(a, b);
+        assert!(found.is_some_and(|(s, _)| (0.6..0.9).contains(&s)), "{a} {b} {found:?}");
+        assert!(shares_key(a, b), "{a} {b}");
+    }
+}
+
+#[test]
 fn unrelated_words_are_not_similar() {
     for (a, b) in [
         ("caribbean", "pacific"),
         ("international", "interior"),
         ("putin", "potanin"),
         ("jing", "jang"),
+        // A short word may have two letters swapped, but not its first.
+        ("amr", "mar"),
+        ("abd", "bad"),
     ] {
         assert_eq!(sim(a, b), None, "{a} {b}");
     }
