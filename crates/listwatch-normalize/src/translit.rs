@@ -9,6 +9,7 @@
 
 pub(crate) mod arabic;
 pub(crate) mod cyrillic;
+pub(crate) mod ethiopic;
 pub(crate) mod georgian;
 pub(crate) mod greek;
 pub(crate) mod han;
@@ -74,6 +75,7 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
         0x0E01..=0x0E5B => thai::transliterate(chars, char_idx, sink),
         0x1000..=0x104F => myanmar::transliterate(chars, char_idx, sink),
         0x10D0..=0x10F0 => georgian::transliterate(c, sink),
+        0x1200..=0x137F => ethiopic::transliterate(c, sink),
         0x3041..=0x30FF => kana::transliterate(chars, char_idx, sink),
         0xAC00..=0xD7A3 => hangul::transliterate(c, sink),
         _ if han::is_han(c) => {

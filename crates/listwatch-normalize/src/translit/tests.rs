@@ -35,6 +35,17 @@ fn georgian_has_a_table_of_its_own() {
 }
 
 #[test]
+fn ethiopic_is_written_syllable_by_syllable() {
+    check("ሃይለማርያም ደሳለኝ", "haylemaryam desaleny");
+    check("አቢይ አሕመድ", "abiy ahmed");
+    check("ኢሳያስ አፈወርቂ", "isayas afewerqi");
+    check("ቴዎድሮስ", "tewodros");
+    // The word space and the full stop separate words; a labialized consonant keeps its w.
+    check("አበበ፡ቢቂላ።", "abebe biqila");
+    check("ጓደኛ", "gwadenya");
+}
+
+#[test]
 fn indic_scripts_write_inherent_vowels_and_conjuncts() {
     // Long vowels as short ones; the inherent vowel is kept inside a word and after a
     // conjunct, and dropped after a lone final consonant.
