@@ -8,9 +8,9 @@
 //! scoring depends on the index, not on the length of the query. Without these bounds one token
 //! of 300 KB took half a minute (every prefix was hashed, which is quadratic in its length).
 
-/// Han names have a variant per reading of their polyphonic characters; at most this many are
-/// indexed or queried per name.
-pub(crate) const MAX_HAN_VARIANTS: usize = 4;
+/// Han names have a variant per reading of their polyphonic characters, and two for their Korean
+/// reading; at most this many are indexed or queried per name.
+pub(crate) const MAX_HAN_VARIANTS: usize = 6;
 
 /// Names are cut to this many tokens (alignment uses 64-bit masks, and no real name comes close).
 pub(crate) const MAX_TOKENS: usize = 24;

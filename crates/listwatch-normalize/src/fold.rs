@@ -74,18 +74,38 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// `max_variants` strings are returned (but at least one), since the number of combinations grows
 /// exponentially with the number of polyphonic characters.
 ///
-/// Arabic script with the letters ض, ذ, ظ or ث also gets its Persian, Dari, Pashto and Urdu
-/// reading, where they sound z and s ("فضل" is "fdl" in Arabic, "fzl" as "Fazl"). Other text
-/// has a single variant.
+/// A name in Han characters alone also gets its Korean (hanja) reading, folded and in the
+/// spelling of [`korean_romanization`](crate::korean_romanization), after at most
+/// `max_variants - 2` pinyin variants: a Korean name may be written in hanja, and Chinese writes
+/// Korean names in Han characters ("金正恩", Kim Jong Un). A Hangul name also gets its
+/// McCune-Reischauer spellings. Arabic script with the letters ض, ذ, ظ or ث also gets its
+/// Persian, Dari, Pashto and Urdu reading, where they sound z and s ("فضل" is "fdl" in Arabic,
+/// "fzl" as "Fazl"). Other text has a single variant.
 ///
 /// ```
 /// use listwatch_normalize::fold_variants;
 ///
-/// assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng"]);
+/// assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng", "eun haeng"]);
 /// assert_eq!(fold_variants("Bank", 8), ["bank"]);
 /// ```
 pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
-    let mut variants = han_variants(text, max_variants);
+    // A name in Han characters alone may be Korean (hanja, or a Korean name as Chinese writes
+    // it: "金正恩" for Kim Jong Un): two places are kept for its Korean reading.
+    let han_only = is_han_name(text);
+    let pinyin_variants = if han_only { max_variants.saturating_sub(2) } else { max_variants };
+    let mut variants = han_variants(text, pinyin_variants.max(1));
+    if han_only {
+        let hangul = hanja_hangul::Converter::global().convert(text);
+        if hangul != text {
+            let folded = fold(&hangul);
+            let korean = korean_romanization(&folded);
+            for variant in std::iter::once(folded).chain(korean) {
+                if variants.len() < max_variants && !variants.contains(&variant) {
+                    variants.push(variant);
+                }
+            }
+        }
+    }
     if is_hangul_name(text)
         && let Some(folded) = variants.first().cloned()
     {
@@ -154,6 +174,12 @@ fn scholarly_as_english(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` is written in Han characters (its letters are Han characters).
+fn is_han_name(text: &str) -> bool {
+    let mut letters = text.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(han::is_han)
 }
 
 /// Whether `text` is written in Hangul (its letters are Hangul syllables).

@@ -62,8 +62,9 @@
 //!   detection: Cyrillic follows BGN/PCGN for Russian (so Ukrainian "г" becomes "g", not "h");
 //!   Hangul follows Revised Romanization ("김" -> "gim", while lists often write "Kim"; the
 //!   McCune-Reischauer spellings are [`fold_variants`], and [`korean_romanization`] writes every
-//!   system's spelling of a Korean name one way); Japanese kanji are read as Chinese pinyin, and
-//!   Korean hanja too.
+//!   system's spelling of a Korean name one way); a name in Han characters alone also gets its
+//!   Korean (hanja) reading in [`fold_variants`], by the `hanja_hangul` crate's tables; Japanese
+//!   kanji are read as Chinese pinyin and Korean hanja, never with Japanese readings.
 //! - Arabic is written without short vowels, so folded Arabic ("محمد" -> "mhmd") rarely equals the
 //!   Latin spelling a list gives ("Mohammed"); compare such names through [`skeleton`] keys.
 //! - Han characters get their most common reading in [`fold`]; polyphones can be wrong, which is

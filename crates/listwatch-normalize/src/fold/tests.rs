@@ -183,10 +183,23 @@ fn han_readings_are_folded_for_every_han_character() {
 }
 
 #[test]
+fn a_korean_name_in_han_characters_gets_its_korean_reading() {
+    // Kim Jong Un as hanja, and as Chinese writes his name.
+    let variants = fold_variants("金正恩", 6);
+    assert_eq!(variants[0], "jin zheng en");
+    assert!(variants.contains(&"gim jeong eun".to_string()), "{variants:?}");
+    let korean = crate::korean_romanization("kim jong un").unwrap();
+    assert!(variants.contains(&korean), "{variants:?}");
+}
+
+#[test]
 fn fold_variants_start_with_fold_and_vary_polyphones() {
-    assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng"]);
-    assert_eq!(fold_variants("重行", 2), ["zhong xing", "zhong hang"]);
-    assert_eq!(fold_variants("重行", 100).len(), 9);
+    // The pinyin readings, then the Korean reading of a name in Han characters alone.
+    assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng", "eun haeng"]);
+    assert_eq!(fold_variants("重行", 3), ["zhong xing", "jung haeng", "jong heng"]);
+    assert_eq!(fold_variants("重行", 4), ["zhong xing", "zhong hang", "jung haeng", "jong heng"]);
+    assert_eq!(fold_variants("重行", 100).len(), 11);
+    assert_eq!(fold_variants("重行 Co", 2), ["zhong xing co", "zhong hang co"]);
     assert_eq!(fold_variants("Acme", 0), ["acme"]);
     assert_eq!(fold_variants("", 3), [""]);
 }
