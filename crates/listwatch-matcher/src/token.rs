@@ -11,7 +11,7 @@
 
 use listwatch_model::Schema;
 use listwatch_normalize::{
-    TokenKind, fold, fold_variants, given_name_class, korean_romanization, leading_title_words,
+    TokenKind, fold, fold_variants, given_name_class, korean_romanizations, leading_title_words,
     spelling_key, starts_with_run_in_legal_form, tokenize, tokenize_whole_words,
 };
 
@@ -196,16 +196,16 @@ pub(crate) fn consonant_skeleton(word: &str) -> String {
 
 /// The folded variants of a raw name (at most [`MAX_HAN_VARIANTS`]): one per Han reading, a
 /// Hangul name's other romanizations, and the rest of [`fold_variants`]; a romanized Korean
-/// name also in the spelling of [`korean_romanization`].
+/// name also in the spellings of [`korean_romanizations`].
 pub(crate) fn name_variants(raw: &str) -> Vec<String> {
     if !raw.is_ascii() {
         return fold_variants(raw, MAX_HAN_VARIANTS);
     }
     let folded = fold(raw);
-    match korean_romanization(&folded) {
-        Some(korean) if korean != folded => vec![folded, korean],
-        _ => vec![folded],
-    }
+    let mut variants = korean_romanizations(&folded);
+    variants.retain(|korean| *korean != folded);
+    variants.insert(0, folded);
+    variants
 }
 
 /// The readings of a raw name: each of its [`name_variants`] with `true`, and again with

@@ -1,6 +1,6 @@
 //! Folding: from any Unicode text to lowercase ASCII words separated by single spaces.
 
-use crate::korean::korean_romanization;
+use crate::korean::korean_romanizations;
 use crate::translit::{self, Sink, han};
 
 #[cfg(test)]
@@ -98,7 +98,7 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         let hangul = hanja_hangul::Converter::global().convert(text);
         if hangul != text {
             let folded = fold(&hangul);
-            let korean = korean_romanization(&folded);
+            let korean = korean_romanizations(&folded);
             for variant in std::iter::once(folded).chain(korean) {
                 if variants.len() < max_variants && !variants.contains(&variant) {
                     variants.push(variant);
@@ -143,11 +143,12 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
     // system's spelling of it shares.
-    if variants.len() < max_variants
-        && let Some(korean) = variants.first().and_then(|first| korean_romanization(first))
-        && !variants.contains(&korean)
-    {
-        variants.push(korean);
+    if let Some(first) = variants.first() {
+        for korean in korean_romanizations(first) {
+            if variants.len() < max_variants && !variants.contains(&korean) {
+                variants.push(korean);
+            }
+        }
     }
     variants
 }

@@ -3,9 +3,10 @@
 //! One Korean name has several Latin spellings: the Revised Romanization of South Korea
 //! ("Jeong Gyeong Taek"), McCune-Reischauer without its diacritics ("Chong Kyong Taek"), the
 //! North Korean system the lists use for DPRK nationals ("Jong Kyong Thaek"), and the popular
-//! spellings of passports ("Jung Kyung Taek", "Lee", "Park", "Choi"). [`korean_romanization`]
-//! reads each word of a folded name as one romanized syllable and writes it in one spelling, so
-//! that the spellings of one name share it.
+//! spellings of passports ("Jung Kyung Taek", "Lee", "Park", "Choi", a given name written as one
+//! word: "Byungchul"). [`korean_romanization`] reads each word of a folded name as a romanized
+//! syllable, or a given name as two, and writes it in one spelling, so that the spellings of one
+//! name share it.
 
 use crate::token::{TokenKind, word_kind};
 
@@ -124,7 +125,8 @@ static SURNAME_SPELLINGS: std::sync::LazyLock<std::collections::HashSet<String>>
 
 /// A folded name read as a Korean name, written in one spelling, a syllable a word as the lists
 /// write Korean names; `None` unless the name has two to four words, every one of them reads as
-/// a romanized syllable, and the first or the last is a Korean surname.
+/// a romanized syllable or as two written together (a given name, "Jongun"), and the first or
+/// the last is a Korean surname.
 ///
 /// Consonants that the systems write differently are written one way (plain, aspirated and
 /// tense alike), so are the vowels they confuse (ㅓ, ㅗ, ㅜ and ㅡ; ㅕ, ㅛ and ㅠ), and an initial
@@ -150,32 +152,85 @@ static SURNAME_SPELLINGS: std::sync::LazyLock<std::collections::HashSet<String>>
 /// assert_eq!(korean_romanization("kim"), None);
 /// ```
 pub fn korean_romanization(folded: &str) -> Option<String> {
+    korean_romanizations(folded).into_iter().next()
+}
+
+/// Every reading of [`korean_romanization`] (at most three): a given name written as one word
+/// may split into syllables in two ways ("honam" is "ho nam" or "hon am"), and each is kept.
+/// Empty where [`korean_romanization`] is `None`.
+///
+/// ```
+/// use listwatch_normalize::korean_romanizations;
+///
+/// assert_eq!(korean_romanizations("lee honam"), ["yi honh am", "yi ho nam"]);
+/// assert_eq!(korean_romanizations("lee ho nam"), ["yi ho nam"]);
+/// ```
+pub fn korean_romanizations(folded: &str) -> Vec<String> {
     let words: Vec<&str> = folded.split(' ').filter(|word| !word.is_empty()).collect();
     if !(2..=MAX_WORDS).contains(&words.len()) {
-        return None;
+        return Vec::new();
     }
-    let syllables = words.iter().map(|word| syllable(word)).collect::<Option<Vec<_>>>()?;
-    let is_surname = |syllable: &String| SURNAME_SPELLINGS.contains(syllable);
-    if !is_surname(&syllables[0]) && !syllables.last().is_some_and(is_surname) {
-        return None;
+    let is_surname = |word: &str| syllable(word).is_some_and(|s| SURNAME_SPELLINGS.contains(&s));
+    if !is_surname(words[0]) && !is_surname(words[words.len() - 1]) {
+        return Vec::new();
     }
-    let words: Vec<String> = syllables
+    let mut readings: Vec<Vec<String>> = vec![Vec::new()];
+    for word in &words {
+        let splits = word_syllables(word);
+        if splits.is_empty() {
+            return Vec::new();
+        }
+        readings = readings
+            .iter()
+            .flat_map(|reading| {
+                splits.iter().map(move |split| {
+                    let mut reading = reading.clone();
+                    reading.extend(split.iter().cloned());
+                    reading
+                })
+            })
+            .filter(|reading| reading.len() <= MAX_WORDS + 1)
+            .take(MAX_READINGS)
+            .collect();
+    }
+    readings
         .into_iter()
-        .map(|syllable| {
-            let mut word = match syllable.as_str() {
-                "i" => "yi".to_string(),
-                vowel if vowel.len() == 1 => format!("{vowel}h"),
-                _ => syllable,
-            };
-            // A syllable spelt like a stop word or a particle ("an", "in", "on", "al") would
-            // weigh next to nothing; an "h" keeps it a name.
-            if word_kind(&word) != TokenKind::Normal {
-                word.push('h');
-            }
-            word
+        .map(|syllables| syllables.into_iter().map(word).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The most readings [`korean_romanizations`] gives.
+const MAX_READINGS: usize = 3;
+
+/// A syllable in the spelling of [`korean_romanization`] as a word of its own.
+fn word(syllable: String) -> String {
+    let mut word = match syllable.as_str() {
+        "i" => "yi".to_string(),
+        vowel if vowel.len() == 1 => format!("{vowel}h"),
+        _ => syllable,
+    };
+    // A syllable spelt like a stop word or a particle ("an", "in", "on", "al") would weigh next
+    // to nothing; an "h" keeps it a name.
+    if word_kind(&word) != TokenKind::Normal {
+        word.push('h');
+    }
+    word
+}
+
+/// The ways a word reads as syllables in the spelling of [`korean_romanization`]: one syllable,
+/// or else a given name of two written together ("Jongun", "Byungchul"), every split where
+/// both halves read as syllables, the longest first syllable first ("jong un", then "jon gun").
+fn word_syllables(word: &str) -> Vec<Vec<String>> {
+    if let Some(one) = syllable(word) {
+        return vec![vec![one]];
+    }
+    (2..word.len().saturating_sub(1))
+        .rev()
+        .filter_map(|split| {
+            let (first, second) = (word.get(..split)?, word.get(split..)?);
+            Some(vec![syllable(first)?, syllable(second)?])
         })
-        .collect();
-    Some(words.join(" "))
+        .collect()
 }
 
 /// One romanized syllable in the spelling of [`korean_romanization`].
@@ -228,6 +283,9 @@ mod tests {
             &["ryu yong gil", "yu yeong gil", "yoo young gil"],
             &["an myong hun", "ahn myeong hun"],
             &["kim kyok sik", "gim gyeok sik", "kim kyuk shik"],
+            // Given names written as one word.
+            &["kim jong un", "kim jongun", "gim jeongeun", "kim chongun"],
+            &["ri pyong chol", "lee byungchul", "ri pyongchol"],
         ];
         for spellings in names {
             let key = korean_romanization(spellings[0]);

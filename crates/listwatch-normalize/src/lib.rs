@@ -85,7 +85,7 @@ mod token;
 mod translit;
 
 pub use crate::fold::{fold, fold_variants, han_readings, is_folded};
-pub use crate::korean::korean_romanization;
+pub use crate::korean::{korean_romanization, korean_romanizations};
 pub use crate::legal_form::{LegalForm, legal_form, legal_forms};
 pub use crate::person::person_name_variants;
 pub use crate::skeleton::skeleton;
