@@ -260,30 +260,35 @@ const POOL_SIZE: usize = 16;
 
 impl From<tokio_postgres::Error> for Error {
     fn from(err: tokio_postgres::Error) -> Error {
-        match err.as_db_error() {
-            Some(db) => Error::Storage(format!("PostgreSQL: {}", db.message())),
-            None => {
-                let mut message = format!("PostgreSQL: {err}");
-                let mut source = std::error::Error::source(&err);
-                while let Some(cause) = source {
-                    message.push_str(&format!(": {cause}"));
-                    source = cause.source();
-                }
-                Error::Storage(message)
+        Error::Storage(driver_message(&err))
+    }
+}
+
+/// A driver error in words: the server's message, or the error and its causes.
+fn driver_message(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("PostgreSQL: {}", db.message()),
+        None => {
+            let mut message = format!("PostgreSQL: {err}");
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
             }
+            message
         }
     }
 }
 
+/// A connection that could not be made.
+fn unreachable_server(why: impl std::fmt::Display) -> Error {
+    Error::Storage(format!("cannot reach the PostgreSQL server: {why}"))
+}
+
 fn pool_error(err: deadpool_postgres::PoolError) -> Error {
     match err {
-        deadpool_postgres::PoolError::Backend(err) => {
-            let Error::Storage(message) = Error::from(err) else {
-                unreachable!("a driver error is a storage error")
-            };
-            Error::Storage(format!("cannot reach the PostgreSQL server: {message}"))
-        }
-        other => Error::Storage(format!("cannot reach the PostgreSQL server: {other}")),
+        deadpool_postgres::PoolError::Backend(err) => unreachable_server(driver_message(&err)),
+        other => unreachable_server(other),
     }
 }
 
@@ -306,21 +311,19 @@ impl PgAppender {
     pub(crate) fn append(&mut self, entries: &[crate::AuditEntry]) -> Result<()> {
         let PgAppender { runtime, config, connection } = self;
         let outcome = runtime.block_on(async {
-            if connection.is_none() {
-                let (client, driver) = config.connect(NoTls).await.map_err(|err| {
-                    let Error::Storage(message) = Error::from(err) else {
-                        unreachable!("a driver error is a storage error")
-                    };
-                    Error::Storage(format!("cannot reach the PostgreSQL server: {message}"))
-                })?;
-                // Polled whenever this thread blocks on the runtime, which it does while it
-                // waits for an answer.
-                tokio::spawn(driver);
-                let insert = client.prepare(INSERT_AUDIT).await?;
-                *connection = Some((client, insert));
-            }
-            let Some((client, insert)) = connection.as_mut() else {
-                unreachable!("connected above")
+            let (client, insert) = match connection {
+                Some(connected) => connected,
+                None => {
+                    let (client, driver) = config
+                        .connect(NoTls)
+                        .await
+                        .map_err(|err| unreachable_server(driver_message(&err)))?;
+                    // Polled whenever this thread blocks on the runtime, which it does while it
+                    // waits for an answer.
+                    tokio::spawn(driver);
+                    let insert = client.prepare(INSERT_AUDIT).await?;
+                    connection.insert((client, insert))
+                }
             };
             insert_audit(client, insert, entries).await.map_err(Error::from)
         });
