@@ -46,8 +46,8 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let mut names = Vec::new();
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
     let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
-    for (variant, split_run_in) in raw.map(name_readings).unwrap_or_default() {
-        let tokens = query_tokens(&variant, schema, split_run_in);
+    for reading in raw.map(name_readings).unwrap_or_default() {
+        let tokens = query_tokens(&reading.text, schema, reading.split_run_in);
         if tokens.is_empty() {
             continue;
         }
@@ -60,8 +60,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             tok.unvowelled = unvowelled;
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
-        let korean = listwatch_normalize::korean_romanization(&variant).is_some();
-        qname.finish(schema == Some(Schema::Person), korean, informative_weight, config);
+        qname.finish(schema == Some(Schema::Person), reading.korean, informative_weight, config);
         qname.build_units(true);
         for unit in &mut qname.units {
             unit.tok.unvowelled = unvowelled;
@@ -275,9 +274,9 @@ mod token_table_tests {
             );
             let mut tokens: HashSet<String> = HashSet::new();
             for name in names {
-                for (variant, split_run_in) in name_readings(name) {
+                for reading in name_readings(name) {
                     tokens.extend(
-                        entity_name_tokens(&variant, entity.schema, split_run_in)
+                        entity_name_tokens(&reading.text, entity.schema, reading.split_run_in)
                             .into_iter()
                             .map(|(text, _)| text),
                     );

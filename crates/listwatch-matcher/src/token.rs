@@ -11,8 +11,9 @@
 
 use listwatch_model::Schema;
 use listwatch_normalize::{
-    TokenKind, fold, fold_variants, given_name_class, korean_romanizations, leading_title_words,
-    spelling_key, starts_with_run_in_legal_form, tokenize, tokenize_whole_words,
+    TokenKind, fold, fold_variants, given_name_class, korean_romanization, korean_romanizations,
+    leading_title_words, spelling_key, starts_with_run_in_legal_form, tokenize,
+    tokenize_whole_words,
 };
 
 use crate::metrics::jaro_winkler;
@@ -194,31 +195,47 @@ pub(crate) fn consonant_skeleton(word: &str) -> String {
     skeleton
 }
 
-/// The folded variants of a raw name (at most [`MAX_HAN_VARIANTS`]): one per Han reading, a
-/// Hangul name's other romanizations, and the rest of [`fold_variants`]; a romanized Korean
-/// name also in the spellings of [`korean_romanizations`].
-pub(crate) fn name_variants(raw: &str) -> Vec<String> {
-    if !raw.is_ascii() {
-        return fold_variants(raw, MAX_HAN_VARIANTS);
-    }
-    let folded = fold(raw);
-    let mut variants = korean_romanizations(&folded);
-    variants.retain(|korean| *korean != folded);
-    variants.insert(0, folded);
-    variants
+/// One reading of a raw name ([`name_readings`]).
+pub(crate) struct Reading {
+    /// A folded variant of the name.
+    pub(crate) text: String,
+    /// Whether a legal form run into the first word is split off (`split_run_in` of
+    /// [`name_tokens`]).
+    pub(crate) split_run_in: bool,
+    /// Whether the variant reads as a Korean name (`listwatch_normalize::korean_romanization`).
+    pub(crate) korean: bool,
 }
 
-/// The readings of a raw name: each of its [`name_variants`] with `true`, and again with
-/// `false` when its first word may be a legal form run into a name ("OOOALKON") or a name that
-/// only starts like one ("ZAOUALI"), the name's words then read whole: a token list per reading
-/// (`split_run_in` of [`name_tokens`]), and the better reading wins.
-pub(crate) fn name_readings(raw: &str) -> Vec<(String, bool)> {
-    let mut readings = Vec::new();
-    for variant in name_variants(raw) {
-        let whole = starts_with_run_in_legal_form(&variant).then(|| variant.clone());
-        readings.push((variant, true));
-        if let Some(variant) = whole {
-            readings.push((variant, false));
+/// The readings of a raw name. Its folded variants (at most [`MAX_HAN_VARIANTS`]): one per Han
+/// reading, a Hangul name's other romanizations, and the rest of [`fold_variants`]; a romanized
+/// Korean name also in the spellings of [`korean_romanizations`]. Each variant is read with a
+/// legal form run into its first word split off, and again whole when its first word may be a
+/// legal form run into a name ("OOOALKON") or a name that only starts like one ("ZAOUALI"): a
+/// token list per reading, and the better reading wins.
+pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
+    let variants: Vec<(String, bool)> = if raw.is_ascii() {
+        let folded = fold(raw);
+        // The Korean spellings of a Korean name read as Korean too.
+        let korean = korean_romanizations(&folded);
+        let folded_is_korean = !korean.is_empty();
+        let spellings = korean.into_iter().filter(|spelling| *spelling != folded);
+        let spellings: Vec<(String, bool)> = spellings.map(|spelling| (spelling, true)).collect();
+        std::iter::once((folded, folded_is_korean)).chain(spellings).collect()
+    } else {
+        fold_variants(raw, MAX_HAN_VARIANTS)
+            .into_iter()
+            .map(|variant| {
+                let korean = korean_romanization(&variant).is_some();
+                (variant, korean)
+            })
+            .collect()
+    };
+    let mut readings = Vec::with_capacity(variants.len());
+    for (text, korean) in variants {
+        let whole = starts_with_run_in_legal_form(&text).then(|| text.clone());
+        readings.push(Reading { text, split_run_in: true, korean });
+        if let Some(text) = whole {
+            readings.push(Reading { text, split_run_in: false, korean });
         }
     }
     readings
@@ -586,8 +603,8 @@ fn is_short_swap(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() || !(3..=4).contains(&a.len()) {
         return false;
     }
-    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    matches!(differ[..], [i, j] if i > 0 && j == i + 1 && a[i] == b[j] && a[j] == b[i])
+    let Some(i) = (1..a.len() - 1).find(|&i| a[i] != b[i]) else { return false };
+    a[0] == b[0] && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
 }
 
 /// The similarity of two spellings of one name by different languages' conventions: like a

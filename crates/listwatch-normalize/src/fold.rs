@@ -179,14 +179,18 @@ fn scholarly_as_english(text: &str) -> String {
 
 /// Whether `text` is written in Han characters (its letters are Han characters).
 fn is_han_name(text: &str) -> bool {
-    let mut letters = text.chars().filter(|c| c.is_alphabetic()).peekable();
-    letters.peek().is_some() && letters.all(han::is_han)
+    written_in(text, han::is_han)
 }
 
 /// Whether `text` is written in Hangul (its letters are Hangul syllables).
 fn is_hangul_name(text: &str) -> bool {
+    written_in(text, |c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+/// Whether `text` has letters, all of them of the script `is_of`.
+fn written_in(text: &str, is_of: impl Fn(char) -> bool) -> bool {
     let mut letters = text.chars().filter(|c| c.is_alphabetic()).peekable();
-    letters.peek().is_some() && letters.all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    letters.peek().is_some() && letters.all(is_of)
 }
 
 /// A folded Hangul name (Revised Romanization, one syllable a word) in the spelling of the

@@ -48,8 +48,9 @@ impl Index {
             entity_tokens.clear();
             seen_sequences.clear();
             for (name_idx, (raw, kind)) in names.iter().enumerate() {
-                for (variant, split_run_in) in name_readings(raw) {
-                    let tokens = entity_name_tokens(&variant, entity.schema, split_run_in);
+                for reading in name_readings(raw) {
+                    let tokens =
+                        entity_name_tokens(&reading.text, entity.schema, reading.split_run_in);
                     if tokens.is_empty() {
                         continue;
                     }

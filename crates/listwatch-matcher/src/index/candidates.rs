@@ -12,8 +12,8 @@ impl Index {
             let unvowelled = token::is_unvowelled_script(raw);
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
-            for (variant, split_run_in) in name_readings(raw) {
-                let tokens = query_tokens(&variant, query.schema, split_run_in);
+            for reading in name_readings(raw) {
+                let tokens = query_tokens(&reading.text, query.schema, reading.split_run_in);
                 if tokens.is_empty() {
                     continue;
                 }
@@ -35,7 +35,7 @@ impl Index {
                 }
                 qname.finish(
                     query.schema == Some(Schema::Person),
-                    listwatch_normalize::korean_romanization(&variant).is_some(),
+                    reading.korean,
                     informative_weight,
                     &self.config,
                 );

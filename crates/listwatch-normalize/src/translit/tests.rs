@@ -43,6 +43,8 @@ fn ethiopic_is_written_syllable_by_syllable() {
     // The word space and the full stop separate words; a labialized consonant keeps its w.
     check("አበበ፡ቢቂላ።", "abebe biqila");
     check("ጓደኛ", "gwadenya");
+    // The last row holds only rya, mya and fya.
+    check("ፙ", "mya");
 }
 
 #[test]
