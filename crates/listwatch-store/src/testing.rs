@@ -78,6 +78,41 @@ pub fn execute(url: &str, sql: &str) -> Result<(), String> {
     })
 }
 
+/// A connection kept open between statements, to hold a transaction open while a test acts on
+/// the store through another.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl Session {
+    /// Connects to the database at `url`.
+    pub fn connect(url: &str) -> Result<Session, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| err.to_string())?;
+        let client = runtime.block_on(async {
+            let (client, connection) =
+                tokio_postgres::connect(url, NoTls).await.map_err(|err| err.to_string())?;
+            // Polled whenever a statement blocks on the runtime.
+            tokio::spawn(connection);
+            Ok::<_, String>(client)
+        })?;
+        Ok(Session { runtime, client })
+    }
+
+    /// Runs SQL statements on the session.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        self.runtime.block_on(self.client.batch_execute(sql)).map_err(|err| {
+            match err.as_db_error() {
+                Some(db) => db.message().to_string(),
+                None => err.to_string(),
+            }
+        })
+    }
+}
+
 impl TestDatabase {
     /// Creates a fresh database, or says why it cannot (`None`: skip the test), or panics when
     /// PostgreSQL is required.

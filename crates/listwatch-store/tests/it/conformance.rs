@@ -424,6 +424,47 @@ fn an_audit_appender_connects_again_after_losing_its_session() {
     assert_eq!(stored, expected);
 }
 
+/// A record whose transaction commits after a later record's is not passed over by a reader
+/// paging the shared audit log: the read waits for the writes in progress.
+#[test]
+fn an_audit_page_waits_for_the_records_still_being_written() {
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    let entry = |n: u32| listwatch_store::AuditEntry {
+        id: format!("r{n}"),
+        at: format!("2026-01-01T00:00:0{n}Z"),
+        key: "k".to_string(),
+        body: format!("{{\"id\":\"r{n}\"}}"),
+    };
+    t.store.append_audit(&[entry(1)]).unwrap();
+    // Another server's writer draws the next seq, and has not committed yet.
+    let slow = listwatch_store::testing::Session::connect(&url).unwrap();
+    slow.execute(
+        "BEGIN; INSERT INTO listwatch.audit (id, at, key, body)
+         VALUES ('r2', '2026-01-01T00:00:02Z', 'k', '{\"id\":\"r2\"}')",
+    )
+    .unwrap();
+    // A third commits a record after it.
+    t.store.append_audit(&[entry(3)]).unwrap();
+    let (first, second) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let first = t.store.audit_page(None, None, Some("r1"), 10).unwrap().unwrap();
+            let last = first.last().map(|body| body[7..9].to_string());
+            let second = t.store.audit_page(None, None, last.as_deref(), 10).unwrap().unwrap();
+            (first, second)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        slow.execute("COMMIT").unwrap();
+        reader.join().unwrap()
+    });
+    let bodies = |ns: &[u32]| ns.iter().map(|&n| entry(n).body).collect::<Vec<_>>();
+    assert_eq!(first, bodies(&[2, 3]), "a page passed over a record written late");
+    assert!(second.is_empty());
+}
+
 /// The child of the leadership test: takes the lead of `audit` and dies holding it.
 #[test]
 fn lead_child() {
@@ -461,7 +502,7 @@ mod large {
 }
 
 #[test]
-fn the_sync_state_is_kept_by_a_postgres_store_and_a_schema_2_database_gains_it() {
+fn a_postgres_store_keeps_the_sync_state_and_a_schema_2_database_is_migrated() {
     let redb = Engine::Redb.store();
     assert!(redb.store.sync_state().is_err(), "a redb store keeps its sync state in a file");
     if !pg_available() {
@@ -475,14 +516,27 @@ fn the_sync_state_is_kept_by_a_postgres_store_and_a_schema_2_database_gains_it()
     let other = Store::connect(&url).unwrap();
     assert_eq!(other.sync_state().unwrap().as_deref(), Some(r#"{"sources":{"sdn":{}}}"#));
     drop((t.store, other));
-    // What schema 2 had: everything but the sync state.
+    // What schema 2 had: everything but the sync state, and a B-tree index of audit times.
     listwatch_store::testing::execute(
         &url,
-        "DROP TABLE listwatch.sync_state; UPDATE listwatch.schema_version SET version = 2",
+        "DROP TABLE listwatch.sync_state; UPDATE listwatch.schema_version SET version = 2;
+         DROP INDEX listwatch.audit_by_time;
+         CREATE INDEX audit_by_time ON listwatch.audit (at)",
     )
     .unwrap();
     let store = Store::connect(&url).unwrap();
-    assert_eq!(store.format_version().unwrap(), 3);
+    assert_eq!(store.format_version().unwrap(), listwatch_store::PG_SCHEMA_VERSION);
+    // Schema 4 indexes the audit times by page ranges.
+    listwatch_store::testing::execute(
+        &url,
+        "DO $$ BEGIN
+             IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'audit_by_time'
+                            AND indexdef LIKE '%USING brin%') THEN
+                 RAISE EXCEPTION 'the audit times are not indexed by BRIN';
+             END IF;
+         END $$",
+    )
+    .unwrap();
     assert_eq!(store.sync_state().unwrap(), None);
     store.put_sync_state("{}").unwrap();
     assert_eq!(store.sync_state().unwrap().as_deref(), Some("{}"));
