@@ -80,7 +80,9 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// Korean names in Han characters ("金正恩", Kim Jong Un). A Hangul name also gets its
 /// McCune-Reischauer spellings. Arabic script with the letters ض, ذ, ظ or ث also gets its
 /// Persian, Dari, Pashto and Urdu reading, where they sound z and s ("فضل" is "fdl" in Arabic,
-/// "fzl" as "Fazl"). Other text has a single variant.
+/// "fzl" as "Fazl"). Arabic script with ج or ظ also gets a reading for each with its regional
+/// spelling: jim as Egyptian "g" ("جمال" is "gmal" as "Gamal"), za as the "d" of North African,
+/// Iraqi and Somali spellings ("حافظ" is "hafd" as "Hafedh"). Other text has a single variant.
 ///
 /// ```
 /// use listwatch_normalize::fold_variants;
@@ -139,6 +141,18 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         let folded = fold(&persian);
         if !variants.contains(&folded) {
             variants.push(folded);
+        }
+    }
+    // Regional spellings of two letters, each a variant of its own, since a name is spelled in
+    // one region's way: Egyptian spellings write jim as "g" ("Gamal", "Naguib", "Ragab",
+    // "Hegazy"); North African, Iraqi and Somali ones write za as "d", "dh" or "th" ("Hafedh",
+    // "Abdelhafid", "Nadhim", "Kathim", "Dahir"), which the "d" of this variant meets by sound.
+    for (letter, regional) in [('ج', 'گ'), ('ظ', 'د')] {
+        if variants.len() < max_variants && text.contains(letter) {
+            let folded = fold(&text.replace(letter, &regional.to_string()));
+            if !variants.contains(&folded) {
+                variants.push(folded);
+            }
         }
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every

@@ -101,6 +101,10 @@ fn arabic_is_spelled_consonant_by_consonant() {
     check("الطائي", "al tai");
     assert_eq!(crate::fold_variants("فضل", 8), ["fdl", "fzl"]);
     assert_eq!(crate::fold_variants("محمد", 8), ["mhmd"]);
+    // Regional spellings: jim as Egyptian "g", za as North African and Iraqi "d".
+    assert_eq!(crate::fold_variants("جمال", 8), ["jmal", "gmal"]);
+    assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd"]);
+    assert_eq!(crate::fold_variants("ناظم حجازي", 8), ["nazm hjazi", "nazm hgazi", "nadm hjazi"]);
     check("حسين يوسف", "hsin yusf");
     // Without short vowels, waw and yeh between consonants read as vowels: "Parviz" is "pruiz".
     check("پرویز", "pruiz");
