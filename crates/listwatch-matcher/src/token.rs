@@ -259,8 +259,36 @@ pub(crate) fn name_tokens(folded: &str, split_run_in: bool) -> Vec<(String, Kind
             Some((token.canonical().to_owned(), kind))
         })
         .collect();
+    join_acronym(&mut tokens);
     tokens.truncate(MAX_TOKENS);
     tokens
+}
+
+/// Joins the initials of a name that has no other word (legal forms, particles and stop words
+/// aside) into one word: such a name is an acronym written with dots or spaces ("I.C.I.C. KFT.",
+/// "A B C Ltd"), which its own letters written together ("ICIC") name as well. A name with a
+/// word keeps its initials ("J. R. Smith").
+fn join_acronym(tokens: &mut Vec<(String, Kind)>) {
+    let initials = tokens.iter().filter(|(_, kind)| *kind == Kind::Initial).count();
+    if initials < 2 || tokens.iter().any(|(_, kind)| *kind == Kind::Normal) {
+        return;
+    }
+    let mut joined: Vec<(String, Kind)> = Vec::with_capacity(tokens.len());
+    // Whether the last token pushed is an initial or a run of them joined.
+    let mut in_run = false;
+    for (text, kind) in tokens.drain(..) {
+        match joined.last_mut() {
+            Some((last, last_kind)) if kind == Kind::Initial && in_run => {
+                last.push_str(&text);
+                *last_kind = Kind::Normal;
+            }
+            _ => {
+                in_run = kind == Kind::Initial;
+                joined.push((text, kind));
+            }
+        }
+    }
+    *tokens = joined;
 }
 
 /// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way

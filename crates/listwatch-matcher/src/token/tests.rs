@@ -161,3 +161,20 @@ fn distinct_deletion_variants_have_distinct_keys() {
     keys.dedup();
     assert_eq!(keys.len(), variants.len());
 }
+
+#[test]
+fn a_name_of_initials_alone_is_an_acronym_and_a_name_with_a_word_keeps_its_initials() {
+    let texts = |folded: &str| -> Vec<(String, Kind)> { name_tokens(folded, true) };
+    let normal = |text: &str| (text.to_string(), Kind::Normal);
+    assert_eq!(texts("i c i c kft"), [normal("icic"), ("kft".to_string(), Kind::LegalForm)]);
+    assert_eq!(texts("a b c"), [normal("abc")]);
+    assert_eq!(
+        texts("j r smith"),
+        [("j".into(), Kind::Initial), ("r".into(), Kind::Initial), normal("smith")]
+    );
+    // One initial alone is no acronym.
+    assert_eq!(
+        texts("x ltd"),
+        [("x".to_string(), Kind::Initial), ("limited".to_string(), Kind::LegalForm)]
+    );
+}

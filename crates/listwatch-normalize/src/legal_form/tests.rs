@@ -41,6 +41,16 @@ fn canonical_forms_are_shared_by_abbreviations_and_full_words() {
     check("K.K.", "k k", "kabushiki kaisha");
     check("Kabushiki Kaisha", "kabushiki kaisha", "kabushiki kaisha");
     check("Holdings", "holdings", "holding");
+    // Long forms of the Nordic, Baltic, Central European, Balkan and Turkish abbreviations.
+    check("Korlátolt Felelősségű Társaság", "korlatolt felelossegu tarsasag", "kft");
+    check("Societatea cu răspundere limitată", "societatea cu raspundere limitata", "srl");
+    check("Osakeyhtiö", "osakeyhtio", "oy");
+    check("Osaühing", "osauhing", "ou");
+    check("Sabiedrība ar ierobežotu atbildību", "sabiedriba ar ierobezotu atbildibu", "sia");
+    check("Društvo s ograničenom odgovornošću", "drustvo s ogranicenom odgovornoscu", "doo");
+    check("Дружество с ограничена отговорност", "druzhestvo s ogranichena otgovornost", "ood");
+    check("Ltd. Şti.", "ltd sti", "ltd sti");
+    check("Limited Şirketi", "limited sirketi", "ltd sti");
 }
 
 #[test]
