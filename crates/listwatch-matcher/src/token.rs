@@ -549,6 +549,15 @@ pub(crate) fn sound_key(word: &str) -> String {
     collapsed
 }
 
+/// The Jaro-Winkler similarity of `a` and `b` with their first letters taken as equal.
+fn same_start_jaro_winkler(a: &str, b: &str) -> f32 {
+    fn same_start(text: &str) -> String {
+        let rest = text.char_indices().nth(1).map_or("", |(idx, _)| &text[idx..]);
+        format!("#{rest}")
+    }
+    jaro_winkler(&same_start(a), &same_start(b)) as f32
+}
+
 /// The similarity of two tokens from 0 (not similar at all) to 1 (equal), and how they match.
 ///
 /// Fuzzy matches are capped at 0.97, so an exact match always ranks first.
@@ -606,7 +615,12 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     // skeletons are as close as such a pair gets, and score like a one-letter typo. Sound keys
     // stay weaker: they merge letters (b and p, m and n) that Arabic script keeps apart.
     let (sound_sim, skeleton_sim) = if unvowelled { (0.85, 0.9) } else { (0.85, 0.8) };
-    if sound_ok && (unvowelled || close(jw)) && best.0 < sound_sim {
+    // A first letter that transliterations spell differently ("Qaddafi", "Gaddafi", "Kadafi";
+    // "Qasim", "Kasem") is one sound when the sound keys agree: the spellings are compared as
+    // if they started alike.
+    let sound_jw =
+        if sound_ok && ta[0] != tb[0] { same_start_jaro_winkler(&a.text, &b.text) } else { jw };
+    if sound_ok && (unvowelled || close(sound_jw)) && best.0 < sound_sim {
         best = (sound_sim.max(0.5 * jw + 0.5 * edit_sim), Method::Phonetic);
     }
     if skeleton_ok && (unvowelled || close(jw)) && best.0 < skeleton_sim {

@@ -177,6 +177,11 @@ const TITLES: &[&str] = &[
     "shaikha",
     "sheikha",
     "sheykh",
+    // The Persian and Arabic title of the Prophet's descendants ("Seyed Ali Khamenei"); "Sayed"
+    // and "Syed" are also given names, and are left out.
+    "seyed",
+    "seyyed",
+    "sayyid",
     // Arabic script, folded without short vowels (the article is split off as "al").
     "shikh",
     "shykh",

@@ -31,6 +31,17 @@ fn typos_and_latin_spelling_variants_are_similar() {
 }
 
 #[test]
+fn a_first_letter_of_one_sound_spelt_two_ways_still_matches_by_sound() {
+    for (a, b) in [("gaddafi", "qadhafi"), ("qasim", "kasem"), ("kadafi", "gaddafi")] {
+        assert!(matches!(sim(a, b), Some((s, Method::Phonetic)) if s >= 0.85), "{a} {b}");
+    }
+    // Short words still need their first two letters alike, and other first letters differ.
+    for (a, b) in [("zaid", "said"), ("gamal", "jamal")] {
+        assert!(sim(a, b).is_none_or(|(_, method)| method != Method::Phonetic), "{a} {b}");
+    }
+}
+
+#[test]
 fn unvowelled_arabic_spellings_are_similar_to_latin_ones() {
     for (a, b) in [
         ("mohammed", "mhmd"),

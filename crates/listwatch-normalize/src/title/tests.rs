@@ -22,12 +22,17 @@ fn titles_in_many_languages_lead_a_name() {
     check("Herr Oleg Valenchuk", 1);
     check("الشيخ أنس حسن خطاب", 2);
     check("الدكتور أحمد كريمي", 2);
+    check("Seyed Ali Khamenei", 1);
+    check("Ayatollah Seyyed Ali Khamenei", 2);
 }
 
 #[test]
 fn words_that_only_look_like_titles_stay() {
     check("Vladimir Putin", 0);
     check("Prime Holdings", 0);
+    // Also given names.
+    check("Syed Ali Shah", 0);
+    check("Sayed Mohamed", 0);
     check("Al Shaar Mohammad", 0);
     check("Grand Hotel", 0);
     check("Major Holdings", 0);
