@@ -13,7 +13,8 @@
 //! ```
 //!
 //! so unmatched query words cost their full weight and unmatched candidate words (a middle
-//! name, a patronymic) cost the share γ (`unmatched_candidate_cost`) of theirs. Since a pair
+//! name, a patronymic) cost the share γ (`unmatched_candidate_cost`) of theirs, a word that
+//! ends as a patronymic less (`patronymic_unmatched_cost`). Since a pair
 //! weight never exceeds the weights of the query tokens it covers, a candidate whose matched
 //! query tokens weigh `A` scores at most `A / Σ query weights`: the bound that candidate
 //! generation uses.
@@ -50,6 +51,9 @@ pub(crate) struct QName {
     /// configured one, or all of it for a query of one normal word, which must cover the
     /// candidate name to match it (a one-word query on a long name is a weak query).
     pub(crate) gamma: f64,
+    /// The cost of an unmatched candidate patronymic (`patronymic_unmatched_cost`, at most
+    /// `gamma`), when no matched candidate word ends as one.
+    pub(crate) gamma_patronymic: f64,
     /// Whether the name reads as a Korean name: its syllables match only in their order
     /// ([`korean_order`]).
     pub(crate) korean: bool,
@@ -65,6 +69,7 @@ impl Default for QName {
             has_extra: false,
             leading_extra_cost: 1.0,
             gamma: 0.0,
+            gamma_patronymic: 0.0,
             korean: false,
         }
     }
@@ -131,6 +136,13 @@ impl QName {
         if korean {
             self.gamma = self.gamma.max(config.korean_unmatched_candidate_cost);
         }
+        // A query of one normal word must cover the candidate, and a Korean name's syllables are
+        // one name: neither leaves a patronymic out.
+        self.gamma_patronymic = if n_normal <= 1 || korean {
+            self.gamma
+        } else {
+            config.patronymic_unmatched_cost.clamp(0.0, self.gamma)
+        };
         self.has_extra = false;
         self.leading_extra_cost =
             config.leading_extra_name_cost.clamp(extra_name_cost.max(0.0), 1.0);
@@ -432,12 +444,23 @@ pub(crate) fn align(
         }
         by_initial = 0;
     }
-    let unmatched_candidate: f64 = (0..n_c)
+    // A patronymic the query leaves out costs less, unless a matched word ends as one: then the
+    // unmatched one may be the surname.
+    let patronymic_matched =
+        (0..n_c).any(|j| alignment.c_matched & (1 << j) != 0 && candidate.tok(j).patronymic);
+    let unmatched_cost: f64 = (0..n_c)
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
-        .map(|j| candidate.weight(j))
+        .map(|j| {
+            let gamma = if candidate.tok(j).patronymic && !patronymic_matched {
+                query.gamma_patronymic
+            } else {
+                query.gamma
+            };
+            gamma * candidate.weight(j)
+        })
         .sum();
     let score = |matched: f64, relief: f64| {
-        let denominator = query.total_weight - relief + query.gamma * unmatched_candidate;
+        let denominator = query.total_weight - relief + unmatched_cost;
         if denominator > 0.0 { (matched / denominator).min(1.0) * query.scale } else { 0.0 }
     };
     alignment.score = score(

@@ -101,6 +101,9 @@ pub(crate) struct Tok {
     pub(crate) spelling: Box<str>,
     /// The class of equivalent given names (`listwatch_normalize::given_name_class`).
     pub(crate) class: Option<u16>,
+    /// A normal word with the ending of an East Slavic, Turkic or Azerbaijani patronymic
+    /// ([`is_patronymic`]).
+    pub(crate) patronymic: bool,
 }
 
 impl Tok {
@@ -118,6 +121,7 @@ impl Tok {
                 Box::default()
             },
             class: if fuzzy { given_name_class(text) } else { None },
+            patronymic: kind == Kind::Normal && is_patronymic(text),
         }
     }
 }
@@ -134,8 +138,24 @@ impl Tok {
             unvowelled: false,
             spelling: Box::default(),
             class: None,
+            patronymic: false,
         }
     }
+}
+
+/// Whether a folded word ends as a patronymic does: Russian, Ukrainian and Belarusian
+/// ("Arkadyevich", "Romanovych", "Ryhoravich", "Ivanovna", "Petrivna", "Ryhorauna", "Illichna") or Turkic and Azerbaijani
+/// ("Mammadoglu", "Mammad oglu", "Aliyeva kyzy"). Some surnames end so too ("Abramovich"), which
+/// is why a patronymic's lower cost applies only when no matched word of the name ends so.
+pub(crate) fn is_patronymic(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ovich", "evich", "avich", "ovych", "evych", "ovna", "evna", "ivna", "auna", "ichna",
+        "oglu", "ogly", "ogli", "kyzy", "qizi", "kizi",
+    ];
+    // The Turkic words are also written apart, after the father's name ("Mammad oglu").
+    const WORDS: &[&str] = &["oglu", "ogly", "ogli", "kyzy", "qizi", "kizi"];
+    (word.len() >= 6 && ENDINGS.iter().any(|ending| word.ends_with(ending)))
+        || WORDS.contains(&word)
 }
 
 /// Whether `text` holds letters of a script that does not write short vowels.

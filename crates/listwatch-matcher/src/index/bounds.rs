@@ -15,6 +15,7 @@ impl Index {
             && c.unmatched_candidate_cost >= 0.0
             && c.short_query_unmatched_cost >= 0.0
             && c.korean_unmatched_candidate_cost >= 0.0
+            && c.patronymic_unmatched_cost >= 0.0
             && c.extra_name_cost >= 0.0
             && [c.legal_form_weight, c.particle_weight, c.stop_word_weight, c.initial_weight]
                 .iter()
@@ -114,6 +115,7 @@ impl Index {
         NameBound {
             scale: qname.scale,
             gamma: qname.gamma,
+            gamma_patronymic: qname.gamma_patronymic,
             has_extra: qname.has_extra,
             extra_costs: qname.toks.iter().map(|qt| qt.extra_cost).collect(),
             hit_bits,
@@ -211,7 +213,7 @@ impl Index {
         // The weight of the candidate tokens no edge may cover, and whether one is a normal
         // word. An edge covers its first candidate token and those after it, so once token `j`
         // is read, whether it is touched is known.
-        let mut untouched = 0.0;
+        let (mut untouched, mut untouched_patronymic) = (0.0, 0.0);
         let mut untouched_normal = false;
         for (j, &id) in tokens.iter().enumerate() {
             let Some(meta) = self.vocab.meta.get(id as usize) else { continue };
@@ -265,7 +267,12 @@ impl Index {
                 }
             }
             if touched & (1 << j) == 0 {
-                untouched += meta.weight;
+                // A patronymic may cost less ([`align`]): bounded by its lower cost.
+                if meta.patronymic {
+                    untouched_patronymic += meta.weight;
+                } else {
+                    untouched += meta.weight;
+                }
                 untouched_normal |= meta.kind == Kind::Normal;
             }
         }
@@ -274,7 +281,8 @@ impl Index {
             return 0.0;
         }
 
-        let gamma_part = bound.gamma * untouched;
+        let gamma_part = bound.gamma * untouched
+            + bound.gamma_patronymic.min(bound.gamma) * untouched_patronymic;
         let mut best = matched / (bound.total_weight + gamma_part);
         if bound.has_extra && !untouched_normal {
             best = best.max(extra_name_bound(bound, &credits[..n_query], gamma_part));
@@ -311,6 +319,8 @@ pub(super) struct NameBound {
     scale: f64,
     /// The query name's cost of unmatched candidate tokens ([`QName::gamma`]).
     gamma: f64,
+    /// Its cost of an unmatched candidate patronymic ([`QName::gamma_patronymic`]).
+    gamma_patronymic: f64,
     /// Whether some query token is an extra name with a reduced cost.
     has_extra: bool,
     /// Per query token, its cost as an unmatched extra name ([`QTok::extra_cost`]).

@@ -135,6 +135,7 @@ impl Index {
                 kind: tok.kind,
                 first: tok.text.as_bytes().first().copied().unwrap_or(0),
                 one_byte: tok.text.len() == 1,
+                patronymic: tok.patronymic,
             })
             .collect();
 

@@ -207,6 +207,8 @@ struct TokMeta {
     first: u8,
     /// Whether the text is one byte long (an initial equal to a one-letter query token).
     one_byte: bool,
+    /// Whether the token ends as a patronymic ([`crate::token::is_patronymic`]).
+    patronymic: bool,
 }
 
 /// The weight of a token of `kind` that appears in the names of `df` of `n_docs` entities.

@@ -189,3 +189,15 @@ fn a_name_of_initials_alone_is_an_acronym_and_a_name_with_a_word_keeps_its_initi
         [("x".to_string(), Kind::Initial), ("limited".to_string(), Kind::LegalForm)]
     );
 }
+
+#[test]
+fn patronymics_are_told_by_their_endings() {
+    for word in
+        ["arkadyevich", "romanovych", "ivanovna", "petrivna", "illichna", "mammadoglu", "kyzy"]
+    {
+        assert!(is_patronymic(word), "{word}");
+    }
+    for word in ["rotenberg", "ivan", "petrovic", "ulrich", "vich"] {
+        assert!(!is_patronymic(word), "{word}");
+    }
+}
