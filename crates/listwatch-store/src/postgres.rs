@@ -348,6 +348,34 @@ impl PgAppender {
     }
 }
 
+/// A lead held by a session of its own ([`PgStore::try_lead`]). Dropping it gives the lock back
+/// before the connection closes: the server frees a closed session's locks only once it has
+/// noticed the close, and a process started right after this one exits (the next `sync`) would
+/// find the lead still taken.
+pub(crate) struct PgLead {
+    client: deadpool_postgres::ClientWrapper,
+    /// The store's runtime, which drives the connection.
+    runtime: tokio::runtime::Handle,
+    key: i64,
+}
+
+impl Drop for PgLead {
+    fn drop(&mut self) {
+        // A connection whose runtime is gone is closed already; inside async code nothing may
+        // block, and the closing connection frees the lock a little later.
+        if self.client.is_closed() || tokio::runtime::Handle::try_current().is_ok() {
+            return;
+        }
+        let (client, key) = (&self.client, self.key);
+        // Bounded: a server that does not answer leaves the lock to the closing connection.
+        let _ = self.runtime.block_on(async {
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&key];
+            let unlock = client.execute("SELECT pg_advisory_unlock($1)", &params);
+            tokio::time::timeout(std::time::Duration::from_secs(2), unlock).await
+        });
+    }
+}
+
 /// The `application_name` of the connection of an audit appender ([`crate::Store::audit_appender`]).
 pub const AUDIT_APPLICATION: &str = "listwatch audit writer";
 
@@ -463,20 +491,27 @@ impl PgStore {
     /// Takes the session-level advisory lock of `task` on a connection taken out of the pool:
     /// `None` when another session holds it. The lock lasts as long as the returned connection,
     /// and ends with it, whether dropped or lost with a killed process.
-    pub(crate) fn try_lead(&self, task: &str) -> Result<Option<deadpool_postgres::ClientWrapper>> {
+    pub(crate) fn try_lead(&self, task: &str) -> Result<Option<PgLead>> {
         let client = self.client()?;
         let key = lock_key(task);
         let row = self.block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]))?;
-        if row.get::<_, bool>(0) {
-            Ok(Some(deadpool_postgres::Object::take(client)))
-        } else {
-            Ok(None)
+        if !row.get::<_, bool>(0) {
+            return Ok(None);
         }
+        let Some(runtime) = &self.runtime else {
+            unreachable!("the runtime lives as long as the store")
+        };
+        Ok(Some(PgLead {
+            client: deadpool_postgres::Object::take(client),
+            runtime: runtime.handle().clone(),
+            key,
+        }))
     }
 
     /// Whether the session of `held` (taken by [`PgStore::try_lead`]) is alive and still holds
     /// the advisory lock of `task`; `false` when the question fails or takes over five seconds.
-    pub(crate) fn holds_lead(&self, held: &deadpool_postgres::ClientWrapper, task: &str) -> bool {
+    pub(crate) fn holds_lead(&self, lead: &PgLead, task: &str) -> bool {
+        let held = &lead.client;
         // A bigint advisory key shows in pg_locks as its high half (classid) and low half
         // (objid), with objsubid 1.
         const HELD: &str = "SELECT EXISTS (SELECT 1 FROM pg_locks

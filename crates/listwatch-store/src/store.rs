@@ -141,10 +141,9 @@ impl Store {
         match &self.engine {
             Engine::Redb(_) => Ok(Some(Lease { task: task.to_string(), held: Held::Always })),
             #[cfg(feature = "postgres")]
-            Engine::Postgres(db) => Ok(db.try_lead(task)?.map(|client| Lease {
-                task: task.to_string(),
-                held: Held::Session(Box::new(client)),
-            })),
+            Engine::Postgres(db) => Ok(db
+                .try_lead(task)?
+                .map(|lead| Lease { task: task.to_string(), held: Held::Session(Box::new(lead)) })),
         }
     }
 
@@ -978,7 +977,7 @@ enum Held {
     Always,
     /// The PostgreSQL session holding the advisory lock.
     #[cfg(feature = "postgres")]
-    Session(Box<deadpool_postgres::ClientWrapper>),
+    Session(Box<crate::postgres::PgLead>),
 }
 
 impl Lease {

@@ -465,6 +465,28 @@ fn an_audit_page_waits_for_the_records_still_being_written() {
     assert!(second.is_empty());
 }
 
+/// A lead given up is free at once for another process: the lock is released before its
+/// session closes, not when the server notices the close (a `sync` started right after another
+/// ended found the lead taken).
+#[test]
+fn a_lead_given_up_is_free_at_once() {
+    if !pg_available() {
+        return;
+    }
+    let t = Engine::Postgres.store();
+    let url = t.database.as_ref().unwrap().url().to_string();
+    let other = Store::connect(&url).unwrap();
+    for round in 0..20 {
+        // As a command that led and exits: the lease goes, then the store and its runtime.
+        let leader = Store::connect(&url).unwrap();
+        let lease = leader.try_lead("sync").unwrap().expect("nobody else leads");
+        drop(lease);
+        drop(leader);
+        let taken = other.try_lead("sync").unwrap();
+        assert!(taken.is_some(), "round {round}: the lead given up was still held");
+    }
+}
+
 /// The child of the leadership test: takes the lead of `audit` and dies holding it.
 #[test]
 fn lead_child() {
