@@ -569,6 +569,20 @@ pub(crate) fn sound_key(word: &str) -> String {
     collapsed
 }
 
+/// The similarity of two long words that differ only in vowels, letter for letter
+/// ([`same_consonant_frame`]): that of one typo.
+const VOWEL_FRAME_SIM: f32 = 0.9;
+
+/// Whether `a` and `b`, of one length and at least seven letters, differ and have the same
+/// letters in the same places but for vowels (a, e, i, o, u).
+fn same_consonant_frame(a: &[u8], b: &[u8]) -> bool {
+    let vowel = |c: &u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    a.len() == b.len()
+        && a.len() >= 7
+        && a != b
+        && a.iter().zip(b).all(|(x, y)| x == y || (vowel(x) && vowel(y)))
+}
+
 /// The Jaro-Winkler similarity of `a` and `b` with their first letters taken as equal.
 fn same_start_jaro_winkler(a: &str, b: &str) -> f32 {
     fn same_start(text: &str) -> String {
@@ -630,6 +644,13 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     let mut best = (0.0f32, Method::Edit);
     if edit_ok {
         best = (0.5 * jw + 0.5 * edit_sim, Method::Edit);
+    }
+    // Long words with the same letters in the same places but for vowels are one name
+    // transliterated twice ("hezbollah" and "hizballah", "mohammed" and "muhammad"): the
+    // consonants of a long word carry it, where short names a vowel apart are often others
+    // ("jamil", "jamal"), which stay at the skeleton's similarity.
+    if same_consonant_frame(ta, tb) && best.0 < VOWEL_FRAME_SIM {
+        best = (VOWEL_FRAME_SIM, Method::Skeleton);
     }
     // An unvowelled spelling cannot agree with a full one better than by its consonants: equal
     // skeletons are as close as such a pair gets, and score like a one-letter typo. Sound keys

@@ -201,3 +201,13 @@ fn patronymics_are_told_by_their_endings() {
         assert!(!is_patronymic(word), "{word}");
     }
 }
+
+#[test]
+fn long_words_a_few_vowels_apart_are_one_name_and_short_ones_stay_apart() {
+    for (a, b) in [("hezbollah", "hizballah"), ("mohammed", "muhammad"), ("ibrahim", "ebrahim")] {
+        assert!(sim(a, b).is_some_and(|(s, _)| s >= 0.9), "{a} {b} {:?}", sim(a, b));
+    }
+    for (a, b) in [("jamil", "jamal"), ("kamil", "kamal")] {
+        assert!(sim(a, b).is_none_or(|(s, _)| s < 0.9), "{a} {b} {:?}", sim(a, b));
+    }
+}
