@@ -144,13 +144,14 @@ impl Tok {
 }
 
 /// Whether a folded word ends as a patronymic does: Russian, Ukrainian and Belarusian
-/// ("Arkadyevich", "Romanovych", "Ryhoravich", "Ivanovna", "Petrivna", "Ryhorauna", "Illichna") or Turkic and Azerbaijani
+/// ("Arkadyevich", "Romanovych", "Ryhoravich", "Ivanovna", "Petrivna", "Ryhorauna", "Illichna",
+/// and as French and German write them: "Anatolievitch", "Anatoljewitsch", "Iwanowna") or Turkic and Azerbaijani
 /// ("Mammadoglu", "Mammad oglu", "Aliyeva kyzy"). Some surnames end so too ("Abramovich"), which
 /// is why a patronymic's lower cost applies only when no matched word of the name ends so.
 pub(crate) fn is_patronymic(word: &str) -> bool {
     const ENDINGS: &[&str] = &[
-        "ovich", "evich", "avich", "ovych", "evych", "ovna", "evna", "ivna", "auna", "ichna",
-        "oglu", "ogly", "ogli", "kyzy", "qizi", "kizi",
+        "ovich", "evich", "avich", "ovych", "evych", "vitch", "witsch", "ovna", "evna", "owna",
+        "ewna", "ivna", "auna", "ichna", "oglu", "ogly", "ogli", "kyzy", "qizi", "kizi",
     ];
     // The Turkic words are also written apart, after the father's name ("Mammad oglu").
     const WORDS: &[&str] = &["oglu", "ogly", "ogli", "kyzy", "qizi", "kizi"];

@@ -192,9 +192,20 @@ fn a_name_of_initials_alone_is_an_acronym_and_a_name_with_a_word_keeps_its_initi
 
 #[test]
 fn patronymics_are_told_by_their_endings() {
-    for word in
-        ["arkadyevich", "romanovych", "ivanovna", "petrivna", "illichna", "mammadoglu", "kyzy"]
-    {
+    for word in [
+        "arkadyevich",
+        "romanovych",
+        "ryhoravich",
+        "ivanovna",
+        "petrivna",
+        "ryhorauna",
+        "illichna",
+        "anatolijevitch",
+        "anatoljewitsch",
+        "iwanowna",
+        "mammadoglu",
+        "kyzy",
+    ] {
         assert!(is_patronymic(word), "{word}");
     }
     for word in ["rotenberg", "ivan", "petrovic", "ulrich", "vich"] {
