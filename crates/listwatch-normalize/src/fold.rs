@@ -102,9 +102,7 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
             let folded = fold(&hangul);
             let korean = korean_romanizations(&folded);
             for variant in std::iter::once(folded).chain(korean) {
-                if variants.len() < max_variants && !variants.contains(&variant) {
-                    variants.push(variant);
-                }
+                add_variant(&mut variants, max_variants, variant);
             }
         }
     }
@@ -114,57 +112,49 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         // The first syllable alone voiceless ("pak bong nam"), or every syllable ("ri pyong
         // chol"): North Korean spellings do both.
         for every_syllable in [false, true] {
-            let mccune_reischauer = hangul_mr(&folded, every_syllable);
-            if variants.len() < max_variants && !variants.contains(&mccune_reischauer) {
-                variants.push(mccune_reischauer);
-            }
+            add_variant(&mut variants, max_variants, hangul_mr(&folded, every_syllable));
         }
     }
     // Russian and other Cyrillic names in the scholarly transliteration of Czech, Slovak,
     // Croatian and Slovene texts and of ISO 9 ("Vjačeslav Michajlovič Šuvalov"), also in the
     // English style of the US and UN lists ("Vyacheslav Mikhaylovich Shuvalov").
     if variants.len() < max_variants && text.contains(['č', 'š', 'ž', 'Č', 'Š', 'Ž']) {
-        let folded = fold(&scholarly_as_english(text));
-        if !variants.contains(&folded) {
-            variants.push(folded);
-        }
+        add_variant(&mut variants, max_variants, fold(&scholarly_as_english(text)));
     }
-    if variants.len() < max_variants && text.contains(['ض', 'ذ', 'ظ', 'ث']) {
-        let persian: String = text
-            .chars()
-            .map(|c| match c {
-                'ض' | 'ذ' | 'ظ' => 'ز',
-                'ث' => 'س',
-                other => other,
-            })
-            .collect();
-        let folded = fold(&persian);
-        if !variants.contains(&folded) {
-            variants.push(folded);
-        }
-    }
-    // Regional spellings of two letters, each a variant of its own, since a name is spelled in
-    // one region's way: Egyptian spellings write jim as "g" ("Gamal", "Naguib", "Ragab",
-    // "Hegazy"); North African, Iraqi and Somali ones write za as "d", "dh" or "th" ("Hafedh",
-    // "Abdelhafid", "Nadhim", "Kathim", "Dahir"), which the "d" of this variant meets by sound.
-    for (letter, regional) in [('ج', 'گ'), ('ظ', 'د')] {
-        if variants.len() < max_variants && text.contains(letter) {
-            let folded = fold(&text.replace(letter, &regional.to_string()));
-            if !variants.contains(&folded) {
-                variants.push(folded);
-            }
+    for reading in ARABIC_READINGS {
+        let other = |c: char| reading.iter().find(|&&(letter, _)| letter == c).map(|&(_, to)| to);
+        if variants.len() < max_variants && text.chars().any(|c| other(c).is_some()) {
+            let read: String = text.chars().map(|c| other(c).unwrap_or(c)).collect();
+            add_variant(&mut variants, max_variants, fold(&read));
         }
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
     // system's spelling of it shares.
     if let Some(first) = variants.first() {
         for korean in korean_romanizations(first) {
-            if variants.len() < max_variants && !variants.contains(&korean) {
-                variants.push(korean);
-            }
+            add_variant(&mut variants, max_variants, korean);
         }
     }
     variants
+}
+
+/// Other readings of Arabic-script letters, each giving a variant of its own (a name is spelt in
+/// one region's way), as letters mapped to the letter whose folding spells them so.
+const ARABIC_READINGS: &[&[(char, char)]] = &[
+    // Persian, Dari, Pashto and Urdu, where ض, ذ and ظ sound z and ث sounds s ("فضل" is "Fazl").
+    &[('ض', 'ز'), ('ذ', 'ز'), ('ظ', 'ز'), ('ث', 'س')],
+    // Egyptian jim, "g" ("Gamal", "Naguib", "Ragab", "Hegazy").
+    &[('ج', 'گ')],
+    // North African, Iraqi and Somali za, "d", "dh" or "th" ("Hafedh", "Abdelhafid", "Nadhim",
+    // "Kathim", "Dahir"), which the "d" of this reading meets by sound.
+    &[('ظ', 'د')],
+];
+
+/// Adds `variant` unless it is there already or `max_variants` are.
+fn add_variant(variants: &mut Vec<String>, max_variants: usize, variant: String) {
+    if variants.len() < max_variants && !variants.contains(&variant) {
+        variants.push(variant);
+    }
 }
 
 /// A name in the scholarly transliteration of Cyrillic written as English writes it: "č" (and

@@ -11,7 +11,8 @@
 //! - [`fold`] maps any Unicode text to *folded* text: lowercase ASCII letters and digits in words
 //!   separated by single spaces. It composes NFKC, lowercasing, diacritic stripping and
 //!   transliteration (Cyrillic, Greek, Arabic, Georgian, Ethiopic, Thai, Burmese, the Indic
-//!   scripts, Hangul, kana and Han by tables of this crate, other scripts through `deunicode`). [`is_folded`] tells whether text is already folded.
+//!   scripts, Hangul, kana and Han by tables of this crate, other scripts through `deunicode`).
+//!   [`is_folded`] tells whether text is already folded.
 //! - [`han_readings`] and [`fold_variants`] give every pinyin reading of polyphonic Han
 //!   characters, so that an index can store all of them.
 //! - [`tokenize`] splits text into [`Token`]s and tags each as a legal form ("ltd", "sdn bhd",
