@@ -145,18 +145,19 @@ impl Tok {
 
 /// Whether a folded word ends as a patronymic does: Russian, Ukrainian and Belarusian
 /// ("Arkadyevich", "Romanovych", "Ryhoravich", "Ivanovna", "Petrivna", "Ryhorauna", "Illichna",
-/// and as French and German write them: "Anatolievitch", "Anatoljewitsch", "Iwanowna") or Turkic and Azerbaijani
-/// ("Mammadoglu", "Mammad oglu", "Aliyeva kyzy"). Some surnames end so too ("Abramovich"), which
-/// is why a patronymic's lower cost applies only when no matched word of the name ends so.
+/// and as French and German write them: "Anatolievitch", "Anatoljewitsch", "Iwanowna"), or
+/// Turkic and Azerbaijani ("Mammadoglu", "Mammad oglu", "Aliyeva kyzy"). Some surnames end so
+/// too ("Abramovich"), which is why a patronymic's lower cost applies only when no matched word
+/// of the name ends so.
 pub(crate) fn is_patronymic(word: &str) -> bool {
-    const ENDINGS: &[&str] = &[
+    const SLAVIC: &[&str] = &[
         "ovich", "evich", "avich", "ovych", "evych", "vitch", "witsch", "ovna", "evna", "owna",
-        "ewna", "ivna", "auna", "ichna", "oglu", "ogly", "ogli", "kyzy", "qizi", "kizi",
+        "ewna", "ivna", "auna", "ichna",
     ];
-    // The Turkic words are also written apart, after the father's name ("Mammad oglu").
-    const WORDS: &[&str] = &["oglu", "ogly", "ogli", "kyzy", "qizi", "kizi"];
-    (word.len() >= 6 && ENDINGS.iter().any(|ending| word.ends_with(ending)))
-        || WORDS.contains(&word)
+    // Also written apart, after the father's name.
+    const TURKIC: &[&str] = &["oglu", "ogly", "ogli", "kyzy", "qizi", "kizi"];
+    let ends = |endings: &[&str]| endings.iter().any(|ending| word.ends_with(ending));
+    TURKIC.contains(&word) || (word.len() >= 6 && (ends(SLAVIC) || ends(TURKIC)))
 }
 
 /// Whether `text` holds letters of a script that does not write short vowels.
