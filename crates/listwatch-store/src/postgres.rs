@@ -425,11 +425,15 @@ impl PgStore {
         Ok(store)
     }
 
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
+    fn runtime(&self) -> &tokio::runtime::Runtime {
         match &self.runtime {
-            Some(runtime) => runtime.block_on(future),
+            Some(runtime) => runtime,
             None => unreachable!("the runtime lives as long as the store"),
         }
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime().block_on(future)
     }
 
     fn client(&self) -> Result<Client> {
@@ -498,12 +502,9 @@ impl PgStore {
         if !row.get::<_, bool>(0) {
             return Ok(None);
         }
-        let Some(runtime) = &self.runtime else {
-            unreachable!("the runtime lives as long as the store")
-        };
         Ok(Some(PgLead {
             client: deadpool_postgres::Object::take(client),
-            runtime: runtime.handle().clone(),
+            runtime: self.runtime().handle().clone(),
             key,
         }))
     }

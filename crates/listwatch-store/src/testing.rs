@@ -50,66 +50,61 @@ pub fn with_database(url: &str, name: &str) -> String {
     format!("{scheme}://{authority}/{name}{query}")
 }
 
-/// Runs SQL statements on the database at `url`.
+/// Runs SQL statements on the database at `url`, on a connection of their own.
 pub fn execute(url: &str, sql: &str) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| err.to_string())?;
-    runtime.block_on(async {
-        let mut config: tokio_postgres::Config =
-            url.parse().map_err(|err: tokio_postgres::Error| err.to_string())?;
-        config.connect_timeout(Duration::from_secs(5));
-        let (client, connection) = config.connect(NoTls).await.map_err(|err| {
-            let mut message = err.to_string();
-            if let Some(cause) = std::error::Error::source(&err) {
-                message.push_str(&format!(": {cause}"));
-            }
-            message
-        })?;
-        let task = tokio::spawn(connection);
-        let result = client.batch_execute(sql).await.map_err(|err| match err.as_db_error() {
-            Some(db) => db.message().to_string(),
-            None => err.to_string(),
-        });
-        drop(client);
-        let _ = task.await;
-        result
-    })
+    Session::connect(url)?.execute(sql)
 }
 
 /// A connection kept open between statements, to hold a transaction open while a test acts on
-/// the store through another.
+/// the store through another. Dropping it closes the connection and waits until it is closed, so
+/// that the database can be dropped or copied right after.
 pub struct Session {
     runtime: tokio::runtime::Runtime,
-    client: tokio_postgres::Client,
+    /// Always `Some` until dropped.
+    client: Option<tokio_postgres::Client>,
+    connection: Option<tokio::task::JoinHandle<Result<(), tokio_postgres::Error>>>,
 }
 
 impl Session {
-    /// Connects to the database at `url`.
+    /// Connects to the database at `url`, giving up after five seconds.
     pub fn connect(url: &str) -> Result<Session, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|err| err.to_string())?;
-        let client = runtime.block_on(async {
-            let (client, connection) =
-                tokio_postgres::connect(url, NoTls).await.map_err(|err| err.to_string())?;
+        let (client, connection) = runtime.block_on(async {
+            let mut config: tokio_postgres::Config =
+                url.parse().map_err(|err: tokio_postgres::Error| err.to_string())?;
+            config.connect_timeout(Duration::from_secs(5));
+            let (client, connection) = config.connect(NoTls).await.map_err(|err| {
+                let mut message = err.to_string();
+                if let Some(cause) = std::error::Error::source(&err) {
+                    message.push_str(&format!(": {cause}"));
+                }
+                message
+            })?;
             // Polled whenever a statement blocks on the runtime.
-            tokio::spawn(connection);
-            Ok::<_, String>(client)
+            Ok::<_, String>((client, tokio::spawn(connection)))
         })?;
-        Ok(Session { runtime, client })
+        Ok(Session { runtime, client: Some(client), connection: Some(connection) })
     }
 
     /// Runs SQL statements on the session.
     pub fn execute(&self, sql: &str) -> Result<(), String> {
-        self.runtime.block_on(self.client.batch_execute(sql)).map_err(|err| {
-            match err.as_db_error() {
-                Some(db) => db.message().to_string(),
-                None => err.to_string(),
-            }
+        let Some(client) = &self.client else { return Err("the session is closed".to_string()) };
+        self.runtime.block_on(client.batch_execute(sql)).map_err(|err| match err.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => err.to_string(),
         })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        drop(self.client.take());
+        if let Some(connection) = self.connection.take() {
+            let _ = self.runtime.block_on(connection);
+        }
     }
 }
 

@@ -382,6 +382,16 @@ fn one_process_at_a_time_leads_a_task_and_another_takes_over() {
     }
 }
 
+/// Audit record `n` (of at most nine): id `r<n>`, written at second `n` of 2026, its JSON the id.
+fn audit_entry(n: u32) -> listwatch_store::AuditEntry {
+    listwatch_store::AuditEntry {
+        id: format!("r{n}"),
+        at: format!("2026-01-01T00:00:0{n}Z"),
+        key: "k".to_string(),
+        body: format!("{{\"id\":\"r{n}\"}}"),
+    }
+}
+
 /// An audit appender (a server's audit writer) appends batch after batch on its own connection;
 /// a batch that fails with its session stores nothing, and the next connects again.
 #[test]
@@ -391,15 +401,9 @@ fn an_audit_appender_connects_again_after_losing_its_session() {
     }
     let t = Engine::Postgres.store();
     let url = t.database.as_ref().unwrap().url().to_string();
-    let entry = |n: u32| listwatch_store::AuditEntry {
-        id: format!("r{n}"),
-        at: format!("2026-01-01T00:00:0{n}Z"),
-        key: "k".to_string(),
-        body: format!("{{\"id\":\"r{n}\"}}"),
-    };
     let mut appender = t.store.audit_appender().unwrap();
-    appender.append(&[entry(1), entry(2)]).unwrap();
-    appender.append(&[entry(3)]).unwrap();
+    appender.append(&[audit_entry(1), audit_entry(2)]).unwrap();
+    appender.append(&[audit_entry(3)]).unwrap();
     let ended = listwatch_store::testing::execute(
         &url,
         &format!(
@@ -413,14 +417,14 @@ fn an_audit_appender_connects_again_after_losing_its_session() {
     // The first batch after the session ended may fail, never half-stored; then it connects again.
     let mut failed = 0;
     for n in 4..=6 {
-        if appender.append(&[entry(n)]).is_err() {
+        if appender.append(&[audit_entry(n)]).is_err() {
             failed += 1;
         }
     }
     assert!(failed <= 1, "the appender did not connect again");
     let stored = t.store.audit(None, None).unwrap();
     let expected: Vec<String> =
-        (1..=6).map(entry).filter(|e| failed == 0 || e.id != "r4").map(|e| e.body).collect();
+        (1..=6).map(audit_entry).filter(|e| failed == 0 || e.id != "r4").map(|e| e.body).collect();
     assert_eq!(stored, expected);
 }
 
@@ -433,13 +437,7 @@ fn an_audit_page_waits_for_the_records_still_being_written() {
     }
     let t = Engine::Postgres.store();
     let url = t.database.as_ref().unwrap().url().to_string();
-    let entry = |n: u32| listwatch_store::AuditEntry {
-        id: format!("r{n}"),
-        at: format!("2026-01-01T00:00:0{n}Z"),
-        key: "k".to_string(),
-        body: format!("{{\"id\":\"r{n}\"}}"),
-    };
-    t.store.append_audit(&[entry(1)]).unwrap();
+    t.store.append_audit(&[audit_entry(1)]).unwrap();
     // Another server's writer draws the next seq, and has not committed yet.
     let slow = listwatch_store::testing::Session::connect(&url).unwrap();
     slow.execute(
@@ -448,7 +446,7 @@ fn an_audit_page_waits_for_the_records_still_being_written() {
     )
     .unwrap();
     // A third commits a record after it.
-    t.store.append_audit(&[entry(3)]).unwrap();
+    t.store.append_audit(&[audit_entry(3)]).unwrap();
     let (first, second) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let first = t.store.audit_page(None, None, Some("r1"), 10).unwrap().unwrap();
@@ -460,7 +458,7 @@ fn an_audit_page_waits_for_the_records_still_being_written() {
         slow.execute("COMMIT").unwrap();
         reader.join().unwrap()
     });
-    let bodies = |ns: &[u32]| ns.iter().map(|&n| entry(n).body).collect::<Vec<_>>();
+    let bodies = |ns: &[u32]| ns.iter().map(|&n| audit_entry(n).body).collect::<Vec<_>>();
     assert_eq!(first, bodies(&[2, 3]), "a page passed over a record written late");
     assert!(second.is_empty());
 }
