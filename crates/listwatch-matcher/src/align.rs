@@ -102,6 +102,8 @@ pub(crate) struct QUnit {
     pub(crate) len: usize,
     /// The length of its shortest normal word.
     pub(crate) min_part_len: usize,
+    /// The particle it starts with ("al masri"), if any.
+    pub(crate) lead_particle: Option<Box<str>>,
     pub(crate) tok: Tok,
     pub(crate) weight: f64,
     pub(crate) expansion: Vec<(u32, f32, Method)>,
@@ -212,6 +214,7 @@ impl QName {
                         first,
                         len,
                         min_part_len,
+                        lead_particle: particle(&run[0]).then(|| run[0].tok.text.clone()),
                         tok,
                         weight,
                         expansion: Vec::new(),
@@ -219,19 +222,32 @@ impl QName {
                 };
                 push(&text);
                 // The article before a sun letter is said as the letter doubled: "shms al din"
-                // is "Shamsuddin", "zia al rhman" is "Zia-ur-Rahman".
+                // is "Shamsuddin", "zia al rhman" is "Zia-ur-Rahman". A unit that ends with the
+                // article takes the letter of the word after it: "abd al" before "rhmn" is
+                // "Abdur" (of "Abdur Rahman"), before "slam" "Abdus".
+                let sun = |t: &QTok| t.tok.text.starts_with(SUN_LETTERS);
                 let article = run.iter().position(|t| &*t.tok.text == "al");
-                if unvowelled
-                    && let Some(at) = article
-                    && at + 1 < len
-                    && run[at + 1].tok.text.starts_with(['t', 'd', 'r', 'z', 's', 'n', 'l'])
-                {
-                    let assimilated: String = run
-                        .iter()
-                        .enumerate()
-                        .map(|(idx, t)| if idx == at { "a" } else { &*t.tok.text })
-                        .collect();
-                    push(&assimilated);
+                if unvowelled && let Some(at) = article {
+                    if at + 1 < len && sun(&run[at + 1]) {
+                        let assimilated: String = run
+                            .iter()
+                            .enumerate()
+                            .map(|(idx, t)| if idx == at { "a" } else { &*t.tok.text })
+                            .collect();
+                        push(&assimilated);
+                    } else if at + 1 == len
+                        && at > 0
+                        && let Some(next) = self.toks.get(first + len)
+                        && next.tok.unvowelled
+                        && sun(next)
+                        && !next.tok.text.starts_with('l')
+                    {
+                        let mut assimilated: String =
+                            run[..at].iter().map(|t| &*t.tok.text).collect();
+                        assimilated.push('a');
+                        assimilated.push_str(&next.tok.text[..1]);
+                        push(&assimilated);
+                    }
                 }
             }
         }
@@ -249,11 +265,28 @@ impl QUnit {
             Method::Exact => true,
             Method::Edit => {
                 let limit = self.min_part_len.saturating_sub(1);
-                limit > 0 && osa_distance(self.tok.text.as_bytes(), text.as_bytes(), limit) <= limit
+                limit > 0
+                    && self.keeps_particle(text)
+                    && osa_distance(self.tok.text.as_bytes(), text.as_bytes(), limit) <= limit
             }
             Method::Skeleton => self.tok.unvowelled,
             _ => false,
         }
+    }
+}
+
+/// The first letters of the sun letters as unvowelled Arabic script folds them (t, th, d, dh, r,
+/// z, s, sh, n, l): the article before them is said as the letter doubled.
+const SUN_LETTERS: [char; 7] = ['t', 'd', 'r', 'z', 's', 'n', 'l'];
+
+impl QUnit {
+    /// Whether a word a few edits from the unit keeps the particle the unit starts with, in one
+    /// of its spellings: "al masri" is "almasri" or "elmasri", but "al rhman" is not the
+    /// "Rahman" of "Abdul Rahman", whose article went with the word before.
+    fn keeps_particle(&self, text: &str) -> bool {
+        self.lead_particle.as_deref().is_none_or(|particle| {
+            token::join_spellings(particle).iter().any(|spelling| text.starts_with(spelling))
+        })
     }
 }
 

@@ -209,3 +209,22 @@ fn korean_names_match_across_romanizations_and_keep_their_syllables() {
     check(&index, &person("Lee Chul"), None);
     check(&index, &person("Yong Su Lee"), None);
 }
+
+#[test]
+fn compounds_of_arabic_names_meet_every_latin_spelling() {
+    let config = MatcherConfig::default();
+    let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+    let score = |a: &str, b: &str| score_pair(&person(a), &person(b), &config).score;
+    // Written as one word or apart in Arabic script, the compound reads the same.
+    for arabic in ["عبدالرحمن ياسين", "عبد الرحمن ياسين", "عبدالرحمان ياسين"]
+    {
+        for latin in ["Abdul Rahman Yasin", "Abdur Rahman Yasin", "Abdulrahman Yasin"] {
+            assert!(score(arabic, latin) >= config.threshold, "{arabic} ~ {latin}");
+        }
+    }
+    // The article the Latin spelling runs into the word before ("Abdul") is not read into
+    // the word after it: "al rhman" does not stand for "Rahman" and leave "Abdul" over.
+    assert!(score("عبد الرحمان", "Abdul Rahman") > 0.85);
+    assert!(score("نورالدين زرهوني", "Noureddine Zerhouni") >= config.threshold);
+    assert!(score("عبدالعزيز حقاني", "Abdul Rahim Haqqani") < config.threshold);
+}

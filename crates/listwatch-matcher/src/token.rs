@@ -710,7 +710,8 @@ pub(crate) fn particle_spellings(text: &str) -> Option<&'static [&'static str]> 
 const PARTICLE_CLASSES: &[&[&str]] = &[
     &["bin", "bn", "ben", "ibn", "ibni", "abn", "bni"],
     &["bint", "bnt", "binti", "bent"],
-    &["abu", "abou", "abo", "abi", "bu", "abw"],
+    // "Aboul" and "Abul" are "abu al" run together ("Aboul Fotouh", "Abul Kalam").
+    &["abu", "abou", "abo", "abi", "bu", "abw", "aboul", "abul"],
     &["ould", "wld", "uld", "walad"],
 ];
 
@@ -730,8 +731,8 @@ pub(crate) fn join_spellings(text: &str) -> &'static [&'static str] {
 
 /// Particles that are run into names only in their own spelling.
 const PARTICLE_SELF: &[&str] = &[
-    "ud", "umm", "van", "von", "der", "den", "ter", "ten", "zu", "af", "de", "da", "di", "del",
-    "della", "des", "du", "la", "le", "dos", "das",
+    "ud", "ur", "umm", "van", "von", "der", "den", "ter", "ten", "zu", "af", "de", "da", "di",
+    "del", "della", "des", "du", "la", "le", "dos", "das",
 ];
 
 /// Every spelling [`join_spellings`] gives for some particle: what a word run into a name may

@@ -173,8 +173,8 @@ pub(crate) fn word_kind(word: &str) -> TokenKind {
 const PARTICLES: &[&str] = &[
     // Arabic, Persian, Urdu, Malay; "bn", "abn" and "bnt" are how Arabic-script "بن", "ابن" and
     // "بنت" fold, without short vowels.
-    "al", "el", "ul", "ud", "bin", "ibn", "bint", "binti", "abu", "abou", "umm", "ould", "bn",
-    "abn", "bnt", // Dutch, German, Scandinavian.
+    "al", "el", "ul", "ud", "ur", "bin", "ibn", "bint", "binti", "abu", "abou", "aboul", "abul",
+    "umm", "ould", "bn", "abn", "bnt", // Dutch, German, Scandinavian.
     "van", "von", "der", "den", "ter", "ten", "zu", "af", // Romance languages.
     "de", "da", "di", "del", "della", "des", "du", "la", "le", "dos", "das",
 ];

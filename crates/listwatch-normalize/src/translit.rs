@@ -48,6 +48,11 @@ pub(crate) fn transliterate(text: &str, sink: &mut impl Sink) {
         .nfkc()
         .flat_map(char::to_lowercase)
         .collect();
+    let chars = if chars.iter().any(|&c| matches!(u32::from(c), 0x0600..=0x06FF)) {
+        arabic::split_compounds(&chars)
+    } else {
+        chars
+    };
     let mut char_idx = 0;
     while char_idx < chars.len() {
         char_idx += transliterate_at(&chars, char_idx, sink).max(1);

@@ -106,6 +106,18 @@ fn arabic_is_spelled_consonant_by_consonant() {
     assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd"]);
     assert_eq!(crate::fold_variants("ناظم حجازي", 8), ["nazm hjazi", "nazm hgazi", "nadm hjazi"]);
     check("حسين يوسف", "hsin yusf");
+    // Compounds written as one word read as they do apart.
+    check("عبدالعزيز", "abd al aziz");
+    check("عبد العزيز", "abd al aziz");
+    check("نورالدين زرهوني", "nur al din zrhuni");
+    check("سيف الله", "sif al lh");
+    check("عبدالله نصرالله", "abd al lh nsr al lh");
+    check("ذبیح\u{200c}الله", "dhbih al lh");
+    check("انوارالحق", "anwar al hq");
+    check("ابوالفضل", "abu al fdl");
+    // Words that only contain or end in the letters stay whole.
+    check("خالد جلال عبدال", "khald jlal abdal");
+    check("الدين", "al din");
     // Without short vowels, waw and yeh between consonants read as vowels: "Parviz" is "pruiz".
     check("پرویز", "pruiz");
 }

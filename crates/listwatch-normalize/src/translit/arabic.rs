@@ -13,6 +13,11 @@
 //! - The article "ال" at the start of a word becomes the word "al" ("المجيد" -> "al mjid"),
 //!   matching the hyphenated Latin "al-Majid".
 //! - Ta marbuta is "a" ("فاطمة" -> "fatma").
+//! - Compounds of a name with the article written as one word are written apart, as the
+//!   article at the start of a word is ([`split_compounds`]): "عبدالعزيز" is "abd al aziz" and
+//!   "نورالدين" is "nur al din", like "عبد العزيز" and "نور الدين", so a name means the same
+//!   whichever way it is written, and Latin spellings that join ("Abdelaziz", "Noureddine") or
+//!   split it ("Abdul Aziz") meet it as they meet the spaced form.
 
 use super::Sink;
 
@@ -57,6 +62,90 @@ pub(crate) fn transliterate(
     };
     sink.push_str(latin);
     Some(1)
+}
+
+/// The second parts of compounds that names run into their first part with the article
+/// ("نورالدين", "نصرالله", "انوارالحق"), without the article: "the faith", "God", "the Merciful",
+/// "the truth", "Islam".
+const COMPOUND_ENDS: &[&str] = &["دين", "دین", "له", "رحمن", "رحمان", "حق", "اسلام", "إسلام"];
+
+/// The first parts of compounds that run into the article of the name after them
+/// ("عبدالعزيز", "ابوالفضل"): "servant of" and "father of".
+const COMPOUND_STARTS: &[&str] = &["عبد", "ابو", "أبو"];
+
+/// Writes apart the compounds of Arabic names written as one word, so that they read like the
+/// spaced form: a space after a [`COMPOUND_STARTS`] word that the article follows
+/// ("عبدالعزيز" as "عبد العزيز"), and before the article of a [`COMPOUND_ENDS`] word that ends a
+/// word of two or more letters before it ("نورالدين" as "نور الدين"). A zero-width non-joiner
+/// before the article, as Persian writes such compounds ("ذبیح‌الله"), is a space too. Marks
+/// are left where they are; other text is unchanged.
+pub(crate) fn split_compounds(chars: &[char]) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len() + 4);
+    let mut start = 0;
+    while start < chars.len() {
+        if !is_word_char(chars[start]) {
+            out.push(chars[start]);
+            start += 1;
+            continue;
+        }
+        let end = start + chars[start..].iter().take_while(|&&c| is_word_char(c)).count();
+        split_word(&chars[start..end], &mut out);
+        start = end;
+    }
+    out
+}
+
+/// Arabic letters, marks and the joiners Persian writes inside words.
+fn is_word_char(c: char) -> bool {
+    is_letter(c) || is_mark(c) || is_joiner(c) || matches!(c, 'ء' | 'ئ' | 'ؤ')
+}
+
+/// Writes one word to `out`, with the spaces of [`split_compounds`].
+fn split_word(word: &[char], out: &mut Vec<char>) {
+    // The letters of the word with their positions, marks and joiners skipped.
+    let letters: Vec<(usize, char)> =
+        word.iter().copied().enumerate().filter(|&(_, c)| !is_mark(c) && !is_joiner(c)).collect();
+    let text: String = letters.iter().map(|&(_, c)| c).collect();
+    let n = letters.len();
+    // Letter positions at which a space goes, before the letter.
+    let mut breaks: Vec<usize> = Vec::new();
+    for prefix in COMPOUND_STARTS {
+        let len = prefix.chars().count();
+        // The article, then a noun of two letters at least.
+        if text.starts_with(prefix) && n >= len + 4 && text[prefix.len()..].starts_with("ال") {
+            breaks.push(len);
+            break;
+        }
+    }
+    for end in COMPOUND_ENDS {
+        let len = end.chars().count() + 2;
+        let article_at = n.saturating_sub(len);
+        if n >= len + 2
+            && text.ends_with(end)
+            && letters[article_at].1 == 'ا'
+            && letters[article_at + 1].1 == 'ل'
+            && !breaks.contains(&article_at)
+        {
+            breaks.push(article_at);
+            break;
+        }
+    }
+    let mut next_letter = 0;
+    for (idx, &c) in word.iter().enumerate() {
+        let at_break =
+            next_letter < n && letters[next_letter].0 == idx && breaks.contains(&next_letter);
+        if at_break {
+            // A joiner just before the break is the break.
+            if out.last().is_some_and(|&last| is_joiner(last)) {
+                out.pop();
+            }
+            out.push(' ');
+        }
+        if next_letter < n && letters[next_letter].0 == idx {
+            next_letter += 1;
+        }
+        out.push(c);
+    }
 }
 
 /// Vowel marks, shadda, sukun, superscript alif, tatweel and Quranic annotation signs.
