@@ -145,6 +145,8 @@ const ARABIC_READINGS: &[&[(char, char)]] = &[
     &[('ض', 'ز'), ('ذ', 'ز'), ('ظ', 'ز'), ('ث', 'س')],
     // Egyptian jim, "g" ("Gamal", "Naguib", "Ragab", "Hegazy").
     &[('ج', 'گ')],
+    // Eastern Pashto, where ښ and ږ sound "kh" and "g" ("Pakhtun" for "Pashtun").
+    &[('ښ', 'خ'), ('ږ', 'گ')],
     // North African, Iraqi and Somali za, "d", "dh" or "th" ("Hafedh", "Abdelhafid", "Nadhim",
     // "Kathim", "Dahir"), which the "d" of this reading meets by sound.
     &[('ظ', 'د')],

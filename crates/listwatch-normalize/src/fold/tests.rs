@@ -106,6 +106,11 @@ fn arabic_is_spelled_consonant_by_consonant() {
     assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd"]);
     assert_eq!(crate::fold_variants("ناظم حجازي", 8), ["nazm hjazi", "nazm hgazi", "nadm hjazi"]);
     check("حسين يوسف", "hsin yusf");
+    // Pashto and Kurdish letters.
+    check("ګلبدین حکمتیار", "glbdin hkmtyar");
+    check("ځدران", "zdran");
+    assert_eq!(crate::fold_variants("پښتون", 8), ["pshtun", "pkhtun"]);
+    check("مەسعود", "mesaud");
     // Compounds written as one word read as they do apart.
     check("عبدالعزيز", "abd al aziz");
     check("عبد العزيز", "abd al aziz");

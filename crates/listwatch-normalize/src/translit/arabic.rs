@@ -228,6 +228,27 @@ fn letter(c: char) -> Option<&'static str> {
         'ڑ' => "r",
         'ں' => "n",
         'ے' => "e",
+        // Pashto, as Afghan Latin spellings write it ("ځدران" is "Zadran", "ګلبدین" "Gulbuddin");
+        // ښ and ږ are said "sh" and "zh" in the south-west ([`crate::fold`] adds the eastern "kh"
+        // and "g" as a reading).
+        'ځ' => "z",
+        'څ' => "s",
+        'ښ' => "sh",
+        'ږ' => "zh",
+        'ګ' => "g",
+        'ړ' => "r",
+        'ټ' => "t",
+        'ډ' => "d",
+        'ڼ' => "n",
+        'ۍ' => "i",
+        'ې' => "e",
+        // Kurdish (Sorani).
+        'ڕ' => "r",
+        'ڵ' => "l",
+        'ۆ' => "o",
+        'ێ' => "e",
+        'ە' => "e",
+        'ڤ' => "v",
         _ => return None,
     };
     Some(latin)
