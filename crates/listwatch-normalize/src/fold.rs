@@ -121,16 +121,24 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     if variants.len() < max_variants && text.contains(['č', 'š', 'ž', 'Č', 'Š', 'Ž']) {
         add_variant(&mut variants, max_variants, fold(&scholarly_as_english(text)));
     }
-    for reading in ARABIC_READINGS {
+    for reading in SCRIPT_READINGS {
         let other = |c: char| reading.iter().find(|&&(letter, _)| letter == c).map(|&(_, to)| to);
         if variants.len() < max_variants && text.chars().any(|c| other(c).is_some()) {
-            let read: String = text.chars().map(|c| other(c).unwrap_or(c)).collect();
+            let mut read = String::with_capacity(text.len() + 8);
+            for c in text.chars() {
+                match other(c) {
+                    Some(to) => read.push_str(to),
+                    None => read.push(c),
+                }
+            }
             add_variant(&mut variants, max_variants, fold(&read));
         }
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
-    // system's spelling of it shares.
-    if let Some(first) = variants.first() {
+    // system's spelling of it shares. Hebrew and Arabic script write no Korean names, and their
+    // consonant spellings ("dud lui") would pass for romanized syllables.
+    let unvowelled = text.chars().any(|c| matches!(u32::from(c), 0x0590..=0x08FF));
+    if let Some(first) = variants.first().filter(|_| !unvowelled) {
         for korean in korean_romanizations(first) {
             add_variant(&mut variants, max_variants, korean);
         }
@@ -138,18 +146,38 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     variants
 }
 
-/// Other readings of Arabic-script letters, each giving a variant of its own (a name is spelt in
-/// one region's way), as letters mapped to the letter whose folding spells them so.
-const ARABIC_READINGS: &[&[(char, char)]] = &[
+/// Other readings of letters of Arabic and Hebrew script, each giving a variant of its own (a name
+/// is spelt in one region's or one tradition's way), as letters mapped to the text whose folding
+/// spells them so.
+const SCRIPT_READINGS: &[&[(char, &str)]] = &[
+    // Hebrew: vav as the consonant "v" ("דוד" is "David"); het and kaf as the "ch" of names
+    // spelt the Yiddish and German way ("Chaim", "Zicherman"), alone and with that vav; tsadi as "z" ("Zvi", "Zion");
+    // shin as sin, "s" ("ישראל" is "Yisrael"); and the last three with pe as "p" at once, as
+    // names of Yiddish origin are spelt ("גופשטיין" is "Gopstein").
+    &[('ו', "װ")],
+    &[('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
+    &[('ו', "װ"), ('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
+    &[('צ', "ז"), ('ץ', "ז")],
+    &[('ש', "ס")],
+    &[
+        ('ח', "צ׳"),
+        ('כ', "צ׳"),
+        ('ך', "צ׳"),
+        ('צ', "ז"),
+        ('ץ', "ז"),
+        ('ש', "ס"),
+        ('פ', "p"),
+        ('ף', "p"),
+    ],
     // Persian, Dari, Pashto and Urdu, where ض, ذ and ظ sound z and ث sounds s ("فضل" is "Fazl").
-    &[('ض', 'ز'), ('ذ', 'ز'), ('ظ', 'ز'), ('ث', 'س')],
+    &[('ض', "ز"), ('ذ', "ز"), ('ظ', "ز"), ('ث', "س")],
     // Egyptian jim, "g" ("Gamal", "Naguib", "Ragab", "Hegazy").
-    &[('ج', 'گ')],
+    &[('ج', "گ")],
     // Eastern Pashto, where ښ and ږ sound "kh" and "g" ("Pakhtun" for "Pashtun").
-    &[('ښ', 'خ'), ('ږ', 'گ')],
+    &[('ښ', "خ"), ('ږ', "گ")],
     // North African, Iraqi and Somali za, "d", "dh" or "th" ("Hafedh", "Abdelhafid", "Nadhim",
     // "Kathim", "Dahir"), which the "d" of this reading meets by sound.
-    &[('ظ', 'د')],
+    &[('ظ', "د")],
 ];
 
 /// Adds `variant` unless it is there already or `max_variants` are.

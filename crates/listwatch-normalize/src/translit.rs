@@ -14,6 +14,7 @@ pub(crate) mod georgian;
 pub(crate) mod greek;
 pub(crate) mod han;
 pub(crate) mod hangul;
+pub(crate) mod hebrew;
 pub(crate) mod indic;
 pub(crate) mod kana;
 pub(crate) mod myanmar;
@@ -73,6 +74,7 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
         0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
             cyrillic::transliterate(chars, char_idx, sink)
         }
+        0x05D0..=0x05F2 => hebrew::transliterate(chars, char_idx, sink),
         0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF => {
             arabic::transliterate(chars, char_idx, sink)
         }

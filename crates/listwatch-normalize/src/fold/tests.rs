@@ -133,8 +133,39 @@ fn arabic_digits_become_ascii_digits() {
 }
 
 #[test]
-fn hebrew_goes_through_the_fallback() {
-    check("שלום", "shlvm");
+fn hebrew_is_spelled_consonant_by_consonant() {
+    check("שלום", "shlum");
+    check("דן גרטלר", "dn grtlr");
+    check("בִּנְיָמִין נְתַנְיָהוּ", "bnimin ntnihu");
+    check("אברהם יוסף מיכאל", "avrhm yusf mikhal");
+    check("יהודה משה", "yhuda msha");
+    check("טנג'יל צבי", "tnjil tzvi");
+    check("ינון", "ynun");
+    // Vav as a consonant and shin as sin are readings of their own.
+    assert_eq!(crate::fold_variants("דוד לוי", 8), ["dud lvi", "dvd lvi"]);
+    assert_eq!(crate::fold_variants("ישראל", 8), ["yshral", "ysral"]);
+    // Het, kaf and tsadi as names spelt the Yiddish and German way write them.
+    assert_eq!(
+        crate::fold_variants("שלום זיכרמן", 8),
+        [
+            "shlum zikhrmn",
+            "shlvm zikhrmn",
+            "shlum zichrmn",
+            "shlvm zichrmn",
+            "slum zikhrmn",
+            "slum zichrmn"
+        ]
+    );
+    assert_eq!(
+        crate::fold_variants("בן ציון גופשטיין", 8),
+        [
+            "bn tziun gufshtyn",
+            "bn tzivn gvfshtyn",
+            "bn ziun gufshtyn",
+            "bn tziun gufstyn",
+            "bn ziun gupstyn"
+        ]
+    );
 }
 
 #[test]
