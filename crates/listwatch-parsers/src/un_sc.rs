@@ -470,7 +470,176 @@ fn alias(ctx: &mut Ctx<'_>, entity: &mut Entity, node: &Node) {
             NameKind::Aka
         }
     };
-    entity.names.push(Name { value, kind, remark });
+    let (values, note) = alias_names(&value);
+    let remark = match (remark, note) {
+        (Some(remark), Some(note)) => Some(format!("{note}; {remark}")),
+        (remark, note) => remark.or(note),
+    };
+    for value in values {
+        entity.names.push(Name { value, kind, remark: remark.clone() });
+    }
+}
+
+/// The names one `ALIAS_NAME` holds, and a note it carries besides them. The list writes several
+/// spellings in one element ("Qasim Soleimani; Qasem Sulaimani"), sometimes enumerated ("a) ...
+/// b) ..."), gives the name in another script, another spelling or an acronym in parentheses
+/// ("Jin Tiesan (金铁三)", "Amir Khazmat (original script: Амир Хазмат)", "Libyan Foreign
+/// Investment Company (LFIC)", or its last word alone: "Lom-ali Butayev (Butaev)", read as
+/// "Lom-ali Butaev"), nests such parentheses, and adds notes in parentheses or after ", born"
+/// ("EL PARA (COMBAT NAME)", "(... - sub-unit name)"). Each name is screened on its own, so
+/// none is lost inside a longer string; the notes become the names' remark. Text with none of
+/// this is one name, unchanged.
+fn alias_names(value: &str) -> (Vec<String>, Option<String>) {
+    let mut notes: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    alias_parts(value, 0, &mut names, &mut notes);
+    if names.is_empty() {
+        names.push(value.trim().to_string());
+    }
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
+    (names, note)
+}
+
+/// Adds the names and notes of `value` ([`alias_names`]); `depth` bounds the nesting followed.
+fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut Vec<String>) {
+    let add = |names: &mut Vec<String>, name: &str| {
+        let name = name.trim();
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    };
+    let mut text = value.trim();
+    if let Some(at) = text.to_ascii_lowercase().find(", born ") {
+        notes.push(text[at + 2..].trim().to_string());
+        text = text[..at].trim();
+    }
+    // The parentheses that end the text, the last one first.
+    let mut alternatives: Vec<Vec<String>> = Vec::new();
+    while depth < 3
+        && let Some(open) = trailing_parenthesis(text)
+    {
+        let mut inner = text[open + 1..text.len() - 1].trim();
+        text = text[..open].trim();
+        const ORIGINAL: &str = "original script:";
+        if inner.get(..ORIGINAL.len()).is_some_and(|p| p.eq_ignore_ascii_case(ORIGINAL)) {
+            inner = &inner[ORIGINAL.len()..];
+        }
+        let mut found = Vec::new();
+        for part in inner.split(';') {
+            let (mut part_names, mut part_notes) = (Vec::new(), Vec::new());
+            alias_parts(part, depth + 1, &mut part_names, &mut part_notes);
+            if part_names.len() == 1 && is_alias_note(&part_names[0]) {
+                notes.push(part.trim().to_string());
+            } else {
+                found.extend(part_names);
+                notes.extend(part_notes);
+            }
+        }
+        alternatives.push(found);
+    }
+    for part in text.split(';').flat_map(split_enumeration) {
+        add(names, part);
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for other in alternatives.iter().rev().flatten() {
+        // A spelling in the same script with fewer words, not an acronym, spells the last
+        // words of the name ("Lom-ali Butayev (Butaev)" is "Lom-ali Butaev"): no name alone.
+        let other_words = other.split_whitespace().count();
+        let acronym = other_words == 1 && other.chars().filter(|c| c.is_uppercase()).count() >= 2;
+        if !acronym && is_latin(text) == is_latin(other) && other_words < words.len() {
+            let kept = &words[..words.len() - other_words];
+            add(names, &format!("{} {}", kept.join(" "), other));
+        } else {
+            add(names, other);
+        }
+    }
+}
+
+/// Whether the letters of `text` are Latin ones.
+fn is_latin(text: &str) -> bool {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
+}
+
+/// The byte offset of the "(" of a parenthesis that ends `text` and follows a name, if any.
+fn trailing_parenthesis(text: &str) -> Option<usize> {
+    if !text.ends_with(')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (at > 0 && !text[..at].trim().is_empty()).then_some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a parenthesis after an alias says something about it rather than spelling it:
+/// digits, or words such as "name", "born", "passport", "third", "script".
+fn is_alias_note(inner: &str) -> bool {
+    const NOTE_WORDS: &[&str] = &[
+        "name",
+        "born",
+        "birth",
+        "passport",
+        "identity",
+        "false",
+        "alias",
+        "nickname",
+        "formerly",
+        "previously",
+        "maiden",
+        "combat",
+        "guerre",
+        "kunya",
+        "third",
+        "second",
+        "junior",
+        "senior",
+        "spelling",
+        "also",
+        "script",
+        "original",
+        "sub",
+    ];
+    let lower = inner.to_lowercase();
+    inner.chars().any(|c| c.is_ascii_digit())
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|word| NOTE_WORDS.contains(&word))
+}
+
+/// Splits an enumeration written in one alias ("Mohammad Sabet b) M. Javad Kareemi Sabet") at
+/// its markers: a single letter and ")" at the start or after a space.
+fn split_enumeration(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for at in 0..bytes.len().saturating_sub(1) {
+        let starts_word = at == 0 || bytes[at - 1] == b' ';
+        let after = bytes.get(at + 2).copied();
+        if starts_word
+            && bytes[at].is_ascii_lowercase()
+            && bytes[at + 1] == b')'
+            && after.is_none_or(|b| b == b' ')
+        {
+            cuts.push((at, at + 2));
+        }
+    }
+    let mut parts: Vec<&str> = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for (cut_start, cut_end) in cuts {
+        parts.push(&text[start..cut_start]);
+        start = cut_end;
+    }
+    parts.push(&text[start..]);
+    parts.into_iter()
 }
 
 fn address(ctx: &mut Ctx<'_>, entity: &mut Entity, node: &Node) {
@@ -669,5 +838,85 @@ fn document(ctx: &mut Ctx<'_>, entity: &mut Entity, node: &Node) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod alias_tests {
+    use super::alias_names;
+
+    fn names(value: &str) -> (Vec<String>, Option<String>) {
+        alias_names(value)
+    }
+
+    #[test]
+    fn one_alias_element_may_hold_several_names() {
+        assert_eq!(names("Ali Omar").0, ["Ali Omar"]);
+        assert_eq!(names("Fazel Rahim; Fazil Rahim").0, ["Fazel Rahim", "Fazil Rahim"]);
+        assert_eq!(
+            names("Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet").0,
+            ["Mohammed Sabet", "Mohammad Sabet", "M. Javad Kareemi Sabet"]
+        );
+        assert_eq!(names("a) Abu Ali b) Abu Omar").0, ["Abu Ali", "Abu Omar"]);
+        // Another script or spelling in parentheses is a name of its own.
+        assert_eq!(names("Jin Tiesan (金铁三)").0, ["Jin Tiesan", "金铁三"]);
+        assert_eq!(names("Lom-ali Butayev (Butaev)").0, ["Lom-ali Butayev", "Lom-ali Butaev"]);
+        assert_eq!(
+            names("Amir Khazmat (original script: Амир Хазмат)").0,
+            ["Amir Khazmat", "Амир Хазмат"]
+        );
+        assert_eq!(
+            names("أبو بكر البغدادي (Abu Bakr al-Baghdadi al-Husayni; Abu Bakr al-Baghdadi)").0,
+            ["أبو بكر البغدادي", "Abu Bakr al-Baghdadi al-Husayni", "Abu Bakr al-Baghdadi"]
+        );
+    }
+
+    #[test]
+    fn notes_in_an_alias_become_its_remark() {
+        assert_eq!(
+            names("EL PARA (COMBAT NAME)"),
+            (vec!["EL PARA".to_string()], Some("COMBAT NAME".to_string()))
+        );
+        assert_eq!(
+            names("Hilarion Santos, III (third)"),
+            (vec!["Hilarion Santos, III".to_string()], Some("third".to_string()))
+        );
+        let (values, note) = names("Safia Farkash Al-Hadad, born 1 Jan. 1953 (passport no. 038)");
+        assert_eq!(values, ["Safia Farkash Al-Hadad"]);
+        assert_eq!(note.as_deref(), Some("born 1 Jan. 1953 (passport no. 038)"));
+        // Acronyms, nested parentheses and notes among the spellings.
+        assert_eq!(
+            names("Libyan Foreign Investment Company (LFIC)").0,
+            ["Libyan Foreign Investment Company", "LFIC"]
+        );
+        let (values, note) = names(
+            "Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hayat Tahrir al-Sham; Assembly for the Liberation of Syria)",
+        );
+        assert_eq!(
+            values,
+            [
+                "Hay’at Tahrir al-Sham",
+                "HTS",
+                "هيئة تحرير الشام",
+                "Hayat Tahrir al-Sham",
+                "Assembly for the Liberation of Syria"
+            ]
+        );
+        assert_eq!(note.as_deref(), Some("original script"));
+        assert_eq!(
+            names("أنصار الشريعة بليبيا (Ansar al Charia in Libya (ASL))").0,
+            ["أنصار الشريعة بليبيا", "Ansar al Charia in Libya", "ASL"]
+        );
+        assert_eq!(
+            names("شبكة أنصار المجاهدين (Ansar al-Mujahideen Network - sub-unit name)"),
+            (
+                vec!["شبكة أنصار المجاهدين".to_string()],
+                Some("Ansar al-Mujahideen Network - sub-unit name".to_string())
+            )
+        );
+        assert_eq!(names("SECOND ACADEMY (KPE.018)").1.as_deref(), Some("KPE.018"));
+        // Parentheses that are the whole value, or not at its end, are left alone.
+        assert_eq!(names("(unknown)").0, ["(unknown)"]);
+        assert_eq!(names("Abu (the elder) Ali").0, ["Abu (the elder) Ali"]);
     }
 }

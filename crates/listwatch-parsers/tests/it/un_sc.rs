@@ -124,3 +124,29 @@ fn the_two_un_versions_differ_by_112_added_and_202_removed() {
     let (_, new_oracle) = dataids(FILES[1].0);
     assert_eq!((old, new), (old_oracle, new_oracle));
 }
+
+#[test]
+fn aliases_holding_several_names_are_split() {
+    if !crate::have_data() {
+        return;
+    }
+    let new = parse(FILES[1].0);
+    let names = || new.entities.iter().flat_map(|e| &e.names);
+    // 85 alias elements of the 2026 list hold several names or a parenthesis; no alias is left
+    // holding a list of spellings.
+    let aliases = || new.entities.iter().flat_map(|e| &e.names[1..]);
+    assert!(aliases().all(|n| !n.value.contains(';')), "an alias still holds a ';'");
+    let baghdadi = new
+        .entities
+        .iter()
+        .find(|e| e.names.iter().any(|n| n.value.contains("al-Badri")))
+        .expect("the listing of Ibrahim Awwad Ibrahim Ali al-Badri");
+    let aliases: Vec<&str> = baghdadi.names.iter().map(|n| n.value.as_str()).collect();
+    assert!(aliases.contains(&"Abu Bakr al-Baghdadi"), "{aliases:?}");
+    assert!(aliases.contains(&"أبو بكر البغدادي الحسيني القريشي"), "{aliases:?}");
+    let soleimani = names().filter(|n| n.value.contains("Sulaym")).count();
+    assert!(soleimani >= 4, "{soleimani}");
+    // A note in parentheses is the name's remark, not part of it.
+    let el_para = names().find(|n| n.value == "EL PARA").expect("the alias EL PARA");
+    assert_eq!(el_para.remark.as_deref(), Some("COMBAT NAME"));
+}
