@@ -289,6 +289,19 @@ fn record(ctx: &mut Ctx<'_>, node: &Node) -> Option<Entity> {
         return None;
     };
     let mut entity = Entity::new(id.clone(), schema, primary.clone());
+    // An entity's name may hold several names and acronyms as an alias element does
+    // ("COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)",
+    // "KHATIBA IMAM AL-BUKHARI (KIB)"): the name is kept as listed, and each name in it is an
+    // alias besides. A person's name parts are names, not lists.
+    if schema != Schema::Person {
+        for value in alias_names(&primary).0.into_iter().filter(|v| *v != primary) {
+            entity.names.push(Name {
+                value,
+                kind: NameKind::Aka,
+                remark: Some("in the listed name".into()),
+            });
+        }
+    }
     if let Some(original) = original.filter(|o| *o != primary) {
         entity.names.push(Name {
             value: original,
@@ -508,6 +521,14 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
             names.push(name.to_string());
         }
     };
+    // Names separated by ";" outside parentheses, each read on its own.
+    let parts = top_level_parts(value);
+    if parts.len() > 1 {
+        for part in parts {
+            alias_parts(part, depth, names, notes);
+        }
+        return;
+    }
     let mut text = value.trim();
     if let Some(at) = text.to_ascii_lowercase().find(", born ") {
         notes.push(text[at + 2..].trim().to_string());
@@ -537,7 +558,7 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
         }
         alternatives.push(found);
     }
-    for part in text.split(';').flat_map(split_enumeration) {
+    for part in split_enumeration(text) {
         add(names, part);
     }
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -553,6 +574,25 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
             add(names, other);
         }
     }
+}
+
+/// `text` split at the ";" that stand outside parentheses.
+fn top_level_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 /// Whether the letters of `text` are Latin ones.

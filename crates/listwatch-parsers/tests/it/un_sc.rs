@@ -146,6 +146,18 @@ fn aliases_holding_several_names_are_split() {
     assert!(aliases.contains(&"أبو بكر البغدادي الحسيني القريشي"), "{aliases:?}");
     let soleimani = names().filter(|n| n.value.contains("Sulaym")).count();
     assert!(soleimani >= 4, "{soleimani}");
+    // An entity's listed name that holds several names gives each as an alias too.
+    let cagl = new
+        .entities
+        .iter()
+        .find(|e| e.primary_name().starts_with("COMPAGNIE AERIENNE DES GRANDS LACS"))
+        .expect("the listing of CAGL");
+    let cagl_names: Vec<&str> = cagl.names.iter().map(|n| n.value.as_str()).collect();
+    for name in
+        ["COMPAGNIE AERIENNE DES GRANDS LACS", "CAGL", "GREAT LAKES BUSINESS COMPANY", "GLBC"]
+    {
+        assert!(cagl_names.contains(&name), "{name} in {cagl_names:?}");
+    }
     // A note in parentheses is the name's remark, not part of it.
     let el_para = names().find(|n| n.value == "EL PARA").expect("the alias EL PARA");
     assert_eq!(el_para.remark.as_deref(), Some("COMBAT NAME"));
