@@ -75,6 +75,7 @@ pub mod eu_fsf;
 mod format;
 pub mod ftm;
 pub mod limits;
+mod names;
 pub mod ofac;
 pub mod ofac_xml;
 mod text;

@@ -130,6 +130,9 @@ pub fn parse(file: &InputFile<'_>) -> Result<Parsed> {
             ),
         );
     }
+    for entity in &mut entities {
+        crate::names::add_parenthesized_names(entity);
+    }
     entities.sort_by(|a, b| compare_source_ids(&a.id, &b.id));
     Ok(Parsed {
         entities,

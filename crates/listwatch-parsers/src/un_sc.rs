@@ -23,6 +23,7 @@ use listwatch_model::{
 
 use crate::error::Result;
 use crate::limits::{MAX_ENT_NUM_DIGITS, MAX_FIELD_LEN, cut};
+use crate::names::{is_latin, is_note, trailing_parenthesis};
 use crate::xml::{self, Node, Piece, clean};
 use crate::{FileReport, InputFile, Parsed, RemarkStats};
 
@@ -549,7 +550,7 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
         for part in inner.split(';') {
             let (mut part_names, mut part_notes) = (Vec::new(), Vec::new());
             alias_parts(part, depth + 1, &mut part_names, &mut part_notes);
-            if part_names.len() == 1 && is_alias_note(&part_names[0]) {
+            if part_names.len() == 1 && is_note(&part_names[0]) {
                 notes.push(part.trim().to_string());
             } else {
                 found.extend(part_names);
@@ -593,67 +594,6 @@ fn top_level_parts(text: &str) -> Vec<&str> {
     }
     parts.push(&text[start..]);
     parts
-}
-
-/// Whether the letters of `text` are Latin ones.
-fn is_latin(text: &str) -> bool {
-    text.chars()
-        .filter(|c| c.is_alphabetic())
-        .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
-}
-
-/// The byte offset of the "(" of a parenthesis that ends `text` and follows a name, if any.
-fn trailing_parenthesis(text: &str) -> Option<usize> {
-    if !text.ends_with(')') {
-        return None;
-    }
-    let mut depth = 0usize;
-    for (at, c) in text.char_indices().rev() {
-        match c {
-            ')' => depth += 1,
-            '(' => {
-                depth -= 1;
-                if depth == 0 {
-                    return (at > 0 && !text[..at].trim().is_empty()).then_some(at);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Whether a parenthesis after an alias says something about it rather than spelling it:
-/// digits, or words such as "name", "born", "passport", "third", "script".
-fn is_alias_note(inner: &str) -> bool {
-    const NOTE_WORDS: &[&str] = &[
-        "name",
-        "born",
-        "birth",
-        "passport",
-        "identity",
-        "false",
-        "alias",
-        "nickname",
-        "formerly",
-        "previously",
-        "maiden",
-        "combat",
-        "guerre",
-        "kunya",
-        "third",
-        "second",
-        "junior",
-        "senior",
-        "spelling",
-        "also",
-        "script",
-        "original",
-        "sub",
-    ];
-    let lower = inner.to_lowercase();
-    inner.chars().any(|c| c.is_ascii_digit())
-        || lower.split(|c: char| !c.is_alphanumeric()).any(|word| NOTE_WORDS.contains(&word))
 }
 
 /// Splits an enumeration written in one alias ("Mohammad Sabet b) M. Javad Kareemi Sabet") at

@@ -244,7 +244,13 @@ fn screening(config: &MatcherConfig, sample: usize) {
         .entities
         .iter()
         .flat_map(|e| {
-            e.names.iter().filter(|n| !n.kind.is_weak()).map(move |n| {
+            // Names as listed: not those the parser derives from a parenthesis in one
+            // ("FIF" of "FALAH-I-INSANIAT FOUNDATION (FIF)"), so the sample is drawn from the list.
+            let listed = |n: &&listwatch_model::Name| {
+                !n.kind.is_weak()
+                    && !n.remark.as_deref().is_some_and(|r| r.starts_with("from the listed name"))
+            };
+            e.names.iter().filter(listed).map(move |n| {
                 let reordered = match n.value.split_once(", ") {
                     Some((family, given)) if e.schema == Schema::Person => {
                         format!("{given} {family}")

@@ -388,6 +388,7 @@ pub fn parse<'a>(files: &Files<'a>) -> Result<Parsed> {
     // Strong aliases first after the primary name, in file order, then the weak ones from the
     // remarks: the same order whichever file came first.
     for entity in &mut entities {
+        crate::names::add_parenthesized_names(entity);
         entity.names.sort_by_key(|name| match name.kind {
             NameKind::Primary => 0,
             NameKind::Aka | NameKind::Fka | NameKind::Nka => 1,

@@ -164,3 +164,24 @@ fn the_consolidated_list_has_68_cmic_entries_with_their_dates() {
     let china_mobile = parsed.entities.iter().find(|e| e.id == "30923").unwrap();
     assert!(china_mobile.identifiers.iter().any(|i| i.value == "US16941M1099"));
 }
+
+#[test]
+fn acronyms_translations_and_spellings_in_parentheses_are_names_too() {
+    if !crate::have_data() {
+        return;
+    }
+    let sdn = parse_dir(&crate::data_dir().join("ofac-sdn/2021-07-07"), ofac::Flavor::Sdn);
+    let names_of = |id: &str| -> Vec<String> {
+        let entity = sdn.entities.iter().find(|e| e.id == id).unwrap();
+        entity.names.iter().map(|n| n.value.clone()).collect()
+    };
+    let fif = names_of("7140");
+    assert!(
+        fif.iter().any(|n| n == "FIF") && fif.iter().any(|n| n == "FALAH-I-INSANIAT FOUNDATION")
+    );
+    assert!(fif.iter().any(|n| n == "FALAH-I-INSANIAT FOUNDATION (FIF)"), "the listed name stays");
+    assert!(names_of("4715").iter().any(|n| n == "COMMUNIST PARTY OF PERU"));
+    assert!(names_of("10929").iter().any(|n| n == "SANTOS, Ahmed"));
+    // "(PVT)" is a kind of company, not a name.
+    assert!(!names_of("8181").iter().any(|n| n == "PVT"));
+}

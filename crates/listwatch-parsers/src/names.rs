@@ -1,0 +1,205 @@
+//! Names that lists write inside other names: a parenthesis at the end of a name that gives an
+//! acronym, a translation or another spelling of a word ("FALAH-I-INSANIAT FOUNDATION (FIF)",
+//! "PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", "SANTOS, Ahmad (Ahmed)").
+//!
+//! Screening compares whole names, so such a name finds neither its acronym, nor its
+//! translation, nor its other spelling alone. [`add_parenthesized_names`] adds them as names of
+//! the entity next to the name as listed, which stays as it is.
+
+use listwatch_model::{Entity, Name, Schema};
+
+/// Adds to `entity` the names that a parenthesis at the end of one of its names gives
+/// ([`parenthesized_names`]), each right after the name it came from and of its kind.
+pub(crate) fn add_parenthesized_names(entity: &mut Entity) {
+    let person = entity.schema == Schema::Person;
+    let derived: Vec<Vec<String>> =
+        entity.names.iter().map(|name| parenthesized_names(&name.value, person)).collect();
+    if derived.iter().all(Vec::is_empty) {
+        return;
+    }
+    let listed = std::mem::take(&mut entity.names);
+    for (name, values) in listed.iter().zip(derived) {
+        entity.names.push(name.clone());
+        for value in values {
+            let known = listed.iter().chain(&entity.names).any(|n| n.value == value);
+            if !known {
+                let remark = Some(format!("from the listed name \"{}\"", name.value));
+                entity.names.push(Name { value, kind: name.kind, remark });
+            }
+        }
+    }
+}
+
+/// The names a parenthesis that ends `value` gives, besides `value` itself:
+///
+/// - A person's name with one word in parentheses spells its last word another way ("SANTOS,
+///   Ahmad (Ahmed)" gives "SANTOS, Ahmed").
+/// - Another name's parenthesis is an acronym (its letters are initials of the name's words, in
+///   order: "(FIF)", "(IRGC)") or a translation of two words or more: the name without it, and the
+///   parenthesis alone.
+///
+/// Notes ("(PVT)", "(HK)", anything with digits) and other single words ("(MARTYRS)") give
+/// nothing, nor do parentheses inside a name ("ANGULO OROBIO (SEGUNDO), Jose Francisco").
+pub(crate) fn parenthesized_names(value: &str, person: bool) -> Vec<String> {
+    let text = value.trim();
+    let Some(open) = trailing_parenthesis(text) else { return Vec::new() };
+    let inner = text[open + 1..text.len() - 1].trim();
+    let outside = text[..open].trim();
+    if inner.is_empty() || inner.contains(['(', ')', ';']) || is_note(inner) {
+        return Vec::new();
+    }
+    let inner_words: Vec<&str> = inner.split_whitespace().collect();
+    if person {
+        let Some(last) = outside.split_whitespace().last() else { return Vec::new() };
+        if inner_words.len() != 1 || is_latin(inner) != is_latin(outside) {
+            return Vec::new();
+        }
+        let kept = &outside[..outside.len() - last.len()];
+        return vec![format!("{kept}{inner}")];
+    }
+    let acronym = inner_words.len() == 1 && is_acronym_of(inner, outside);
+    if acronym || inner_words.len() >= 2 {
+        return vec![outside.to_string(), inner.to_string()];
+    }
+    Vec::new()
+}
+
+/// The byte offset of the "(" of a parenthesis that ends `text` and follows some text, if any.
+pub(crate) fn trailing_parenthesis(text: &str) -> Option<usize> {
+    if !text.ends_with(')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (at > 0 && !text[..at].trim().is_empty()).then_some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a parenthesis after a name says something about it rather than naming it: digits, a
+/// kind of company ("PVT", "HK" are too short to tell apart from acronyms, so two letters or
+/// fewer count here), or words such as "name", "born", "passport", "third", "script".
+pub(crate) fn is_note(inner: &str) -> bool {
+    const NOTE_WORDS: &[&str] = &[
+        "name",
+        "born",
+        "birth",
+        "passport",
+        "identity",
+        "false",
+        "alias",
+        "nickname",
+        "formerly",
+        "previously",
+        "maiden",
+        "combat",
+        "guerre",
+        "kunya",
+        "third",
+        "second",
+        "junior",
+        "senior",
+        "spelling",
+        "also",
+        "script",
+        "original",
+        "sub",
+        "pvt",
+        "private",
+        "ltd",
+    ];
+    let lower = inner.to_lowercase();
+    inner.chars().any(|c| c.is_ascii_digit())
+        || inner.chars().filter(|c| c.is_alphabetic()).count() <= 2
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|word| NOTE_WORDS.contains(&word))
+}
+
+/// Whether the letters of `text` are Latin ones.
+pub(crate) fn is_latin(text: &str) -> bool {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
+}
+
+/// Whether `acronym` (three letters or more) is made of initials of the words of `name`, in
+/// order, each word giving at most one ("FIF" of "FALAH-I-INSANIAT FOUNDATION", "ISISWAP" of
+/// "Islamic State of Iraq and Syria West Africa Province"); words are split at hyphens and
+/// slashes too.
+pub(crate) fn is_acronym_of(acronym: &str, name: &str) -> bool {
+    let letters: Vec<char> =
+        acronym.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    if letters.len() < 3 {
+        return false;
+    }
+    let mut wanted = letters.iter().peekable();
+    for word in
+        name.split(|c: char| c.is_whitespace() || c == '-' || c == '/').filter(|w| !w.is_empty())
+    {
+        let first = word.chars().find(|c| c.is_alphabetic()).map(|c| c.to_lowercase().next());
+        if let (Some(&&next), Some(Some(first))) = (wanted.peek(), first)
+            && next == first
+        {
+            wanted.next();
+        }
+    }
+    wanted.peek().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_acronym_of, parenthesized_names};
+
+    #[test]
+    fn a_trailing_parenthesis_gives_an_acronym_a_translation_or_a_spelling() {
+        assert_eq!(
+            parenthesized_names("FALAH-I-INSANIAT FOUNDATION (FIF)", false),
+            ["FALAH-I-INSANIAT FOUNDATION", "FIF"]
+        );
+        assert_eq!(
+            parenthesized_names("PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", false),
+            ["PARTIDO COMUNISTA DEL PERU", "COMMUNIST PARTY OF PERU"]
+        );
+        assert_eq!(parenthesized_names("SANTOS, Ahmad (Ahmed)", true), ["SANTOS, Ahmed"]);
+        assert_eq!(
+            parenthesized_names("KANAAN, Maustaf Fawzi (Faouzi)", true),
+            ["KANAAN, Maustaf Faouzi"]
+        );
+    }
+
+    #[test]
+    fn notes_single_words_and_inner_parentheses_give_nothing() {
+        for (value, person) in [
+            ("ZIMBABWE DEFENCE INDUSTRIES (PVT) LTD.", false),
+            ("M AND S SYNDICATE (PVT)", false),
+            ("PO YING JEWELLERY (HK)", false),
+            ("RIYADUS-SALIKHIN BATTALION OF SHAHIDS (MARTYRS)", false),
+            ("PASDARAN-E ENGHELAB-E ISLAMI (PASDARAN)", false),
+            ("ANGULO OROBIO (SEGUNDO), Jose Francisco", true),
+            ("SECOND ACADEMY OF NATURAL SCIENCES (KPE.018)", false),
+            ("Jose (Pepe) Luis", true),
+            ("(FIF)", false),
+            ("SANTOS, Ahmad (Ahmed Ali)", true),
+        ] {
+            assert!(parenthesized_names(value, person).is_empty(), "{value}");
+        }
+    }
+
+    #[test]
+    fn acronyms_are_initials_in_order() {
+        assert!(is_acronym_of("IRGC", "ISLAMIC REVOLUTIONARY GUARD CORPS"));
+        assert!(is_acronym_of("ISISWAP", "Islamic State of Iraq and Syria West Africa Province"));
+        assert!(is_acronym_of("LRM/A", "Lord’s Resistance Movement/Army"));
+        assert!(!is_acronym_of("MARTYRS", "BATTALION OF SHAHIDS"));
+        assert!(!is_acronym_of("AB", "Alpha Beta"));
+        assert!(!is_acronym_of("CGI", "GENERAL COMMERCE INTERNATIONAL"));
+    }
+}
