@@ -1,9 +1,9 @@
 //! Names that lists write inside other names: a parenthesis at the end of a name that gives an
-//! acronym, a translation or another spelling of a word ("FALAH-I-INSANIAT FOUNDATION (FIF)",
-//! "PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", "SANTOS, Ahmad (Ahmed)").
+//! acronym or another spelling of a word ("FALAH-I-INSANIAT FOUNDATION (FIF)", "SANTOS, Ahmad
+//! (Ahmed)").
 //!
-//! Screening compares whole names, so such a name finds neither its acronym, nor its
-//! translation, nor its other spelling alone. [`add_parenthesized_names`] adds them as names of
+//! Screening compares whole names, so such a name finds neither its acronym nor its other
+//! spelling alone. [`add_parenthesized_names`] adds them as names of
 //! the entity next to the name as listed, which stays as it is.
 
 use listwatch_model::{Entity, Name, Schema};
@@ -34,12 +34,12 @@ pub(crate) fn add_parenthesized_names(entity: &mut Entity) {
 ///
 /// - A person's name with one word in parentheses spells its last word another way ("SANTOS,
 ///   Ahmad (Ahmed)" gives "SANTOS, Ahmed").
-/// - Another name's parenthesis is an acronym (its letters are initials of the name's words, in
-///   order: "(FIF)", "(IRGC)") or a translation of two words or more: the name without it, and the
-///   parenthesis alone.
+/// - Another name's parenthesis that is an acronym (its letters are initials of the name's words,
+///   in order: "(FIF)", "(IRGC)") gives the name without it, and the acronym alone.
 ///
-/// Notes ("(PVT)", "(HK)", anything with digits) and other single words ("(MARTYRS)") give
-/// nothing, nor do parentheses inside a name ("ANGULO OROBIO (SEGUNDO), Jose Francisco").
+/// Anything else gives nothing: notes ("(PVT)", "(HK)", "(LEBANON BRANCH)", anything with
+/// digits), legal forms, translations (which rules cannot tell from notes), other single words
+/// ("(MARTYRS)"), and parentheses inside a name ("ANGULO OROBIO (SEGUNDO), Jose Francisco").
 pub(crate) fn parenthesized_names(value: &str, person: bool) -> Vec<String> {
     let text = value.trim();
     let Some(open) = trailing_parenthesis(text) else { return Vec::new() };
@@ -57,8 +57,11 @@ pub(crate) fn parenthesized_names(value: &str, person: bool) -> Vec<String> {
         let kept = &outside[..outside.len() - last.len()];
         return vec![format!("{kept}{inner}")];
     }
-    let acronym = inner_words.len() == 1 && is_acronym_of(inner, outside);
-    if acronym || inner_words.len() >= 2 {
+    // Other words in parentheses are as often a note ("(LEBANON BRANCH)", "(OFF SHORE)", "(THE
+    // GAMBIA LOCATION ONLY)") or a legal form ("(ZAKRYTOE AKTSIONERNOE OBSHCHESTVO)") as a
+    // translation, and the name without them may be another entity's (the branch's parent):
+    // only an acronym is taken.
+    if inner_words.len() == 1 && is_acronym_of(inner, outside) {
         return vec![outside.to_string(), inner.to_string()];
     }
     Vec::new()
@@ -164,10 +167,6 @@ mod tests {
             parenthesized_names("FALAH-I-INSANIAT FOUNDATION (FIF)", false),
             ["FALAH-I-INSANIAT FOUNDATION", "FIF"]
         );
-        assert_eq!(
-            parenthesized_names("PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", false),
-            ["PARTIDO COMUNISTA DEL PERU", "COMMUNIST PARTY OF PERU"]
-        );
         assert_eq!(parenthesized_names("SANTOS, Ahmad (Ahmed)", true), ["SANTOS, Ahmed"]);
         assert_eq!(
             parenthesized_names("KANAAN, Maustaf Fawzi (Faouzi)", true),
@@ -188,6 +187,9 @@ mod tests {
             ("Jose (Pepe) Luis", true),
             ("(FIF)", false),
             ("SANTOS, Ahmad (Ahmed Ali)", true),
+            ("PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", false),
+            ("IMAM KHOMEINI RELIEF COMMITTEE (LEBANON BRANCH)", false),
+            ("BANK VTB 24 (ZAKRYTOE AKTSIONERNOE OBSHCHESTVO)", false),
         ] {
             assert!(parenthesized_names(value, person).is_empty(), "{value}");
         }

@@ -23,7 +23,7 @@ use listwatch_model::{
 
 use crate::error::Result;
 use crate::limits::{MAX_ENT_NUM_DIGITS, MAX_FIELD_LEN, cut};
-use crate::names::{is_latin, is_note, trailing_parenthesis};
+use crate::names::{is_acronym_of, is_latin, is_note, trailing_parenthesis};
 use crate::xml::{self, Node, Piece, clean};
 use crate::{FileReport, InputFile, Parsed, RemarkStats};
 
@@ -295,7 +295,7 @@ fn record(ctx: &mut Ctx<'_>, node: &Node) -> Option<Entity> {
     // "KHATIBA IMAM AL-BUKHARI (KIB)"): the name is kept as listed, and each name in it is an
     // alias besides. A person's name parts are names, not lists.
     if schema != Schema::Person {
-        for value in alias_names(&primary).0.into_iter().filter(|v| *v != primary) {
+        for value in alias_names(&primary, false).0.into_iter().filter(|v| *v != primary) {
             entity.names.push(Name {
                 value,
                 kind: NameKind::Aka,
@@ -484,7 +484,7 @@ fn alias(ctx: &mut Ctx<'_>, entity: &mut Entity, node: &Node) {
             NameKind::Aka
         }
     };
-    let (values, note) = alias_names(&value);
+    let (values, note) = alias_names(&value, entity.schema == Schema::Person);
     let remark = match (remark, note) {
         (Some(remark), Some(note)) => Some(format!("{note}; {remark}")),
         (remark, note) => remark.or(note),
@@ -503,10 +503,10 @@ fn alias(ctx: &mut Ctx<'_>, entity: &mut Entity, node: &Node) {
 /// ("EL PARA (COMBAT NAME)", "(... - sub-unit name)"). Each name is screened on its own, so
 /// none is lost inside a longer string; the notes become the names' remark. Text with none of
 /// this is one name, unchanged.
-fn alias_names(value: &str) -> (Vec<String>, Option<String>) {
+fn alias_names(value: &str, person: bool) -> (Vec<String>, Option<String>) {
     let mut notes: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    alias_parts(value, 0, &mut names, &mut notes);
+    alias_parts(value, person, 0, &mut names, &mut notes);
     if names.is_empty() {
         names.push(value.trim().to_string());
     }
@@ -515,7 +515,13 @@ fn alias_names(value: &str) -> (Vec<String>, Option<String>) {
 }
 
 /// Adds the names and notes of `value` ([`alias_names`]); `depth` bounds the nesting followed.
-fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut Vec<String>) {
+fn alias_parts(
+    value: &str,
+    person: bool,
+    depth: usize,
+    names: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) {
     let add = |names: &mut Vec<String>, name: &str| {
         let name = name.trim();
         if !name.is_empty() && !names.iter().any(|n| n == name) {
@@ -526,7 +532,7 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
     let parts = top_level_parts(value);
     if parts.len() > 1 {
         for part in parts {
-            alias_parts(part, depth, names, notes);
+            alias_parts(part, person, depth, names, notes);
         }
         return;
     }
@@ -535,45 +541,63 @@ fn alias_parts(value: &str, depth: usize, names: &mut Vec<String>, notes: &mut V
         notes.push(text[at + 2..].trim().to_string());
         text = text[..at].trim();
     }
-    // The parentheses that end the text, the last one first.
+    // The parentheses that end the text, the last one first, while each gives names or notes;
+    // one that does not ("(UNION OF THE COMOROS)", "(martyrs)") stays part of the name.
     let mut alternatives: Vec<Vec<String>> = Vec::new();
     while depth < 3
         && let Some(open) = trailing_parenthesis(text)
     {
+        let outside = text[..open].trim();
         let mut inner = text[open + 1..text.len() - 1].trim();
-        text = text[..open].trim();
         const ORIGINAL: &str = "original script:";
-        if inner.get(..ORIGINAL.len()).is_some_and(|p| p.eq_ignore_ascii_case(ORIGINAL)) {
+        let original =
+            inner.get(..ORIGINAL.len()).is_some_and(|p| p.eq_ignore_ascii_case(ORIGINAL));
+        if original {
             inner = &inner[ORIGINAL.len()..];
         }
-        let mut found = Vec::new();
-        for part in inner.split(';') {
+        let inner_parts = top_level_parts(inner);
+        let (mut found, mut found_notes) = (Vec::new(), Vec::new());
+        for part in &inner_parts {
             let (mut part_names, mut part_notes) = (Vec::new(), Vec::new());
-            alias_parts(part, depth + 1, &mut part_names, &mut part_notes);
+            alias_parts(part, person, depth + 1, &mut part_names, &mut part_notes);
             if part_names.len() == 1 && is_note(&part_names[0]) {
-                notes.push(part.trim().to_string());
+                found_notes.push(part.trim().to_string());
             } else {
                 found.extend(part_names);
-                notes.extend(part_notes);
+                found_notes.extend(part_notes);
             }
         }
-        alternatives.push(found);
+        // A list of spellings, a name declared or written in another script, or an acronym are
+        // names of their own; a person's one-word spelling in the same script spells the last
+        // word of the name ("Lom-ali Butayev (Butaev)" is "Lom-ali Butaev").
+        let given = match found.as_slice() {
+            [] => Some(Vec::new()),
+            [other] if !original && inner_parts.len() == 1 => {
+                let outside_words: Vec<&str> = outside.split_whitespace().collect();
+                if is_latin(other) != is_latin(outside) || is_acronym_of(other, outside) {
+                    Some(found.clone())
+                } else if person
+                    && other.split_whitespace().count() == 1
+                    && outside_words.len() >= 2
+                {
+                    let kept = &outside_words[..outside_words.len() - 1];
+                    Some(vec![format!("{} {other}", kept.join(" "))])
+                } else {
+                    None
+                }
+            }
+            _ => Some(found),
+        };
+        let Some(given) = given else { break };
+        text = outside;
+        notes.extend(found_notes);
+        alternatives.push(given);
     }
     for part in split_enumeration(text) {
         add(names, part);
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
     for other in alternatives.iter().rev().flatten() {
-        // A spelling in the same script with fewer words, not an acronym, spells the last
-        // words of the name ("Lom-ali Butayev (Butaev)" is "Lom-ali Butaev"): no name alone.
-        let other_words = other.split_whitespace().count();
-        let acronym = other_words == 1 && other.chars().filter(|c| c.is_uppercase()).count() >= 2;
-        if !acronym && is_latin(text) == is_latin(other) && other_words < words.len() {
-            let kept = &words[..words.len() - other_words];
-            add(names, &format!("{} {}", kept.join(" "), other));
-        } else {
-            add(names, other);
-        }
+        add(names, other);
     }
 }
 
@@ -826,7 +850,11 @@ mod alias_tests {
     use super::alias_names;
 
     fn names(value: &str) -> (Vec<String>, Option<String>) {
-        alias_names(value)
+        alias_names(value, true)
+    }
+
+    fn entity_names(value: &str) -> (Vec<String>, Option<String>) {
+        alias_names(value, false)
     }
 
     #[test]
@@ -866,10 +894,10 @@ mod alias_tests {
         assert_eq!(note.as_deref(), Some("born 1 Jan. 1953 (passport no. 038)"));
         // Acronyms, nested parentheses and notes among the spellings.
         assert_eq!(
-            names("Libyan Foreign Investment Company (LFIC)").0,
+            entity_names("Libyan Foreign Investment Company (LFIC)").0,
             ["Libyan Foreign Investment Company", "LFIC"]
         );
-        let (values, note) = names(
+        let (values, note) = entity_names(
             "Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hayat Tahrir al-Sham; Assembly for the Liberation of Syria)",
         );
         assert_eq!(
@@ -883,10 +911,19 @@ mod alias_tests {
             ]
         );
         assert_eq!(note.as_deref(), Some("original script"));
+        // "ASL" is no acronym of "Ansar al Charia in Libya": the parenthesis stays.
         assert_eq!(
-            names("أنصار الشريعة بليبيا (Ansar al Charia in Libya (ASL))").0,
-            ["أنصار الشريعة بليبيا", "Ansar al Charia in Libya", "ASL"]
+            entity_names("أنصار الشريعة بليبيا (Ansar al Charia in Libya (ASL))").0,
+            ["أنصار الشريعة بليبيا", "Ansar al Charia in Libya (ASL)"]
         );
+        // Places, translations and single words are part of an entity's name.
+        for value in [
+            "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)",
+            "AL-HARAMAYN FOUNDATION (KENYA)",
+            "Riyadus-Salikhin Battalion of Shahids (martyrs)",
+        ] {
+            assert_eq!(entity_names(value).0, [value]);
+        }
         assert_eq!(
             names("شبكة أنصار المجاهدين (Ansar al-Mujahideen Network - sub-unit name)"),
             (
