@@ -30,12 +30,9 @@ pub(crate) fn add_parenthesized_names(entity: &mut Entity) {
     }
 }
 
-/// The names a parenthesis that ends `value` gives, besides `value` itself:
-///
-/// - A person's name with one word in parentheses spells its last word another way ("SANTOS,
-///   Ahmad (Ahmed)" gives "SANTOS, Ahmed").
-/// - Another name's parenthesis that is an acronym (its letters are initials of the name's words,
-///   in order: "(FIF)", "(IRGC)") gives the name without it, and the acronym alone.
+/// The names a parenthesis that ends `value` gives, besides `value` itself ([`parenthesis_gives`]):
+/// the name without the parenthesis and the name the parenthesis holds, or the name with another
+/// spelling of its last word.
 ///
 /// Anything else gives nothing: notes ("(PVT)", "(HK)", "(LEBANON BRANCH)", anything with
 /// digits), legal forms, translations (which rules cannot tell from notes), other single words
@@ -48,23 +45,39 @@ pub(crate) fn parenthesized_names(value: &str, person: bool) -> Vec<String> {
     if inner.is_empty() || inner.contains(['(', ')', ';']) || is_note(inner) {
         return Vec::new();
     }
-    let inner_words: Vec<&str> = inner.split_whitespace().collect();
-    if person {
-        let Some(last) = outside.split_whitespace().last() else { return Vec::new() };
-        if inner_words.len() != 1 || is_latin(inner) != is_latin(outside) {
-            return Vec::new();
-        }
+    match parenthesis_gives(outside, inner, person) {
+        Some(Given::Name(name)) => vec![outside.to_string(), name],
+        Some(Given::Spelling(name)) => vec![name],
+        None => Vec::new(),
+    }
+}
+
+/// What one name in parentheses after a name (`outside`) gives.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Given {
+    /// A name of its own: the name in another script, or an acronym of the name's words.
+    Name(String),
+    /// The name with its last word spelt as the parenthesis spells it.
+    Spelling(String),
+}
+
+/// What `inner`, one name written in parentheses after `outside`, gives: the name in another
+/// script or an acronym (its letters are initials of the name's words, in order: "(FIF)",
+/// "(IRGC)") is a name of its own; a person's one word in the same script spells the last word
+/// of a name of two words or more ("SANTOS, Ahmad (Ahmed)" is "SANTOS, Ahmed"). Other words
+/// are as often a note ("(LEBANON BRANCH)", "(OFF SHORE)"), a legal form ("(ZAKRYTOE
+/// AKTSIONERNOE OBSHCHESTVO)") or a place as a translation, and the name without them may be
+/// another entity's (a branch's parent): they give nothing.
+pub(crate) fn parenthesis_gives(outside: &str, inner: &str, person: bool) -> Option<Given> {
+    if is_latin(inner) != is_latin(outside) || is_acronym_of(inner, outside) {
+        return Some(Given::Name(inner.to_string()));
+    }
+    let last = outside.split_whitespace().last()?;
+    if person && inner.split_whitespace().count() == 1 && outside.split_whitespace().count() >= 2 {
         let kept = &outside[..outside.len() - last.len()];
-        return vec![format!("{kept}{inner}")];
+        return Some(Given::Spelling(format!("{kept}{inner}")));
     }
-    // Other words in parentheses are as often a note ("(LEBANON BRANCH)", "(OFF SHORE)", "(THE
-    // GAMBIA LOCATION ONLY)") or a legal form ("(ZAKRYTOE AKTSIONERNOE OBSHCHESTVO)") as a
-    // translation, and the name without them may be another entity's (the branch's parent):
-    // only an acronym is taken.
-    if inner_words.len() == 1 && is_acronym_of(inner, outside) {
-        return vec![outside.to_string(), inner.to_string()];
-    }
-    Vec::new()
+    None
 }
 
 /// The byte offset of the "(" of a parenthesis that ends `text` and follows some text, if any.
@@ -127,7 +140,7 @@ pub(crate) fn is_note(inner: &str) -> bool {
 }
 
 /// Whether the letters of `text` are Latin ones.
-pub(crate) fn is_latin(text: &str) -> bool {
+fn is_latin(text: &str) -> bool {
     text.chars()
         .filter(|c| c.is_alphabetic())
         .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
@@ -137,7 +150,7 @@ pub(crate) fn is_latin(text: &str) -> bool {
 /// order, each word giving at most one ("FIF" of "FALAH-I-INSANIAT FOUNDATION", "ISISWAP" of
 /// "Islamic State of Iraq and Syria West Africa Province"); words are split at hyphens and
 /// slashes too.
-pub(crate) fn is_acronym_of(acronym: &str, name: &str) -> bool {
+fn is_acronym_of(acronym: &str, name: &str) -> bool {
     let letters: Vec<char> =
         acronym.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
     if letters.len() < 3 {

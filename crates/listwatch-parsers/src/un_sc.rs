@@ -23,7 +23,7 @@ use listwatch_model::{
 
 use crate::error::Result;
 use crate::limits::{MAX_ENT_NUM_DIGITS, MAX_FIELD_LEN, cut};
-use crate::names::{is_acronym_of, is_latin, is_note, trailing_parenthesis};
+use crate::names::{Given, is_note, parenthesis_gives, trailing_parenthesis};
 use crate::xml::{self, Node, Piece, clean};
 use crate::{FileReport, InputFile, Parsed, RemarkStats};
 
@@ -567,24 +567,15 @@ fn alias_parts(
                 found_notes.extend(part_notes);
             }
         }
-        // A list of spellings, a name declared or written in another script, or an acronym are
-        // names of their own; a person's one-word spelling in the same script spells the last
-        // word of the name ("Lom-ali Butayev (Butaev)" is "Lom-ali Butaev").
+        // A list of spellings or a name declared the original script are names of their own;
+        // one name alone gives what [`parenthesis_gives`] says ("Lom-ali Butayev (Butaev)" is
+        // "Lom-ali Butaev").
         let given = match found.as_slice() {
             [] => Some(Vec::new()),
             [other] if !original && inner_parts.len() == 1 => {
-                let outside_words: Vec<&str> = outside.split_whitespace().collect();
-                if is_latin(other) != is_latin(outside) || is_acronym_of(other, outside) {
-                    Some(found.clone())
-                } else if person
-                    && other.split_whitespace().count() == 1
-                    && outside_words.len() >= 2
-                {
-                    let kept = &outside_words[..outside_words.len() - 1];
-                    Some(vec![format!("{} {other}", kept.join(" "))])
-                } else {
-                    None
-                }
+                parenthesis_gives(outside, other, person).map(|given| match given {
+                    Given::Name(name) | Given::Spelling(name) => vec![name],
+                })
             }
             _ => Some(found),
         };
