@@ -102,8 +102,8 @@ pub(crate) struct QUnit {
     pub(crate) len: usize,
     /// The length of its shortest normal word.
     pub(crate) min_part_len: usize,
-    /// The particle it starts with ("al masri"), if any.
-    pub(crate) lead_particle: Option<Box<str>>,
+    /// The spellings of the particle it starts with ("al masri": "al", "el", "ul"), if any.
+    pub(crate) lead_particle: Option<&'static [&'static str]>,
     pub(crate) tok: Tok,
     pub(crate) weight: f64,
     pub(crate) expansion: Vec<(u32, f32, Method)>,
@@ -214,7 +214,8 @@ impl QName {
                         first,
                         len,
                         min_part_len,
-                        lead_particle: particle(&run[0]).then(|| run[0].tok.text.clone()),
+                        lead_particle: particle(&run[0])
+                            .then(|| token::join_spellings(&run[0].tok.text)),
                         tok,
                         weight,
                         expansion: Vec::new(),
@@ -273,22 +274,19 @@ impl QUnit {
             _ => false,
         }
     }
+
+    /// Whether a word a few edits from the unit keeps the particle the unit starts with, in one
+    /// of its spellings: "al masri" is "almasri" or "elmasri", but "al rhman" is not the
+    /// "Rahman" of "Abdul Rahman", whose article went with the word before.
+    fn keeps_particle(&self, text: &str) -> bool {
+        self.lead_particle
+            .is_none_or(|spellings| spellings.iter().any(|spelling| text.starts_with(spelling)))
+    }
 }
 
 /// The first letters of the sun letters as unvowelled Arabic script folds them (t, th, d, dh, r,
 /// z, s, sh, n, l): the article before them is said as the letter doubled.
 const SUN_LETTERS: [char; 7] = ['t', 'd', 'r', 'z', 's', 'n', 'l'];
-
-impl QUnit {
-    /// Whether a word a few edits from the unit keeps the particle the unit starts with, in one
-    /// of its spellings: "al masri" is "almasri" or "elmasri", but "al rhman" is not the
-    /// "Rahman" of "Abdul Rahman", whose article went with the word before.
-    fn keeps_particle(&self, text: &str) -> bool {
-        self.lead_particle.as_deref().is_none_or(|particle| {
-            token::join_spellings(particle).iter().any(|spelling| text.starts_with(spelling))
-        })
-    }
-}
 
 /// The candidate side of an alignment.
 pub(crate) trait Candidate {
