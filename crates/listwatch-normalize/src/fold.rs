@@ -121,7 +121,10 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     if variants.len() < max_variants && text.contains(['č', 'š', 'ž', 'Č', 'Š', 'Ž']) {
         add_variant(&mut variants, max_variants, fold(&scholarly_as_english(text)));
     }
-    for reading in SCRIPT_READINGS {
+    // Letters of Hebrew and Arabic script, which alone have other readings, and which write no
+    // Korean names.
+    let unvowelled = text.chars().any(|c| matches!(u32::from(c), 0x0590..=0x08FF));
+    for reading in SCRIPT_READINGS.iter().filter(|_| unvowelled) {
         let other = |c: char| reading.iter().find(|&&(letter, _)| letter == c).map(|&(_, to)| to);
         if variants.len() < max_variants && text.chars().any(|c| other(c).is_some()) {
             let mut read = String::with_capacity(text.len() + 8);
@@ -135,9 +138,8 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         }
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
-    // system's spelling of it shares. Hebrew and Arabic script write no Korean names, and their
-    // consonant spellings ("dud lui") would pass for romanized syllables.
-    let unvowelled = text.chars().any(|c| matches!(u32::from(c), 0x0590..=0x08FF));
+    // system's spelling of it shares; not one in Hebrew or Arabic script, whose consonant
+    // spellings ("dud lui") would pass for romanized syllables.
     if let Some(first) = variants.first().filter(|_| !unvowelled) {
         for korean in korean_romanizations(first) {
             add_variant(&mut variants, max_variants, korean);
@@ -151,9 +153,9 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
 /// spells them so.
 const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // Hebrew: vav as the consonant "v" ("דוד" is "David"); het and kaf as the "ch" of names
-    // spelt the Yiddish and German way ("Chaim", "Zicherman"), alone and with that vav; tsadi as "z" ("Zvi", "Zion");
-    // shin as sin, "s" ("ישראל" is "Yisrael"); and the last three with pe as "p" at once, as
-    // names of Yiddish origin are spelt ("גופשטיין" is "Gopstein").
+    // spelt the Yiddish and German way ("Chaim", "Zicherman"), alone and with that vav; tsadi
+    // as "z" ("Zvi", "Zion"); shin as sin, "s" ("ישראל" is "Yisrael"); and the last three with
+    // pe as "p" at once, as names of Yiddish origin are spelt ("גופשטיין" is "Gopstein").
     &[('ו', "װ")],
     &[('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
     &[('ו', "װ"), ('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
@@ -230,8 +232,8 @@ fn written_in(text: &str, is_of: impl Fn(char) -> bool) -> bool {
 /// A folded Hangul name (Revised Romanization, one syllable a word) in the spelling of the
 /// McCune-Reischauer tradition that North Korean names and the lists use, without its
 /// diacritics: a plain initial stop is voiceless ("gim" -> "kim", "bak" -> "pak", "dong" ->
-/// "tong"; in the first syllable only unless `every_syllable`), "eo" and "eu" are "o" and "u" ("jeong eun" -> "jong un", "byeong cheol" -> "pyong
-/// chol").
+/// "tong"; in the first syllable only unless `every_syllable`), "eo" and "eu" are "o" and "u"
+/// ("jeong eun" -> "jong un", "byeong cheol" -> "pyong chol").
 fn hangul_mr(folded: &str, every_syllable: bool) -> String {
     folded
         .split(' ')

@@ -102,6 +102,18 @@ fn is_word_char(c: char) -> bool {
 
 /// Writes one word to `out`, with the spaces of [`split_compounds`].
 fn split_word(word: &[char], out: &mut Vec<char>) {
+    // Every compound holds the article (marks aside); most words do not.
+    let mut letters = word.iter().copied().filter(|&c| !is_mark(c) && !is_joiner(c));
+    let mut previous = letters.next();
+    let has_article = letters.any(|c| {
+        let pair = previous == Some('ا') && c == 'ل';
+        previous = Some(c);
+        pair
+    });
+    if !has_article {
+        out.extend_from_slice(word);
+        return;
+    }
     // The letters of the word with their positions, marks and joiners skipped.
     let letters: Vec<(usize, char)> =
         word.iter().copied().enumerate().filter(|&(_, c)| !is_mark(c) && !is_joiner(c)).collect();
