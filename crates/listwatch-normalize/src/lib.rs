@@ -25,6 +25,8 @@
 //!   (German w and sch, Dutch oe, Latvian -s) one way.
 //! - [`leading_title_words`] finds the titles, offices and ranks that lead a person's name in
 //!   many languages ("President", "Präsident", "генерал", "الشيخ").
+//! - [`name_parts`] splits a name that carries a former name, an alias or a trade name ("Ocean
+//!   Pioneer (ex-Cape Diamond)", "X, f.k.a. Y", "X d/b/a Y") into the names it holds.
 //! - [`skeleton`] gives a consonant-skeleton blocking key ("mohammed", "muhammad" -> "mhmd").
 //!
 //! # Example
@@ -76,6 +78,7 @@
 #![warn(missing_docs)]
 
 mod fold;
+mod former;
 mod korean;
 mod legal_form;
 mod person;
@@ -86,6 +89,7 @@ mod token;
 mod translit;
 
 pub use crate::fold::{fold, fold_variants, han_readings, is_folded};
+pub use crate::former::name_parts;
 pub use crate::korean::{korean_romanization, korean_romanizations};
 pub use crate::legal_form::{LegalForm, legal_form, legal_forms};
 pub use crate::person::person_name_variants;

@@ -12,7 +12,9 @@
 //!   itself a listed name).
 //!
 //! Prints precision, recall and F1 at the default threshold. `cargo bench -p listwatch --bench
-//! quality`; under `cargo test --benches` it runs on a sample.
+//! quality`; under `cargo test --benches` it runs on a sample. `LISTWATCH_QUALITY_SAMPLE=4000`
+//! draws ten times the default 400 screening queries and negatives (the whole list is about
+//! 4,200 names and 4,600 negatives); `LISTWATCH_SHOW=N` prints N misses and false alerts.
 
 use std::path::PathBuf;
 
@@ -24,6 +26,11 @@ fn data() -> PathBuf {
     std::env::var_os("LISTWATCH_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+/// How many misses and false alerts to print of each kind: `LISTWATCH_SHOW`, 8 by default.
+fn shown() -> usize {
+    std::env::var("LISTWATCH_SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
 }
 
 #[derive(Default)]
@@ -43,15 +50,13 @@ impl Tally {
             (false, false) => self.tn += 1,
             (true, false) => {
                 self.fn_ += 1;
-                if self.misses.len()
-                    < std::env::var("LISTWATCH_SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
-                {
+                if self.misses.len() < shown() {
                     self.misses.push(label());
                 }
             }
             (false, true) => {
                 self.fp += 1;
-                if self.false_alerts.len() < 8 {
+                if self.false_alerts.len() < shown() {
                     self.false_alerts.push(label());
                 }
             }
@@ -331,7 +336,11 @@ fn screening(config: &MatcherConfig, sample: usize) {
 
 fn main() {
     let measuring = std::env::args().any(|arg| arg == "--bench");
-    let sample = if measuring { 400 } else { 20 };
+    // LISTWATCH_QUALITY_SAMPLE draws more (or fewer) queries and negatives than the default 400.
+    let sample = std::env::var("LISTWATCH_QUALITY_SAMPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if measuring { 400 } else { 20 });
     let mut config = MatcherConfig::default();
     // LISTWATCH_THRESHOLD tries another threshold, for choosing the default.
     if let Some(threshold) = std::env::var("LISTWATCH_THRESHOLD").ok().and_then(|t| t.parse().ok())
