@@ -14,7 +14,9 @@
 //!
 //! so unmatched query words cost their full weight and unmatched candidate words (a middle
 //! name, a patronymic) cost the share γ (`unmatched_candidate_cost`) of theirs, a word that
-//! ends as a patronymic less (`patronymic_unmatched_cost`). Since a pair
+//! ends as a patronymic less (`patronymic_unmatched_cost`), a number more
+//! (`unmatched_number_cost`: "Orion Tanager II" is another ship than "Orion Tanager"). Since a
+//! pair
 //! weight never exceeds the weights of the query tokens it covers, a candidate whose matched
 //! query tokens weigh `A` scores at most `A / Σ query weights`: the bound that candidate
 //! generation uses.
@@ -57,6 +59,8 @@ pub(crate) struct QName {
     /// Whether the name reads as a Korean name: its syllables match only in their order
     /// ([`korean_order`]).
     pub(crate) korean: bool,
+    /// The cost of an unmatched candidate number (`unmatched_number_cost`, at least `gamma`).
+    pub(crate) gamma_number: f64,
 }
 
 impl Default for QName {
@@ -71,6 +75,7 @@ impl Default for QName {
             gamma: 0.0,
             gamma_patronymic: 0.0,
             korean: false,
+            gamma_number: 0.0,
         }
     }
 }
@@ -145,6 +150,7 @@ impl QName {
         } else {
             config.patronymic_unmatched_cost.clamp(0.0, self.gamma)
         };
+        self.gamma_number = config.unmatched_number_cost.max(self.gamma);
         self.has_extra = false;
         self.leading_extra_cost =
             config.leading_extra_name_cost.clamp(extra_name_cost.max(0.0), 1.0);
@@ -482,8 +488,11 @@ pub(crate) fn align(
     let unmatched_cost: f64 = (0..n_c)
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
         .map(|j| {
-            let gamma = if candidate.tok(j).patronymic && !patronymic_matched {
+            let tok = candidate.tok(j);
+            let gamma = if tok.patronymic && !patronymic_matched {
                 query.gamma_patronymic
+            } else if tok.text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                query.gamma_number
             } else {
                 query.gamma
             };

@@ -2,7 +2,7 @@
 
 /// The version of the matching algorithm. It changes whenever the same inputs could give a
 /// different score, so a stored decision names the code that made it.
-pub const MATCHER_VERSION: &str = "listwatch-matcher/14";
+pub const MATCHER_VERSION: &str = "listwatch-matcher/15";
 
 /// The default threshold: a result with a score at or above it is a match.
 ///
@@ -96,6 +96,14 @@ pub struct MatcherConfig {
     /// Sergeevich"). New in matcher version 13; a configuration recorded before it reads as 0.3.
     #[serde(default = "earlier_unmatched_cost")]
     pub patronymic_unmatched_cost: f64,
+    /// The share of an unmatched candidate number's weight that counts against the name score,
+    /// at least the query's cost of other unmatched words: a number names one of several
+    /// parties ("ORION TANAGER II" is a sister ship of "Orion Tanager", "Brigade 44" another
+    /// brigade), where a missing word is often a word left out. New in matcher version 15; a
+    /// configuration recorded before it reads as 0.3 (and fails its hash check, so it is never
+    /// replayed as if it had been used).
+    #[serde(default = "earlier_unmatched_cost")]
+    pub unmatched_number_cost: f64,
 }
 
 impl Default for MatcherConfig {
@@ -126,6 +134,7 @@ impl Default for MatcherConfig {
             short_query_unmatched_cost: 1.0,
             korean_unmatched_candidate_cost: 1.0,
             patronymic_unmatched_cost: 0.1,
+            unmatched_number_cost: 1.0,
         }
     }
 }
@@ -181,6 +190,7 @@ impl MatcherConfig {
             short_query_unmatched_cost,
             korean_unmatched_candidate_cost,
             patronymic_unmatched_cost,
+            unmatched_number_cost,
         } = self;
         // Listing the fields by destructuring makes a new field a compile error here, so it
         // cannot be left out of the hash.
@@ -210,6 +220,7 @@ impl MatcherConfig {
             ("short_query_unmatched_cost", short_query_unmatched_cost),
             ("korean_unmatched_candidate_cost", korean_unmatched_candidate_cost),
             ("patronymic_unmatched_cost", patronymic_unmatched_cost),
+            ("unmatched_number_cost", unmatched_number_cost),
         ];
         let mut text = String::from(MATCHER_VERSION);
         for (name, value) in values {
@@ -248,7 +259,7 @@ mod tests {
         // A change here means stored decisions can no longer be replayed with this build:
         // bump MATCHER_VERSION when it is intended, then update the value.
         let hash = MatcherConfig::default().config_hash();
-        assert_eq!(hash, "8f7ab0d504e73b52");
+        assert_eq!(hash, "38dff2df05e03b9b");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use listwatch_model::Schema;
 use listwatch_normalize::{
     TokenKind, fold, fold_variants, given_name_class, korean_romanization, korean_romanizations,
-    leading_title_words, spelling_key, starts_with_run_in_legal_form, tokenize,
+    leading_title_words, name_parts, spelling_key, starts_with_run_in_legal_form, tokenize,
     tokenize_whole_words,
 };
 
@@ -234,7 +234,19 @@ pub(crate) struct Reading {
 /// legal form run into its first word split off, and again whole when its first word may be a
 /// legal form run into a name ("OOOALKON") or a name that only starts like one ("ZAOUALI"): a
 /// token list per reading, and the better reading wins.
+///
+/// A name that carries other names of the same party ("Ocean Pioneer (ex-Cape Diamond)", "X,
+/// f.k.a. Y"; `listwatch_normalize::name_parts`) is read whole and as each of them.
 pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
+    let parts = name_parts(raw);
+    if parts.len() == 1 {
+        return readings_of_one(raw);
+    }
+    parts.into_iter().flat_map(readings_of_one).collect()
+}
+
+/// The readings of one name ([`name_readings`]).
+fn readings_of_one(raw: &str) -> Vec<Reading> {
     let variants: Vec<(String, bool)> = if raw.is_ascii() {
         let folded = fold(raw);
         // The Korean spellings of a Korean name read as Korean too.
@@ -325,11 +337,14 @@ pub(crate) fn entity_name_tokens(
     tokens
 }
 
-/// Writes the numbers of a name one way: a Roman numeral after a word in Arabic figures ("ark
-/// iii" as "ark 3"; a one-letter numeral only at the end of a vessel's name, where it cannot
-/// be an initial: "argo i" as "argo 1"), and "no" or "nr" before a number dropped ("almacen
-/// junior no 2"). A vessel's name also loses the ship prefix it starts with ("M/V", "MT").
+/// Writes the numbers of a name one way: English numbers and ordinals in words or with a suffix
+/// in Arabic figures ("forty four" and "fourty-four" as "44", "first" and "1st" as "1"), a Roman
+/// numeral after a word too ("ark iii" as "ark 3"; a one-letter numeral only at the end of a
+/// vessel's name, where it cannot be an initial: "argo i" as "argo 1"), and "no" or "nr" before
+/// a number dropped ("almacen junior no 2"). A vessel's name also loses the ship prefix it
+/// starts with ("M/V", "MT").
 pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
+    number_words(tokens);
     if vessel {
         let word = |idx: usize| tokens.get(idx).map(|(text, _)| text.as_str());
         let n_prefix = match (word(0), word(1)) {
@@ -345,20 +360,10 @@ pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
     for idx in 1..n {
         let after_word = tokens[idx - 1].1 == Kind::Normal;
         let text = tokens[idx].0.as_str();
+        // One letter is an initial, and "xi" a name, except at the end of a vessel's name.
         let value = match text {
-            "ii" => Some(2),
-            "iii" => Some(3),
-            "iv" => Some(4),
-            "vi" => Some(6),
-            "vii" => Some(7),
-            "viii" => Some(8),
-            "ix" => Some(9),
-            "i" | "v" | "x" if vessel && after_word && idx + 1 == n => Some(match text {
-                "i" => 1,
-                "v" => 5,
-                _ => 10,
-            }),
-            _ => None,
+            "i" | "v" | "x" | "xi" if !(vessel && idx + 1 == n) => None,
+            _ => roman_numeral(text),
         };
         if let Some(value) = value
             && after_word
@@ -375,6 +380,93 @@ pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
             idx += 1;
         }
     }
+}
+
+/// The value of a Roman numeral from 1 to 39 written the usual way ("xiv"), if `text` is one.
+fn roman_numeral(text: &str) -> Option<u32> {
+    const UNITS: [&str; 10] = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"];
+    let tens = text.bytes().take_while(|&b| b == b'x').count();
+    let units = UNITS.iter().position(|&u| u == &text[tens..])?;
+    let value = 10 * tens as u32 + units as u32;
+    (tens <= 3 && value > 0).then_some(value)
+}
+
+/// English numbers from one to ninety-nine and ordinals from first to twelfth in words, and
+/// ordinals with a suffix ("1st", "22nd"), written in Arabic figures.
+fn number_words(tokens: &mut Vec<(String, Kind)>) {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [(&str, u32); 9] = [
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fourty", 40),
+        ("fifty", 50),
+        ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
+        ("ninety", 90),
+    ];
+    const ORDINALS: [&str; 12] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "eleventh", "twelfth",
+    ];
+    let unit = |text: &str| UNITS.iter().position(|&u| u == text).map(|v| v as u32);
+    let value = |text: &str| -> Option<u32> {
+        unit(text)
+            .or_else(|| TENS.iter().find(|&&(t, _)| t == text).map(|&(_, v)| v))
+            .or_else(|| ORDINALS.iter().position(|&o| o == text).map(|v| v as u32 + 1))
+            .or_else(|| {
+                let (digits, suffix) =
+                    text.split_at(text.bytes().take_while(u8::is_ascii_digit).count());
+                let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
+                (ordinal && (1..=6).contains(&digits.len())).then(|| digits.parse().ok()).flatten()
+            })
+    };
+    if !tokens.iter().any(|(text, kind)| *kind == Kind::Normal && value(text).is_some()) {
+        return;
+    }
+    let mut out: Vec<(String, Kind)> = Vec::with_capacity(tokens.len());
+    let mut idx = 0;
+    while idx < tokens.len() {
+        let (text, kind) = &tokens[idx];
+        let Some(mut number) = (*kind == Kind::Normal).then(|| value(text)).flatten() else {
+            out.push(tokens[idx].clone());
+            idx += 1;
+            continue;
+        };
+        idx += 1;
+        // "forty four": a ten followed by a unit.
+        if TENS.iter().any(|&(t, _)| t == text)
+            && let Some((next, Kind::Normal)) = tokens.get(idx)
+            && let Some(u) = unit(next).filter(|u| (1..=9).contains(u))
+        {
+            number += u;
+            idx += 1;
+        }
+        out.push((number.to_string(), Kind::Normal));
+    }
+    *tokens = out;
 }
 
 /// The tokens of a folded query name: [`name_tokens`], without the titles, offices and ranks

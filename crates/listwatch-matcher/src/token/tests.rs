@@ -222,3 +222,45 @@ fn long_words_a_few_vowels_apart_are_one_name_and_short_ones_stay_apart() {
         assert!(sim(a, b).is_none_or(|(s, _)| s < 0.9), "{a} {b} {:?}", sim(a, b));
     }
 }
+
+#[test]
+fn numbers_in_words_and_figures_are_written_one_way() {
+    let texts = |name: &str, vessel: bool| -> Vec<String> {
+        let mut tokens = name_tokens(name, true);
+        numbers(&mut tokens, vessel);
+        tokens.into_iter().map(|(text, _)| text).collect()
+    };
+    for (a, b) in [
+        ("brigade forty four", "brigade 44"),
+        ("brigade fourty four", "brigade 44"),
+        ("three percenters", "3 percenters"),
+        ("first international bank", "1st international bank"),
+        ("second economic committee", "2nd economic committee"),
+        ("fourth estate", "4th estate"),
+        ("twenty twenty", "20 20"),
+        ("ark iii", "ark 3"),
+    ] {
+        assert_eq!(texts(a, false), texts(b, false), "{a} / {b}");
+    }
+    assert_eq!(texts("first 21st 103rd 4 th", false), ["1", "21", "103", "4", "th"]);
+    assert_eq!(texts("oneida forthright", false), ["oneida", "forthright"]);
+}
+
+#[test]
+fn roman_numerals_after_a_word_are_numbers() {
+    let texts = |name: &str, vessel: bool| -> Vec<String> {
+        let mut tokens = name_tokens(name, true);
+        numbers(&mut tokens, vessel);
+        tokens.into_iter().map(|(text, _)| text).collect()
+    };
+    assert_eq!(texts("bicentenario xvii", false), ["bicentenario", "17"]);
+    assert_eq!(texts("bicentenario xiv", false), ["bicentenario", "14"]);
+    assert_eq!(texts("star xxxix", false), ["star", "39"]);
+    // An initial, a Chinese name and what is not a numeral stay words.
+    assert_eq!(texts("john v smith", false), ["john", "v", "smith"]);
+    assert_eq!(texts("jinping xi", false), ["jinping", "xi"]);
+    assert_eq!(texts("argo xi", true), ["argo", "11"]);
+    assert_eq!(texts("argo i", true), ["argo", "1"]);
+    assert_eq!(texts("alpha xxxx mix iix", false), ["alpha", "xxxx", "mix", "iix"]);
+    assert_eq!(texts("xiv century", false), ["xiv", "century"]);
+}
