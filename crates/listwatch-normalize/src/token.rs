@@ -64,7 +64,9 @@ impl Token {
 /// forms are matched on whole words, longest first, anywhere in the name, so "Acme Sdn Bhd"
 /// gives the tokens "acme" and "sdn bhd"; a few forms run into the first word are split off
 /// ("OOOALKON" gives "ooo" and "alkon"). Every other word is classified alone; the
-/// classification does not depend on whether the name is a person's or a company's.
+/// classification does not depend on whether the name is a person's or a company's. A plain
+/// word that abbreviates a common word of company names is written out ("Intl" gives the token
+/// "international"; the table is `data/abbreviations.tsv`).
 ///
 /// ```
 /// use listwatch_normalize::{TokenKind, tokenize};
@@ -128,7 +130,12 @@ fn tokenize_with(text: &str, split_run_in: bool) -> Vec<Token> {
                 });
                 word = rest;
             }
-            tokens.push(Token { text: word.to_owned(), kind: word_kind(word) });
+            let kind = word_kind(word);
+            let text = match kind {
+                TokenKind::Normal => expand_abbreviation(word).unwrap_or(word),
+                _ => word,
+            };
+            tokens.push(Token { text: text.to_owned(), kind });
             word_idx += 1;
         }
     }
@@ -152,6 +159,24 @@ fn run_in_legal_form(word: &str) -> Option<(&'static LegalForm, &str)> {
         let (legal_form, _) = legal_form::longest_at(&[form])?;
         Some((legal_form, rest))
     })
+}
+
+/// The abbreviations of common words of company names (`data/abbreviations.tsv`), by
+/// abbreviation.
+static ABBREVIATIONS: std::sync::LazyLock<std::collections::HashMap<&'static str, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../data/abbreviations.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(abbreviation, word)| (abbreviation.trim(), word.trim()))
+            .collect()
+    });
+
+/// The word a folded abbreviation of a company name stands for ("intl" -> "international",
+/// "mfg" -> "manufacturing"), if it is one of `data/abbreviations.tsv`.
+pub(crate) fn expand_abbreviation(word: &str) -> Option<&'static str> {
+    ABBREVIATIONS.get(word).copied()
 }
 
 /// Classifies one folded word that is not part of a legal form.

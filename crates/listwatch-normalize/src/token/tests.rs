@@ -115,3 +115,31 @@ fn a_legal_form_run_into_the_first_word_is_split_off() {
     check("OOOX", &["ooox/word"]);
     check("Alkon OOOSGM", &["alkon/word", "ooosgm/word"]);
 }
+
+#[test]
+fn abbreviations_of_common_words_are_written_out() {
+    check(
+        "Harrowvane Int'l Freight Svcs.",
+        &["harrowvane/word", "international/word", "freight/word", "services/word"],
+    );
+    check(
+        "Delancourt Bros. Mfg. Co.",
+        &["delancourt/word", "brothers/word", "manufacturing/word", "co/legal:company"],
+    );
+    // Only plain words: "ctr" stays an abbreviation nowhere else, and a legal form keeps its own
+    // canonical form.
+    check("Ctr for Policy", &["center/word", "for/stop", "policy/word"]);
+}
+
+#[test]
+fn every_abbreviation_row_is_folded_and_stands_for_a_plain_word() {
+    let table = include_str!("../../data/abbreviations.tsv");
+    for line in table.lines().filter(|line| !line.starts_with('#')) {
+        let (abbreviation, word) = line.split_once('\t').expect("two columns");
+        assert_eq!(crate::fold(abbreviation), abbreviation, "{line}");
+        assert_eq!(crate::fold(word), word, "{line}");
+        assert_eq!(super::word_kind(abbreviation), TokenKind::Normal, "{line}");
+        assert_eq!(super::word_kind(word), TokenKind::Normal, "{line}");
+        assert!(crate::legal_form(abbreviation).is_none(), "{line}");
+    }
+}
