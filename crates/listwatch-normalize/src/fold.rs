@@ -155,7 +155,8 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // Hebrew: vav as the consonant "v" ("דוד" is "David"); het and kaf as the "ch" of names
     // spelt the Yiddish and German way ("Chaim", "Zicherman"), alone and with that vav; tsadi
     // as "z" ("Zvi", "Zion"); shin as sin, "s" ("ישראל" is "Yisrael"); and the last three with
-    // pe as "p" at once, as names of Yiddish origin are spelt ("גופשטיין" is "Gopstein").
+    // pe as "p" at once, as names of Yiddish origin are spelt ("גופשטיין" is "Gopstein"). The
+    // hard reading of bet, kaf and pe follows.
     &[('ו', "װ")],
     &[('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
     &[('ו', "װ"), ('ח', "צ׳"), ('כ', "צ׳"), ('ך', "צ׳")],
@@ -171,6 +172,10 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
         ('פ', "p"),
         ('ף', "p"),
     ],
+    // Bet, kaf and pe hard in every place, as names and loanwords often keep them ("ליברמן" is
+    // "Lieberman", "ארבל" "Arbel", "אקספרס" "Express"), where the rule of the letter's place
+    // reads "v", "kh" and "f".
+    &[('ב', "b"), ('כ', "k"), ('ך', "k"), ('פ', "p"), ('ף', "p")],
     // Persian, Dari, Pashto and Urdu, where ض, ذ and ظ sound z and ث sounds s ("فضل" is "Fazl").
     &[('ض', "ز"), ('ذ', "ز"), ('ظ', "ز"), ('ث', "س")],
     // Egyptian jim, "g" ("Gamal", "Naguib", "Ragab", "Hegazy").

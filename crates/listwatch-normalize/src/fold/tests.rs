@@ -153,9 +153,12 @@ fn hebrew_is_spelled_consonant_by_consonant() {
             "shlum zichrmn",
             "shlvm zichrmn",
             "slum zikhrmn",
-            "slum zichrmn"
+            "slum zichrmn",
+            "shlum zikrmn"
         ]
     );
+    // Bet, kaf and pe hard everywhere ("Lieberman", not "Livrmn").
+    assert_eq!(crate::fold_variants("ליברמן", 8), ["livrmn", "librmn"]);
     assert_eq!(
         crate::fold_variants("בן ציון גופשטיין", 8),
         [
@@ -163,7 +166,8 @@ fn hebrew_is_spelled_consonant_by_consonant() {
             "bn tzivn gvfshtyn",
             "bn ziun gufshtyn",
             "bn tziun gufstyn",
-            "bn ziun gupstyn"
+            "bn ziun gupstyn",
+            "bn tziun gupshtyn"
         ]
     );
 }

@@ -89,7 +89,10 @@ pub(crate) fn transliterate(
     let mut out = String::with_capacity(run.len() * 2);
     let mut idx = 0;
     while idx < run.len() {
-        if !out.is_empty() && !out.ends_with(' ') {
+        // Syllables are written apart; the digits of a number are not ("၁၀" is "10").
+        let digit_after_digit =
+            out.ends_with(|c: char| c.is_ascii_digit()) && matches!(run[idx], '၀'..='၉');
+        if !out.is_empty() && !out.ends_with(' ') && !digit_after_digit {
             out.push(' ');
         }
         idx += syllable(run, idx, &mut out).max(1);

@@ -90,4 +90,7 @@ fn burmese_is_written_syllable_by_syllable() {
     check("မောင်မောင်ကျော်", "maung maung kyaw");
     check("သိန်းစိုး", "thein soe");
     check("ထွန်း", "htun");
+    // The digits of a number stay together.
+    check("မြကြာ ၁၀", "mya kya 10");
+    check("၁၂ ၃", "12 3");
 }
