@@ -48,7 +48,8 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// A key that two spellings of one name by the conventions of different languages share: the
 /// folded word with German "w" for "v", "sch" and "tsch" ("Prigoschin", "Timtschenko"), Polish
 /// "sz", "cz" and "rz", Dutch "oe" and French "ou" for "u" ("Poetin"), "x" for "ks", "kh" and
-/// "zh" as "h" and "sh", Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
+/// "zh" as "h" and "sh", "ts" and German "tz" as the "c" of Polish and Czech ("Hotincev"),
+/// "-vich" however it is written ("Rabinowitz", "Milosevic"), Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
 /// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "je" at the start and "j"
 /// after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i" alike, the Latvian
 /// "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
@@ -68,6 +69,9 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// assert_eq!(spelling_key("dmitrij"), spelling_key("dmitriy"));
 /// assert_eq!(spelling_key("medvegyev"), spelling_key("medvedev"));
 /// assert_eq!(spelling_key("tyimcsenko"), spelling_key("timchenko"));
+/// assert_eq!(spelling_key("hotincev"), spelling_key("khotintsev"));
+/// assert_eq!(spelling_key("rabinowitz"), spelling_key("rabinovich"));
+/// assert_eq!(spelling_key("milosevic"), spelling_key("milosevich"));
 /// ```
 pub fn spelling_key(word: &str) -> String {
     if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -87,6 +91,8 @@ pub fn spelling_key(word: &str) -> String {
         ("kh", "h"),
         ("x", "ks"),
         ("w", "v"),
+        ("ts", "c"),
+        ("tz", "c"),
         ("oe", "u"),
         ("ou", "u"),
         ("ph", "f"),
@@ -113,6 +119,11 @@ pub fn spelling_key(word: &str) -> String {
         && text.as_bytes().get(n - 2).is_some_and(|&b| !b"aeiouys".contains(&b))
     {
         text.truncate(n - 1);
+    }
+    // The patronymic-like ending "-vich" as Serbian, Croatian and Czech ("-vić", "-vič"),
+    // Polish ("-wicz") and German and Yiddish ("-witz") write it.
+    if text.len() >= 6 && text.ends_with("vic") {
+        text.push('h');
     }
     for ending in ["iy", "ij", "yj", "ii", "yi"] {
         if text.len() >= 5 && text.ends_with(ending) {
