@@ -99,7 +99,8 @@ pub(crate) struct Tok {
     /// The spelling key (`listwatch_normalize::spelling_key`), for fuzzy words of four letters
     /// or more; empty otherwise.
     pub(crate) spelling: Box<str>,
-    /// The class of equivalent given names (`listwatch_normalize::given_name_class`).
+    /// The class of equivalent given names (`listwatch_normalize::given_name_class`); for a
+    /// patronymic, the class of the father's name it is made of ([`patronymic_class`]).
     pub(crate) class: Option<u16>,
     /// A normal word with the ending of an East Slavic, Turkic or Azerbaijani patronymic
     /// ([`is_patronymic`]).
@@ -109,6 +110,12 @@ pub(crate) struct Tok {
 impl Tok {
     pub(crate) fn new(text: &str, kind: Kind) -> Tok {
         let fuzzy = kind.is_fuzzy(text);
+        let patronymic = kind == Kind::Normal && is_patronymic(text);
+        let class = match (fuzzy, patronymic) {
+            (false, _) => None,
+            (true, false) => given_name_class(text),
+            (true, true) => patronymic_class(text),
+        };
         Tok {
             text: text.into(),
             kind,
@@ -120,8 +127,8 @@ impl Tok {
             } else {
                 Box::default()
             },
-            class: if fuzzy { given_name_class(text) } else { None },
-            patronymic: kind == Kind::Normal && is_patronymic(text),
+            class,
+            patronymic,
         }
     }
 }
@@ -142,6 +149,36 @@ impl Tok {
         }
     }
 }
+
+/// The class of a Slavic patronymic: that of the father's given name it is made of, so that
+/// its Russian, Ukrainian and Belarusian forms correspond ("nikolaevich", "mykolaiovych",
+/// "mikalaevich"; "vladimirovna", "volodymyrivna"), marked apart from given-name classes (a
+/// patronymic is not its father's name) and by gender ("-ovich" is not "-ovna").
+fn patronymic_class(word: &str) -> Option<u16> {
+    const MALE: &[&str] =
+        &["ovich", "evich", "ovych", "evych", "avich", "ovitch", "evitch", "owitsch", "ewitsch"];
+    const FEMALE: &[&str] = &["ovna", "evna", "ivna", "owna", "ewna", "auna"];
+    let strip = |endings: &[&str]| endings.iter().find_map(|ending| word.strip_suffix(ending));
+    let (stem, female) =
+        strip(MALE).map(|stem| (stem, false)).or_else(|| strip(FEMALE).map(|stem| (stem, true)))?;
+    if stem.len() < 3 {
+        return None;
+    }
+    // The father's name as the patronymic keeps it ("sergeevich": "serge", "sergey"), or with a
+    // final "i", "y" or "j" of its stem dropped ("mykolaiovych": "mykola").
+    let trimmed = stem.trim_end_matches(['i', 'y', 'j']);
+    let class = [stem, trimmed]
+        .iter()
+        .flat_map(|base| ["", "y", "i", "iy", "a"].map(|end| format!("{base}{end}")))
+        .find_map(|name| given_name_class(&name))?;
+    let gender = if female { PATRONYMIC_CLASS_FEMALE } else { 0 };
+    (class < PATRONYMIC_CLASS_FEMALE).then_some(PATRONYMIC_CLASS | class | gender)
+}
+
+/// The bit that marks a patronymic's class ([`patronymic_class`]).
+const PATRONYMIC_CLASS: u16 = 0x8000;
+/// The bit that marks a woman's patronymic's class.
+const PATRONYMIC_CLASS_FEMALE: u16 = 0x4000;
 
 /// Whether a folded word ends as a patronymic does: Russian, Ukrainian and Belarusian
 /// ("Arkadyevich", "Romanovych", "Ryhoravich", "Ivanovna", "Petrivna", "Ryhorauna", "Illichna",

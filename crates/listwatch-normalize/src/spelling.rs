@@ -50,9 +50,9 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// "sz", "cz" and "rz", Dutch "oe" and French "ou" for "u" ("Poetin"), "x" for "ks", "kh" and
 /// "zh" as "h" and "sh", "ts" and German "tz" as the "c" of Polish and Czech ("Hotincev"),
 /// "-vich" however it is written ("Rabinowitz", "Milosevic"), Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
-/// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "je" at the start and "j"
-/// after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i" alike, the Latvian
-/// "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
+/// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "ye", "je" and "ie" at the
+/// start as "e", "j" after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i"
+/// alike, the Latvian "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
 /// and doubled letters written once.
 ///
 /// It is meant for equality: two words with one key are spellings of one name in all
@@ -70,6 +70,7 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// assert_eq!(spelling_key("medvegyev"), spelling_key("medvedev"));
 /// assert_eq!(spelling_key("tyimcsenko"), spelling_key("timchenko"));
 /// assert_eq!(spelling_key("hotincev"), spelling_key("khotintsev"));
+/// assert_eq!(spelling_key("jermakov"), spelling_key("ermakov"));
 /// assert_eq!(spelling_key("rabinowitz"), spelling_key("rabinovich"));
 /// assert_eq!(spelling_key("milosevic"), spelling_key("milosevich"));
 /// ```
@@ -78,8 +79,10 @@ pub fn spelling_key(word: &str) -> String {
         return word.to_owned();
     }
     let mut text = if is_hungarian_spelling(word) { hungarian(word) } else { word.to_owned() };
-    if let Some(rest) = text.strip_prefix("je") {
-        text = format!("ye{rest}");
+    // A first "e" is "ye", "je" or Ukrainian "ie" in some systems and "e" in others
+    // ("Yermakov", "Jermakov", "Iermakov", "Ermakov").
+    if let Some(rest) = ["je", "ye", "ie"].iter().find_map(|start| text.strip_prefix(start)) {
+        text = format!("e{rest}");
     }
     for (from, to) in [
         ("tsch", "ch"),

@@ -264,3 +264,28 @@ fn roman_numerals_after_a_word_are_numbers() {
     assert_eq!(texts("alpha xxxx mix iix", false), ["alpha", "xxxx", "mix", "iix"]);
     assert_eq!(texts("xiv century", false), ["xiv", "century"]);
 }
+
+#[test]
+fn a_patronymic_corresponds_to_its_forms_in_other_languages_only() {
+    let tok = |text: &str| Tok::new(text, Kind::Normal);
+    for (a, b) in [
+        ("nikolaevich", "mykolaiovych"),
+        ("nikolaevich", "mikalaevich"),
+        ("vladimirovich", "volodymyrovych"),
+        ("sergeevich", "serhiyovych"),
+        ("aleksandrovich", "oleksandrovych"),
+        ("vladimirovna", "volodymyrivna"),
+        ("yuryevich", "yuriyovych"),
+    ] {
+        assert!(tok(a).class.is_some() && tok(a).class == tok(b).class, "{a} {b}");
+        assert!(similarity(&tok(a), &tok(b)).is_some(), "{a} {b}");
+    }
+    // Not the father's name itself, not the other gender's patronymic, not another father.
+    for (a, b) in [
+        ("nikolaevich", "nikolay"),
+        ("vladimirovich", "vladimirovna"),
+        ("sergeevich", "aleksandrovich"),
+    ] {
+        assert_ne!(tok(a).class, tok(b).class, "{a} {b}");
+    }
+}
