@@ -56,7 +56,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             let df = table.df.get(text.as_str()).copied().unwrap_or(1);
             let weight = token_weight(kind, df, table.n_docs, config);
             qname.total_weight += weight;
-            let mut tok = Tok::new(&text, kind);
+            let mut tok = Tok::new(&text, kind).with_patronymic_class();
             tok.unvowelled = unvowelled;
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
@@ -98,7 +98,9 @@ impl Candidate for PlainName<'_> {
 }
 
 /// Compares two parties: names (in both directions, so the score is symmetric), identifiers,
-/// schema, birth date, countries and gender, as screening would score `b` found for query `a`.
+/// schema, birth date, countries and gender, as screening would score `b` found for query `a`;
+/// but for one thing that an index cannot afford, a Slavic patronymic corresponding to its forms
+/// in other languages ("Mykolaiovych", "Nikolaevich"; `Tok::with_patronymic_class`).
 ///
 /// ```
 /// use listwatch_matcher::{MatcherConfig, Query, score_pair};

@@ -100,7 +100,8 @@ pub(crate) struct Tok {
     /// or more; empty otherwise.
     pub(crate) spelling: Box<str>,
     /// The class of equivalent given names (`listwatch_normalize::given_name_class`); for a
-    /// patronymic, the class of the father's name it is made of ([`patronymic_class`]).
+    /// patronymic in pair comparison, the class of the father's name it is made of
+    /// ([`Tok::with_patronymic_class`]).
     pub(crate) class: Option<u16>,
     /// A normal word with the ending of an East Slavic, Turkic or Azerbaijani patronymic
     /// ([`is_patronymic`]).
@@ -111,11 +112,7 @@ impl Tok {
     pub(crate) fn new(text: &str, kind: Kind) -> Tok {
         let fuzzy = kind.is_fuzzy(text);
         let patronymic = kind == Kind::Normal && is_patronymic(text);
-        let class = match (fuzzy, patronymic) {
-            (false, _) => None,
-            (true, false) => given_name_class(text),
-            (true, true) => patronymic_class(text),
-        };
+        let class = if fuzzy && !patronymic { given_name_class(text) } else { None };
         Tok {
             text: text.into(),
             kind,
@@ -130,6 +127,20 @@ impl Tok {
             class,
             patronymic,
         }
+    }
+}
+
+impl Tok {
+    /// The token with the class of its father's name if it is a Slavic patronymic
+    /// ([`patronymic_class`]). Only pair comparison reads patronymics so: in an index, the
+    /// class key would join every entity with a patronymic of a common father's name to the
+    /// candidates of a query with one (measured: the median query on a million entities 40%
+    /// slower).
+    pub(crate) fn with_patronymic_class(mut self) -> Tok {
+        if self.patronymic && self.class.is_none() && self.kind.is_fuzzy(&self.text) {
+            self.class = patronymic_class(&self.text);
+        }
+        self
     }
 }
 

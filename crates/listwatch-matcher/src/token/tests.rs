@@ -267,7 +267,7 @@ fn roman_numerals_after_a_word_are_numbers() {
 
 #[test]
 fn a_patronymic_corresponds_to_its_forms_in_other_languages_only() {
-    let tok = |text: &str| Tok::new(text, Kind::Normal);
+    let tok = |text: &str| Tok::new(text, Kind::Normal).with_patronymic_class();
     for (a, b) in [
         ("nikolaevich", "mykolaiovych"),
         ("nikolaevich", "mikalaevich"),
