@@ -47,7 +47,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
     let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
     for reading in raw.map(name_readings).unwrap_or_default() {
-        let tokens = query_tokens(&reading.text, schema, reading.split_run_in);
+        let tokens = query_tokens(&reading, schema);
         if tokens.is_empty() {
             continue;
         }
@@ -278,7 +278,7 @@ mod token_table_tests {
             for name in names {
                 for reading in name_readings(name) {
                     tokens.extend(
-                        entity_name_tokens(&reading.text, entity.schema, reading.split_run_in)
+                        entity_name_tokens(&reading, entity.schema)
                             .into_iter()
                             .map(|(text, _)| text),
                     );

@@ -274,6 +274,10 @@ pub(crate) struct Reading {
     pub(crate) split_run_in: bool,
     /// Whether the variant reads as a Korean name (`listwatch_normalize::korean_romanization`).
     pub(crate) korean: bool,
+    /// Whether English number words are read as figures ([`numbers`]): a name with number
+    /// words is read both ways, so that "Fourth Ocean" meets "4th Ocean" and its typo "Foruth
+    /// Ocean" alike.
+    pub(crate) number_words: bool,
 }
 
 /// The readings of a raw name. Its folded variants (at most [`MAX_HAN_VARIANTS`]): one per Han
@@ -315,9 +319,13 @@ fn readings_of_one(raw: &str) -> Vec<Reading> {
     let mut readings = Vec::with_capacity(variants.len());
     for (text, korean) in variants {
         let whole = starts_with_run_in_legal_form(&text).then(|| text.clone());
-        readings.push(Reading { text, split_run_in: true, korean });
-        if let Some(text) = whole {
-            readings.push(Reading { text, split_run_in: false, korean });
+        let with_figures = has_number_word(&text);
+        for (text, split_run_in) in std::iter::once((text, true)).chain(whole.map(|t| (t, false))) {
+            if with_figures {
+                let text = text.clone();
+                readings.push(Reading { text, split_run_in, korean, number_words: true });
+            }
+            readings.push(Reading { text, split_run_in, korean, number_words: false });
         }
     }
     readings
@@ -375,13 +383,9 @@ fn join_acronym(tokens: &mut Vec<(String, Kind)>) {
 
 /// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way
 /// ([`numbers`]).
-pub(crate) fn entity_name_tokens(
-    folded: &str,
-    schema: Schema,
-    split_run_in: bool,
-) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(folded, split_run_in);
-    numbers(&mut tokens, schema == Schema::Vessel);
+pub(crate) fn entity_name_tokens(reading: &Reading, schema: Schema) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(&reading.text, reading.split_run_in);
+    numbers(&mut tokens, schema == Schema::Vessel, reading.number_words);
     tokens
 }
 
@@ -391,8 +395,8 @@ pub(crate) fn entity_name_tokens(
 /// vessel's name, where it cannot be an initial: "argo i" as "argo 1"), and "no" or "nr" before
 /// a number dropped ("almacen junior no 2"). A vessel's name also loses the ship prefix it
 /// starts with ("M/V", "MT").
-pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool) {
-    number_words(tokens);
+pub(crate) fn numbers(tokens: &mut Vec<(String, Kind)>, vessel: bool, words: bool) {
+    number_words(tokens, words);
     if vessel {
         let word = |idx: usize| tokens.get(idx).map(|(text, _)| text.as_str());
         let n_prefix = match (word(0), word(1)) {
@@ -439,57 +443,72 @@ fn roman_numeral(text: &str) -> Option<u32> {
     (tens <= 3 && value > 0).then_some(value)
 }
 
-/// English numbers from one to ninety-nine and ordinals from first to twelfth in words, and
-/// ordinals with a suffix ("1st", "22nd"), written in Arabic figures.
-fn number_words(tokens: &mut Vec<(String, Kind)>) {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [(&str, u32); 9] = [
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty", 40),
-        ("fourty", 40),
-        ("fifty", 50),
-        ("sixty", 60),
-        ("seventy", 70),
-        ("eighty", 80),
-        ("ninety", 90),
-    ];
-    const ORDINALS: [&str; 12] = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-        "tenth", "eleventh", "twelfth",
-    ];
-    let unit = |text: &str| UNITS.iter().position(|&u| u == text).map(|v| v as u32);
-    let value = |text: &str| -> Option<u32> {
+/// English numbers in words from zero to nineteen, by value.
+const NUMBER_UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+/// The tens in words (and a common misspelling of forty).
+const NUMBER_TENS: [(&str, u32); 9] = [
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fourty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+/// English ordinals in words from first to twelfth.
+const NUMBER_ORDINALS: [&str; 12] = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth",
+];
+
+/// Whether a folded name has an English number word ([`number_words`]).
+fn has_number_word(folded: &str) -> bool {
+    folded.split(' ').any(|word| {
+        NUMBER_UNITS.contains(&word)
+            || NUMBER_TENS.iter().any(|&(tens, _)| tens == word)
+            || NUMBER_ORDINALS.contains(&word)
+    })
+}
+
+/// Ordinals with a suffix ("1st", "22nd") and, with `words`, English numbers from one to
+/// ninety-nine and ordinals from first to twelfth in words, written in Arabic figures.
+fn number_words(tokens: &mut Vec<(String, Kind)>, words: bool) {
+    let unit = |text: &str| NUMBER_UNITS.iter().position(|&u| u == text).map(|v| v as u32);
+    let in_words = |text: &str| -> Option<u32> {
         unit(text)
-            .or_else(|| TENS.iter().find(|&&(t, _)| t == text).map(|&(_, v)| v))
-            .or_else(|| ORDINALS.iter().position(|&o| o == text).map(|v| v as u32 + 1))
-            .or_else(|| {
-                let (digits, suffix) =
-                    text.split_at(text.bytes().take_while(u8::is_ascii_digit).count());
-                let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
-                (ordinal && (1..=6).contains(&digits.len())).then(|| digits.parse().ok()).flatten()
-            })
+            .or_else(|| NUMBER_TENS.iter().find(|&&(t, _)| t == text).map(|&(_, v)| v))
+            .or_else(|| NUMBER_ORDINALS.iter().position(|&o| o == text).map(|v| v as u32 + 1))
+    };
+    let value = |text: &str| -> Option<u32> {
+        words.then(|| in_words(text)).flatten().or_else(|| {
+            let (digits, suffix) =
+                text.split_at(text.bytes().take_while(u8::is_ascii_digit).count());
+            let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
+            (ordinal && (1..=6).contains(&digits.len())).then(|| digits.parse().ok()).flatten()
+        })
     };
     if !tokens.iter().any(|(text, kind)| *kind == Kind::Normal && value(text).is_some()) {
         return;
@@ -505,7 +524,8 @@ fn number_words(tokens: &mut Vec<(String, Kind)>) {
         };
         idx += 1;
         // "forty four": a ten followed by a unit.
-        if TENS.iter().any(|&(t, _)| t == text)
+        if words
+            && NUMBER_TENS.iter().any(|&(t, _)| t == text)
             && let Some((next, Kind::Normal)) = tokens.get(idx)
             && let Some(u) = unit(next).filter(|u| (1..=9).contains(u))
         {
@@ -523,13 +543,9 @@ fn number_words(tokens: &mut Vec<(String, Kind)>) {
 /// another schema, is a company's, where such words are words of the name ("General Trading
 /// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
 /// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
-pub(crate) fn query_tokens(
-    folded: &str,
-    schema: Option<Schema>,
-    split_run_in: bool,
-) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(folded, split_run_in);
-    numbers(&mut tokens, schema == Some(Schema::Vessel));
+pub(crate) fn query_tokens(reading: &Reading, schema: Option<Schema>) -> Vec<(String, Kind)> {
+    let mut tokens = name_tokens(&reading.text, reading.split_run_in);
+    numbers(&mut tokens, schema == Some(Schema::Vessel), reading.number_words);
     let words_kept = match schema {
         Some(Schema::Person) => 1,
         None => 2,

@@ -49,8 +49,7 @@ impl Index {
             seen_sequences.clear();
             for (name_idx, (raw, kind)) in names.iter().enumerate() {
                 for reading in name_readings(raw) {
-                    let tokens =
-                        entity_name_tokens(&reading.text, entity.schema, reading.split_run_in);
+                    let tokens = entity_name_tokens(&reading, entity.schema);
                     if tokens.is_empty() {
                         continue;
                     }

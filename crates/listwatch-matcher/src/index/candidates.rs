@@ -13,7 +13,7 @@ impl Index {
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
             for reading in name_readings(raw) {
-                let tokens = query_tokens(&reading.text, query.schema, reading.split_run_in);
+                let tokens = query_tokens(&reading, query.schema);
                 if tokens.is_empty() {
                     continue;
                 }

@@ -227,7 +227,7 @@ fn long_words_a_few_vowels_apart_are_one_name_and_short_ones_stay_apart() {
 fn numbers_in_words_and_figures_are_written_one_way() {
     let texts = |name: &str, vessel: bool| -> Vec<String> {
         let mut tokens = name_tokens(name, true);
-        numbers(&mut tokens, vessel);
+        numbers(&mut tokens, vessel, true);
         tokens.into_iter().map(|(text, _)| text).collect()
     };
     for (a, b) in [
@@ -244,13 +244,20 @@ fn numbers_in_words_and_figures_are_written_one_way() {
     }
     assert_eq!(texts("first 21st 103rd 4 th", false), ["1", "21", "103", "4", "th"]);
     assert_eq!(texts("oneida forthright", false), ["oneida", "forthright"]);
+    // The reading that keeps number words keeps them (a typo of one still meets it); ordinals
+    // with a suffix are figures in both.
+    let mut tokens = name_tokens("fourth ocean 1st", true);
+    numbers(&mut tokens, false, false);
+    let kept: Vec<&str> = tokens.iter().map(|(text, _)| text.as_str()).collect();
+    assert_eq!(kept, ["fourth", "ocean", "1"]);
+    assert!(has_number_word("fourth ocean") && !has_number_word("4 ocean forthright"));
 }
 
 #[test]
 fn roman_numerals_after_a_word_are_numbers() {
     let texts = |name: &str, vessel: bool| -> Vec<String> {
         let mut tokens = name_tokens(name, true);
-        numbers(&mut tokens, vessel);
+        numbers(&mut tokens, vessel, true);
         tokens.into_iter().map(|(text, _)| text).collect()
     };
     assert_eq!(texts("bicentenario xvii", false), ["bicentenario", "17"]);
