@@ -10,7 +10,7 @@
 //!
 //! - [`fold`] maps any Unicode text to *folded* text: lowercase ASCII letters and digits in words
 //!   separated by single spaces. It composes NFKC, lowercasing, diacritic stripping and
-//!   transliteration (Cyrillic, Greek, Arabic, Georgian, Ethiopic, Thai, Burmese, the Indic
+//!   transliteration (Cyrillic, Greek, Arabic, Hebrew, Georgian, Ethiopic, Thai, Burmese, Khmer, the Indic
 //!   scripts, Hangul, kana and Han by tables of this crate, other scripts through `deunicode`).
 //!   [`is_folded`] tells whether text is already folded.
 //! - [`han_readings`] and [`fold_variants`] give every pinyin reading of polyphonic Han

@@ -17,6 +17,7 @@ pub(crate) mod hangul;
 pub(crate) mod hebrew;
 pub(crate) mod indic;
 pub(crate) mod kana;
+pub(crate) mod khmer;
 pub(crate) mod myanmar;
 pub(crate) mod thai;
 
@@ -81,6 +82,7 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
         0x0900..=0x0D7F => indic::transliterate(chars, char_idx, sink),
         0x0E01..=0x0E5B => thai::transliterate(chars, char_idx, sink),
         0x1000..=0x104F => myanmar::transliterate(chars, char_idx, sink),
+        0x1780..=0x17F9 => khmer::transliterate(chars, char_idx, sink),
         0x10D0..=0x10F0 => georgian::transliterate(c, sink),
         0x1200..=0x137F => ethiopic::transliterate(c, sink),
         0x3041..=0x30FF => kana::transliterate(chars, char_idx, sink),

@@ -94,3 +94,15 @@ fn burmese_is_written_syllable_by_syllable() {
     check("မြကြာ ၁၀", "mya kya 10");
     check("၁၂ ၃", "12 3");
 }
+
+#[test]
+fn khmer_is_written_syllable_by_syllable() {
+    check("ហ៊ុន សែន", "hun sen");
+    check("ប៉ុល ពត", "pol pot");
+    check("នួន ជា", "nuon chea");
+    check("អៀង សារី", "ieng sari");
+    check("ខៀវ សំផន", "khiev samphan");
+    check("ទ្រី ភាព", "tri pheap");
+    check("សម", "sam");
+    check("១២", "12");
+}
