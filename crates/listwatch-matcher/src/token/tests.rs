@@ -223,13 +223,15 @@ fn long_words_a_few_vowels_apart_are_one_name_and_short_ones_stay_apart() {
     }
 }
 
+/// The token texts of a folded name with its numbers written one way, number words included.
+fn texts(name: &str, vessel: bool) -> Vec<String> {
+    let mut tokens = name_tokens(name, true);
+    numbers(&mut tokens, vessel, true);
+    tokens.into_iter().map(|(text, _)| text).collect()
+}
+
 #[test]
 fn numbers_in_words_and_figures_are_written_one_way() {
-    let texts = |name: &str, vessel: bool| -> Vec<String> {
-        let mut tokens = name_tokens(name, true);
-        numbers(&mut tokens, vessel, true);
-        tokens.into_iter().map(|(text, _)| text).collect()
-    };
     for (a, b) in [
         ("brigade forty four", "brigade 44"),
         ("brigade fourty four", "brigade 44"),
@@ -255,11 +257,6 @@ fn numbers_in_words_and_figures_are_written_one_way() {
 
 #[test]
 fn roman_numerals_after_a_word_are_numbers() {
-    let texts = |name: &str, vessel: bool| -> Vec<String> {
-        let mut tokens = name_tokens(name, true);
-        numbers(&mut tokens, vessel, true);
-        tokens.into_iter().map(|(text, _)| text).collect()
-    };
     assert_eq!(texts("bicentenario xvii", false), ["bicentenario", "17"]);
     assert_eq!(texts("bicentenario xiv", false), ["bicentenario", "14"]);
     assert_eq!(texts("star xxxix", false), ["star", "39"]);
