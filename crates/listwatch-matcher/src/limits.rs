@@ -12,6 +12,12 @@
 /// reading; at most this many are indexed or queried per name.
 pub(crate) const MAX_HAN_VARIANTS: usize = 6;
 
+/// A name is read at most this many ways: its variants (at most [`MAX_HAN_VARIANTS`]), each
+/// with a legal form run into its first word split off or not and with number words or figures,
+/// for itself and each of the names it carries (`listwatch_normalize::name_parts`). Real names
+/// need a handful; the bound keeps a crafted one from multiplying the work of a query.
+pub(crate) const MAX_READINGS: usize = 24;
+
 /// Names are cut to this many tokens (alignment uses 64-bit masks, and no real name comes close).
 pub(crate) const MAX_TOKENS: usize = 24;
 

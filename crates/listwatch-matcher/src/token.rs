@@ -19,7 +19,7 @@ use listwatch_normalize::{
 use crate::metrics::jaro_winkler;
 
 use crate::limits::{MAX_EDIT_LEN, MAX_FUZZY_LEN};
-pub(crate) use crate::limits::{MAX_HAN_VARIANTS, MAX_TOKENS};
+pub(crate) use crate::limits::{MAX_HAN_VARIANTS, MAX_READINGS, MAX_TOKENS};
 
 /// What a token is, for weighting and comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -291,10 +291,13 @@ pub(crate) struct Reading {
 /// f.k.a. Y"; `listwatch_normalize::name_parts`) is read whole and as each of them.
 pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
     let parts = name_parts(raw);
-    if parts.len() == 1 {
-        return readings_of_one(raw);
-    }
-    parts.into_iter().flat_map(readings_of_one).collect()
+    let mut readings = if parts.len() == 1 {
+        readings_of_one(raw)
+    } else {
+        parts.into_iter().flat_map(readings_of_one).collect()
+    };
+    readings.truncate(MAX_READINGS);
+    readings
 }
 
 /// The readings of one name ([`name_readings`]).

@@ -293,3 +293,19 @@ fn a_patronymic_corresponds_to_its_forms_in_other_languages_only() {
         assert_ne!(tok(a).class, tok(b).class, "{a} {b}");
     }
 }
+
+#[test]
+fn a_name_is_read_a_bounded_number_of_ways() {
+    // Polyphonic Han, number words and former names at once.
+    let crafted =
+        "行長 one first (ex-行長 two, ex-行長 three, ex-行長 four, ex-行長 five, ex-重行 six)";
+    let unbounded: usize = listwatch_normalize::name_parts(crafted)
+        .into_iter()
+        .map(|p| readings_of_one(p).len())
+        .sum();
+    assert!(unbounded > MAX_READINGS, "{unbounded}");
+    let readings = name_readings(crafted);
+    assert!(readings.len() <= MAX_READINGS, "{}", readings.len());
+    assert!(readings.iter().any(|r| r.number_words));
+    assert_eq!(name_readings("Ivan Petrov").len(), 1);
+}
