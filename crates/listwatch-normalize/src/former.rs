@@ -5,7 +5,7 @@
 
 /// A marker that introduces another name of the same party.
 struct Marker {
-    /// The marker in lowercase, as written.
+    /// The marker in lowercase, as written (letters outside ASCII only in lowercase: "già").
     text: &'static str,
     /// Whether the marker counts only after an opening parenthesis, a comma or a semicolon, or
     /// written in lowercase in a name that is not: a bare word that can be a word of a name
@@ -102,11 +102,9 @@ pub fn name_parts(raw: &str) -> Vec<&str> {
 /// when it is a whole word (or "ex-"/"ex:" before a word), something stands before it, and a
 /// word follows.
 fn marker_cuts(raw: &str) -> Vec<(usize, usize)> {
-    let lower = raw.to_lowercase();
-    // Lowercasing may change byte lengths outside ASCII; then offsets do not carry over.
-    if lower.len() != raw.len() {
-        return Vec::new();
-    }
+    // ASCII lowercase keeps every byte in its place, so offsets in `lower` are offsets in `raw`
+    // (full lowercasing changes the byte length of some letters: "İ", "ẞ").
+    let lower = raw.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let has_uppercase = raw.chars().any(char::is_uppercase);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
@@ -283,6 +281,11 @@ mod tests {
             "Ωmega (ex-Ålpha)",
             "İstanbul ex Ankara",
             "a ex b ex c ex d ex e ex f ex g ex h",
+            // Letters whose lowercase is longer and shorter in bytes, which kept the total
+            // length of a lowercased copy but moved the places within it.
+            "ẞ Kaze aka Maru İ",
+            "İ Kaze (aka Maru) ẞ",
+            "ẞẞ a ex b İİ",
         ] {
             let parts = name_parts(name);
             assert_eq!(parts[0], name);
