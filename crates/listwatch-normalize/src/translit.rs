@@ -99,6 +99,17 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
     })
 }
 
+/// The run of characters of one script that starts at `start` (at least that character): the
+/// scripts written syllable by syllable (Thai, Burmese, Khmer) are read a run at a time.
+pub(crate) fn script_run(
+    chars: &[char],
+    start: usize,
+    in_script: impl Fn(char) -> bool,
+) -> &[char] {
+    let len = chars[start..].iter().position(|&c| !in_script(c)).unwrap_or(chars.len() - start);
+    &chars[start..start + len.max(1)]
+}
+
 /// Transliterates a character that no script module handled.
 pub(crate) fn fallback(c: char, sink: &mut impl Sink) {
     if is_apostrophe(c) {

@@ -12,7 +12,7 @@
 //! the syllables of one word are joined. Without a dictionary some words split otherwise than
 //! Khmer speakers do; the matcher's edit distance absorbs most such differences.
 
-use super::Sink;
+use super::{Sink, script_run};
 
 const COENG: char = '\u{17D2}';
 const NIKAHIT: char = '\u{17C6}';
@@ -114,9 +114,7 @@ pub(crate) fn transliterate(
     char_idx: usize,
     sink: &mut impl Sink,
 ) -> Option<usize> {
-    let end =
-        chars[char_idx..].iter().position(|&c| !is_khmer(c)).map_or(chars.len(), |n| char_idx + n);
-    let run = &chars[char_idx..end];
+    let run = script_run(chars, char_idx, is_khmer);
     let mut out = String::with_capacity(run.len() * 2);
     let mut idx = 0;
     while idx < run.len() {
@@ -142,7 +140,7 @@ pub(crate) fn transliterate(
         }
     }
     sink.push_str(&out);
-    Some(end - char_idx)
+    Some(run.len())
 }
 
 /// Writes the syllable whose initial consonant is at `start`; returns how many characters it
@@ -216,9 +214,9 @@ fn syllable(run: &[char], start: usize, out: &mut String) -> usize {
     idx + final_consonant(run, idx, out) - start
 }
 
-/// Writes the consonant at `idx` if it closes the syllable before it: no vowel sign, series
-/// sign or stack follows it, or it sits over a stack that starts the next syllable. Returns how
-/// many characters it took (0 when it starts a syllable of its own).
+/// Writes the consonant at `idx` if it closes the syllable before it: no vowel sign or series
+/// sign follows it (a stack under it starts the next syllable). Returns how many characters it
+/// took (0 when it starts a syllable of its own).
 fn final_consonant(run: &[char], idx: usize, out: &mut String) -> usize {
     let Some(&c) = run.get(idx) else { return 0 };
     let Some((sound, _)) = consonant(c) else { return 0 };
@@ -228,21 +226,15 @@ fn final_consonant(run: &[char], idx: usize, out: &mut String) -> usize {
     let next = run.get(idx + 1).copied();
     let opens =
         |c: char| vowel(c).is_some() || matches!(c, MUUSIKATOAN | TRIISAP | NIKAHIT | REAHMUK);
-    match next {
-        Some(next) if opens(next) => 0,
-        // Over a stack: the final of this syllable, the stacked consonant starting the next
-        // ("រង្ស៊ី", rang-si).
-        Some(COENG) => {
-            out.push_str(sound);
-            1
-        }
-        _ => {
-            out.push_str(sound);
-            let mut used = 1;
-            while run.get(idx + used).is_some_and(|&c| is_silent_sign(c)) {
-                used += 1;
-            }
-            used
-        }
+    if next.is_some_and(opens) {
+        return 0;
     }
+    // A final, also over a stack, whose stacked consonant starts the next syllable ("រង្ស៊ី",
+    // rang-si); silent signs after it go with it.
+    out.push_str(sound);
+    let mut used = 1;
+    while run.get(idx + used).is_some_and(|&c| is_silent_sign(c)) {
+        used += 1;
+    }
+    used
 }

@@ -8,7 +8,7 @@
 //! dropped. Burmese writes no spaces between the syllables of a name; the lists write each
 //! syllable as a word ("Min Aung Hlaing"), so each syllable folds to a word of its own.
 
-use super::Sink;
+use super::{Sink, script_run};
 
 /// The first character of the block and the last one handled.
 const FIRST: u32 = 0x1000;
@@ -81,11 +81,7 @@ pub(crate) fn transliterate(
     char_idx: usize,
     sink: &mut impl Sink,
 ) -> Option<usize> {
-    let end = chars[char_idx..]
-        .iter()
-        .position(|&c| !is_myanmar(c))
-        .map_or(chars.len(), |n| char_idx + n);
-    let run = &chars[char_idx..end];
+    let run = script_run(chars, char_idx, is_myanmar);
     let mut out = String::with_capacity(run.len() * 2);
     let mut idx = 0;
     while idx < run.len() {
@@ -98,7 +94,7 @@ pub(crate) fn transliterate(
         idx += syllable(run, idx, &mut out).max(1);
     }
     sink.push_str(&out);
-    Some(end - char_idx)
+    Some(run.len())
 }
 
 /// Writes the syllable at `idx`; returns how many characters it took.

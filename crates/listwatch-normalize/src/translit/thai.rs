@@ -11,7 +11,7 @@
 //! not written. Without a dictionary a few words split otherwise than Thai speakers do; the
 //! matcher's edit distance absorbs most such differences.
 
-use super::Sink;
+use super::{Sink, script_run};
 
 /// Whether `c` is in the Thai block.
 pub(crate) fn is_thai(c: char) -> bool {
@@ -98,12 +98,11 @@ pub(crate) fn transliterate(
     char_idx: usize,
     sink: &mut impl Sink,
 ) -> Option<usize> {
-    let end =
-        chars[char_idx..].iter().position(|&c| !is_thai(c)).map_or(chars.len(), |n| char_idx + n);
+    let run = script_run(chars, char_idx, is_thai);
     // Tone marks and repetition signs dropped; a consonant under the thanthakhat is silent, and
     // so is a consonant between it and another consonant ("จันทร์" -> "chan").
-    let mut word: Vec<char> = Vec::with_capacity(end - char_idx);
-    for &c in &chars[char_idx..end] {
+    let mut word: Vec<char> = Vec::with_capacity(run.len());
+    for &c in run {
         match c {
             '\u{0E48}'..='\u{0E4B}'
             | '\u{0E46}'
@@ -133,7 +132,7 @@ pub(crate) fn transliterate(
         idx += syllable(&word, idx, &mut out).max(1);
     }
     sink.push_str(&out);
-    Some(end - char_idx)
+    Some(run.len())
 }
 
 /// Writes the syllable at `start`; returns how many characters it took.
