@@ -111,8 +111,6 @@ pub(crate) struct Tok {
 impl Tok {
     pub(crate) fn new(text: &str, kind: Kind) -> Tok {
         let fuzzy = kind.is_fuzzy(text);
-        let patronymic = kind == Kind::Normal && is_patronymic(text);
-        let class = if fuzzy && !patronymic { given_name_class(text) } else { None };
         Tok {
             text: text.into(),
             kind,
@@ -124,8 +122,8 @@ impl Tok {
             } else {
                 Box::default()
             },
-            class,
-            patronymic,
+            class: if fuzzy { given_name_class(text) } else { None },
+            patronymic: kind == Kind::Normal && is_patronymic(text),
         }
     }
 }
@@ -487,26 +485,24 @@ const NUMBER_ORDINALS: [&str; 12] = [
     "eleventh", "twelfth",
 ];
 
+/// The value of an English number word: a unit, a ten or an ordinal.
+fn number_word(word: &str) -> Option<u32> {
+    let position = |table: &[&str]| table.iter().position(|&w| w == word).map(|v| v as u32);
+    position(&NUMBER_UNITS)
+        .or_else(|| NUMBER_TENS.iter().find(|&&(tens, _)| tens == word).map(|&(_, v)| v))
+        .or_else(|| position(&NUMBER_ORDINALS).map(|v| v + 1))
+}
+
 /// Whether a folded name has an English number word ([`number_words`]).
 fn has_number_word(folded: &str) -> bool {
-    folded.split(' ').any(|word| {
-        NUMBER_UNITS.contains(&word)
-            || NUMBER_TENS.iter().any(|&(tens, _)| tens == word)
-            || NUMBER_ORDINALS.contains(&word)
-    })
+    folded.split(' ').any(|word| number_word(word).is_some())
 }
 
 /// Ordinals with a suffix ("1st", "22nd") and, with `words`, English numbers from one to
 /// ninety-nine and ordinals from first to twelfth in words, written in Arabic figures.
 fn number_words(tokens: &mut Vec<(String, Kind)>, words: bool) {
-    let unit = |text: &str| NUMBER_UNITS.iter().position(|&u| u == text).map(|v| v as u32);
-    let in_words = |text: &str| -> Option<u32> {
-        unit(text)
-            .or_else(|| NUMBER_TENS.iter().find(|&&(t, _)| t == text).map(|&(_, v)| v))
-            .or_else(|| NUMBER_ORDINALS.iter().position(|&o| o == text).map(|v| v as u32 + 1))
-    };
     let value = |text: &str| -> Option<u32> {
-        words.then(|| in_words(text)).flatten().or_else(|| {
+        words.then(|| number_word(text)).flatten().or_else(|| {
             let (digits, suffix) =
                 text.split_at(text.bytes().take_while(u8::is_ascii_digit).count());
             let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
@@ -530,7 +526,8 @@ fn number_words(tokens: &mut Vec<(String, Kind)>, words: bool) {
         if words
             && NUMBER_TENS.iter().any(|&(t, _)| t == text)
             && let Some((next, Kind::Normal)) = tokens.get(idx)
-            && let Some(u) = unit(next).filter(|u| (1..=9).contains(u))
+            && let Some(u) =
+                NUMBER_UNITS[1..10].iter().position(|&w| w == next).map(|v| v as u32 + 1)
         {
             number += u;
             idx += 1;
