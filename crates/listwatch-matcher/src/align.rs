@@ -61,6 +61,9 @@ pub(crate) struct QName {
     pub(crate) korean: bool,
     /// The cost of an unmatched candidate number (`unmatched_number_cost`, at least `gamma`).
     pub(crate) gamma_number: f64,
+    /// The normal tokens its writer marks as the family name ([`QName::mark_family`]), one bit
+    /// per token; 0 when the name does not say.
+    pub(crate) family: u64,
 }
 
 impl Default for QName {
@@ -76,6 +79,7 @@ impl Default for QName {
             gamma_patronymic: 0.0,
             korean: false,
             gamma_number: 0.0,
+            family: 0,
         }
     }
 }
@@ -159,6 +163,24 @@ impl QName {
             if person && n_normal >= 3 && qt.tok.kind == Kind::Normal && extra_name_cost < 1.0 {
                 qt.extra_cost = extra_name_cost.max(0.0);
                 self.has_extra = true;
+            }
+        }
+    }
+
+    /// Marks the tokens of the family name, given the name's tokens with their marks
+    /// ([`token::family_marks`]): each token of the name takes the mark of the next token of
+    /// the same text, in order. A token the marks do not hold (a reading in other spellings, a
+    /// number written in figures) is not marked, nor is any token after it.
+    pub(crate) fn mark_family(&mut self, marks: &[(String, bool)]) {
+        self.family = 0;
+        let mut next = 0;
+        for (i, qt) in self.toks.iter().enumerate().take(64) {
+            let Some(at) = marks[next..].iter().position(|(text, _)| *text == *qt.tok.text) else {
+                return;
+            };
+            next += at + 1;
+            if marks[next - 1].1 && qt.tok.kind == Kind::Normal {
+                self.family |= 1 << i;
             }
         }
     }
@@ -306,6 +328,12 @@ pub(crate) trait Candidate {
     fn sim(&self, query: &QName, i: usize, j: usize) -> Option<(f32, Method)>;
     /// The similarity of query unit `u` and candidate token `j`.
     fn unit_sim(&self, query: &QName, u: usize, j: usize) -> Option<(f32, Method)>;
+    /// The tokens its writer marks as the family name, one bit per token ([`QName::family`]).
+    /// Only a name given to `compare` has them: a listed name states its family name with a
+    /// comma, which marks nothing.
+    fn family(&self) -> u64 {
+        0
+    }
 }
 
 /// One aligned pair.
@@ -485,11 +513,17 @@ pub(crate) fn align(
     // unmatched one may be the surname.
     let patronymic_matched =
         (0..n_c).any(|j| alignment.c_matched & (1 << j) != 0 && candidate.tok(j).patronymic);
+    // A family name the candidate marks of which no word is matched is another family's: it
+    // costs in full, as the query's does in `extra_name_relief`.
+    let c_family = candidate.family();
+    let other_family = c_family != 0 && c_family & alignment.c_matched == 0;
     let unmatched_cost: f64 = (0..n_c)
         .filter(|&j| alignment.c_matched & (1 << j) == 0)
         .map(|j| {
             let tok = candidate.tok(j);
-            let gamma = if tok.patronymic && !patronymic_matched {
+            let gamma = if other_family && c_family & (1 << j) != 0 {
+                1.0
+            } else if tok.patronymic && !patronymic_matched {
                 query.gamma_patronymic
             } else if tok.text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
                 query.gamma_number
@@ -563,7 +597,10 @@ fn korean_order(pairs: &mut [OnePair]) -> Option<(f64, Vec<OnePair>)> {
 /// `leading_extra_cost` instead: a given name in first position is another person's as often as
 /// an omitted one ("Jose Manuel AGUIRRE GALINDO" is not "AGUIRRE GALINDO, Manuel"). A candidate
 /// with a normal word or an initial of its own left over names someone else, or the same surname
-/// with another given name: then every query word costs in full.
+/// with another given name: then every query word costs in full. So does a family name the
+/// query marks ([`QName::family`]) of which no word is matched: "Qassim Abdullah Ali OGUNGBUYI"
+/// gives a surname that "ABDULLAH ALI, Qassim" does not carry, where "Jose QUINTERO MERAZ" adds
+/// a second surname to "QUINTERO, Jose".
 ///
 /// Each word costs at least its `extra_cost`, which is what `index/bounds.rs` assumes.
 fn extra_name_relief(
@@ -588,11 +625,14 @@ fn extra_name_relief(
         return 0.0;
     }
     let first_matched = (0..query.toks.len()).find(|&i| is_matched_normal(i)).unwrap_or(0);
+    let other_family = query.family != 0 && query.family & q_matched == 0;
     (0..query.toks.len())
         .filter(|&i| q_matched & (1 << i) == 0)
         .map(|i| {
             let qt = &query.toks[i];
-            let cost = if i < first_matched {
+            let cost = if other_family && query.family & (1 << i) != 0 {
+                1.0
+            } else if i < first_matched {
                 qt.extra_cost.max(query.leading_extra_cost)
             } else {
                 qt.extra_cost

@@ -46,6 +46,9 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let mut names = Vec::new();
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
     let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
+    // Only a person's extra names cost less than their weight (`QName::finish`).
+    let family =
+        raw.filter(|_| schema == Some(Schema::Person)).and_then(crate::token::family_marks);
     for reading in raw.map(name_readings).unwrap_or_default() {
         let tokens = query_tokens(&reading, schema);
         if tokens.is_empty() {
@@ -61,6 +64,9 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
         qname.finish(schema == Some(Schema::Person), reading.korean, informative_weight, config);
+        if let Some(marks) = &family {
+            qname.mark_family(marks);
+        }
         qname.build_units(true);
         for unit in &mut qname.units {
             unit.tok.unvowelled = unvowelled;
@@ -94,6 +100,9 @@ impl Candidate for PlainName<'_> {
         similarity(&unit.tok, other).filter(|&(_, method)| {
             unit.pairs_with(&other.text, method) || (method == Method::Skeleton && other.unvowelled)
         })
+    }
+    fn family(&self) -> u64 {
+        self.0.family
     }
 }
 

@@ -156,6 +156,30 @@ fn a_leading_extra_given_name_costs_in_full_and_a_middle_one_does_not() {
 }
 
 #[test]
+fn a_family_name_in_capitals_that_matches_nothing_is_another_familys() {
+    let index = index(vec![
+        Entity::new("1", Schema::Person, "ABDULLAH ALI, Qassim"),
+        Entity::new("2", Schema::Person, "QUINTERO, Jose"),
+        Entity::new("3", Schema::Person, "KOLOKOLTSEV, Vladimir"),
+    ]);
+    let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+    // The given names cover the listed name; the surname is someone else's.
+    check(&index, &person("Qassim Abdullah Ali OGUNGBUYI"), None);
+    // Nothing marks the last word as the surname: it may be an extra name.
+    check(&index, &person("Qassim Abdullah Ali Ogungbuyi"), Some("test:1"));
+    // A second surname beside a matched one, a patronymic before one.
+    check(&index, &person("Jose QUINTERO MERAZ"), Some("test:2"));
+    check(&index, &person("Vladimir Alexandrovich KOLOKOLTSEV"), Some("test:3"));
+    // `compare` says the same whichever side writes the surname in capitals.
+    let config = MatcherConfig::default();
+    let (a, b) = (person("Qassim Abdullah Ali OGUNGBUYI"), person("ABDULLAH ALI, Qassim"));
+    assert!(!score_pair(&a, &b, &config).is_match);
+    assert!(!score_pair(&b, &a, &config).is_match);
+    let (a, b) = (person("Qassim Abdullah Ali Ogungbuyi"), person("ABDULLAH ALI, Qassim"));
+    assert!(score_pair(&a, &b, &config).is_match);
+}
+
+#[test]
 fn a_call_sign_finds_its_vessel() {
     let mut vessel = Entity::new("1", Schema::Vessel, "HS BURAQ");
     vessel.identifiers.push(Identifier {

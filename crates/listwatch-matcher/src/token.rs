@@ -563,6 +563,52 @@ pub(crate) fn query_tokens(reading: &Reading, schema: Option<Schema>) -> Vec<(St
     tokens
 }
 
+/// The tokens of a person's name in order, each with whether its writer marks it as part of
+/// the family name by the convention of passports and many lists: the family name in capitals,
+/// the given names not ("Qassim Abdullah Ali OGUNGBUYI", "ZHANG Wei"). `None` when the name does
+/// not follow it: no word in capitals, no word in lower case, or words in capitals that are not
+/// one run at the start or the end of the name ("Dr. John SMITH Jr.", "ACME Trading GMBH
+/// Berlin"). A word counts as written in capitals when it has two letters or more and none in
+/// lower case; words without two letters (initials, numbers) count as neither.
+pub(crate) fn family_marks(raw: &str) -> Option<Vec<(String, bool)>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Case {
+        Capitals,
+        Lower,
+        Neither,
+    }
+    let case = |word: &str| {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if word.chars().any(char::is_lowercase) {
+            Case::Lower
+        } else if letters >= 2 && word.chars().any(char::is_uppercase) {
+            Case::Capitals
+        } else {
+            Case::Neither
+        }
+    };
+    let words: Vec<(&str, Case)> = raw.split_whitespace().map(|w| (w, case(w))).collect();
+    let cased: Vec<usize> = (0..words.len()).filter(|&i| words[i].1 != Case::Neither).collect();
+    let capitals: Vec<usize> =
+        cased.iter().copied().filter(|&i| words[i].1 == Case::Capitals).collect();
+    let (&first, &last) = (capitals.first()?, capitals.last()?);
+    if capitals.len() == cased.len() {
+        return None;
+    }
+    // One run of capitals among the cased words, at one end.
+    let run = cased.iter().filter(|&&i| (first..=last).contains(&i)).count();
+    if run != capitals.len() || (first != cased[0] && last != cased[cased.len() - 1]) {
+        return None;
+    }
+    let mut marks = Vec::new();
+    for (word, case) in &words {
+        for (text, _) in name_tokens(&fold(word), false) {
+            marks.push((text, *case == Case::Capitals));
+        }
+    }
+    Some(marks)
+}
+
 /// The most edits allowed between two fuzzy tokens, by the longer one's length.
 pub(crate) fn allowed_edits(max_len: usize) -> usize {
     match max_len {

@@ -12,6 +12,9 @@ impl Index {
             let unvowelled = token::is_unvowelled_script(raw);
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
+            // Only a person's extra names cost less than their weight (`QName::finish`).
+            let family =
+                (query.schema == Some(Schema::Person)).then(|| token::family_marks(raw)).flatten();
             for reading in name_readings(raw) {
                 let tokens = query_tokens(&reading, query.schema);
                 if tokens.is_empty() {
@@ -39,6 +42,9 @@ impl Index {
                     informative_weight,
                     &self.config,
                 );
+                if let Some(marks) = &family {
+                    qname.mark_family(marks);
+                }
                 qname.build_units(false);
                 for unit in &mut qname.units {
                     unit.expansion = self.unit_expansion(unit);

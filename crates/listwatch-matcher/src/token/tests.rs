@@ -309,3 +309,36 @@ fn a_name_is_read_a_bounded_number_of_ways() {
     assert!(readings.iter().any(|r| r.number_words));
     assert_eq!(name_readings("Ivan Petrov").len(), 1);
 }
+
+#[test]
+fn a_family_name_in_capitals_is_marked() {
+    let marked = |raw: &str| {
+        family_marks(raw).map(|marks| {
+            marks
+                .into_iter()
+                .filter(|(_, family)| *family)
+                .map(|(text, _)| text)
+                .collect::<Vec<_>>()
+        })
+    };
+    let words = |list: &[&str]| Some(list.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+    assert_eq!(marked("Qassim Abdullah Ali OGUNGBUYI"), words(&["ogungbuyi"]));
+    assert_eq!(marked("Jose Luis QUINTERO MERAZ"), words(&["quintero", "meraz"]));
+    assert_eq!(marked("ZHANG Wei"), words(&["zhang"]));
+    assert_eq!(marked("Jose de la CRUZ"), words(&["cruz"]));
+    assert_eq!(marked("Владимир Владимирович ПУТИН"), words(&["putin"]));
+    // An initial or a number is neither.
+    assert_eq!(marked("John F. KENNEDY 2"), words(&["kennedy"]));
+    // No convention: one case throughout, capitals in the middle or at both ends, no cased
+    // letters at all.
+    for raw in ["John Smith", "JOHN SMITH", "Dr. John SMITH Jr.", "ACME Trading GMBH Berlin"] {
+        assert_eq!(marked(raw), None, "{raw}");
+    }
+    assert_eq!(marked("SMITH John JONES"), None);
+    assert_eq!(marked("محمد علي"), None);
+    assert_eq!(marked(""), None);
+    // Every token of the name is there, in order, marked or not.
+    let all = family_marks("Qassim Abdullah Ali OGUNGBUYI").unwrap();
+    let texts: Vec<&str> = all.iter().map(|(text, _)| text.as_str()).collect();
+    assert_eq!(texts, ["qassim", "abdullah", "ali", "ogungbuyi"]);
+}
