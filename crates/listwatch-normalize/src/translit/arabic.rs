@@ -36,11 +36,17 @@ pub(crate) fn transliterate(
     let next = next_letter(chars, char_idx + 1);
     let word_start = previous.is_none();
 
-    // The article counts only when a word follows it: "ال" alone, or "الا...", is spelled out.
+    // The article counts only when a word follows it: "ال" alone is spelled out. A noun that
+    // starts with an alif written without its hamza ("الاسد", al-Assad; "الانصاري", al-Ansari;
+    // "الاحد", al-Ahad) has three letters at least: "الاء" (Alaa) and "الا" are words.
     let article = word_start
         && c == 'ا'
         && chars.get(char_idx + 1) == Some(&'ل')
-        && next_letter(chars, char_idx + 2).is_some_and(|after| after != 'ا');
+        && match next_letter(chars, char_idx + 2) {
+            None => false,
+            Some('ا') => noun_letters(chars, char_idx + 2) >= 3,
+            Some(_) => true,
+        };
     if article {
         sink.push_str("al ");
         return Some(2);
@@ -169,6 +175,16 @@ fn is_mark(c: char) -> bool {
 /// Whether `c` is a letter of the Arabic script (not a mark, digit or punctuation).
 fn is_letter(c: char) -> bool {
     (!is_mark(c) && letter(c).is_some()) || matches!(c, 'و' | 'ي' | 'ی')
+}
+
+/// The number of letters of the word from `char_idx` on, marks skipped.
+fn noun_letters(chars: &[char], char_idx: usize) -> usize {
+    chars[char_idx.min(chars.len())..]
+        .iter()
+        .copied()
+        .take_while(|&c| is_letter(c) || is_mark(c))
+        .filter(|&c| is_letter(c))
+        .count()
 }
 
 /// The nearest Arabic letter before `char_idx` within the same word, skipping marks.
