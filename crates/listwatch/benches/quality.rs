@@ -163,6 +163,8 @@ fn un_pairs(config: &MatcherConfig, sample: usize) -> Tally {
             .unwrap();
     let mut people: Vec<(String, String)> = Vec::new();
     for block in text.split("<INDIVIDUAL>").skip(1) {
+        // The last individual's block would otherwise run on over every entity of the list.
+        let block = block.split("</INDIVIDUAL>").next().unwrap_or(block);
         let original = tags(block, "NAME_ORIGINAL_SCRIPT");
         let Some(original) = original.first().filter(|o| !o.is_empty()) else { continue };
         let latin: Vec<&str> = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
