@@ -80,9 +80,10 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// Korean names in Han characters ("金正恩", Kim Jong Un). A Hangul name also gets its
 /// McCune-Reischauer spellings. Arabic script with the letters ض, ذ, ظ or ث also gets its
 /// Persian, Dari, Pashto and Urdu reading, where they sound z and s ("فضل" is "fdl" in Arabic,
-/// "fzl" as "Fazl"). Arabic script with ج or ظ also gets a reading for each with its regional
+/// "fzl" as "Fazl"). Arabic script with ج, ظ or ش also gets a reading for each with its regional
 /// spelling: jim as Egyptian "g" ("جمال" is "gmal" as "Gamal"), za as the "d" of North African,
-/// Iraqi and Somali spellings ("حافظ" is "hafd" as "Hafedh"). Other text has a single variant.
+/// Iraqi and Somali spellings ("حافظ" is "hafd" as "Hafedh"), shin as the French "ch" of North
+/// African spellings ("رشيد" is "rchid" as "Rachid"). Other text has a single variant.
 ///
 /// ```
 /// use listwatch_normalize::fold_variants;
@@ -185,6 +186,9 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // North African, Iraqi and Somali za, "d", "dh" or "th" ("Hafedh", "Abdelhafid", "Nadhim",
     // "Kathim", "Dahir"), which the "d" of this reading meets by sound.
     &[('ظ', "د")],
+    // North African shin in French spelling, "ch" ("Rachid", "Achour", "Chaouch", "Cheikh"),
+    // which the "ch" of Persian che spells.
+    &[('ش', "چ")],
 ];
 
 /// Adds `variant` unless it is there already or `max_variants` are.

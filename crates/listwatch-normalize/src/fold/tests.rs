@@ -109,6 +109,8 @@ fn arabic_is_spelled_consonant_by_consonant() {
     // Regional spellings: jim as Egyptian "g", za as North African and Iraqi "d".
     assert_eq!(crate::fold_variants("جمال", 8), ["jmal", "gmal"]);
     assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd"]);
+    // North African shin, the French "ch".
+    assert_eq!(crate::fold_variants("رشيد عاشور", 8), ["rshid aashur", "rchid aachur"]);
     assert_eq!(crate::fold_variants("ناظم حجازي", 8), ["nazm hjazi", "nazm hgazi", "nadm hjazi"]);
     check("حسين يوسف", "hsin yusf");
     // Pashto and Kurdish letters.
