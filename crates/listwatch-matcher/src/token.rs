@@ -96,6 +96,9 @@ pub(crate) struct Tok {
     /// Folded from a script that leaves short vowels unwritten (Arabic, Persian, Urdu, Hebrew):
     /// such tokens are compared by skeleton and sound key without further conditions.
     pub(crate) unvowelled: bool,
+    /// Folded from katakana or hiragana: a foreign name in kana gives each of its consonants a
+    /// vowel ("ra-bu-ro-fu", Lavrov), which such tokens are compared without ([`kana_key`]).
+    pub(crate) kana: bool,
     /// The spelling key (`listwatch_normalize::spelling_key`), for fuzzy words of four letters
     /// or more; empty otherwise.
     pub(crate) spelling: Box<str>,
@@ -117,6 +120,7 @@ impl Tok {
             skeleton: if fuzzy { consonant_skeleton(text).into() } else { Box::default() },
             sound: if fuzzy { sound_key(text).into() } else { Box::default() },
             unvowelled: false,
+            kana: false,
             spelling: if fuzzy && text.len() >= 4 {
                 spelling_key(text).into()
             } else {
@@ -152,6 +156,7 @@ impl Tok {
             skeleton: Box::default(),
             sound: Box::default(),
             unvowelled: false,
+            kana: false,
             spelling: Box::default(),
             class: None,
             patronymic: false,
@@ -212,6 +217,81 @@ pub(crate) fn is_unvowelled_script(text: &str) -> bool {
         matches!(u32::from(c), 0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F
             | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
     })
+}
+
+/// Whether `text` holds kana (hiragana, katakana or their half-width forms), as Japanese writes
+/// foreign names.
+pub(crate) fn is_kana_script(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(u32::from(c), 0x3041..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D))
+}
+
+/// The key of a folded word that a foreign name written in kana and its Latin spelling share:
+/// its consonants by the classes Japanese hears them in, vowels dropped (kana gives each
+/// consonant one: "raburofu" is "Lavrov"), the first letter kept as the class of a consonant or
+/// "a" for a vowel, a consonant written twice in a row once. The classes: l and r ("r"); b, v, w, f, h and Russian
+/// kh ("b": "ブ", "フ", "ハ"); d, j, z, zh ("z": "ジ" is both "di" and "zhi"); t, ch ("t": "チ"
+/// is "ti"); s, sh, ts ("s"); k, g, q, c, ck ("k": a last g is "ク"); x as "ks". With
+/// `initial_u_as_v`, a first "u" before a consonant is the "v" or "w" that "ウ" writes
+/// ("ウラジーミル", Vladimir).
+pub(crate) fn kana_key(word: &str, initial_u_as_v: bool) -> String {
+    fn push(key: &mut String, last: &mut u8, class: u8) {
+        if class != *last {
+            key.push(char::from(class));
+            *last = class;
+        }
+    }
+    let is_vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let bytes = word.as_bytes();
+    let mut key = String::with_capacity(bytes.len());
+    let mut last = 0u8;
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let b = bytes[idx];
+        let next = bytes.get(idx + 1).copied();
+        let (class, len) = match (b, next) {
+            (b'u', Some(n)) if idx == 0 && initial_u_as_v && !is_vowel(n) => (b'b', 1),
+            (b'k', Some(b'h')) | (b'p', Some(b'h')) => (b'b', 2),
+            (b's', Some(b'h')) | (b't', Some(b's' | b'z')) => (b's', 2),
+            (b'c', Some(b'h')) | (b't', Some(b'h')) => (b't', 2),
+            (b'z', Some(b'h')) | (b'd', Some(b'z' | b'j')) => (b'z', 2),
+            (b'c', Some(b'k')) => (b'k', 2),
+            (b'c', Some(b'e' | b'i' | b'y')) => (b's', 1),
+            (b'x', _) => {
+                push(&mut key, &mut last, b'k');
+                (b's', 1)
+            }
+            (b'c' | b'k' | b'g' | b'q', _) => (b'k', 1),
+            (b'l' | b'r', _) => (b'r', 1),
+            (b'b' | b'v' | b'w' | b'f' | b'h', _) => (b'b', 1),
+            (b'd' | b'j' | b'z', _) => (b'z', 1),
+            (vowel, _) if is_vowel(vowel) => {
+                if idx == 0 {
+                    push(&mut key, &mut last, b'a');
+                }
+                // Kana writes every consonant, so a consonant written twice with a vowel
+                // between stays twice ("potanin" is not "putin").
+                last = 0;
+                idx += 1;
+                continue;
+            }
+            (other, _) => (other, 1),
+        };
+        push(&mut key, &mut last, class);
+        idx += len;
+    }
+    key
+}
+
+/// The shortest [`kana_key`] that counts: two consonants are too common a frame.
+pub(crate) const MIN_KANA_KEY: usize = 3;
+
+/// Whether a word folded from kana and a Latin word share a [`kana_key`] of at least
+/// [`MIN_KANA_KEY`] classes.
+pub(crate) fn kana_meets(kana: &str, latin: &str) -> bool {
+    let key = kana_key(latin, false);
+    key.len() >= MIN_KANA_KEY
+        && (kana_key(kana, false) == key || (kana.starts_with('u') && kana_key(kana, true) == key))
 }
 
 /// The consonant skeleton of a folded word: its first letter (any vowel written `a`), then its
@@ -609,6 +689,10 @@ pub(crate) fn family_marks(raw: &str) -> Option<Vec<(String, bool)>> {
     Some(marks)
 }
 
+/// The similarity of a word in kana and a Latin word of the same [`kana_key`]: as close as a
+/// spelling in kana gets to a Latin one, as equal skeletons are for unvowelled script.
+pub(crate) const KANA_SIM: f32 = 0.9;
+
 /// The most edits allowed between two fuzzy tokens, by the longer one's length.
 pub(crate) fn allowed_edits(max_len: usize) -> usize {
     match max_len {
@@ -840,7 +924,10 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     // needs the spellings to be close ("jewgeni", "yevgeniy"; "yusuf", "joseph").
     let spelling_ok = !a.spelling.is_empty() && a.spelling == b.spelling;
     let class_ok = a.class.is_some() && a.class == b.class;
-    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok) {
+    // A name in kana against a Latin one: by the consonants Japanese hears.
+    let kana_ok = a.kana != b.kana
+        && if a.kana { kana_meets(&a.text, &b.text) } else { kana_meets(&b.text, &a.text) };
+    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok || kana_ok) {
         return None;
     }
     let jw = jaro_winkler(&a.text, &b.text) as f32;
@@ -876,6 +963,9 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     }
     if class_ok && best.0 < EQUIVALENT_SIM {
         best = (EQUIVALENT_SIM, Method::Equivalent);
+    }
+    if kana_ok && best.0 < KANA_SIM {
+        best = (KANA_SIM, Method::Phonetic);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
 }

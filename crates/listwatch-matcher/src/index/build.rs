@@ -25,6 +25,7 @@ impl Index {
             identifiers: KeyMap::default(),
             n_docs: 0,
             expansions: Vec::new(),
+            kana_keys: OnceLock::new(),
             join_particles: Vec::new(),
             entry_starts: Vec::new(),
         };

@@ -10,6 +10,7 @@ impl Index {
         let mut names = Vec::new();
         if let Some(raw) = &query.name {
             let unvowelled = token::is_unvowelled_script(raw);
+            let kana = token::is_kana_script(raw);
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
             // Only a person's extra names cost less than their weight (`QName::finish`).
@@ -31,6 +32,7 @@ impl Index {
                         _ => Tok::new(&text, kind),
                     };
                     tok.unvowelled = unvowelled;
+                    tok.kana = kana;
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
                     qname.total_weight += weight;
@@ -134,7 +136,7 @@ impl Index {
         match self.vocab.ids.get(&*tok.text) {
             // Only the expansions of Latin query tokens are cached: those of unvowelled ones
             // are larger, since their similarity is looser.
-            Some(&id) if !tok.unvowelled => self.expansions[id as usize]
+            Some(&id) if !tok.unvowelled && !tok.kana => self.expansions[id as usize]
                 .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
                 .to_vec(),
             Some(&id) => self.compute_expansion(tok, Some(id)),
@@ -169,6 +171,9 @@ impl Index {
                     seen.extend_from_slice(&self.fuzzy_values[start as usize..end as usize]);
                 }
             });
+            if tok.kana {
+                self.kana_candidates(tok, &mut seen);
+            }
             seen.sort_unstable();
             seen.dedup();
             for id in seen {
@@ -182,6 +187,33 @@ impl Index {
         }
         found.sort_by_key(|&(id, _, _)| id);
         found
+    }
+
+    /// The vocabulary words that a word folded from kana may meet by [`token::kana_key`]
+    /// ([`token::kana_meets`] judges them), from a map of the vocabulary by key that the first
+    /// query in kana builds.
+    fn kana_candidates(&self, tok: &Tok, found: &mut Vec<u32>) {
+        let keys = self.kana_keys.get_or_init(|| {
+            let mut keys: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+            for (id, vocab_tok) in self.vocab.toks.iter().enumerate() {
+                if vocab_tok.kind.is_fuzzy(&vocab_tok.text) {
+                    let key = token::kana_key(&vocab_tok.text, false);
+                    if key.len() >= token::MIN_KANA_KEY {
+                        keys.entry(key.into()).or_default().push(id as u32);
+                    }
+                }
+            }
+            keys
+        });
+        let mut look = |key: String| {
+            if let Some(ids) = keys.get(key.as_str()) {
+                found.extend_from_slice(ids);
+            }
+        };
+        look(token::kana_key(&tok.text, false));
+        if tok.text.starts_with('u') {
+            look(token::kana_key(&tok.text, true));
+        }
     }
 
     /// A query token's weight: its vocabulary weight, but no more than that of a spelling of it

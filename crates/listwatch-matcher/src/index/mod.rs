@@ -255,6 +255,8 @@ pub struct Index {
     identifiers: KeyMap<Vec<u32>>,
     n_docs: usize,
     expansions: Vec<OnceLock<Expansion>>,
+    /// The vocabulary's words by their [`token::kana_key`], built on the first query in kana.
+    kana_keys: OnceLock<HashMap<Box<str>, Vec<u32>>>,
     /// The particles of the vocabulary that a word may start with, run into it
     /// ([`token::all_join_spellings`], in its order), with the spellings each may take there
     /// ([`token::join_spellings`]).

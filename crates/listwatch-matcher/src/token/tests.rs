@@ -342,3 +342,36 @@ fn a_family_name_in_capitals_is_marked() {
     let texts: Vec<&str> = all.iter().map(|(text, _)| text.as_str()).collect();
     assert_eq!(texts, ["qassim", "abdullah", "ali", "ogungbuyi"]);
 }
+
+#[test]
+fn a_foreign_name_in_kana_meets_its_latin_spelling_by_its_consonants() {
+    let folded = |raw: &str| fold(raw);
+    // Katakana as Japan's sanctions list writes Russian names, folded by Hepburn.
+    for (kana, latin) in [
+        ("ラブロフ", "lavrov"),
+        ("メドベージェフ", "medvedev"),
+        ("ミシュスチン", "mishustin"),
+        ("ローテンベルク", "rotenberg"),
+        ("アブラモビッチ", "abramovich"),
+        ("ヴェクセリベルク", "vekselberg"),
+        ("コワリチュク", "kovalchuk"),
+        ("アレクサンドル", "alexander"),
+        ("ミハイル", "mikhail"),
+        ("ウラジーミル", "vladimir"),
+    ] {
+        assert!(kana_meets(&folded(kana), latin), "{kana} ({}) ~ {latin}", folded(kana));
+    }
+    // Other names, and frames too short to tell.
+    for (kana, latin) in [
+        ("ラブロフ", "lebedev"),
+        ("アブラモビッチ", "abramov"),
+        ("コワリチュク", "kovalenko"),
+        ("ザラ", "zala"),
+        ("ポターニン", "putin"),
+    ] {
+        assert!(!kana_meets(&folded(kana), latin), "{kana} ({}) ~ {latin}", folded(kana));
+    }
+    assert_eq!(kana_key("raburofu", false), "rbrb");
+    assert_eq!(kana_key("alexander", false), "arksnzr");
+    assert_eq!(kana_key("urajimiru", true), "brzmr");
+}
