@@ -83,7 +83,8 @@ pub fn han_readings(c: char) -> Vec<&'static str> {
 /// "fzl" as "Fazl"). Arabic script with ج, ظ or ش also gets a reading for each with its regional
 /// spelling: jim as Egyptian "g" ("جمال" is "gmal" as "Gamal"), za as the "d" of North African,
 /// Iraqi and Somali spellings ("حافظ" is "hafd" as "Hafedh"), shin as the French "ch" of North
-/// African spellings ("رشيد" is "rchid" as "Rachid"). Other text has a single variant.
+/// African spellings ("رشيد" is "rchid" as "Rachid"). Greek text also gets the spelling of
+/// foreign names in Greek ("Σεργκέι Λαβρόφ" as "sergei lavrov"). Other text has a single variant.
 ///
 /// ```
 /// use listwatch_normalize::fold_variants;
@@ -121,6 +122,16 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     // English style of the US and UN lists ("Vyacheslav Mikhaylovich Shuvalov").
     if variants.len() < max_variants && text.contains(['č', 'š', 'ž', 'Č', 'Š', 'Ž']) {
         add_variant(&mut variants, max_variants, fold(&scholarly_as_english(text)));
+    }
+    // Greek text as Greek writes foreign names ("Σεργκέι Λαβρόφ", Sergei Lavrov).
+    if variants.len() < max_variants
+        && text.chars().any(|c| matches!(u32::from(c), 0x0370..=0x03FF | 0x1F00..=0x1FFF))
+    {
+        add_variant(
+            &mut variants,
+            max_variants,
+            fold(&crate::translit::greek::as_foreign_name(text)),
+        );
     }
     // Letters of Hebrew and Arabic script, which alone have other readings, and which write no
     // Korean names.

@@ -88,6 +88,11 @@ fn greek_follows_elot_743() {
     check("Άγγελος Ευάγγελος", "angelos evangelos");
     check("Ρουμάνια Θεσσαλονίκη", "roumania thessaloniki");
     check("Ψυχή Χίος", "psychi chios");
+    // Foreign names as Greek writes them, a second reading.
+    assert_eq!(crate::fold_variants("Σεργκέι Λαβρόφ", 8), ["serngei lavrof", "sergei lavrov"]);
+    assert_eq!(crate::fold_variants("Ρομάν Αμπράμοβιτς", 8)[1], "roman abramovich");
+    assert_eq!(crate::fold_variants("Ντμίτρι Μεντβέντεφ", 8)[1], "dmitri medvedev");
+    assert_eq!(crate::fold_variants("Γεβγκένι Πριγκόζιν", 8)[1], "yevgeni prigozin");
 }
 
 #[test]

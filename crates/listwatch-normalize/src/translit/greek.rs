@@ -89,3 +89,47 @@ fn letter(c: char) -> Option<&'static str> {
     };
     Some(latin)
 }
+
+/// Greek text as Greek writes foreign names, with those spellings in Latin letters, for
+/// [`fold`](crate::fold) to finish: "μπ", "ντ" and "γκ" are b, d and g inside a word too
+/// ("Αμπράμοβιτς", Abramovich; "Μεντβέντεφ", Medvedev; "Πριγκόζιν", Prigozhin), "τσ" and "τς"
+/// ch ("Σέτσιν", Sechin), "τζ" j, "ου" u, "γ" before a front vowel y ("Γεβγκένι", Yevgeny;
+/// "Γιούρι", Yuri), and a last "φ" after "ο" or "ε" the v of "-ov" and "-ev" ("Λαβρόφ",
+/// Lavrov). Other letters are left as they are.
+pub(crate) fn as_foreign_name(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let lower = |idx: usize| chars.get(idx).map(|&c| base(c).0.to_lowercase().next().unwrap_or(c));
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut idx = 0;
+    while idx < chars.len() {
+        let (c, next) = (lower(idx), lower(idx + 1));
+        let word_end = |at: usize| !chars.get(at).is_some_and(|&c| super::is_word_char(c));
+        let latin = match (c, next) {
+            (Some('γ'), Some('ε' | 'ι' | 'η' | 'υ')) => {
+                out.push('y');
+                idx += 1;
+                continue;
+            }
+            (Some('μ'), Some('π')) => Some("b"),
+            (Some('ν'), Some('τ')) => Some("d"),
+            (Some('γ'), Some('κ')) => Some("g"),
+            (Some('τ'), Some('σ' | 'ς')) => Some("ch"),
+            (Some('τ'), Some('ζ')) => Some("j"),
+            (Some('ο'), Some('υ')) if !base(chars[idx + 1]).1 => Some("u"),
+            (Some('ο'), Some('φ')) if word_end(idx + 2) => Some("ov"),
+            (Some('ε'), Some('φ')) if word_end(idx + 2) => Some("ev"),
+            _ => None,
+        };
+        match latin {
+            Some(latin) => {
+                out.push_str(latin);
+                idx += 2;
+            }
+            None => {
+                out.push(chars[idx]);
+                idx += 1;
+            }
+        }
+    }
+    out
+}
