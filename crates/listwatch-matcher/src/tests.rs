@@ -107,6 +107,21 @@ proptest! {
         let aa = score_pair(&Query::named(a.clone()), &Query::named(a), &config);
         prop_assert!(aa.score >= ab.score);
     }
+
+    #[test]
+    fn score_pair_is_symmetric_for_people_whose_surname_is_in_capitals(
+        a in "[A-Z][a-z]{1,6}( [A-Z][a-z]{1,6}){0,2} [A-Z]{2,8}",
+        b in "[A-Z][a-z]{1,6}( [A-Z][a-z]{1,6}){0,2} [A-Z]{2,8}",
+    ) {
+        let config = MatcherConfig::default();
+        let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+        let ab = score_pair(&person(&a), &person(&b), &config);
+        let ba = score_pair(&person(&b), &person(&a), &config);
+        prop_assert_eq!(ab.score, ba.score);
+        let aa = score_pair(&person(&a), &person(&a), &config);
+        prop_assert!(aa.score >= ab.score);
+        prop_assert!(aa.is_match);
+    }
 }
 
 #[test]

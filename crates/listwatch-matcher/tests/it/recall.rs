@@ -112,7 +112,25 @@ fn random_query(rng: &mut Rng, entities: &[IndexedEntity]) -> Query {
             }
         }
     }
+    // A person's name as passports write it: the last word, the surname, in capitals, the others
+    // not ("Ivan Sergeevich PETROV"), so that the family name counts as the query's.
+    let person = entity.schema == listwatch_model::Schema::Person;
+    if person && words.len() >= 2 && rng.below(2) == 0 {
+        let last = words.len() - 1;
+        for (idx, word) in words.iter_mut().enumerate() {
+            *word = if idx == last {
+                word.to_uppercase()
+            } else {
+                let lower = word.to_lowercase();
+                let mut chars = lower.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            };
+        }
+    }
     let mut query = Query::named(words.join(" "));
+    if person && rng.below(2) == 0 {
+        query.schema = Some(listwatch_model::Schema::Person);
+    }
     if rng.below(3) == 0 {
         query.birth_date =
             entity.birth_dates.first().copied().or(DateSpec::parse_loose("1970").ok());
