@@ -45,7 +45,6 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let table = &*TOKEN_TABLE;
     let mut names = Vec::new();
     let unvowelled = raw.is_some_and(crate::token::is_unvowelled_script);
-    let kana = raw.is_some_and(crate::token::is_kana_script);
     let informative_weight = informative_weight(config.informative_query_df, table.n_docs, config);
     // Only a person's extra names cost less than their weight (`QName::finish`).
     let family =
@@ -62,7 +61,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             qname.total_weight += weight;
             let mut tok = Tok::new(&text, kind).with_patronymic_class();
             tok.unvowelled = unvowelled;
-            tok.kana = kana;
+            tok.kana = reading.syllabic;
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
         qname.finish(schema == Some(Schema::Person), reading.korean, informative_weight, config);

@@ -356,6 +356,10 @@ pub(crate) struct Reading {
     /// words is read both ways, so that "Fourth Ocean" meets "4th Ocean" and its typo "Foruth
     /// Ocean" alike.
     pub(crate) number_words: bool,
+    /// Whether it is a foreign name in a script that gives each consonant a vowel, compared
+    /// with Latin words by [`kana_key`]: a name in kana, or a foreign name in Hangul read with
+    /// each word's syllables together ([`hangul_foreign_name`]).
+    pub(crate) syllabic: bool,
 }
 
 /// The readings of a raw name. Its folded variants (at most [`MAX_HAN_VARIANTS`]): one per Han
@@ -380,6 +384,7 @@ pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
 
 /// The readings of one name ([`name_readings`]).
 fn readings_of_one(raw: &str) -> Vec<Reading> {
+    let kana = is_kana_script(raw);
     let variants: Vec<(String, bool)> = if raw.is_ascii() {
         let folded = fold(raw);
         // The Korean spellings of a Korean name read as Korean too.
@@ -404,12 +409,64 @@ fn readings_of_one(raw: &str) -> Vec<Reading> {
         for (text, split_run_in) in std::iter::once((text, true)).chain(whole.map(|t| (t, false))) {
             if with_figures {
                 let text = text.clone();
-                readings.push(Reading { text, split_run_in, korean, number_words: true });
+                readings.push(Reading {
+                    text,
+                    split_run_in,
+                    korean,
+                    number_words: true,
+                    syllabic: kana,
+                });
             }
-            readings.push(Reading { text, split_run_in, korean, number_words: false });
+            readings.push(Reading {
+                text,
+                split_run_in,
+                korean,
+                number_words: false,
+                syllabic: kana,
+            });
         }
     }
+    if let Some(text) = hangul_foreign_name(raw) {
+        readings.push(Reading {
+            text,
+            split_run_in: true,
+            korean: false,
+            number_words: false,
+            syllabic: true,
+        });
+    }
     readings
+}
+
+/// A foreign name written in Hangul, folded with each word's syllables together ("세르게이
+/// 라브로프" as "sereugei rabeurofu"), and a last "프" as the f or v it writes ("-ov", "-ev"):
+/// Hangul gives a foreign consonant a vowel as kana does ("으"), which [`kana_key`] drops. A
+/// Hangul name reads as foreign when a word has four syllables or more, or when it has two
+/// words of which one has three or more (a Korean name is a one-syllable surname and a
+/// two-syllable given name, written together or apart). `None` for other names.
+pub(crate) fn hangul_foreign_name(raw: &str) -> Option<String> {
+    let is_syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    if !raw.chars().filter(|c| c.is_alphabetic()).all(is_syllable) {
+        return None;
+    }
+    let syllables = |word: &str| word.chars().filter(|&c| is_syllable(c)).count();
+    let longest = words.iter().map(|w| syllables(w)).max()?;
+    if longest < 4 && (words.len() < 2 || longest < 3) {
+        return None;
+    }
+    let joined: Vec<String> = words
+        .iter()
+        .map(|word| {
+            let folded: String = fold(word).split(' ').collect();
+            match folded.strip_suffix("peu") {
+                Some(stem) if !stem.is_empty() => format!("{stem}fu"),
+                _ => folded,
+            }
+        })
+        .filter(|word| !word.is_empty())
+        .collect();
+    (!joined.is_empty()).then(|| joined.join(" "))
 }
 
 /// The tokens of a folded name, honorifics dropped, legal forms by their canonical text; with

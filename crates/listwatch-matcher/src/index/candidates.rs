@@ -10,7 +10,6 @@ impl Index {
         let mut names = Vec::new();
         if let Some(raw) = &query.name {
             let unvowelled = token::is_unvowelled_script(raw);
-            let kana = token::is_kana_script(raw);
             let informative_weight =
                 informative_weight(self.config.informative_query_df, self.n_docs, &self.config);
             // Only a person's extra names cost less than their weight (`QName::finish`).
@@ -32,7 +31,7 @@ impl Index {
                         _ => Tok::new(&text, kind),
                     };
                     tok.unvowelled = unvowelled;
-                    tok.kana = kana;
+                    tok.kana = reading.syllabic;
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
                     qname.total_weight += weight;

@@ -375,3 +375,17 @@ fn a_foreign_name_in_kana_meets_its_latin_spelling_by_its_consonants() {
     assert_eq!(kana_key("alexander", false), "arksnzr");
     assert_eq!(kana_key("urajimiru", true), "brzmr");
 }
+
+#[test]
+fn a_foreign_name_in_hangul_is_read_with_its_syllables_together() {
+    assert_eq!(hangul_foreign_name("세르게이 라브로프").as_deref(), Some("sereugei rabeurofu"));
+    assert_eq!(hangul_foreign_name("블라디미르 푸틴").as_deref(), Some("beulradimireu putin"));
+    // Korean names: a one-syllable surname and a two-syllable given name, together or apart.
+    for korean in ["김정은", "김 정은", "리 성철", "Kim Jong Un", "세르게이 Lavrov"] {
+        assert_eq!(hangul_foreign_name(korean), None, "{korean}");
+    }
+    let readings = name_readings("세르게이 라브로프");
+    assert!(readings.iter().any(|r| r.syllabic && r.text == "sereugei rabeurofu"));
+    assert!(readings.iter().any(|r| !r.syllabic));
+    assert!(kana_meets("rabeurofu", "lavrov") && kana_meets("beulradimireu", "vladimir"));
+}
