@@ -124,9 +124,7 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         add_variant(&mut variants, max_variants, fold(&scholarly_as_english(text)));
     }
     // Greek text as Greek writes foreign names ("Σεργκέι Λαβρόφ", Sergei Lavrov).
-    if variants.len() < max_variants
-        && text.chars().any(|c| matches!(u32::from(c), 0x0370..=0x03FF | 0x1F00..=0x1FFF))
-    {
+    if variants.len() < max_variants && text.chars().any(crate::translit::greek::is_greek) {
         add_variant(
             &mut variants,
             max_variants,

@@ -71,7 +71,7 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
             sink.push_str(c.encode_utf8(&mut buf));
             Some(1)
         }
-        0x0370..=0x03FF | 0x1F00..=0x1FFF => greek::transliterate(chars, char_idx, sink),
+        _ if greek::is_greek(c) => greek::transliterate(chars, char_idx, sink),
         0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
             cyrillic::transliterate(chars, char_idx, sink)
         }

@@ -104,26 +104,23 @@ pub(crate) fn as_foreign_name(text: &str) -> String {
     while idx < chars.len() {
         let (c, next) = (lower(idx), lower(idx + 1));
         let word_end = |at: usize| !chars.get(at).is_some_and(|&c| super::is_word_char(c));
+        // The Latin spelling and how many Greek letters it replaces.
         let latin = match (c, next) {
-            (Some('γ'), Some('ε' | 'ι' | 'η' | 'υ')) => {
-                out.push('y');
-                idx += 1;
-                continue;
-            }
-            (Some('μ'), Some('π')) => Some("b"),
-            (Some('ν'), Some('τ')) => Some("d"),
-            (Some('γ'), Some('κ')) => Some("g"),
-            (Some('τ'), Some('σ' | 'ς')) => Some("ch"),
-            (Some('τ'), Some('ζ')) => Some("j"),
-            (Some('ο'), Some('υ')) if !base(chars[idx + 1]).1 => Some("u"),
-            (Some('ο'), Some('φ')) if word_end(idx + 2) => Some("ov"),
-            (Some('ε'), Some('φ')) if word_end(idx + 2) => Some("ev"),
+            (Some('γ'), Some('ε' | 'ι' | 'η' | 'υ')) => Some(("y", 1)),
+            (Some('μ'), Some('π')) => Some(("b", 2)),
+            (Some('ν'), Some('τ')) => Some(("d", 2)),
+            (Some('γ'), Some('κ')) => Some(("g", 2)),
+            (Some('τ'), Some('σ' | 'ς')) => Some(("ch", 2)),
+            (Some('τ'), Some('ζ')) => Some(("j", 2)),
+            (Some('ο'), Some('υ')) if !base(chars[idx + 1]).1 => Some(("u", 2)),
+            (Some('ο'), Some('φ')) if word_end(idx + 2) => Some(("ov", 2)),
+            (Some('ε'), Some('φ')) if word_end(idx + 2) => Some(("ev", 2)),
             _ => None,
         };
         match latin {
-            Some(latin) => {
+            Some((latin, len)) => {
                 out.push_str(latin);
-                idx += 2;
+                idx += len;
             }
             None => {
                 out.push(chars[idx]);
@@ -132,4 +129,9 @@ pub(crate) fn as_foreign_name(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `c` is a letter or mark of the Greek blocks (basic and extended, polytonic).
+pub(crate) fn is_greek(c: char) -> bool {
+    matches!(u32::from(c), 0x0370..=0x03FF | 0x1F00..=0x1FFF)
 }
