@@ -61,7 +61,7 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
             qname.total_weight += weight;
             let mut tok = Tok::new(&text, kind).with_patronymic_class();
             tok.unvowelled = unvowelled;
-            tok.kana = reading.syllabic;
+            tok.syllabic = reading.syllabic;
             qname.toks.push(QTok::new(tok, weight, Vec::new()));
         }
         qname.finish(schema == Some(Schema::Person), reading.korean, informative_weight, config);

@@ -122,6 +122,21 @@ proptest! {
         prop_assert!(aa.score >= ab.score);
         prop_assert!(aa.is_match);
     }
+
+    #[test]
+    fn score_pair_is_symmetric_for_foreign_names_in_chinese_characters(
+        a in "[谢尔盖拉夫罗弗基米普京亚历山大卢卡申科维克托斯伊戈钦]{1,5}([·・][谢尔盖拉夫罗弗基米普京亚历山大卢卡申科维克托斯伊戈钦]{1,5}){1,2}",
+        b in "[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8}){1,2}",
+    ) {
+        let config = MatcherConfig::default();
+        let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+        let ab = score_pair(&person(&a), &person(&b), &config);
+        let ba = score_pair(&person(&b), &person(&a), &config);
+        prop_assert_eq!(ab.score, ba.score);
+        let aa = score_pair(&person(&a), &person(&a), &config);
+        prop_assert!(aa.score >= ab.score);
+        prop_assert!(aa.is_match);
+    }
 }
 
 #[test]
@@ -192,6 +207,29 @@ fn a_family_name_in_capitals_that_matches_nothing_is_another_familys() {
     assert!(!score_pair(&b, &a, &config).is_match);
     let (a, b) = (person("Qassim Abdullah Ali Ogungbuyi"), person("ABDULLAH ALI, Qassim"));
     assert!(score_pair(&a, &b, &config).is_match);
+}
+
+#[test]
+fn a_foreign_name_in_chinese_characters_finds_its_latin_spelling() {
+    let index = index(vec![
+        Entity::new("1", Schema::Person, "LAVROV, Sergei Viktorovich"),
+        Entity::new("2", Schema::Person, "LUKASHENKA, Alyaksandr Ryhorovich"),
+        Entity::new("3", Schema::Person, "PUTIN, Vladimir Vladimirovich"),
+        Entity::new("4", Schema::Person, "POTANIN, Vladimir Olegovich"),
+    ]);
+    let person = |name: &str| Query { schema: Some(Schema::Person), ..Query::named(name) };
+    check(&index, &person("谢尔盖·拉夫罗夫"), Some("test:1"));
+    check(&index, &person("亚历山大·卢卡申科"), Some("test:2"));
+    check(&index, &person("弗拉基米尔·普京"), Some("test:3"));
+    check(&index, &person("弗拉基米尔·波塔宁"), Some("test:4"));
+    // The same given name and another surname.
+    check(&index, &person("谢尔盖·布林"), None);
+    // Without the middle dot, the characters are read as a Chinese name.
+    check(&index, &person("拉夫罗夫"), None);
+    let config = MatcherConfig::default();
+    let (a, b) = (person("谢尔盖·拉夫罗夫"), person("Sergei Lavrov"));
+    assert!(score_pair(&a, &b, &config).is_match && score_pair(&b, &a, &config).is_match);
+    assert!(!score_pair(&person("弗拉基米尔·波塔宁"), &person("Vladimir Putin"), &config).is_match);
 }
 
 #[test]

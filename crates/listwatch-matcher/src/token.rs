@@ -96,9 +96,9 @@ pub(crate) struct Tok {
     /// Folded from a script that leaves short vowels unwritten (Arabic, Persian, Urdu, Hebrew):
     /// such tokens are compared by skeleton and sound key without further conditions.
     pub(crate) unvowelled: bool,
-    /// Folded from katakana or hiragana: a foreign name in kana gives each of its consonants a
-    /// vowel ("ra-bu-ro-fu", Lavrov), which such tokens are compared without ([`kana_key`]).
-    pub(crate) kana: bool,
+    /// Read from a script that writes a foreign name syllable by syllable ([`Syllabic`]), and
+    /// compared with Latin words by their consonants.
+    pub(crate) syllabic: Option<Syllabic>,
     /// The spelling key (`listwatch_normalize::spelling_key`), for fuzzy words of four letters
     /// or more; empty otherwise.
     pub(crate) spelling: Box<str>,
@@ -120,7 +120,7 @@ impl Tok {
             skeleton: if fuzzy { consonant_skeleton(text).into() } else { Box::default() },
             sound: if fuzzy { sound_key(text).into() } else { Box::default() },
             unvowelled: false,
-            kana: false,
+            syllabic: None,
             spelling: if fuzzy && text.len() >= 4 {
                 spelling_key(text).into()
             } else {
@@ -156,7 +156,7 @@ impl Tok {
             skeleton: Box::default(),
             sound: Box::default(),
             unvowelled: false,
-            kana: false,
+            syllabic: None,
             spelling: Box::default(),
             class: None,
             patronymic: false,
@@ -219,6 +219,31 @@ pub(crate) fn is_unvowelled_script(text: &str) -> bool {
     })
 }
 
+/// A script that writes a foreign name syllable by syllable, giving each consonant a vowel:
+/// words read from it are compared with Latin words by their consonants alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Syllabic {
+    /// Kana ("ra-bu-ro-fu", Lavrov), and Hangul read as a foreign name
+    /// ([`hangul_foreign_name`]): every consonant of the name is written, so the keys of both
+    /// spellings are equal ([`kana_meets`]).
+    Kana,
+    /// Chinese characters read in pinyin ([`han_foreign_name`]): Chinese syllables end in no
+    /// consonant but n and ng, so Chinese drops or merges some of the name's ("亚历山大",
+    /// ya-li-shan-da, is Aleksandr) and may only leave some out ([`pinyin_meets`]).
+    Pinyin,
+}
+
+impl Syllabic {
+    /// The similarity of a word read from this script and a Latin word, if they are one name
+    /// ([`kana_meets`], [`pinyin_similarity`]).
+    pub(crate) fn similarity(self, syllabic: &str, latin: &str) -> Option<f32> {
+        match self {
+            Syllabic::Kana => kana_meets(syllabic, latin).then_some(KANA_SIM),
+            Syllabic::Pinyin => pinyin_similarity(syllabic, latin),
+        }
+    }
+}
+
 /// Whether `text` holds kana (hiragana, katakana or their half-width forms), as Japanese writes
 /// foreign names.
 pub(crate) fn is_kana_script(text: &str) -> bool {
@@ -235,6 +260,12 @@ pub(crate) fn is_kana_script(text: &str) -> bool {
 /// `initial_u_as_v`, a first "u" before a consonant is the "v" or "w" that "ウ" writes
 /// ("ウラジーミル", Vladimir).
 pub(crate) fn kana_key(word: &str, initial_u_as_v: bool) -> String {
+    consonant_classes(word, initial_u_as_v, false)
+}
+
+/// The classes of [`kana_key`], with a `.` where vowels come between two of them if
+/// `mark_vowels` ("ar.ks.nzr" for "aleksandr").
+fn consonant_classes(word: &str, initial_u_as_v: bool, mark_vowels: bool) -> String {
     fn push(key: &mut String, last: &mut u8, class: u8) {
         if class != *last {
             key.push(char::from(class));
@@ -268,6 +299,8 @@ pub(crate) fn kana_key(word: &str, initial_u_as_v: bool) -> String {
             (vowel, _) if is_vowel(vowel) => {
                 if idx == 0 {
                     push(&mut key, &mut last, b'a');
+                } else if mark_vowels && last != 0 {
+                    key.push('.');
                 }
                 // Kana writes every consonant, so a consonant written twice with a vowel
                 // between stays twice ("potanin" is not "putin").
@@ -293,6 +326,186 @@ pub(crate) fn kana_meets(kana: &str, latin: &str) -> bool {
     key.len() >= MIN_KANA_KEY
         && (kana_key(kana, false) == key || (kana.starts_with('u') && kana_key(kana, true) == key))
 }
+
+/// The classes of [`kana_key`] as bits, for the sets of them that a pinyin consonant may stand
+/// for ([`pinyin_key`]).
+pub(crate) fn class_bit(class: u8) -> u16 {
+    match class {
+        b'a' => 1,
+        b'b' => 1 << 1,
+        b'k' => 1 << 2,
+        b'm' => 1 << 3,
+        b'n' => 1 << 4,
+        b'p' => 1 << 5,
+        b'r' => 1 << 6,
+        b's' => 1 << 7,
+        b't' => 1 << 8,
+        b'z' => 1 << 9,
+        _ => 1 << 10,
+    }
+}
+
+/// The key of a foreign name's word read in pinyin, written together ("xieergai" for 谢尔盖,
+/// Sergei): for each consonant, the set of [`kana_key`] classes it may stand for in the Latin
+/// spelling, vowels dropped, a first vowel kept as "a". Chinese writes a foreign consonant with
+/// the nearest of its own, and one of them stands for several: b and d for p and t as well
+/// (彼得, bi-de, Peter), t for d (唐纳德, tang-na-de, Donald), j for a soft t or d and for k or g
+/// (普京, pu-jing, Putin; 基里尔, ji-li-er, Kirill), q for ch, ts and k, x for s, r for r
+/// and zh (普里戈任, Prigozhin), h for kh, h and g. A syllable's last n or ng stands for n or m
+/// (特朗普, Trump), and is the same n as a next syllable's first (根纳季, Gennady); "wu" is the
+/// vowel u (乌斯马诺夫, Usmanov), another w is v.
+pub(crate) fn pinyin_key(word: &str) -> Vec<u16> {
+    let bits = |classes: &[u8]| classes.iter().fold(0u16, |set, &class| set | class_bit(class));
+    let is_vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v' | b'y');
+    let bytes = word.as_bytes();
+    let mut key: Vec<u16> = Vec::with_capacity(bytes.len() / 2);
+    // Whether a vowel came since the last consonant: a consonant written twice with a vowel
+    // between stays twice, as in kana ("potanin" is not "putin").
+    let mut vowel_since = true;
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let b = bytes[idx];
+        let next = bytes.get(idx + 1).copied();
+        let after = bytes.get(idx + 2).copied();
+        if b == b'w' && next == Some(b'u') || is_vowel(b) {
+            let len = if b == b'w' { 2 } else { 1 };
+            if idx == 0 {
+                key.push(bits(b"a"));
+            }
+            vowel_since = true;
+            idx += len;
+            continue;
+        }
+        // A syllable's last n or ng: before another consonant or at the end of the word.
+        let nasal_len = match (b, next, after) {
+            (b'n', Some(b'g'), after) if after.is_none_or(|a| !is_vowel(a)) => 2,
+            (b'n', next, _) if idx > 0 && next.is_none_or(|n| !is_vowel(n)) => 1,
+            _ => 0,
+        };
+        if nasal_len > 0 {
+            idx += nasal_len;
+            // The same n as the next syllable's first.
+            if bytes.get(idx) != Some(&b'n') {
+                key.push(bits(b"nm"));
+                vowel_since = false;
+            }
+            continue;
+        }
+        let (set, len) = match (b, next) {
+            (b'z', Some(b'h')) => (bits(b"z"), 2),
+            (b'c', Some(b'h')) => (bits(b"t"), 2),
+            (b's', Some(b'h')) => (bits(b"s"), 2),
+            (b'b', _) => (bits(b"bp"), 1),
+            (b'p', _) => (bits(b"p"), 1),
+            (b'm', _) => (bits(b"m"), 1),
+            (b'f' | b'w', _) => (bits(b"b"), 1),
+            (b'd' | b't', _) => (bits(b"zt"), 1),
+            (b'n', _) => (bits(b"n"), 1),
+            (b'l', _) => (bits(b"r"), 1),
+            (b'g' | b'k', _) => (bits(b"k"), 1),
+            (b'h', _) => (bits(b"bk"), 1),
+            (b'j', _) => (bits(b"zkt"), 1),
+            (b'q', _) => (bits(b"tks"), 1),
+            (b'x', _) => (bits(b"s"), 1),
+            (b'r', _) => (bits(b"rz"), 1),
+            (b'z', _) => (bits(b"zs"), 1),
+            (b'c', _) => (bits(b"st"), 1),
+            (b's', _) => (bits(b"s"), 1),
+            (other, _) => (class_bit(other), 1),
+        };
+        if vowel_since || key.last() != Some(&set) {
+            key.push(set);
+        }
+        vowel_since = false;
+        idx += len;
+    }
+    key
+}
+
+/// The similarity of a foreign name's word read in pinyin and a Latin word, if they are one
+/// name: the pinyin word's [`pinyin_key`] follows the Latin word's [`kana_key`] in order,
+/// starting with its first, and leaves out at most one of every three consonants after the
+/// first and a last r, never adding one. Chinese leaves out what its syllables cannot hold: an r
+/// or l before a consonant or last (维克托, Viktor; 罗滕贝格, Rotenberg) and the k of "ks"
+/// (亚历山大 for Aleksandr), which are all it may leave out. A key of three consonants or more
+/// is as close as kana ([`KANA_SIM`]); one of two, short given names and surnames (尤里 for
+/// Yuri, 彼得 for Petr), may leave out only a last r and is weaker.
+pub(crate) fn pinyin_similarity(pinyin: &str, latin: &str) -> Option<f32> {
+    let han = pinyin_key(pinyin);
+    if !pinyin_key_may_meet(&han, kana_key(latin, false).as_bytes()) {
+        return None;
+    }
+    // Each Latin consonant (and a first vowel), and whether Chinese may leave it out.
+    let marked = consonant_classes(latin, false, true).into_bytes();
+    let classes: Vec<(u8, bool)> = marked
+        .iter()
+        .enumerate()
+        .filter(|&(_, &class)| class != b'.')
+        .map(|(idx, &class)| {
+            // An r or l before a consonant or last ("berg", "donald", "viktor"); the k of "ks"
+            // ("aleksandr"). A key of two consonants may leave out only a last r.
+            let droppable = match (class, marked.get(idx + 1)) {
+                (b'r', None) => true,
+                (b'r', Some(&next)) => next != b'.' && han.len() >= MIN_KANA_KEY,
+                (b'k', Some(b's')) => han.len() >= MIN_KANA_KEY,
+                _ => false,
+            };
+            (class, droppable)
+        })
+        .collect();
+    // reach[j]: whether the pinyin consonants so far meet the first j Latin ones, leaving out
+    // only consonants Chinese may leave out; the first is never left out.
+    let mut reach = vec![false; classes.len() + 1];
+    reach[0] = true;
+    for (idx, &set) in han.iter().enumerate() {
+        let mut next = vec![false; classes.len() + 1];
+        for (j, _) in reach[..classes.len()].iter().enumerate().filter(|(_, reached)| **reached) {
+            // Leave out Latin consonants from j on while they may be.
+            let mut k = j;
+            loop {
+                if set & class_bit(classes[k].0) != 0 {
+                    next[k + 1] = true;
+                }
+                if idx == 0 || !classes[k].1 || k + 1 >= classes.len() {
+                    break;
+                }
+                k += 1;
+            }
+        }
+        reach = next;
+    }
+    // What is left after the last pinyin consonant must all be left out.
+    let end = (0..=classes.len()).rev().take_while(|&j| j == classes.len() || classes[j].1);
+    if !end.into_iter().any(|j| reach[j]) {
+        return None;
+    }
+    Some(if han.len() >= MIN_KANA_KEY { KANA_SIM } else { 0.85 })
+}
+
+/// Whether a pinyin word's key may meet a Latin word by its [`kana_key`], as
+/// [`pinyin_similarity`] counts but not knowing which Latin consonants Chinese may leave out:
+/// for finding candidates in a map of the vocabulary by key.
+pub(crate) fn pinyin_key_may_meet(han: &[u16], latin: &[u8]) -> bool {
+    if han.len() < MIN_PINYIN_KEY || latin.len() < han.len() {
+        return false;
+    }
+    // One of every three consonants after the first, and a last r.
+    let budget = (latin.len() - 1) / 3 + usize::from(latin.last() == Some(&b'r'));
+    let left_out = latin.len() - han.len();
+    if left_out > budget || (han.len() < MIN_KANA_KEY && left_out > 1) {
+        return false;
+    }
+    if han[0] & class_bit(latin[0]) == 0 {
+        return false;
+    }
+    let mut rest = latin[1..].iter();
+    // Matching each consonant to the earliest Latin one it may stand for finds an order if
+    // there is one.
+    han[1..].iter().all(|&set| rest.any(|&class| set & class_bit(class) != 0))
+}
+
+/// The shortest [`pinyin_key`] that counts.
+pub(crate) const MIN_PINYIN_KEY: usize = 2;
 
 /// The consonant skeleton of a folded word: its first letter (any vowel written `a`), then its
 /// other letters without vowels, `w` and `y` (which transliterations swap with `u` and `i`:
@@ -357,9 +570,10 @@ pub(crate) struct Reading {
     /// Ocean" alike.
     pub(crate) number_words: bool,
     /// Whether it is a foreign name in a script that gives each consonant a vowel, compared
-    /// with Latin words by [`kana_key`]: a name in kana, or a foreign name in Hangul read with
-    /// each word's syllables together ([`hangul_foreign_name`]).
-    pub(crate) syllabic: bool,
+    /// with Latin words by their consonants ([`Syllabic`]): a name in kana, or a foreign name in
+    /// Hangul or Chinese characters read with each word's syllables together
+    /// ([`hangul_foreign_name`], [`han_foreign_name`]).
+    pub(crate) syllabic: Option<Syllabic>,
 }
 
 /// The readings of a raw name. Its folded variants (at most [`MAX_HAN_VARIANTS`]): one per Han
@@ -384,7 +598,7 @@ pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
 
 /// The readings of one name ([`name_readings`]).
 fn readings_of_one(raw: &str) -> Vec<Reading> {
-    let kana = is_kana_script(raw);
+    let kana = is_kana_script(raw).then_some(Syllabic::Kana);
     let variants: Vec<(String, bool)> = if raw.is_ascii() {
         let folded = fold(raw);
         // The Korean spellings of a Korean name read as Korean too.
@@ -426,13 +640,16 @@ fn readings_of_one(raw: &str) -> Vec<Reading> {
             });
         }
     }
-    if let Some(text) = hangul_foreign_name(raw) {
+    let foreign = hangul_foreign_name(raw)
+        .map(|text| (text, Syllabic::Kana))
+        .or_else(|| han_foreign_name(raw).map(|text| (text, Syllabic::Pinyin)));
+    if let Some((text, syllabic)) = foreign {
         readings.push(Reading {
             text,
             split_run_in: true,
             korean: false,
             number_words: false,
-            syllabic: true,
+            syllabic: Some(syllabic),
         });
     }
     readings
@@ -467,6 +684,45 @@ pub(crate) fn hangul_foreign_name(raw: &str) -> Option<String> {
         .filter(|word| !word.is_empty())
         .collect();
     (!joined.is_empty()).then(|| joined.join(" "))
+}
+
+/// The characters that join the words of a foreign name written in Chinese characters: the
+/// middle dot (U+00B7) and its look-alikes, the katakana middle dot among them.
+const NAME_DOTS: [char; 7] =
+    ['\u{00B7}', '\u{2027}', '\u{2022}', '\u{30FB}', '\u{FF65}', '\u{2219}', '\u{22C5}'];
+
+/// A foreign name written in Chinese characters, read in pinyin with each word's syllables
+/// together ("谢尔盖·拉夫罗夫" as "xieergai lafuluofu"): Chinese writes a foreign name syllable
+/// by syllable with its words joined by a middle dot, which a Chinese name never has. `None`
+/// for a name that is not all Chinese characters or has no such dot between two words.
+pub(crate) fn han_foreign_name(raw: &str) -> Option<String> {
+    let is_han = |c: char| matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F);
+    let letters_are_han = raw.chars().filter(|c| c.is_alphabetic()).all(is_han);
+    let words: Vec<&str> =
+        raw.split(|c: char| NAME_DOTS.contains(&c) || c.is_whitespace()).collect();
+    let dotted = raw.contains(NAME_DOTS);
+    let joined: Vec<String> = words
+        .iter()
+        .map(|word| word.chars().map(transliteration_reading).collect::<String>())
+        .filter(|word| !word.is_empty())
+        .collect();
+    (letters_are_han && dotted && joined.len() >= 2).then(|| joined.join(" "))
+}
+
+/// The pinyin of a character in a foreign name written in Chinese characters: its most common
+/// reading, but for the characters whose reading in foreign names is another ("什" is "shen" in
+/// 什么 and "shi" in 什科娃, -shkova).
+fn transliteration_reading(c: char) -> String {
+    let reading = match c {
+        '什' => "shi",
+        '乐' | '樂' => "le",
+        '柏' => "bo",
+        '茜' => "xi",
+        '都' => "du",
+        '车' | '車' => "che",
+        _ => return fold(c.encode_utf8(&mut [0; 4])).replace(' ', ""),
+    };
+    reading.to_owned()
 }
 
 /// The tokens of a folded name, honorifics dropped, legal forms by their canonical text; with
@@ -981,10 +1237,14 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     // needs the spellings to be close ("jewgeni", "yevgeniy"; "yusuf", "joseph").
     let spelling_ok = !a.spelling.is_empty() && a.spelling == b.spelling;
     let class_ok = a.class.is_some() && a.class == b.class;
-    // A name in kana against a Latin one: by the consonants Japanese hears.
-    let kana_ok = a.kana != b.kana
-        && if a.kana { kana_meets(&a.text, &b.text) } else { kana_meets(&b.text, &a.text) };
-    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok || kana_ok) {
+    // A foreign name in kana, Hangul or Chinese characters against a Latin one: by the
+    // consonants that script hears.
+    let syllabic_sim = match (a.syllabic, b.syllabic) {
+        (Some(script), None) => script.similarity(&a.text, &b.text),
+        (None, Some(script)) => script.similarity(&b.text, &a.text),
+        _ => None,
+    };
+    if !(edit_ok || skeleton_ok || sound_ok || spelling_ok || class_ok || syllabic_sim.is_some()) {
         return None;
     }
     let jw = jaro_winkler(&a.text, &b.text) as f32;
@@ -1021,8 +1281,10 @@ pub(crate) fn similarity(a: &Tok, b: &Tok) -> Option<(f32, Method)> {
     if class_ok && best.0 < EQUIVALENT_SIM {
         best = (EQUIVALENT_SIM, Method::Equivalent);
     }
-    if kana_ok && best.0 < KANA_SIM {
-        best = (KANA_SIM, Method::Phonetic);
+    if let Some(sim) = syllabic_sim
+        && best.0 < sim
+    {
+        best = (sim, Method::Phonetic);
     }
     (best.0 > 0.0).then_some((best.0.min(0.97), best.1))
 }

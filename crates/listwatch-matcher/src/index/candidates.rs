@@ -1,7 +1,10 @@
 //! Preparing a query (tokens, weights, expansions, joined units) and finding the candidate
 //! entities whose names can reach the results (prefix filtering; see the module docs).
 
+use std::ops::Bound;
+
 use super::*;
+use crate::token::Syllabic;
 
 impl Index {
     /// Normalizes the query: name variants with token weights and expansions, and the party.
@@ -31,7 +34,7 @@ impl Index {
                         _ => Tok::new(&text, kind),
                     };
                     tok.unvowelled = unvowelled;
-                    tok.kana = reading.syllabic;
+                    tok.syllabic = reading.syllabic;
                     let expansion = self.expand(&tok);
                     let weight = self.query_weight(&tok, &expansion);
                     qname.total_weight += weight;
@@ -135,7 +138,7 @@ impl Index {
         match self.vocab.ids.get(&*tok.text) {
             // Only the expansions of Latin query tokens are cached: those of unvowelled ones
             // are larger, since their similarity is looser.
-            Some(&id) if !tok.unvowelled && !tok.kana => self.expansions[id as usize]
+            Some(&id) if !tok.unvowelled && tok.syllabic.is_none() => self.expansions[id as usize]
                 .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
                 .to_vec(),
             Some(&id) => self.compute_expansion(tok, Some(id)),
@@ -170,8 +173,8 @@ impl Index {
                     seen.extend_from_slice(&self.fuzzy_values[start as usize..end as usize]);
                 }
             });
-            if tok.kana {
-                self.kana_candidates(tok, &mut seen);
+            if let Some(script) = tok.syllabic {
+                self.syllabic_candidates(tok, script, &mut seen);
             }
             seen.sort_unstable();
             seen.dedup();
@@ -188,22 +191,44 @@ impl Index {
         found
     }
 
-    /// The vocabulary words that a word folded from kana may meet by [`token::kana_key`]
-    /// ([`token::kana_meets`] judges them), from a map of the vocabulary by key that the first
-    /// query in kana builds.
-    fn kana_candidates(&self, tok: &Tok, found: &mut Vec<u32>) {
+    /// The vocabulary words that a word read from a syllabic script may meet
+    /// ([`token::Syllabic::meets`] judges them), from a map of the vocabulary by
+    /// [`token::kana_key`] that the first such query builds: a word in kana or Hangul looks up
+    /// its own key; one in Chinese characters, the keys that start with a class its first
+    /// consonant may stand for and are not too long for it.
+    fn syllabic_candidates(&self, tok: &Tok, script: Syllabic, found: &mut Vec<u32>) {
         let keys = self.kana_keys.get_or_init(|| {
-            let mut keys: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+            let mut keys: BTreeMap<Box<str>, Vec<u32>> = BTreeMap::new();
             for (id, vocab_tok) in self.vocab.toks.iter().enumerate() {
                 if vocab_tok.kind.is_fuzzy(&vocab_tok.text) {
                     let key = token::kana_key(&vocab_tok.text, false);
-                    if key.len() >= token::MIN_KANA_KEY {
+                    if key.len() >= token::MIN_PINYIN_KEY {
                         keys.entry(key.into()).or_default().push(id as u32);
                     }
                 }
             }
             keys
         });
+        if script == Syllabic::Pinyin {
+            let han = token::pinyin_key(&tok.text);
+            if han.len() < token::MIN_PINYIN_KEY {
+                return;
+            }
+            for first in b'a'..=b'z' {
+                if han[0] & token::class_bit(first) == 0 {
+                    continue;
+                }
+                let (from, to) = (char::from(first).to_string(), char::from(first + 1).to_string());
+                for (key, ids) in
+                    keys.range::<str, _>((Bound::Included(&*from), Bound::Excluded(&*to)))
+                {
+                    if token::pinyin_key_may_meet(&han, key.as_bytes()) {
+                        found.extend_from_slice(ids);
+                    }
+                }
+            }
+            return;
+        }
         let mut look = |key: String| {
             if let Some(ids) = keys.get(key.as_str()) {
                 found.extend_from_slice(ids);

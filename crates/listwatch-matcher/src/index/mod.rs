@@ -37,7 +37,7 @@
 //! checks it for limits 1, 5, 10 and unlimited.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -255,8 +255,9 @@ pub struct Index {
     identifiers: KeyMap<Vec<u32>>,
     n_docs: usize,
     expansions: Vec<OnceLock<Expansion>>,
-    /// The vocabulary's words by their [`token::kana_key`], built on the first query in kana.
-    kana_keys: OnceLock<HashMap<Box<str>, Vec<u32>>>,
+    /// The vocabulary's words by their [`token::kana_key`], built on the first query in a
+    /// syllabic script ([`token::Syllabic`]); ordered, so that a key's first class is a range.
+    kana_keys: OnceLock<BTreeMap<Box<str>, Vec<u32>>>,
     /// The particles of the vocabulary that a word may start with, run into it
     /// ([`token::all_join_spellings`], in its order), with the spellings each may take there
     /// ([`token::join_spellings`]).

@@ -385,7 +385,81 @@ fn a_foreign_name_in_hangul_is_read_with_its_syllables_together() {
         assert_eq!(hangul_foreign_name(korean), None, "{korean}");
     }
     let readings = name_readings("세르게이 라브로프");
-    assert!(readings.iter().any(|r| r.syllabic && r.text == "sereugei rabeurofu"));
-    assert!(readings.iter().any(|r| !r.syllabic));
+    assert!(
+        readings
+            .iter()
+            .any(|r| r.syllabic == Some(Syllabic::Kana) && r.text == "sereugei rabeurofu")
+    );
+    assert!(readings.iter().any(|r| r.syllabic.is_none()));
     assert!(kana_meets("rabeurofu", "lavrov") && kana_meets("beulradimireu", "vladimir"));
+}
+
+#[test]
+fn a_foreign_name_in_chinese_characters_is_read_with_its_syllables_together() {
+    assert_eq!(han_foreign_name("谢尔盖·拉夫罗夫").as_deref(), Some("xieergai lafuluofu"));
+    assert_eq!(han_foreign_name("謝爾蓋・拉夫羅夫").as_deref(), Some("xieergai lafuluofu"));
+    // A character read otherwise in foreign names ("什" is "shen" in 什么).
+    assert_eq!(
+        han_foreign_name("瓦莲京娜·捷列什科娃").as_deref(),
+        Some("walianjingna jielieshikewa")
+    );
+    // Chinese names and companies have no middle dot; a name in two scripts is not one.
+    for other in
+        ["习近平", "李 强", "华为技术有限公司", "拉夫罗夫", "谢尔盖·Lavrov", "Sergei·Lavrov"]
+    {
+        assert_eq!(han_foreign_name(other), None, "{other}");
+    }
+    let readings = name_readings("谢尔盖·拉夫罗夫");
+    assert!(
+        readings
+            .iter()
+            .any(|r| r.syllabic == Some(Syllabic::Pinyin) && r.text == "xieergai lafuluofu")
+    );
+    assert!(readings.iter().any(|r| r.syllabic.is_none()));
+}
+
+#[test]
+fn a_foreign_name_in_chinese_characters_meets_its_latin_spelling_by_its_consonants() {
+    let reading = |raw: &str| han_foreign_name(raw).unwrap();
+    for (han, latin) in [
+        // Every consonant written.
+        ("谢尔盖·拉夫罗夫", "sergei lavrov"),
+        ("米哈伊尔·米舒斯京", "mikhail mishustin"),
+        ("维亚切斯拉夫·沃洛金", "vyacheslav volodin"),
+        // b, d and j for p, t and a soft t; a last n or ng for m; ж as r.
+        ("弗拉基米尔·普京", "vladimir putin"),
+        ("唐纳德·特朗普", "donald trump"),
+        ("叶夫根尼·普里戈任", "yevgeniy prigozhin"),
+        // An r or l before a consonant or last, and the k of "ks", left out.
+        ("亚历山大·卢卡申科", "aleksandr lukashenko"),
+        ("维克托·维克塞尔伯格", "viktor vekselberg"),
+        // Two consonants, all written or but a last r.
+        ("尤里·加加林", "yuri gagarin"),
+        ("彼得·托尔斯泰", "petr tolstoy"),
+    ] {
+        for (word, latin) in reading(han).split(' ').zip(latin.split(' ')) {
+            assert!(pinyin_similarity(word, latin).is_some(), "{han}: {word} ~ {latin}");
+        }
+    }
+    for (word, latin) in [
+        // Other consonants, or more of them.
+        ("lafuluofu", "lebedev"),
+        ("lafuluofu", "lavrentiev"),
+        ("botaning", "putin"),
+        ("pujing", "potanin"),
+        ("puxijin", "pushkov"),
+        ("bulin", "bryntsalov"),
+        // Consonants Chinese writes are not left out: a k after n, a t between vowels.
+        ("bulin", "frank"),
+        ("hameineiyi", "hemmatian"),
+        ("yigeer", "asgari"),
+        // A key of two consonants leaves out nothing but a last r.
+        ("awen", "ahmad"),
+        // And one is too short.
+        ("cui", "tsoi"),
+    ] {
+        assert!(pinyin_similarity(word, latin).is_none(), "{word} ~ {latin}");
+    }
+    assert_eq!(pinyin_similarity("lafuluofu", "lavrov"), Some(KANA_SIM));
+    assert!(pinyin_similarity("youli", "yuri") < Some(KANA_SIM));
 }
