@@ -427,9 +427,10 @@ pub(crate) fn pinyin_key(word: &str) -> Vec<u16> {
 /// starting with its first, and leaves out at most one of every three consonants after the
 /// first and a last r, never adding one. Chinese leaves out what its syllables cannot hold: an r
 /// or l before a consonant or last (维克托, Viktor; 罗滕贝格, Rotenberg) and the k of "ks"
-/// (亚历山大 for Aleksandr), which are all it may leave out. A key of three consonants or more
+/// (亚历山大 for Aleksandr), which are all it may leave out, besides a last h after a vowel,
+/// which is no sound (纳斯鲁拉, Nasrallah). A key of three consonants or more
 /// is as close as kana ([`KANA_SIM`]); one of two, short given names and surnames (尤里 for
-/// Yuri, 彼得 for Petr), may leave out only a last r and is weaker.
+/// Yuri, 彼得 for Petr), may leave out only a last r or h and is weaker.
 pub(crate) fn pinyin_similarity(pinyin: &str, latin: &str) -> Option<f32> {
     let han = pinyin_key(pinyin);
     if !pinyin_key_may_meet(&han, kana_key(latin, false).as_bytes()) {
@@ -437,15 +438,20 @@ pub(crate) fn pinyin_similarity(pinyin: &str, latin: &str) -> Option<f32> {
     }
     // Each Latin consonant (and a first vowel), and whether Chinese may leave it out.
     let marked = consonant_classes(latin, false, true).into_bytes();
+    // A last h after a vowel is not a sound ("nasrallah", "haniyeh").
+    let silent_h = latin.len() >= 2
+        && latin.ends_with('h')
+        && matches!(latin.as_bytes()[latin.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u');
     let classes: Vec<(u8, bool)> = marked
         .iter()
         .enumerate()
         .filter(|&(_, &class)| class != b'.')
         .map(|(idx, &class)| {
             // An r or l before a consonant or last ("berg", "donald", "viktor"); the k of "ks"
-            // ("aleksandr"). A key of two consonants may leave out only a last r.
+            // ("aleksandr"); a silent h. A key of two consonants may leave out only a last r or h.
             let droppable = match (class, marked.get(idx + 1)) {
                 (b'r', None) => true,
+                (b'b', None) => silent_h,
                 (b'r', Some(&next)) => next != b'.' && han.len() >= MIN_KANA_KEY,
                 (b'k', Some(b's')) => han.len() >= MIN_KANA_KEY,
                 _ => false,
@@ -489,8 +495,8 @@ pub(crate) fn pinyin_key_may_meet(han: &[u16], latin: &[u8]) -> bool {
     if han.len() < MIN_PINYIN_KEY || latin.len() < han.len() {
         return false;
     }
-    // One of every three consonants after the first, and a last r.
-    let budget = (latin.len() - 1) / 3 + usize::from(latin.last() == Some(&b'r'));
+    // One of every three consonants after the first, and a last r or h.
+    let budget = (latin.len() - 1) / 3 + usize::from(matches!(latin.last(), Some(b'r' | b'b')));
     let left_out = latin.len() - han.len();
     if left_out > budget || (han.len() < MIN_KANA_KEY && left_out > 1) {
         return false;

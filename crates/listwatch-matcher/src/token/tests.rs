@@ -433,6 +433,8 @@ fn a_foreign_name_in_chinese_characters_meets_its_latin_spelling_by_its_consonan
         // An r or l before a consonant or last, and the k of "ks", left out.
         ("亚历山大·卢卡申科", "aleksandr lukashenko"),
         ("维克托·维克塞尔伯格", "viktor vekselberg"),
+        // A last h after a vowel is no sound.
+        ("哈桑·纳斯鲁拉", "hasan nasrallah"),
         // Two consonants, all written or but a last r.
         ("尤里·加加林", "yuri gagarin"),
         ("彼得·托尔斯泰", "petr tolstoy"),
