@@ -160,6 +160,7 @@ fn main() {
     );
     let n_queries = if measuring { 5000 } else { 50 };
     report("screen", &index, &queries(&entities, n_queries, 0x5eed));
+    syllabic(&index);
     oversized(&index);
 
     if measuring && std::env::var_os("LISTWATCH_BENCH_SCALE").is_some_and(|v| v == "1") {
@@ -229,4 +230,35 @@ fn scale(real: &[IndexedEntity], config: &MatcherConfig) {
         peak_rss_mb().unwrap_or(f64::NAN)
     );
     report("screen synthetic", &index, &queries(&synthetic, 2000, 0x5eed));
+    syllabic(&index);
+}
+
+/// Foreign names in kana, Hangul and Chinese characters, which are compared with the index's
+/// words by consonant keys: the first such query builds the map of the vocabulary by key.
+fn syllabic(index: &Index) {
+    const NAMES: [&str; 12] = [
+        "谢尔盖·拉夫罗夫",
+        "亚历山大·卢卡申科",
+        "维克托·维克塞尔伯格",
+        "弗拉基米尔·普京",
+        "叶夫根尼·普里戈任",
+        "謝爾蓋·拉夫羅夫",
+        "セルゲイ・ラブロフ",
+        "オレグ・デリパスカ",
+        "ウラジーミル・プーチン",
+        "세르게이 라브로프",
+        "블라디미르 푸틴",
+        "올레크 데리파스카",
+    ];
+    let queries: Vec<Query> = NAMES.iter().map(|name| Query::named(*name)).collect();
+    let start = Instant::now();
+    let _ = index.screen(&queries[0], 10);
+    let first = start.elapsed().as_secs_f64() * 1000.0;
+    let (times, _) = latencies(index, &queries);
+    println!(
+        "foreign names in kana, Hangul and Chinese characters: first query (builds the key map) {first:.1} ms; then median {:.0} µs, max {:.0} µs over {} names",
+        percentile(&times, 0.5),
+        times[times.len() - 1],
+        queries.len()
+    );
 }

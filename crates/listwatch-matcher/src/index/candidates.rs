@@ -198,12 +198,12 @@ impl Index {
     /// consonant may stand for and are not too long for it.
     fn syllabic_candidates(&self, tok: &Tok, script: Syllabic, found: &mut Vec<u32>) {
         let keys = self.kana_keys.get_or_init(|| {
-            let mut keys: BTreeMap<Box<str>, Vec<u32>> = BTreeMap::new();
+            let mut keys: KanaKeys = BTreeMap::new();
             for (id, vocab_tok) in self.vocab.toks.iter().enumerate() {
                 if vocab_tok.kind.is_fuzzy(&vocab_tok.text) {
                     let key = token::kana_key(&vocab_tok.text, false);
                     if key.len() >= token::MIN_PINYIN_KEY {
-                        keys.entry(key.into()).or_default().push(id as u32);
+                        keys.entry(kana_map_key(key)).or_default().push(id as u32);
                     }
                 }
             }
@@ -214,14 +214,20 @@ impl Index {
             if han.len() < token::MIN_PINYIN_KEY {
                 return;
             }
+            // Latin keys as long as the pinyin key, or longer by what Chinese may leave out.
+            let (shortest, longest) = (han.len(), 2 * han.len() + 2);
+            let bound = |first: u8, len: usize| {
+                (first, len.min(usize::from(u8::MAX)) as u8, Box::default())
+            };
             for first in b'a'..=b'z' {
                 if han[0] & token::class_bit(first) == 0 {
                     continue;
                 }
-                let (from, to) = (char::from(first).to_string(), char::from(first + 1).to_string());
-                for (key, ids) in
-                    keys.range::<str, _>((Bound::Included(&*from), Bound::Excluded(&*to)))
-                {
+                let range = (
+                    Bound::Included(bound(first, shortest)),
+                    Bound::Excluded(bound(first, longest + 1)),
+                );
+                for ((_, _, key), ids) in keys.range(range) {
                     if token::pinyin_key_may_meet(&han, key.as_bytes()) {
                         found.extend_from_slice(ids);
                     }
@@ -230,7 +236,7 @@ impl Index {
             return;
         }
         let mut look = |key: String| {
-            if let Some(ids) = keys.get(key.as_str()) {
+            if let Some(ids) = keys.get(&kana_map_key(key)) {
                 found.extend_from_slice(ids);
             }
         };
@@ -424,4 +430,14 @@ impl Index {
                 && is_normal(&rest[split..])
         })
     }
+}
+
+/// The vocabulary's words by [`token::kana_key`], under the key's first class and length as well,
+/// so that the keys a Chinese reading may meet are a range ([`Index::syllabic_candidates`]).
+pub(super) type KanaKeys = BTreeMap<(u8, u8, Box<str>), Vec<u32>>;
+
+/// The entry of a key in [`KanaKeys`].
+fn kana_map_key(key: String) -> (u8, u8, Box<str>) {
+    let first = key.as_bytes().first().copied().unwrap_or(0);
+    (first, key.len().min(usize::from(u8::MAX)) as u8, key.into())
 }

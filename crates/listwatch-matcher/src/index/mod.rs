@@ -256,8 +256,8 @@ pub struct Index {
     n_docs: usize,
     expansions: Vec<OnceLock<Expansion>>,
     /// The vocabulary's words by their [`token::kana_key`], built on the first query in a
-    /// syllabic script ([`token::Syllabic`]); ordered, so that a key's first class is a range.
-    kana_keys: OnceLock<BTreeMap<Box<str>, Vec<u32>>>,
+    /// syllabic script ([`token::Syllabic`]).
+    kana_keys: OnceLock<candidates::KanaKeys>,
     /// The particles of the vocabulary that a word may start with, run into it
     /// ([`token::all_join_spellings`], in its order), with the spellings each may take there
     /// ([`token::join_spellings`]).
