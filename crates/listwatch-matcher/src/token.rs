@@ -516,11 +516,12 @@ pub(crate) const MIN_PINYIN_KEY: usize = 2;
 /// The consonant skeleton of a folded word: its first letter (any vowel written `a`), then its
 /// other letters without vowels, `w` and `y` (which transliterations swap with `u` and `i`:
 /// "huwaysh", "huish"), runs written once; spellings of one sound are written alike first ("dj"
-/// as "j", "q" as "k", "ph" as "f", "c" as "s" or "k").
+/// as "j", "q" as "k", "ph" as "f", "c" as "s" or "k", "x" as "ks").
 pub(crate) fn consonant_skeleton(word: &str) -> String {
     // Spellings of one sound that French, English and Arabic-school transliterations of the same
-    // letter use: "dj" and "j" (Djamel, Jamal), "q" and "k" (Qasim, Kasim), "ph" and "f", and
-    // "c" as "s" before a front vowel (Faycal, Faisal) and as "k" elsewhere.
+    // letter use: "dj" and "j" (Djamel, Jamal), "q" and "k" (Qasim, Kasim), "ph" and "f", "c"
+    // as "s" before a front vowel (Faycal, Faisal) and as "k" elsewhere, and "x" as the "ks"
+    // that other scripts write (Alexander, "ألكسندر").
     let bytes = word.as_bytes();
     let mut letters: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut idx = 0;
@@ -539,6 +540,7 @@ pub(crate) fn consonant_skeleton(word: &str) -> String {
                 continue;
             }
             (b'q', _) => letters.push(b'k'),
+            (b'x', _) => letters.extend_from_slice(b"ks"),
             (b'c', Some(b'e' | b'i' | b'y')) => letters.push(b's'),
             (b'c', Some(b'h')) => letters.push(b'c'),
             (b'c', _) => letters.push(b'k'),

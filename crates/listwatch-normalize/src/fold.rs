@@ -131,6 +131,14 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
             fold(&crate::translit::greek::as_foreign_name(text)),
         );
     }
+    // Thai text as Thai writes foreign names ("เซอร์เกย์ ลาฟรอฟ", Sergey Lavrov).
+    if variants.len() < max_variants && text.chars().any(crate::translit::thai::is_thai) {
+        add_variant(
+            &mut variants,
+            max_variants,
+            fold(&crate::translit::thai::as_foreign_name(text)),
+        );
+    }
     // Letters of Hebrew and Arabic script, which alone have other readings, and which write no
     // Korean names.
     let unvowelled = text.chars().any(|c| matches!(u32::from(c), 0x0590..=0x08FF));
@@ -145,6 +153,24 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
                 }
             }
             add_variant(&mut variants, max_variants, fold(&read));
+        }
+    }
+    // Arabic script writing a foreign name, where fa and a consonant waw write "v" ("لافروف" and
+    // "لاوروف" are Lavrov, "فولودين" Volodin), which Arabic and Persian lack.
+    let arabic = text
+        .chars()
+        .any(|c| matches!(u32::from(c), 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF));
+    // Each reading so far gets one (an Arabic-script fold writes "f" only for fa).
+    if arabic {
+        for variant in variants.clone() {
+            if variant.contains(['f', 'w']) {
+                add_variant(&mut variants, max_variants, variant.replace(['f', 'w'], "v"));
+            }
+        }
+    }
+    if text.chars().any(|c| matches!(u32::from(c), 0x0900..=0x0D7F)) {
+        for variant in indic_foreign_readings(text) {
+            add_variant(&mut variants, max_variants, variant);
         }
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
@@ -199,6 +225,52 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // which the "ch" of Persian che spells.
     &[('ش', "چ")],
 ];
+
+/// Readings of a name in an Indic script as those scripts write foreign names: a word that ends
+/// in a conjunct without a vowel sign also without the inherent vowel that Indian names keep
+/// there ("नरेंद्र", Narendra) and foreign ones drop ("अलेक्सांद्र", Aleksandr); and Bengali "ভ"
+/// as the "v" that Bengali, which has no letter of its own for it, writes with it ("আলিয়েভ",
+/// Aliyev).
+fn indic_foreign_readings(text: &str) -> Vec<String> {
+    let mut readings = Vec::new();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let folded = fold(text);
+    let folded_words: Vec<&str> = folded.split(' ').collect();
+    if folded_words.len() == words.len() {
+        let is_virama =
+            |c: char| matches!(u32::from(c), 0x0900..=0x0D7F) && u32::from(c) & 0x7F == 0x4D;
+        let is_consonant = |c: char| {
+            matches!(u32::from(c), 0x0900..=0x0D7F)
+                && matches!(u32::from(c) & 0x7F, 0x15..=0x39 | 0x58..=0x5F)
+        };
+        let mut changed = false;
+        let read: Vec<&str> = words
+            .iter()
+            .zip(&folded_words)
+            .map(|(word, folded)| {
+                let tail: Vec<char> = word.chars().rev().take(3).collect();
+                let conjunct_end = tail.len() == 3
+                    && is_consonant(tail[0])
+                    && is_virama(tail[1])
+                    && is_consonant(tail[2]);
+                match folded.strip_suffix('a') {
+                    Some(stem) if conjunct_end && stem.len() >= 3 => {
+                        changed = true;
+                        stem
+                    }
+                    _ => folded,
+                }
+            })
+            .collect();
+        if changed {
+            readings.push(read.join(" "));
+        }
+    }
+    if text.contains('ভ') {
+        readings.push(fold(&text.replace('ভ', "v")));
+    }
+    readings
+}
 
 /// Adds `variant` unless it is there already or `max_variants` are.
 fn add_variant(variants: &mut Vec<String>, max_variants: usize, variant: String) {

@@ -8,6 +8,7 @@
 //! The output may still hold ASCII punctuation and uppercase letters; the fold writer cleans it.
 
 pub(crate) mod arabic;
+pub(crate) mod armenian;
 pub(crate) mod cyrillic;
 pub(crate) mod ethiopic;
 pub(crate) mod georgian;
@@ -83,6 +84,7 @@ fn transliterate_at(chars: &[char], char_idx: usize, sink: &mut impl Sink) -> us
         0x0E01..=0x0E5B => thai::transliterate(chars, char_idx, sink),
         0x1000..=0x104F => myanmar::transliterate(chars, char_idx, sink),
         0x1780..=0x17F9 => khmer::transliterate(chars, char_idx, sink),
+        0x0561..=0x0586 => armenian::transliterate(chars, char_idx, sink),
         0x10D0..=0x10F0 => georgian::transliterate(c, sink),
         0x1200..=0x137F => ethiopic::transliterate(c, sink),
         0x3041..=0x30FF => kana::transliterate(chars, char_idx, sink),

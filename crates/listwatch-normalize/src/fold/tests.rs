@@ -109,11 +109,12 @@ fn arabic_is_spelled_consonant_by_consonant() {
     check("عبد الاحد الانصاري", "abd al ahd al ansari");
     check("الاء", "ala");
     check("الا", "ala");
-    assert_eq!(crate::fold_variants("فضل", 8), ["fdl", "fzl"]);
+    // Persian z; fa as the "v" of foreign names, in each reading.
+    assert_eq!(crate::fold_variants("فضل", 8), ["fdl", "fzl", "vdl", "vzl"]);
     assert_eq!(crate::fold_variants("محمد", 8), ["mhmd"]);
     // Regional spellings: jim as Egyptian "g", za as North African and Iraqi "d".
     assert_eq!(crate::fold_variants("جمال", 8), ["jmal", "gmal"]);
-    assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd"]);
+    assert_eq!(crate::fold_variants("حافظ", 8), ["hafz", "hafd", "havz", "havd"]);
     // North African shin, the French "ch".
     assert_eq!(crate::fold_variants("رشيد عاشور", 8), ["rshid aashur", "rchid aachur"]);
     assert_eq!(crate::fold_variants("ناظم حجازي", 8), ["nazm hjazi", "nazm hgazi", "nadm hjazi"]);
@@ -123,6 +124,10 @@ fn arabic_is_spelled_consonant_by_consonant() {
     check("ځدران", "zdran");
     assert_eq!(crate::fold_variants("پښتون", 8), ["pshtun", "pkhtun"]);
     check("مەسعود", "mesaud");
+    // Foreign names: fa and a consonant waw as "v".
+    assert_eq!(crate::fold_variants("سيرغي لافروف", 8), ["sirghi lafruf", "sirghi lavruv"]);
+    assert_eq!(crate::fold_variants("سرگئی لاوروف", 8), ["srgi lawruf", "srgi lavruv"]);
+    assert_eq!(crate::fold_variants("فولودين", 8), ["fuludin", "vuludin"]);
     // Compounds written as one word read as they do apart.
     check("عبدالعزيز", "abd al aziz");
     check("عبد العزيز", "abd al aziz");
@@ -261,6 +266,22 @@ fn a_korean_name_in_han_characters_gets_its_korean_reading() {
 }
 
 #[test]
+fn foreign_names_in_thai_and_indic_scripts_get_a_reading_as_foreign_names() {
+    // Thai: letters under the thanthakhat kept, finals by their own sound, clusters.
+    assert_eq!(fold_variants("เซอร์เกย์ ลาฟรอฟ", 8), ["seke laprop", "serkey lavrov"]);
+    assert_eq!(fold_variants("วลาดีมีร์ ปูติน", 8), ["waladimi putin", "wladimir putin"]);
+    assert_eq!(fold_variants("ดมีตรี เมดเวเดฟ", 8), ["damitri metwedep", "dmitri medwedev"]);
+    // Devanagari: a last conjunct without its inherent vowel; Bengali "ভ" as "v".
+    assert_eq!(
+        fold_variants("अलेक्सांद्र लुकाशेंको", 8),
+        ["aleksandra lukashenko", "aleksandr lukashenko"]
+    );
+    assert_eq!(fold_variants("नरेंद्र मोदी", 8), ["narendra modi", "narendr modi"]);
+    assert_eq!(fold_variants("ইলহাম আলিয়েভ", 8), ["ilham aliyebh", "ilham aliyev"]);
+    assert_eq!(fold_variants("राम", 8), ["ram"]);
+}
+
+#[test]
 fn fold_variants_start_with_fold_and_vary_polyphones() {
     // The pinyin readings, then the Korean reading of a name in Han characters alone.
     assert_eq!(fold_variants("银行", 8), ["yin xing", "yin hang", "yin heng", "eun haeng"]);
@@ -278,7 +299,9 @@ fn hostile_char() -> impl Strategy<Value = char> {
     prop_oneof![
         any::<char>(),
         proptest::char::range('\u{300}', '\u{36F}'),
-        proptest::char::range('\u{590}', '\u{6FF}'),
+        proptest::char::range('\u{530}', '\u{6FF}'),
+        proptest::char::range('\u{900}', '\u{9FF}'),
+        proptest::char::range('\u{E00}', '\u{E7F}'),
         proptest::char::range('\u{370}', '\u{52F}'),
         proptest::char::range('\u{3040}', '\u{30FF}'),
         proptest::char::range('\u{4E00}', '\u{4E80}'),

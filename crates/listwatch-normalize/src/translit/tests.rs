@@ -24,7 +24,19 @@ fn punctuation_inside_script_blocks_separates_words() {
 
 #[test]
 fn scripts_without_a_table_of_their_own_go_through_deunicode() {
+    // Syriac.
+    check("ܐܒܓ", "bg");
+}
+
+#[test]
+fn armenian_has_a_table_of_its_own() {
     check("Սերժ Սարգսյան", "serzh sargsyan");
+    // "ու" is u; "և" ev, and "ե", "ո", "և" take a y or v at the start of a word.
+    check("Վլադիմիր Պուտին", "vladimir putin");
+    check("Իլհամ Ալիև", "ilham aliev");
+    check("Երևան", "yerevan");
+    check("Ոսկանյան", "voskanyan");
+    check("Ռամզան Կադիրով", "ramzan kadirov");
 }
 
 #[test]

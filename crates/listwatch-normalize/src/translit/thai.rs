@@ -99,6 +99,37 @@ pub(crate) fn transliterate(
     sink: &mut impl Sink,
 ) -> Option<usize> {
     let run = script_run(chars, char_idx, is_thai);
+    sink.push_str(&transliterate_run(run, false));
+    Some(run.len())
+}
+
+/// Thai text as Thai writes foreign names, Thai runs in Latin letters and the rest as it is
+/// ("เซอร์เกย์ ลาฟรอฟ" -> "serkey lavrov", Sergey Lavrov). Thai spells a foreign name letter by
+/// letter and marks the letters it does not pronounce, so this reading writes what RTGS leaves
+/// out: a consonant under the thanthakhat, a final by its own sound rather than the one a Thai
+/// final takes (ล "l", not "n"; ด "d", not "t"), and "ฟ" after a vowel as the "v" of Russian
+/// names (-ov, -ev). A consonant followed by another with a vowel of its own takes no inherent
+/// vowel (a cluster: "ดมีตรี" is "dmitri"), and "เ-อ" is "e" ("เดอร์" is "der").
+pub(crate) fn as_foreign_name(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut idx = 0;
+    while idx < chars.len() {
+        if is_thai(chars[idx]) {
+            let run = script_run(&chars, idx, is_thai);
+            out.push_str(&transliterate_run(run, true));
+            idx += run.len().max(1);
+        } else {
+            out.push(chars[idx]);
+            idx += 1;
+        }
+    }
+    out
+}
+
+/// A run of Thai characters in Latin letters, by RTGS or, if `foreign`, as a foreign name
+/// ([`as_foreign_name`]).
+fn transliterate_run(run: &[char], foreign: bool) -> String {
     // Tone marks and repetition signs dropped; a consonant under the thanthakhat is silent, and
     // so is a consonant between it and another consonant ("จันทร์" -> "chan").
     let mut word: Vec<char> = Vec::with_capacity(run.len());
@@ -110,6 +141,7 @@ pub(crate) fn transliterate(
             | '\u{0E4F}'
             | '\u{0E5A}'
             | '\u{0E5B}' => {}
+            '\u{0E4C}' | '\u{0E4D}' | '\u{0E4E}' if foreign => {}
             '\u{0E4C}' | '\u{0E4D}' | '\u{0E4E}' => {
                 // The thanthakhat: the consonant before it is silent (and any vowel sign on it).
                 while word.last().is_some_and(|&v| is_vowel_sign(v)) {
@@ -129,14 +161,14 @@ pub(crate) fn transliterate(
     let mut out = String::with_capacity(word.len() * 2);
     let mut idx = 0;
     while idx < word.len() {
-        idx += syllable(&word, idx, &mut out).max(1);
+        idx += syllable(&word, idx, foreign, &mut out).max(1);
     }
-    sink.push_str(&out);
-    Some(run.len())
+    out
 }
 
-/// Writes the syllable at `start`; returns how many characters it took.
-fn syllable(word: &[char], start: usize, out: &mut String) -> usize {
+/// Writes the syllable at `start`, by RTGS or as a foreign name; returns how many characters
+/// it took.
+fn syllable(word: &[char], start: usize, foreign: bool, out: &mut String) -> usize {
     let at = |idx: usize| word.get(idx).copied();
     let mut idx = start;
     let c = word[idx];
@@ -200,7 +232,7 @@ fn syllable(word: &[char], start: usize, out: &mut String) -> usize {
         }
         Some('เ') if signs.is_empty() && at(idx) == Some('อ') => {
             idx += 1;
-            "oe"
+            if foreign { "e" } else { "oe" }
         }
         Some('เ') if has('ิ') => "oe",
         Some('เ') => "e",
@@ -230,6 +262,14 @@ fn syllable(word: &[char], start: usize, out: &mut String) -> usize {
             idx += 1;
             "o"
         }
+        // A foreign cluster: the next consonant has a vowel of its own.
+        None if foreign
+            && at(idx).is_some_and(is_consonant)
+            && at(idx + 1).is_some_and(is_vowel_sign) =>
+        {
+            out.push_str(&onset);
+            return idx - start;
+        }
         None => {
             inherent = true;
             "a"
@@ -244,10 +284,15 @@ fn syllable(word: &[char], start: usize, out: &mut String) -> usize {
             && at(idx + 2).is_some_and(is_vowel_sign))
         && (!inherent || at(idx + 1).is_none_or(|n| !is_vowel_sign(n)))
     {
-        coda = sounds(f).1;
+        coda = match f {
+            'ฟ' if foreign => "v",
+            'ง' | 'ว' | 'อ' if foreign => sounds(f).1,
+            _ if foreign => sounds(f).0,
+            _ => sounds(f).1,
+        };
         idx += 1;
         // "ร" after a final at the end of a word is silent ("เพชร", "มิตร").
-        if at(idx) == Some('ร') && idx + 1 == word.len() {
+        if !foreign && at(idx) == Some('ร') && idx + 1 == word.len() {
             idx += 1;
         }
     }
