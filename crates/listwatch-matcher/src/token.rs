@@ -539,6 +539,13 @@ pub(crate) fn consonant_skeleton(word: &str) -> String {
                 idx += 2;
                 continue;
             }
+            // "tch" and the "tsh" of Arabic script's تش are one "ch" (Tchaikovsky, "يانوكوفيتش").
+            (b't', Some(b'c' | b's')) if bytes.get(idx + 2) == Some(&b'h') => {
+                letters.push(b'c');
+                letters.push(b'h');
+                idx += 3;
+                continue;
+            }
             (b'q', _) => letters.push(b'k'),
             (b'x', _) => letters.extend_from_slice(b"ks"),
             (b'c', Some(b'e' | b'i' | b'y')) => letters.push(b's'),

@@ -56,6 +56,8 @@ fn unvowelled_arabic_spellings_are_similar_to_latin_ones() {
         ("alexei", "aliksi"),
         // A foreign name's fa and waw read as "v".
         ("lavrov", "lavruv"),
+        // "tsh" for "ch" ("يانوكوفيتش").
+        ("yanukovych", "yanukuvitsh"),
     ] {
         let found = sim_unvowelled(a, b);
         assert!(found.is_some_and(|(s, _)| s >= 0.75), "{a} {b} {found:?}");
