@@ -613,6 +613,18 @@ pub(crate) fn name_readings(raw: &str) -> Vec<Reading> {
 
 /// The readings of one name ([`name_readings`]).
 fn readings_of_one(raw: &str) -> Vec<Reading> {
+    // A foreign name in Chinese characters is read only with each word's syllables together: a
+    // syllable read as a word of its own ("xie er gai") is no name, and such words made the
+    // query several times slower.
+    if let Some(text) = han_foreign_name(raw) {
+        return vec![Reading {
+            text,
+            split_run_in: true,
+            korean: false,
+            number_words: false,
+            syllabic: Some(Syllabic::Pinyin),
+        }];
+    }
     let kana = is_kana_script(raw).then_some(Syllabic::Kana);
     let variants: Vec<(String, bool)> = if raw.is_ascii() {
         let folded = fold(raw);
@@ -655,16 +667,13 @@ fn readings_of_one(raw: &str) -> Vec<Reading> {
             });
         }
     }
-    let foreign = hangul_foreign_name(raw)
-        .map(|text| (text, Syllabic::Kana))
-        .or_else(|| han_foreign_name(raw).map(|text| (text, Syllabic::Pinyin)));
-    if let Some((text, syllabic)) = foreign {
+    if let Some(text) = hangul_foreign_name(raw) {
         readings.push(Reading {
             text,
             split_run_in: true,
             korean: false,
             number_words: false,
-            syllabic: Some(syllabic),
+            syllabic: Some(Syllabic::Kana),
         });
     }
     readings
