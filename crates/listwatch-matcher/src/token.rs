@@ -721,16 +721,15 @@ const NAME_DOTS: [char; 7] =
 /// for a name that is not all Chinese characters or has no such dot between two words.
 pub(crate) fn han_foreign_name(raw: &str) -> Option<String> {
     let is_han = |c: char| matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F);
-    let letters_are_han = raw.chars().filter(|c| c.is_alphabetic()).all(is_han);
-    let words: Vec<&str> =
-        raw.split(|c: char| NAME_DOTS.contains(&c) || c.is_whitespace()).collect();
-    let dotted = raw.contains(NAME_DOTS);
-    let joined: Vec<String> = words
-        .iter()
+    if !raw.contains(NAME_DOTS) || !raw.chars().filter(|c| c.is_alphabetic()).all(is_han) {
+        return None;
+    }
+    let joined: Vec<String> = raw
+        .split(|c: char| NAME_DOTS.contains(&c) || c.is_whitespace())
         .map(|word| word.chars().map(transliteration_reading).collect::<String>())
         .filter(|word| !word.is_empty())
         .collect();
-    (letters_are_han && dotted && joined.len() >= 2).then(|| joined.join(" "))
+    (joined.len() >= 2).then(|| joined.join(" "))
 }
 
 /// The pinyin of a character in a foreign name written in Chinese characters: its most common
