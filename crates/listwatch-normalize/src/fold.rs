@@ -155,6 +155,24 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
             add_variant(&mut variants, max_variants, fold(&read));
         }
     }
+    // A Hebrew name whose family name keeps bet, kaf and pe hard, as family names from other
+    // languages do, while its given names read them by their place ("אביגדור ליברמן" is Avigdor
+    // Lieberman).
+    if let Some((given, family)) = text.trim_end().rsplit_once(' ')
+        && family.contains(['ב', 'כ', 'ך', 'פ', 'ף'])
+        && family.chars().any(|c| matches!(u32::from(c), 0x05D0..=0x05EA))
+    {
+        let hard: String = family
+            .chars()
+            .map(|c| match c {
+                'ב' => 'b',
+                'כ' | 'ך' => 'k',
+                'פ' | 'ף' => 'p',
+                other => other,
+            })
+            .collect();
+        add_variant(&mut variants, max_variants, fold(&format!("{given} {hard}")));
+    }
     // Arabic script writing a foreign name, where fa and a consonant waw write "v" ("لافروف" and
     // "لاوروف" are Lavrov, "فولودين" Volodin), which Arabic and Persian lack.
     let arabic = text

@@ -176,6 +176,9 @@ fn hebrew_is_spelled_consonant_by_consonant() {
     );
     // Bet, kaf and pe hard everywhere ("Lieberman", not "Livrmn").
     assert_eq!(crate::fold_variants("ליברמן", 8), ["livrmn", "librmn"]);
+    // A family name from another language keeps them hard while the given name does not.
+    let variants = crate::fold_variants("אביגדור ליברמן", 8);
+    assert!(variants.contains(&"avigdur librmn".to_owned()), "{variants:?}");
     assert_eq!(
         crate::fold_variants("בן ציון גופשטיין", 8),
         [
