@@ -229,7 +229,7 @@ pub(crate) enum Syllabic {
     Kana,
     /// Chinese characters read in pinyin ([`han_foreign_name`]): Chinese syllables end in no
     /// consonant but n and ng, so Chinese drops or merges some of the name's ("亚历山大",
-    /// ya-li-shan-da, is Aleksandr) and may only leave some out ([`pinyin_meets`]).
+    /// ya-li-shan-da, is Aleksandr) and may only leave some out ([`pinyin_similarity`]).
     Pinyin,
 }
 
@@ -720,7 +720,10 @@ const NAME_DOTS: [char; 7] =
 /// by syllable with its words joined by a middle dot, which a Chinese name never has. `None`
 /// for a name that is not all Chinese characters or has no such dot between two words.
 pub(crate) fn han_foreign_name(raw: &str) -> Option<String> {
-    let is_han = |c: char| matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F);
+    let is_han = |c: char| {
+        matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+            | 0x20000..=0x2FA1F)
+    };
     if !raw.contains(NAME_DOTS) || !raw.chars().filter(|c| c.is_alphabetic()).all(is_han) {
         return None;
     }

@@ -192,7 +192,7 @@ impl Index {
     }
 
     /// The vocabulary words that a word read from a syllabic script may meet
-    /// ([`token::Syllabic::meets`] judges them), from a map of the vocabulary by
+    /// ([`token::Syllabic::similarity`] judges them), from a map of the vocabulary by
     /// [`token::kana_key`] that the first such query builds: a word in kana or Hangul looks up
     /// its own key; one in Chinese characters, the keys that start with a class its first
     /// consonant may stand for and are not too long for it.
