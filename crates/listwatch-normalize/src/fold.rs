@@ -191,6 +191,41 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
             add_variant(&mut variants, max_variants, variant);
         }
     }
+    // Cyrillic of Kazakh, Uzbek, Kyrgyz and Tajik (told by a letter of their own; "і" and "ў"
+    // are Ukrainian and Belarusian too), whose official Latin spellings write "ж" as "j"
+    // ("Қасым-Жомарт Тоқаев" is Kassym-Jomart Tokayev), where those of Russian write "zh".
+    if text.contains(['ж', 'Ж'])
+        && text.chars().any(|c| {
+            matches!(
+                c,
+                'ә' | 'Ә'
+                    | 'ғ'
+                    | 'Ғ'
+                    | 'қ'
+                    | 'Қ'
+                    | 'ң'
+                    | 'Ң'
+                    | 'ө'
+                    | 'Ө'
+                    | 'ұ'
+                    | 'Ұ'
+                    | 'ү'
+                    | 'Ү'
+                    | 'һ'
+                    | 'Һ'
+                    | 'ҳ'
+                    | 'Ҳ'
+                    | 'ҷ'
+                    | 'Ҷ'
+                    | 'ӣ'
+                    | 'Ӣ'
+                    | 'ӯ'
+                    | 'Ӯ'
+            )
+        })
+    {
+        add_variant(&mut variants, max_variants, fold(&text.replace(['ж', 'Ж'], "j")));
+    }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
     // system's spelling of it shares; not one in Hebrew or Arabic script, whose consonant
     // spellings ("dud lui") would pass for romanized syllables.
@@ -246,9 +281,8 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
 
 /// Readings of a name in an Indic script as those scripts write foreign names: a word that ends
 /// in a conjunct without a vowel sign also without the inherent vowel that Indian names keep
-/// there ("नरेंद्र", Narendra) and foreign ones drop ("अलेक्सांद्र", Aleksandr); and Bengali "ভ"
-/// as the "v" that Bengali, which has no letter of its own for it, writes with it ("আলিয়েভ",
-/// Aliyev).
+/// there ("नरेंद्र", Narendra) and foreign ones drop ("अलेक्सांद्र", Aleksandr); and Bengali as
+/// it writes foreign names ([`bengali_as_foreign_name`]).
 fn indic_foreign_readings(text: &str) -> Vec<String> {
     let mut readings = Vec::new();
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -284,10 +318,39 @@ fn indic_foreign_readings(text: &str) -> Vec<String> {
             readings.push(read.join(" "));
         }
     }
-    if text.contains('ভ') {
-        readings.push(fold(&text.replace('ভ', "v")));
+    if text.contains(['ভ', 'জ']) {
+        readings.push(fold(&bengali_as_foreign_name(text)));
     }
     readings
+}
+
+/// Bengali text as Bengali writes foreign names: "ভ" and "জ" as the "v" and "z" it has no
+/// letters of its own for ("ভলোদিমির জেলেনস্কি", Volodymyr Zelensky), and a consonant
+/// between a vowel sign and a conjunct without its inherent vowel ("নস্কি", -nski).
+fn bengali_as_foreign_name(text: &str) -> String {
+    const VIRAMA: char = '\u{09CD}';
+    let is_consonant = |c: char| matches!(c, '\u{0995}'..='\u{09B9}' | '\u{09DC}'..='\u{09DF}');
+    let is_vowel_sign = |c: char| matches!(c, '\u{09BE}'..='\u{09CC}');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (idx, &c) in chars.iter().enumerate() {
+        match c {
+            'ভ' => out.push('v'),
+            'জ' => out.push('z'),
+            _ => out.push(c),
+        }
+        let before_conjunct = chars.get(idx + 1).is_some_and(|&next| is_consonant(next))
+            && chars.get(idx + 2) == Some(&VIRAMA);
+        if is_consonant(c)
+            && !matches!(c, 'ভ' | 'জ')
+            && idx > 0
+            && is_vowel_sign(chars[idx - 1])
+            && before_conjunct
+        {
+            out.push(VIRAMA);
+        }
+    }
+    out
 }
 
 /// Adds `variant` unless it is there already or `max_variants` are.

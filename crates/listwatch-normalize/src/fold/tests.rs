@@ -281,7 +281,21 @@ fn foreign_names_in_thai_and_indic_scripts_get_a_reading_as_foreign_names() {
     );
     assert_eq!(fold_variants("नरेंद्र मोदी", 8), ["narendra modi", "narendr modi"]);
     assert_eq!(fold_variants("ইলহাম আলিয়েভ", 8), ["ilham aliyebh", "ilham aliyev"]);
+    assert_eq!(
+        fold_variants("ভলোদিমির জেলেনস্কি", 8),
+        ["bhalodimir jelenaski", "vlodimir zelenski"]
+    );
     assert_eq!(fold_variants("राम", 8), ["ram"]);
+}
+
+#[test]
+fn central_asian_cyrillic_also_writes_zhe_as_j() {
+    assert_eq!(
+        fold_variants("Қасым-Жомарт Тоқаев", 8),
+        ["qasym zhomart toqayev", "qasym jomart toqayev"]
+    );
+    // Russian keeps "zh" alone.
+    assert_eq!(fold_variants("Жуков", 8), ["zhukov"]);
 }
 
 #[test]
