@@ -238,7 +238,8 @@ impl Syllabic {
     /// ([`kana_meets`], [`pinyin_similarity`]).
     pub(crate) fn similarity(self, syllabic: &str, latin: &str) -> Option<f32> {
         match self {
-            Syllabic::Kana => kana_meets(syllabic, latin).then_some(KANA_SIM),
+            Syllabic::Kana if kana_meets(syllabic, latin) => Some(KANA_SIM),
+            Syllabic::Kana => kana_short_meets(syllabic, latin).then_some(SHORT_SYLLABIC_SIM),
             Syllabic::Pinyin => pinyin_similarity(syllabic, latin),
         }
     }
@@ -326,6 +327,44 @@ pub(crate) fn kana_meets(kana: &str, latin: &str) -> bool {
     key.len() >= MIN_KANA_KEY
         && (kana_key(kana, false) == key || (kana.starts_with('u') && kana_key(kana, true) == key))
 }
+
+/// Whether a word folded from kana and a Latin word share a [`kana_key`] of two classes, as
+/// short names do ("アリー", Ali; "ザラ", Zala), and their first vowels agree
+/// ([`first_vowels_agree`]: "ユーリー", Yuri, is not "Ilya").
+pub(crate) fn kana_short_meets(kana: &str, latin: &str) -> bool {
+    let key = kana_key(latin, false);
+    key.len() == MIN_PINYIN_KEY && kana_key(kana, false) == key && first_vowels_agree(kana, latin)
+}
+
+/// Whether the first vowels of a syllabic word and a Latin word are of one kind: a; e, i or y;
+/// o or u. A glide before a vowel does not count ("yuri", "iurii", "xie"), and pinyin "ao" is
+/// the o that Chinese writes with it (绍, shao, for "sho"). What a key of two consonants leaves
+/// to tell short names apart ("youli", Yuri, is not "Ilya"; "ari" is Ali, not "Eli").
+pub(crate) fn first_vowels_agree(syllabic: &str, latin: &str) -> bool {
+    fn first_vowel(word: &str) -> Option<u8> {
+        let is_vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        let bytes = word.as_bytes();
+        let start = bytes.iter().position(|&b| is_vowel(b))?;
+        let mut idx = start;
+        // A glide: a y, i or u before another vowel.
+        while matches!(bytes[idx], b'y' | b'i' | b'u')
+            && bytes.get(idx + 1).is_some_and(|&b| is_vowel(b))
+        {
+            idx += 1;
+        }
+        Some(match (bytes[idx], bytes.get(idx + 1)) {
+            (b'a', Some(b'o')) => b'o',
+            (b'a', _) => b'a',
+            (b'e' | b'i' | b'y', _) => b'e',
+            _ => b'o',
+        })
+    }
+    first_vowel(syllabic).is_some() && first_vowel(syllabic) == first_vowel(latin)
+}
+
+/// The similarity of a syllabic word and a Latin word whose keys have two consonant classes:
+/// short names, whose frame says less.
+pub(crate) const SHORT_SYLLABIC_SIM: f32 = 0.85;
 
 /// The classes of [`kana_key`] as bits, for the sets of them that a pinyin consonant may stand
 /// for ([`pinyin_key`]).
@@ -485,7 +524,11 @@ pub(crate) fn pinyin_similarity(pinyin: &str, latin: &str) -> Option<f32> {
     if !end.into_iter().any(|j| reach[j]) {
         return None;
     }
-    Some(if han.len() >= MIN_KANA_KEY { KANA_SIM } else { 0.85 })
+    if han.len() >= MIN_KANA_KEY {
+        Some(KANA_SIM)
+    } else {
+        first_vowels_agree(pinyin, latin).then_some(SHORT_SYLLABIC_SIM)
+    }
 }
 
 /// Whether a pinyin word's key may meet a Latin word by its [`kana_key`], as

@@ -470,3 +470,20 @@ fn a_foreign_name_in_chinese_characters_meets_its_latin_spelling_by_its_consonan
     assert_eq!(pinyin_similarity("lafuluofu", "lavrov"), Some(KANA_SIM));
     assert!(pinyin_similarity("youli", "yuri") < Some(KANA_SIM));
 }
+
+#[test]
+fn a_short_syllabic_name_meets_a_latin_one_by_its_two_consonants_and_first_vowel() {
+    // Kana and Hangul: an equal key of two classes and a first vowel of one kind.
+    assert_eq!(Syllabic::Kana.similarity("ari", "ali"), Some(SHORT_SYLLABIC_SIM));
+    assert_eq!(Syllabic::Kana.similarity("zara", "zala"), Some(SHORT_SYLLABIC_SIM));
+    assert_eq!(Syllabic::Kana.similarity("yuri", "iurii"), Some(SHORT_SYLLABIC_SIM));
+    assert_eq!(Syllabic::Kana.similarity("yuri", "ilya"), None);
+    assert_eq!(Syllabic::Kana.similarity("ari", "eli"), None);
+    // Chinese: the same, "ao" the o it writes.
+    assert_eq!(pinyin_similarity("youli", "yuri"), Some(SHORT_SYLLABIC_SIM));
+    assert_eq!(pinyin_similarity("bide", "petr"), Some(SHORT_SYLLABIC_SIM));
+    assert_eq!(pinyin_similarity("youli", "ilya"), None);
+    assert!(first_vowels_agree("shaoyigu", "shoigu"));
+    // Longer keys do not look at vowels.
+    assert_eq!(pinyin_similarity("lafuluofu", "lavrov"), Some(KANA_SIM));
+}
