@@ -143,15 +143,9 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     // Korean names.
     let unvowelled = text.chars().any(|c| matches!(u32::from(c), 0x0590..=0x08FF));
     for reading in SCRIPT_READINGS.iter().filter(|_| unvowelled) {
-        let other = |c: char| reading.iter().find(|&&(letter, _)| letter == c).map(|&(_, to)| to);
-        if variants.len() < max_variants && text.chars().any(|c| other(c).is_some()) {
-            let mut read = String::with_capacity(text.len() + 8);
-            for c in text.chars() {
-                match other(c) {
-                    Some(to) => read.push_str(to),
-                    None => read.push(c),
-                }
-            }
+        if variants.len() < max_variants
+            && let Some(read) = read_letters(text, reading)
+        {
             add_variant(&mut variants, max_variants, fold(&read));
         }
     }
@@ -159,18 +153,8 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     // languages do, while its given names read them by their place ("אביגדור ליברמן" is Avigdor
     // Lieberman).
     if let Some((given, family)) = text.trim_end().rsplit_once(' ')
-        && family.contains(['ב', 'כ', 'ך', 'פ', 'ף'])
-        && family.chars().any(|c| matches!(u32::from(c), 0x05D0..=0x05EA))
+        && let Some(hard) = read_letters(family, HEBREW_HARD)
     {
-        let hard: String = family
-            .chars()
-            .map(|c| match c {
-                'ב' => 'b',
-                'כ' | 'ך' => 'k',
-                'פ' | 'ף' => 'p',
-                other => other,
-            })
-            .collect();
         add_variant(&mut variants, max_variants, fold(&format!("{given} {hard}")));
     }
     // Arabic script writing a foreign name, where fa and a consonant waw write "v" ("لافروف" and
@@ -187,7 +171,7 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
         }
     }
     if text.chars().any(|c| matches!(u32::from(c), 0x0900..=0x0D7F)) {
-        for variant in indic_foreign_readings(text) {
+        for variant in crate::translit::indic::foreign_readings(text) {
             add_variant(&mut variants, max_variants, variant);
         }
     }
@@ -264,7 +248,7 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // Bet, kaf and pe hard in every place, as names and loanwords often keep them ("ליברמן" is
     // "Lieberman", "ארבל" "Arbel", "אקספרס" "Express"), where the rule of the letter's place
     // reads "v", "kh" and "f".
-    &[('ב', "b"), ('כ', "k"), ('ך', "k"), ('פ', "p"), ('ף', "p")],
+    HEBREW_HARD,
     // Persian, Dari, Pashto and Urdu, where ض, ذ and ظ sound z and ث sounds s ("فضل" is "Fazl").
     &[('ض', "ز"), ('ذ', "ز"), ('ظ', "ز"), ('ث', "س")],
     // Egyptian jim, "g" ("Gamal", "Naguib", "Ragab", "Hegazy").
@@ -279,78 +263,24 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     &[('ش', "چ")],
 ];
 
-/// Readings of a name in an Indic script as those scripts write foreign names: a word that ends
-/// in a conjunct without a vowel sign also without the inherent vowel that Indian names keep
-/// there ("नरेंद्र", Narendra) and foreign ones drop ("अलेक्सांद्र", Aleksandr); and Bengali as
-/// it writes foreign names ([`bengali_as_foreign_name`]).
-fn indic_foreign_readings(text: &str) -> Vec<String> {
-    let mut readings = Vec::new();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let folded = fold(text);
-    let folded_words: Vec<&str> = folded.split(' ').collect();
-    if folded_words.len() == words.len() {
-        let is_virama =
-            |c: char| matches!(u32::from(c), 0x0900..=0x0D7F) && u32::from(c) & 0x7F == 0x4D;
-        let is_consonant = |c: char| {
-            matches!(u32::from(c), 0x0900..=0x0D7F)
-                && matches!(u32::from(c) & 0x7F, 0x15..=0x39 | 0x58..=0x5F)
-        };
-        let mut changed = false;
-        let read: Vec<&str> = words
-            .iter()
-            .zip(&folded_words)
-            .map(|(word, folded)| {
-                let tail: Vec<char> = word.chars().rev().take(3).collect();
-                let conjunct_end = tail.len() == 3
-                    && is_consonant(tail[0])
-                    && is_virama(tail[1])
-                    && is_consonant(tail[2]);
-                match folded.strip_suffix('a') {
-                    Some(stem) if conjunct_end && stem.len() >= 3 => {
-                        changed = true;
-                        stem
-                    }
-                    _ => folded,
-                }
-            })
-            .collect();
-        if changed {
-            readings.push(read.join(" "));
-        }
-    }
-    if text.contains(['ভ', 'জ']) {
-        readings.push(fold(&bengali_as_foreign_name(text)));
-    }
-    readings
-}
+/// Hebrew bet, kaf and pe read hard ([`SCRIPT_READINGS`]).
+const HEBREW_HARD: &[(char, &str)] = &[('ב', "b"), ('כ', "k"), ('ך', "k"), ('פ', "p"), ('ף', "p")];
 
-/// Bengali text as Bengali writes foreign names: "ভ" and "জ" as the "v" and "z" it has no
-/// letters of its own for ("ভলোদিমির জেলেনস্কি", Volodymyr Zelensky), and a consonant
-/// between a vowel sign and a conjunct without its inherent vowel ("নস্কি", -nski).
-fn bengali_as_foreign_name(text: &str) -> String {
-    const VIRAMA: char = '\u{09CD}';
-    let is_consonant = |c: char| matches!(c, '\u{0995}'..='\u{09B9}' | '\u{09DC}'..='\u{09DF}');
-    let is_vowel_sign = |c: char| matches!(c, '\u{09BE}'..='\u{09CC}');
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (idx, &c) in chars.iter().enumerate() {
-        match c {
-            'ভ' => out.push('v'),
-            'জ' => out.push('z'),
-            _ => out.push(c),
-        }
-        let before_conjunct = chars.get(idx + 1).is_some_and(|&next| is_consonant(next))
-            && chars.get(idx + 2) == Some(&VIRAMA);
-        if is_consonant(c)
-            && !matches!(c, 'ভ' | 'জ')
-            && idx > 0
-            && is_vowel_sign(chars[idx - 1])
-            && before_conjunct
-        {
-            out.push(VIRAMA);
+/// `text` with the letters of `reading` replaced by what it maps them to; `None` if it has none
+/// of them.
+fn read_letters(text: &str, reading: &[(char, &str)]) -> Option<String> {
+    let other = |c: char| reading.iter().find(|&&(letter, _)| letter == c).map(|&(_, to)| to);
+    if !text.chars().any(|c| other(c).is_some()) {
+        return None;
+    }
+    let mut read = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match other(c) {
+            Some(to) => read.push_str(to),
+            None => read.push(c),
         }
     }
-    out
+    Some(read)
 }
 
 /// Adds `variant` unless it is there already or `max_variants` are.

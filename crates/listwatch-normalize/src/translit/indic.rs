@@ -168,3 +168,72 @@ pub(crate) fn transliterate(
     }
     Some(1)
 }
+
+/// Readings of a name in an Indic script as those scripts write foreign names, folded: a word
+/// that ends in a conjunct without a vowel sign also without the inherent vowel that Indian
+/// names keep there ("नरेंद्र", Narendra) and foreign ones drop ("अलेक्सांद्र", Aleksandr); and
+/// Bengali as it writes foreign names ([`bengali_as_foreign_name`]).
+pub(crate) fn foreign_readings(text: &str) -> Vec<String> {
+    let mut readings = Vec::new();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let folded = crate::fold::fold(text);
+    let folded_words: Vec<&str> = folded.split(' ').collect();
+    let is_consonant = |c: char| offset(c).and_then(consonant).is_some();
+    if folded_words.len() == words.len() {
+        let mut changed = false;
+        let read: Vec<&str> = words
+            .iter()
+            .zip(&folded_words)
+            .map(|(word, folded)| {
+                let tail: Vec<char> = word.chars().rev().take(3).collect();
+                let conjunct_end = tail.len() == 3
+                    && is_consonant(tail[0])
+                    && offset(tail[1]) == Some(VIRAMA)
+                    && is_consonant(tail[2]);
+                match folded.strip_suffix('a') {
+                    Some(stem) if conjunct_end && stem.len() >= 3 => {
+                        changed = true;
+                        stem
+                    }
+                    _ => folded,
+                }
+            })
+            .collect();
+        if changed {
+            readings.push(read.join(" "));
+        }
+    }
+    if text.contains(['ভ', 'জ']) {
+        readings.push(crate::fold::fold(&bengali_as_foreign_name(text)));
+    }
+    readings
+}
+
+/// Bengali text as Bengali writes foreign names: "ভ" and "জ" as the "v" and "z" it has no
+/// letters of its own for ("ভলোদিমির জেলেনস্কি", Volodymyr Zelensky), and a consonant
+/// between a vowel sign and a conjunct without its inherent vowel ("নস্কি", -nski).
+fn bengali_as_foreign_name(text: &str) -> String {
+    let bengali = |c: char| ('\u{0980}'..='\u{09FF}').contains(&c);
+    let is_consonant = |c: char| bengali(c) && offset(c).and_then(consonant).is_some();
+    let is_sign = |c: char| bengali(c) && offset(c).is_some_and(is_vowel_sign);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (idx, &c) in chars.iter().enumerate() {
+        match c {
+            'ভ' => out.push('v'),
+            'জ' => out.push('z'),
+            _ => out.push(c),
+        }
+        let before_conjunct = chars.get(idx + 1).is_some_and(|&next| is_consonant(next))
+            && chars.get(idx + 2).is_some_and(|&c| bengali(c) && offset(c) == Some(VIRAMA));
+        if is_consonant(c)
+            && !matches!(c, 'ভ' | 'জ')
+            && idx > 0
+            && is_sign(chars[idx - 1])
+            && before_conjunct
+        {
+            out.push('\u{09CD}');
+        }
+    }
+    out
+}
