@@ -225,7 +225,7 @@ pub(crate) fn is_unvowelled_script(text: &str) -> bool {
 pub(crate) enum Syllabic {
     /// Kana ("ra-bu-ro-fu", Lavrov), and Hangul read as a foreign name
     /// ([`hangul_foreign_name`]): every consonant of the name is written, so the keys of both
-    /// spellings are equal ([`kana_meets`]).
+    /// spellings are equal ([`kana_similarity`]).
     Kana,
     /// Chinese characters read in pinyin ([`han_foreign_name`]): Chinese syllables end in no
     /// consonant but n and ng, so Chinese drops or merges some of the name's ("亚历山大",
@@ -235,11 +235,10 @@ pub(crate) enum Syllabic {
 
 impl Syllabic {
     /// The similarity of a word read from this script and a Latin word, if they are one name
-    /// ([`kana_meets`], [`pinyin_similarity`]).
+    /// ([`kana_similarity`], [`pinyin_similarity`]).
     pub(crate) fn similarity(self, syllabic: &str, latin: &str) -> Option<f32> {
         match self {
-            Syllabic::Kana if kana_meets(syllabic, latin) => Some(KANA_SIM),
-            Syllabic::Kana => kana_short_meets(syllabic, latin).then_some(SHORT_SYLLABIC_SIM),
+            Syllabic::Kana => kana_similarity(syllabic, latin),
             Syllabic::Pinyin => pinyin_similarity(syllabic, latin),
         }
     }
@@ -320,20 +319,29 @@ fn consonant_classes(word: &str, initial_u_as_v: bool, mark_vowels: bool) -> Str
 /// The shortest [`kana_key`] that counts: two consonants are too common a frame.
 pub(crate) const MIN_KANA_KEY: usize = 3;
 
-/// Whether a word folded from kana and a Latin word share a [`kana_key`] of at least
-/// [`MIN_KANA_KEY`] classes.
-pub(crate) fn kana_meets(kana: &str, latin: &str) -> bool {
+/// The similarity of a word folded from kana and a Latin word, if they share a [`kana_key`]:
+/// [`KANA_SIM`] for a key of at least [`MIN_KANA_KEY`] classes (a first "u" also read as "v");
+/// [`SHORT_SYLLABIC_SIM`] for a key of two, as short names have ("アリー", Ali; "ザラ", Zala),
+/// when their first vowels agree as well ([`first_vowels_agree`]: "ユーリー", Yuri, is not
+/// "Ilya").
+pub(crate) fn kana_similarity(kana: &str, latin: &str) -> Option<f32> {
     let key = kana_key(latin, false);
-    key.len() >= MIN_KANA_KEY
-        && (kana_key(kana, false) == key || (kana.starts_with('u') && kana_key(kana, true) == key))
+    let same = kana_key(kana, false) == key;
+    if key.len() >= MIN_KANA_KEY && (same || (kana.starts_with('u') && kana_key(kana, true) == key))
+    {
+        Some(KANA_SIM)
+    } else if key.len() == MIN_PINYIN_KEY && same && first_vowels_agree(kana, latin) {
+        Some(SHORT_SYLLABIC_SIM)
+    } else {
+        None
+    }
 }
 
-/// Whether a word folded from kana and a Latin word share a [`kana_key`] of two classes, as
-/// short names do ("アリー", Ali; "ザラ", Zala), and their first vowels agree
-/// ([`first_vowels_agree`]: "ユーリー", Yuri, is not "Ilya").
-pub(crate) fn kana_short_meets(kana: &str, latin: &str) -> bool {
-    let key = kana_key(latin, false);
-    key.len() == MIN_PINYIN_KEY && kana_key(kana, false) == key && first_vowels_agree(kana, latin)
+/// Whether a word folded from kana and a Latin word share a [`kana_key`] of at least
+/// [`MIN_KANA_KEY`] classes.
+#[cfg(test)]
+pub(crate) fn kana_meets(kana: &str, latin: &str) -> bool {
+    kana_similarity(kana, latin) == Some(KANA_SIM)
 }
 
 /// Whether the first vowels of a syllabic word and a Latin word are of one kind: a; e, i or y;
@@ -472,11 +480,13 @@ pub(crate) fn pinyin_key(word: &str) -> Vec<u16> {
 /// Yuri, 彼得 for Petr), may leave out only a last r or h and is weaker.
 pub(crate) fn pinyin_similarity(pinyin: &str, latin: &str) -> Option<f32> {
     let han = pinyin_key(pinyin);
-    if !pinyin_key_may_meet(&han, kana_key(latin, false).as_bytes()) {
+    // The Latin word's key, with a "." where vowels come between classes.
+    let marked = consonant_classes(latin, false, true).into_bytes();
+    let key: Vec<u8> = marked.iter().copied().filter(|&class| class != b'.').collect();
+    if !pinyin_key_may_meet(&han, &key) {
         return None;
     }
     // Each Latin consonant (and a first vowel), and whether Chinese may leave it out.
-    let marked = consonant_classes(latin, false, true).into_bytes();
     // A last h after a vowel is not a sound ("nasrallah", "haniyeh").
     let silent_h = latin.len() >= 2
         && latin.ends_with('h')
