@@ -4,6 +4,7 @@
 //! so a row may be written in any script; the file's header explains the columns.
 
 use crate::fold::fold;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -43,8 +44,8 @@ impl LegalForm {
 struct Table {
     legal_forms: Vec<LegalForm>,
     by_first_word: HashMap<String, Vec<usize>>,
-    /// The forms of several words and [`MIN_SPELT_OUT_LEN`] letters or more, with their words:
-    /// those recognised with typos.
+    /// The forms of several words and [`MIN_SPELT_OUT_LEN`] letters or more, with their words
+    /// by [`spelling_key`]: those recognised with typos.
     spelt_out: Vec<(usize, Vec<String>)>,
     /// The length of the first word of each form in `spelt_out` to its indexes there.
     spelt_out_by_len: HashMap<usize, Vec<usize>>,
@@ -55,6 +56,9 @@ struct Table {
     /// `misspelt_forms`: a word whose classes differ in more than two is not one edit away.
     spelt_out_classes: Vec<u32>,
     misspelt_classes: Vec<u32>,
+    /// The shorter one-word forms with two neighbouring letters swapped ([`swapped`]), to
+    /// the form.
+    swaps: HashMap<String, usize>,
 }
 
 /// The set of classes (`byte % 32`) of the bytes of `word`. One edit (an insertion, a deletion,
@@ -86,7 +90,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             legal_form.form.len() >= MIN_SPELT_OUT_LEN && legal_form.form.contains(' ')
         })
         .map(|(form_idx, legal_form)| {
-            (form_idx, legal_form.form.split(' ').map(str::to_owned).collect())
+            (form_idx, legal_form.form.split(' ').map(|w| spelling_key(w).into_owned()).collect())
         })
         .collect::<Vec<(usize, Vec<String>)>>();
     let mut spelt_out_by_len: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -110,7 +114,30 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         .iter()
         .map(|&form_idx: &usize| byte_classes(legal_forms[form_idx].form.as_bytes()))
         .collect();
+    let mut swaps = HashMap::new();
+    for (form_idx, legal_form) in legal_forms.iter().enumerate() {
+        let form = legal_form.form.as_bytes();
+        if !(MIN_SWAPPED_LEN..MIN_MISSPELT_LEN).contains(&form.len())
+            || !form.iter().all(u8::is_ascii_lowercase)
+        {
+            continue;
+        }
+        // A four-letter form keeps its first two letters, a longer one its first.
+        let kept = if form.len() == MIN_SWAPPED_LEN { 2 } else { 1 };
+        for at in kept..form.len() - 1 {
+            let mut swapped = form.to_vec();
+            swapped.swap(at, at + 1);
+            if swapped != form
+                && let Ok(swapped) = String::from_utf8(swapped)
+            {
+                swaps.entry(swapped).or_insert(form_idx);
+            }
+        }
+    }
+    // A swap that spells another form is that form.
+    swaps.retain(|swapped, _| !by_first_word.contains_key(swapped.as_str()));
     Table {
+        swaps,
         legal_forms,
         by_first_word,
         spelt_out,
@@ -196,7 +223,8 @@ pub(crate) fn longest_at(words: &[&str]) -> Option<(&'static LegalForm, usize)> 
 /// equal to the word at its place or, for words of five letters or more, one edit apart; a form
 /// of two words needs one of them equal.
 fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
-    let first = *words.first()?;
+    let first = spelling_key(words.first()?);
+    let first = first.as_ref();
     if first.len() < 5 || !first.is_ascii() {
         return None;
     }
@@ -220,8 +248,10 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
         .filter(|(_, form_words)| form_words.first().is_some_and(|f| close(f, first)))
         .filter_map(|(form_idx, form_words)| {
             let prefix = words.get(..form_words.len())?;
-            let all_close = form_words.iter().zip(prefix).all(|(f, w)| close(f, w));
-            let some_equal = form_words.iter().zip(prefix).any(|(f, w)| f == w && f.len() >= 3);
+            let prefix: Vec<Cow<'_, str>> = prefix.iter().map(|w| spelling_key(w)).collect();
+            let all_close = form_words.iter().zip(&prefix).all(|(f, w)| close(f, w));
+            let some_equal =
+                form_words.iter().zip(&prefix).any(|(f, w)| f == w.as_ref() && f.len() >= 3);
             (all_close && (some_equal || form_words.len() >= 3))
                 .then_some((&table.legal_forms[*form_idx], form_words.len()))
         })
@@ -230,14 +260,35 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
         })
 }
 
+/// A word of a spelt-out form as both common transliterations of a Russian adjective ending
+/// write it: a last "ye" or "y" after a vowel as "e" and "i" ("aktsionernoye" and the lists'
+/// "aktsionernoe", "ogranichennoy" and "ogranichennoi"), so that a typo is still one edit away.
+fn spelling_key(word: &str) -> Cow<'_, str> {
+    let bytes = word.as_bytes();
+    let after_vowel = |end: usize| {
+        end >= 1 && matches!(bytes.get(end - 1), Some(b'a' | b'e' | b'i' | b'o' | b'u'))
+    };
+    let n = bytes.len();
+    if word.ends_with("ye") && after_vowel(n - 2) {
+        Cow::Owned(format!("{}e", &word[..n - 2]))
+    } else if word.ends_with('y') && after_vowel(n - 1) {
+        Cow::Owned(format!("{}i", &word[..n - 1]))
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
 /// The shortest spelt-out legal form that [`misspelt_words`] recognises with typos.
 const MIN_SPELT_OUT_LEN: usize = 14;
 
 /// A long one-word legal form that `word` misspells by one letter or one swap of neighbours
-/// ("coproration", "limitted"). Short forms are left alone: "co" and "ag" are one letter from
-/// too many names.
+/// ("coproration", "limitted"), or a shorter one it misspells by a swap ([`swapped`]). The
+/// shortest forms are left alone: "co" and "ag" are one letter from too many names.
 fn misspelt(word: &str) -> Option<&'static LegalForm> {
-    if word.len() < MIN_MISSPELT_LEN || !word.is_ascii() {
+    if word.len() < MIN_MISSPELT_LEN {
+        return swapped(word);
+    }
+    if !word.is_ascii() {
         return None;
     }
     let table = &*TABLE;
@@ -256,6 +307,22 @@ fn misspelt(word: &str) -> Option<&'static LegalForm> {
 
 /// The shortest one-word legal form that [`misspelt`] recognises with a typo.
 const MIN_MISSPELT_LEN: usize = 7;
+
+/// A one-word legal form of [`MIN_SWAPPED_LEN`] to six letters that `word` writes with two
+/// neighbouring letters swapped, the first letter kept, and the first two of a four-letter
+/// form ("gruop" for "group", "copr" for "corp"; not "crop"). A swap is the typo a
+/// shorter word can take without turning into another word: one letter changed, added or
+/// dropped turns "group" into "grout" and "groups", "grupo" into "grapo", "corp" into "coro".
+fn swapped(word: &str) -> Option<&'static LegalForm> {
+    if word.len() < MIN_SWAPPED_LEN {
+        return None;
+    }
+    let table = &*TABLE;
+    table.swaps.get(word).map(|&form_idx| &table.legal_forms[form_idx])
+}
+
+/// The shortest one-word legal form that [`swapped`] recognises with a swap.
+const MIN_SWAPPED_LEN: usize = 4;
 
 /// Whether `a` and `b` differ by exactly one insertion, deletion, substitution or swap of
 /// neighbouring letters.

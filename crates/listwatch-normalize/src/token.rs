@@ -129,6 +129,15 @@ fn tokenize_with(text: &str, split_run_in: bool) -> Vec<Token> {
                     kind: TokenKind::LegalForm(legal_form),
                 });
                 word = rest;
+                // The rest may be a legal form itself ("oookompaniya").
+                if let Some((legal_form, 1)) = legal_form::longest_at(&[word]) {
+                    tokens.push(Token {
+                        text: legal_form.form().to_owned(),
+                        kind: TokenKind::LegalForm(legal_form),
+                    });
+                    word_idx += 1;
+                    continue;
+                }
             }
             let kind = word_kind(word);
             let text = match kind {
@@ -207,8 +216,9 @@ const PARTICLES: &[&str] = &[
 /// Titles, honorifics and ranks, which lists put in names but which are not part of them.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "hon",
-    "sheikh", "shaikh", "sheik", "shaykh", "haji", "hajji", "hadji", "hajj", "mullah", "mulla",
-    "maulana", "mawlana", "maulvi", "gen", "col", "capt", "lt", "maj", "adm", "brig", "sgt",
+    "sheikh", "shaikh", "sheik", "shiekh", "shaykh", "haji", "hajji", "hadji", "hajj", "mullah",
+    "mulla", "maulana", "mawlana", "maulvi", "gen", "col", "capt", "lt", "maj", "adm", "brig",
+    "sgt",
 ];
 
 /// Stop words of company names.

@@ -1,8 +1,8 @@
 //! Tests of the legal-form table and its lookups.
 
 use super::{
-    LEGAL_FORMS_TSV, byte_classes, legal_form, legal_forms, may_be_close, one_edit_apart,
-    parse_table,
+    LEGAL_FORMS_TSV, LegalForm, byte_classes, legal_form, legal_forms, may_be_close,
+    one_edit_apart, parse_table,
 };
 use std::collections::HashSet;
 
@@ -158,6 +158,42 @@ fn a_long_legal_form_misspelt_by_one_letter_is_still_a_legal_form() {
     assert!(super::longest_at(&["corporal"]).is_none());
 }
 
+#[test]
+fn a_shorter_legal_form_with_two_letters_swapped_is_still_a_legal_form() {
+    for (word, canonical) in [
+        ("gruop", "group"),
+        ("gropu", "group"),
+        ("copr", "corporation"),
+        ("gmhb", "gmbh"),
+        ("hodling", "holding"),
+        ("gruppo", "group"),
+    ] {
+        let (form, n_words) = super::longest_at(&[word]).unwrap_or_else(|| panic!("{word}"));
+        assert_eq!((form.canonical(), n_words), (canonical, 1), "{word}");
+    }
+    // The first letter stays, and the first two of a four-letter form: "crop" is a word.
+    for word in ["rgoup", "crop", "ocrp", "grout", "groop", "cor", "ocr"] {
+        assert!(super::longest_at(&[word]).is_none(), "{word}");
+    }
+}
+
+#[test]
+fn group_and_company_in_other_languages_are_the_same_forms() {
+    for (text, canonical) in [
+        ("Grupo", "group"),
+        ("Groupe", "group"),
+        ("Gruppe", "group"),
+        ("Группа", "group"),
+        ("グループ", "group"),
+        ("그룹", "group"),
+        ("Compañía", "company"),
+        ("Companhia", "company"),
+        ("Compagnie", "company"),
+    ] {
+        assert_eq!(legal_form(text).map(LegalForm::canonical), Some(canonical), "{text}");
+    }
+}
+
 /// Edit distance one by the definition: an insertion, a deletion, a substitution or a swap of
 /// neighbours turns one into the other (how `one_edit_apart` was first written).
 fn one_edit_apart_by_definition(a: &[u8], b: &[u8]) -> bool {
@@ -203,4 +239,24 @@ fn one_edit_apart_agrees_with_its_definition_on_every_short_word() {
             }
         }
     }
+}
+
+#[test]
+fn a_spelt_out_form_in_the_lists_transliteration_takes_a_typo_as_well() {
+    // The table folds "акционерное" as "aktsionernoye"; OFAC writes "aktsionernoe", and a typo
+    // on top of it is still that form.
+    for (text, canonical) in [
+        ("otkrytoe akstionernoe obshchestvo", "ojsc"),
+        ("zakrytoe akstionernoe obshchestvo", "cjsc"),
+        ("akstionernoe obshchestvo", "jsc"),
+        ("obshchestvo s ogranichennoi otvetstvenostyu", "ooo"),
+    ] {
+        let words: Vec<&str> = text.split(' ').collect();
+        let (form, n_words) = super::longest_at(&words).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!((form.canonical(), n_words), (canonical, words.len()), "{text}");
+    }
+    assert_eq!(super::spelling_key("aktsionernoye"), "aktsionernoe");
+    assert_eq!(super::spelling_key("ogranichennoy"), "ogranichennoi");
+    assert_eq!(super::spelling_key("obshchestvo"), "obshchestvo");
+    assert_eq!(super::spelling_key("ye"), "ye");
 }

@@ -42,7 +42,11 @@ fn legal_forms_are_recognised_at_the_start_of_company_names() {
 #[test]
 fn the_longest_legal_form_wins() {
     check("Acme Co., Ltd.", &["acme/word", "co ltd/legal:company limited"]);
-    check("Grupo S.A. de C.V.", &["grupo/word", "s a de c v/legal:sa de cv"]);
+    check("Acme S.A. de C.V.", &["acme/word", "s a de c v/legal:sa de cv"]);
+    check(
+        "Grupo Acme S.A. de C.V.",
+        &["grupo/legal:group", "acme/word", "s a de c v/legal:sa de cv"],
+    );
     check(
         "中国船舶工业集团有限公司",
         &[
@@ -109,6 +113,8 @@ fn a_legal_form_run_into_the_first_word_is_split_off() {
     check("OOOALKON", &["ooo/legal:ooo", "alkon/word"]);
     check("ОООАЛКОН", &["ooo/legal:ooo", "alkon/word"]);
     check("CJSCBELTECHEXPORT Minsk", &["cjsc/legal:cjsc", "beltechexport/word", "minsk/word"]);
+    // The rest may be a legal form itself.
+    check("OOOKOMPANIYA Vek", &["ooo/legal:ooo", "kompaniya/legal:company", "vek/word"]);
     // Words that merely start like a form, short rests, and forms inside a name stay whole.
     check("Paolo", &["paolo/word"]);
     check("Pterus", &["pterus/word"]);
