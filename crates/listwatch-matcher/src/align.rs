@@ -214,7 +214,10 @@ impl QName {
                 let ok = if run.iter().all(|t| t.tok.unvowelled) {
                     run.iter().all(joinable) && run.iter().any(normal)
                 } else if len == 2 {
+                    // A particle may also end one: "abd al" and "ab dal" are one name split
+                    // in two places.
                     (normal(&run[0]) || particle(&run[0])) && normal(&run[1])
+                        || normal(&run[0]) && particle(&run[1])
                 } else {
                     (normal(&run[0]) || particle(&run[0])) && particle(&run[1]) && normal(&run[2])
                 };
@@ -717,6 +720,11 @@ fn joins_to(candidate: &impl Candidate, j: usize, len: usize, text: &str) -> boo
         let kind_ok = match (len, k - j) {
             (_, 0) => matches!(tok.kind, Kind::Normal | Kind::Particle),
             (3, 1) => tok.kind == Kind::Particle,
+            // Two words may end with a particle after a normal word ("abd al" as "abdal").
+            (2, 1) => {
+                tok.kind == Kind::Normal
+                    || tok.kind == Kind::Particle && candidate.tok(j).kind == Kind::Normal
+            }
             _ => tok.kind == Kind::Normal,
         };
         if !kind_ok {

@@ -407,7 +407,8 @@ impl Index {
             .filter(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
     }
 
-    /// Whether `rest` is a known normal word, or a particle followed by one.
+    /// Whether `rest` is a known normal word or a particle (the second of two words: "abd al"),
+    /// or a particle followed by a known normal word.
     pub(super) fn has_known_suffix(&self, rest: &str) -> bool {
         let is_normal = |text: &str| {
             self.vocab
@@ -415,20 +416,22 @@ impl Index {
                 .get(text)
                 .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
         };
-        if is_normal(rest) {
+        if is_normal(rest) || self.is_particle_spelling(rest) {
             return true;
         }
         // A particle in the middle may be written in any of its spellings ("abdulaziz" for
         // "abd al aziz"), known to the vocabulary or not.
-        (1..rest.len()).any(|split| {
-            (self
-                .vocab
-                .ids
-                .get(&rest[..split])
-                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Particle)
-                || token::all_join_spellings().any(|p| p == &rest[..split]))
-                && is_normal(&rest[split..])
-        })
+        (1..rest.len())
+            .any(|split| self.is_particle_spelling(&rest[..split]) && is_normal(&rest[split..]))
+    }
+
+    /// Whether `text` is a particle of the vocabulary or a spelling of one.
+    fn is_particle_spelling(&self, text: &str) -> bool {
+        self.vocab
+            .ids
+            .get(text)
+            .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Particle)
+            || token::all_join_spellings().any(|p| p == text)
     }
 }
 
