@@ -303,3 +303,23 @@ fn compounds_of_arabic_names_meet_every_latin_spelling() {
     assert!(score("نورالدين زرهوني", "Noureddine Zerhouni") >= config.threshold);
     assert!(score("عبدالعزيز حقاني", "Abdul Rahim Haqqani") < config.threshold);
 }
+
+#[test]
+fn a_compound_ending_in_a_particle_meets_the_same_letters_split_elsewhere() {
+    let config = MatcherConfig::default();
+    let score = |a: &str, b: &str| score_pair(&person(a), &person(b), &config).score;
+    // One word against a normal word and the particle after it, and two words against the same
+    // letters with the boundary moved past the particle: both directions, as in screening.
+    for (a, b) in [
+        ("Sundus Abdal Ghafar", "ABD AL-GHAFAR, Sundus"),
+        ("Hasan Jama-lal-Din", "JAMAL-AL-DIN, Hasan"),
+        ("Ghazi Nas-ral Din", "NASR AL DIN, Ghazi"),
+    ] {
+        assert!(score(a, b) >= config.threshold, "{a} ~ {b}");
+        let listed = Entity::new("1", Schema::Person, b);
+        let other = Entity::new("2", Schema::Person, "AL-DIN, Hasan Nasr");
+        check(&index(vec![listed, other]), &person(a), Some("test:1"));
+    }
+    // The letters must be the same: another given name stays another person.
+    assert!(score("Omar Jama-lal-Din", "JAMAL-AL-DIN, Hasan") < config.threshold);
+}
