@@ -51,7 +51,8 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// "zh" as "h" and "sh", "ts" and German "tz" as the "c" of Polish and Czech ("Hotincev"),
 /// "-vich" however it is written ("Rabinowitz", "Milosevic"), Hungarian "sz", "s", "cs", "zs", "gy", "ty" and "ny" in a word that
 /// shows Hungarian spelling ("Szergej", "Medvegyev", "Tyimcsenko"), "ye", "je" and "ie" at the
-/// start as "e", "j" after a vowel as "y", endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i"
+/// start as "e", "j" after a vowel as "y" (and a first "j" before a, o or u, in a word with
+/// German or Polish spellings), endings "-iy", "-ij", "-yj", "-y", "-ii" and "-i"
 /// alike, the Latvian "-s" and Lithuanian "-as" of a name dropped ("Putins", "Putinas"),
 /// and doubled letters written once.
 ///
@@ -73,12 +74,24 @@ pub fn given_name_class(word: &str) -> Option<u16> {
 /// assert_eq!(spelling_key("jermakov"), spelling_key("ermakov"));
 /// assert_eq!(spelling_key("rabinowitz"), spelling_key("rabinovich"));
 /// assert_eq!(spelling_key("milosevic"), spelling_key("milosevich"));
+/// assert_eq!(spelling_key("janukowytsch"), spelling_key("yanukovych"));
+/// assert_ne!(spelling_key("jang"), spelling_key("yang"));
 /// ```
 pub fn spelling_key(word: &str) -> String {
     if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return word.to_owned();
     }
     let mut text = if is_hungarian_spelling(word) { hungarian(word) } else { word.to_owned() };
+    // German and Polish write the "y" of "ya", "yu" and "yo" as "j" ("Janukowytsch", "Jakowlew",
+    // "Juschtschenko"); read so only in a word that shows those spellings otherwise, since
+    // English, Spanish and Korean "j" is another sound ("Jang" and "Yang" are two surnames).
+    let germanic = ["w", "sch"].iter().any(|mark| word.contains(mark))
+        || ["ij", "ej", "ow", "ew"].iter().any(|ending| word.ends_with(ending));
+    if germanic
+        && let Some(rest) = text.strip_prefix('j').filter(|r| r.starts_with(['a', 'o', 'u']))
+    {
+        text = format!("y{rest}");
+    }
     // A first "e" is "ye", "je" or Ukrainian "ie" in some systems and "e" in others
     // ("Yermakov", "Jermakov", "Iermakov", "Ermakov").
     if let Some(rest) = ["je", "ye", "ie"].iter().find_map(|start| text.strip_prefix(start)) {
