@@ -45,7 +45,7 @@ struct Table {
     legal_forms: Vec<LegalForm>,
     by_first_word: HashMap<String, Vec<usize>>,
     /// The forms of several words and [`MIN_SPELT_OUT_LEN`] letters or more, with their words
-    /// by [`spelling_key`]: those recognised with typos.
+    /// by [`adjective_ending_key`]: those recognised with typos.
     spelt_out: Vec<(usize, Vec<String>)>,
     /// The length of the first word of each form in `spelt_out` to its indexes there.
     spelt_out_by_len: HashMap<usize, Vec<usize>>,
@@ -90,7 +90,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             legal_form.form.len() >= MIN_SPELT_OUT_LEN && legal_form.form.contains(' ')
         })
         .map(|(form_idx, legal_form)| {
-            (form_idx, legal_form.form.split(' ').map(|w| spelling_key(w).into_owned()).collect())
+            (
+                form_idx,
+                legal_form.form.split(' ').map(|w| adjective_ending_key(w).into_owned()).collect(),
+            )
         })
         .collect::<Vec<(usize, Vec<String>)>>();
     let mut spelt_out_by_len: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -223,7 +226,7 @@ pub(crate) fn longest_at(words: &[&str]) -> Option<(&'static LegalForm, usize)> 
 /// equal to the word at its place or, for words of five letters or more, one edit apart; a form
 /// of two words needs one of them equal.
 fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
-    let first = spelling_key(words.first()?);
+    let first = adjective_ending_key(words.first()?);
     let first = first.as_ref();
     if first.len() < 5 || !first.is_ascii() {
         return None;
@@ -248,7 +251,8 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
         .filter(|(_, form_words)| form_words.first().is_some_and(|f| close(f, first)))
         .filter_map(|(form_idx, form_words)| {
             let prefix = words.get(..form_words.len())?;
-            let prefix: Vec<Cow<'_, str>> = prefix.iter().map(|w| spelling_key(w)).collect();
+            let prefix: Vec<Cow<'_, str>> =
+                prefix.iter().map(|w| adjective_ending_key(w)).collect();
             let all_close = form_words.iter().zip(&prefix).all(|(f, w)| close(f, w));
             let some_equal =
                 form_words.iter().zip(&prefix).any(|(f, w)| f == w.as_ref() && f.len() >= 3);
@@ -263,7 +267,7 @@ fn misspelt_words(words: &[&str]) -> Option<(&'static LegalForm, usize)> {
 /// A word of a spelt-out form as both common transliterations of a Russian adjective ending
 /// write it: a last "ye" or "y" after a vowel as "e" and "i" ("aktsionernoye" and the lists'
 /// "aktsionernoe", "ogranichennoy" and "ogranichennoi"), so that a typo is still one edit away.
-fn spelling_key(word: &str) -> Cow<'_, str> {
+fn adjective_ending_key(word: &str) -> Cow<'_, str> {
     let bytes = word.as_bytes();
     let after_vowel = |end: usize| {
         end >= 1 && matches!(bytes.get(end - 1), Some(b'a' | b'e' | b'i' | b'o' | b'u'))
