@@ -323,3 +323,32 @@ fn a_compound_ending_in_a_particle_meets_the_same_letters_split_elsewhere() {
     // The letters must be the same: another given name stays another person.
     assert!(score("Omar Jama-lal-Din", "JAMAL-AL-DIN, Hasan") < config.threshold);
 }
+
+#[test]
+fn a_persons_words_are_words_where_a_company_would_read_a_legal_form() {
+    let config = MatcherConfig::default();
+    let score = |a: &str, b: &str| score_pair(&person(a), &person(b), &config).score;
+    // "PAO" is a surname here, not the Russian public joint-stock company: a query without it
+    // is not this person, and one with it is.
+    assert!(score("Hua Chiang Li", "PAO, Hua Chiang") < config.threshold);
+    assert!(score("Hua Chiang Pao", "PAO, Hua Chiang") >= config.threshold);
+    // "AB" as the first letters of "ABD" and "ag", the Tuareg "son of", in Latin and Arabic.
+    for (a, b) in [
+        ("Abdullah Muhammad Rajab AB-DAL-RAHMAN", "ABD AL-RAHMAN, Abdullah Muhammad Rajab"),
+        ("Iyad Ag Ghali", "GHALI, Iyad ag"),
+        ("اياد اغ غالي", "GHALI, Iyad ag"),
+    ] {
+        assert!(score(a, b) >= config.threshold, "{a} ~ {b}");
+    }
+    // One index holds the word both ways: the company's legal form and the person's word.
+    let company = Entity::new("1", Schema::Company, "ALPHA HOLDING AG");
+    let listed = Entity::new("2", Schema::Person, "GHALI, Iyad ag");
+    let index = index(vec![company, listed]);
+    check(&index, &person("Iyad Ag Ghali"), Some("test:2"));
+    let company_query = Query {
+        name: Some("Alpha Holding Aktiengesellschaft".into()),
+        schema: Some(Schema::Company),
+        ..Query::default()
+    };
+    check(&index, &company_query, Some("test:1"));
+}

@@ -13,7 +13,7 @@ use listwatch_model::Schema;
 use listwatch_normalize::{
     TokenKind, fold, fold_variants, given_name_class, korean_romanization, korean_romanizations,
     leading_title_words, name_parts, spelling_key, starts_with_run_in_legal_form, tokenize,
-    tokenize_whole_words,
+    tokenize_whole_words, word_kind,
 };
 
 use crate::metrics::jaro_winkler;
@@ -805,23 +805,40 @@ fn transliteration_reading(c: char) -> String {
 }
 
 /// The tokens of a folded name, honorifics dropped, legal forms by their canonical text; with
-/// `split_run_in`, a legal form run into the first word is split off ("OOOALKON").
-pub(crate) fn name_tokens(folded: &str, split_run_in: bool) -> Vec<(String, Kind)> {
-    let tokens = if split_run_in { tokenize(folded) } else { tokenize_whole_words(folded) };
-    let mut tokens: Vec<(String, Kind)> = tokens
-        .iter()
-        .filter_map(|token| {
-            let kind = match token.kind() {
-                TokenKind::Normal => Kind::Normal,
-                TokenKind::Initial => Kind::Initial,
-                TokenKind::LegalForm(_) => Kind::LegalForm,
-                TokenKind::Particle => Kind::Particle,
-                TokenKind::StopWord => Kind::StopWord,
-                TokenKind::Honorific => return None,
-            };
-            Some((token.canonical().to_owned(), kind))
-        })
-        .collect();
+/// `split_run_in`, a legal form run into the first word is split off ("OOOALKON"). A person's
+/// name (`person`) has no legal forms: its words are words, whatever company they could name
+/// elsewhere ("PAO" in "PAO, Hua Chiang", "AG" in "GHALI, Iyad ag", "AB" in "AB-DAL-RAHMAN"),
+/// and none is split.
+pub(crate) fn name_tokens(folded: &str, split_run_in: bool, person: bool) -> Vec<(String, Kind)> {
+    let tokenized =
+        if split_run_in && !person { tokenize(folded) } else { tokenize_whole_words(folded) };
+    let mut tokens: Vec<(String, Kind)> = Vec::with_capacity(tokenized.len());
+    for token in &tokenized {
+        let kind = match token.kind() {
+            TokenKind::Normal => Kind::Normal,
+            TokenKind::Initial => Kind::Initial,
+            TokenKind::LegalForm(_) if person => {
+                // The form's words as the table spells them, which is how the name wrote them
+                // but for a typo the table forgave, each of the kind it has as a word.
+                for word in token.text().split(' ') {
+                    let kind = match word_kind(word) {
+                        TokenKind::Initial => Kind::Initial,
+                        TokenKind::Particle => Kind::Particle,
+                        TokenKind::StopWord => Kind::StopWord,
+                        TokenKind::Honorific => continue,
+                        TokenKind::Normal | TokenKind::LegalForm(_) => Kind::Normal,
+                    };
+                    tokens.push((word.to_owned(), kind));
+                }
+                continue;
+            }
+            TokenKind::LegalForm(_) => Kind::LegalForm,
+            TokenKind::Particle => Kind::Particle,
+            TokenKind::StopWord => Kind::StopWord,
+            TokenKind::Honorific => continue,
+        };
+        tokens.push((token.canonical().to_owned(), kind));
+    }
     join_acronym(&mut tokens);
     tokens.truncate(MAX_TOKENS);
     tokens
@@ -857,7 +874,7 @@ fn join_acronym(tokens: &mut Vec<(String, Kind)>) {
 /// The tokens of a folded name of a listed entity: [`name_tokens`] with numbers written one way
 /// ([`numbers`]).
 pub(crate) fn entity_name_tokens(reading: &Reading, schema: Schema) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(&reading.text, reading.split_run_in);
+    let mut tokens = name_tokens(&reading.text, reading.split_run_in, schema == Schema::Person);
     numbers(&mut tokens, schema == Schema::Vessel, reading.number_words);
     tokens
 }
@@ -1016,7 +1033,8 @@ fn number_words(tokens: &mut Vec<(String, Kind)>, words: bool) {
 /// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
 /// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
 pub(crate) fn query_tokens(reading: &Reading, schema: Option<Schema>) -> Vec<(String, Kind)> {
-    let mut tokens = name_tokens(&reading.text, reading.split_run_in);
+    let person = schema == Some(Schema::Person);
+    let mut tokens = name_tokens(&reading.text, reading.split_run_in, person);
     numbers(&mut tokens, schema == Some(Schema::Vessel), reading.number_words);
     let words_kept = match schema {
         Some(Schema::Person) => 1,
@@ -1074,7 +1092,7 @@ pub(crate) fn family_marks(raw: &str) -> Option<Vec<(String, bool)>> {
     }
     let mut marks = Vec::new();
     for (word, case) in &words {
-        for (text, _) in name_tokens(&fold(word), false) {
+        for (text, _) in name_tokens(&fold(word), false, true) {
             marks.push((text, *case == Case::Capitals));
         }
     }
@@ -1403,6 +1421,7 @@ const PARTICLE_CLASSES: &[&[&str]] = &[
     // "Aboul" and "Abul" are "abu al" run together ("Aboul Fotouh", "Abul Kalam").
     &["abu", "abou", "abo", "abi", "bu", "abw", "aboul", "abul"],
     &["ould", "wld", "uld", "walad"],
+    &["ag", "agh"],
 ];
 
 /// The spellings a particle may take when it is run into a name: the Arabic article in its

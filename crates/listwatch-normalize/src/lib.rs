@@ -97,5 +97,5 @@ pub use crate::skeleton::skeleton;
 pub use crate::spelling::{given_name_class, spelling_key};
 pub use crate::title::{is_title, leading_title_words};
 pub use crate::token::{
-    Token, TokenKind, starts_with_run_in_legal_form, tokenize, tokenize_whole_words,
+    Token, TokenKind, starts_with_run_in_legal_form, tokenize, tokenize_whole_words, word_kind,
 };

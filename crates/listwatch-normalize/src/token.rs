@@ -189,7 +189,15 @@ pub(crate) fn expand_abbreviation(word: &str) -> Option<&'static str> {
 }
 
 /// Classifies one folded word that is not part of a legal form.
-pub(crate) fn word_kind(word: &str) -> TokenKind {
+///
+/// ```
+/// use listwatch_normalize::{TokenKind, word_kind};
+///
+/// assert_eq!(word_kind("al"), TokenKind::Particle);
+/// assert_eq!(word_kind("sheikh"), TokenKind::Honorific);
+/// assert_eq!(word_kind("ghali"), TokenKind::Normal);
+/// ```
+pub fn word_kind(word: &str) -> TokenKind {
     if PARTICLES.contains(&word) {
         TokenKind::Particle
     } else if HONORIFICS.contains(&word) {
@@ -208,7 +216,10 @@ const PARTICLES: &[&str] = &[
     // Arabic, Persian, Urdu, Malay; "bn", "abn" and "bnt" are how Arabic-script "بن", "ابن" and
     // "بنت" fold, without short vowels.
     "al", "el", "ul", "ud", "ur", "bin", "ibn", "bint", "binti", "abu", "abou", "aboul", "abul",
-    "umm", "ould", "bn", "abn", "bnt", // Dutch, German, Scandinavian.
+    "umm", "ould", "bn", "abn", "bnt",
+    // Tuareg "son of" ("Iyad ag Ghali"), and as Arabic script writes it ("اغ"); a company's
+    // "AG" is its legal form, found before any word is classified.
+    "ag", "agh", // Dutch, German, Scandinavian.
     "van", "von", "der", "den", "ter", "ten", "zu", "af", // Romance languages.
     "de", "da", "di", "del", "della", "des", "du", "la", "le", "dos", "das",
 ];

@@ -56,12 +56,13 @@ impl Index {
                     }
                     let start = index.name_tokens.len() as u32;
                     for (text, token_kind) in tokens {
-                        let id = match index.vocab.ids.get(text.as_str()) {
-                            Some(&id) => id,
+                        let id = match index.vocab.id(&text, token_kind) {
+                            Some(id) => id,
                             None => {
                                 let id = index.vocab.toks.len() as u32;
                                 index.vocab.toks.push(Tok::new(&text, token_kind));
-                                index.vocab.ids.insert(text.into_boxed_str(), id);
+                                let key = Vocab::key(&text, token_kind).into_owned();
+                                index.vocab.ids.insert(key.into_boxed_str(), id);
                                 df.push(0);
                                 kinds.push(token_kind);
                                 id

@@ -27,8 +27,8 @@ impl Index {
                 for (text, kind) in tokens {
                     // A listed word's derived texts were computed at build (`Tok::new` is a
                     // function of text and kind).
-                    let mut tok = match self.vocab.ids.get(text.as_str()) {
-                        Some(&id) if self.vocab.toks[id as usize].kind == kind => {
+                    let mut tok = match self.vocab.id(&text, kind) {
+                        Some(id) if self.vocab.toks[id as usize].kind == kind => {
                             self.vocab.toks[id as usize].clone()
                         }
                         _ => Tok::new(&text, kind),
@@ -135,13 +135,13 @@ impl Index {
 
     /// The vocabulary tokens similar to `tok`, sorted by id, with their similarity.
     pub(super) fn expand(&self, tok: &Tok) -> Vec<(u32, f32, Method)> {
-        match self.vocab.ids.get(&*tok.text) {
+        match self.vocab.id(&tok.text, tok.kind) {
             // Only the expansions of Latin query tokens are cached: those of unvowelled ones
             // are larger, since their similarity is looser.
-            Some(&id) if !tok.unvowelled && tok.syllabic.is_none() => self.expansions[id as usize]
+            Some(id) if !tok.unvowelled && tok.syllabic.is_none() => self.expansions[id as usize]
                 .get_or_init(|| self.compute_expansion(tok, Some(id)).into_boxed_slice())
                 .to_vec(),
-            Some(&id) => self.compute_expansion(tok, Some(id)),
+            Some(id) => self.compute_expansion(tok, Some(id)),
             None => self.compute_expansion(tok, None),
         }
     }
@@ -255,7 +255,7 @@ impl Index {
         if tok.kind != Kind::Normal {
             return token_weight(tok.kind, 0, self.n_docs, &self.config);
         }
-        if let Some(&id) = self.vocab.ids.get(&*tok.text) {
+        if let Some(id) = self.vocab.id(&tok.text, tok.kind) {
             return expansion
                 .iter()
                 .filter(|&&(_, _, method)| method == Method::Spelling)

@@ -192,8 +192,30 @@ struct Vocab {
     /// What score bounds read of each token, packed apart from `toks` so that bounding a
     /// candidate touches one small array instead of a `Tok` per token.
     meta: Vec<TokMeta>,
+    /// Each token's id by [`Vocab::key`].
     ids: WordMap,
 }
+
+impl Vocab {
+    /// The key of a token in `ids`: its text, and a legal form's text after a mark that no
+    /// folded word holds, so that a word a company's name reads as a legal form ("pao", "ag")
+    /// and the same word of a person's name are two tokens, each of its own kind.
+    fn key(text: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
+        if kind == Kind::LegalForm {
+            std::borrow::Cow::Owned(format!("{LEGAL_FORM_MARK}{text}"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    }
+
+    /// The id of the token of `text` and `kind`, if listed.
+    fn id(&self, text: &str, kind: Kind) -> Option<u32> {
+        self.ids.get(&*Vocab::key(text, kind)).copied()
+    }
+}
+
+/// What [`Vocab::key`] puts before a legal form's text.
+const LEGAL_FORM_MARK: char = '\u{1}';
 
 /// The facts about a vocabulary token that decide which alignment edges it can take part in,
 /// and its weight: what bounding reads of each candidate token, in one place (with many

@@ -182,7 +182,7 @@ fn distinct_deletion_variants_have_distinct_keys() {
 
 #[test]
 fn a_name_of_initials_alone_is_an_acronym_and_a_name_with_a_word_keeps_its_initials() {
-    let texts = |folded: &str| -> Vec<(String, Kind)> { name_tokens(folded, true) };
+    let texts = |folded: &str| -> Vec<(String, Kind)> { name_tokens(folded, true, false) };
     let normal = |text: &str| (text.to_string(), Kind::Normal);
     assert_eq!(texts("i c i c kft"), [normal("icic"), ("kft".to_string(), Kind::LegalForm)]);
     assert_eq!(texts("a b c"), [normal("abc")]);
@@ -232,7 +232,7 @@ fn long_words_a_few_vowels_apart_are_one_name_and_short_ones_stay_apart() {
 
 /// The token texts of a folded name with its numbers written one way, number words included.
 fn texts(name: &str, vessel: bool) -> Vec<String> {
-    let mut tokens = name_tokens(name, true);
+    let mut tokens = name_tokens(name, true, false);
     numbers(&mut tokens, vessel, true);
     tokens.into_iter().map(|(text, _)| text).collect()
 }
@@ -255,7 +255,7 @@ fn numbers_in_words_and_figures_are_written_one_way() {
     assert_eq!(texts("oneida forthright", false), ["oneida", "forthright"]);
     // The reading that keeps number words keeps them (a typo of one still meets it); ordinals
     // with a suffix are figures in both.
-    let mut tokens = name_tokens("fourth ocean 1st", true);
+    let mut tokens = name_tokens("fourth ocean 1st", true, false);
     numbers(&mut tokens, false, false);
     let kept: Vec<&str> = tokens.iter().map(|(text, _)| text.as_str()).collect();
     assert_eq!(kept, ["fourth", "ocean", "1"]);
