@@ -14,7 +14,7 @@ use crate::evidence::{self, Party};
 use crate::index::{describe_alignment, informative_weight, token_weight};
 use crate::query::Query;
 use crate::result::{Explanation, Feature, FeatureKind, MatcherInfo, PairResult, round_score};
-use crate::token::{Method, Tok, name_readings, query_tokens, similarity};
+use crate::token::{Method, Tok, name_readings, query_token_sets, similarity};
 use listwatch_model::Schema;
 
 const TOKEN_DF_TSV: &str = include_str!("../data/token_df.tsv");
@@ -50,29 +50,35 @@ fn prepare_names(raw: Option<&str>, schema: Option<Schema>, config: &MatcherConf
     let family =
         raw.filter(|_| schema == Some(Schema::Person)).and_then(crate::token::family_marks);
     for reading in raw.map(name_readings).unwrap_or_default() {
-        let tokens = query_tokens(&reading, schema);
-        if tokens.is_empty() {
-            continue;
+        for tokens in query_token_sets(&reading, schema) {
+            if tokens.is_empty() {
+                continue;
+            }
+            let mut qname = QName::default();
+            for (text, kind) in tokens {
+                let df = table.df.get(text.as_str()).copied().unwrap_or(1);
+                let weight = token_weight(kind, df, table.n_docs, config);
+                qname.total_weight += weight;
+                let mut tok = Tok::new(&text, kind).with_patronymic_class();
+                tok.unvowelled = unvowelled;
+                tok.syllabic = reading.syllabic;
+                qname.toks.push(QTok::new(tok, weight, Vec::new()));
+            }
+            qname.finish(
+                schema == Some(Schema::Person),
+                reading.korean,
+                informative_weight,
+                config,
+            );
+            if let Some(marks) = &family {
+                qname.mark_family(marks);
+            }
+            qname.build_units(true);
+            for unit in &mut qname.units {
+                unit.tok.unvowelled = unvowelled;
+            }
+            names.push(qname);
         }
-        let mut qname = QName::default();
-        for (text, kind) in tokens {
-            let df = table.df.get(text.as_str()).copied().unwrap_or(1);
-            let weight = token_weight(kind, df, table.n_docs, config);
-            qname.total_weight += weight;
-            let mut tok = Tok::new(&text, kind).with_patronymic_class();
-            tok.unvowelled = unvowelled;
-            tok.syllabic = reading.syllabic;
-            qname.toks.push(QTok::new(tok, weight, Vec::new()));
-        }
-        qname.finish(schema == Some(Schema::Person), reading.korean, informative_weight, config);
-        if let Some(marks) = &family {
-            qname.mark_family(marks);
-        }
-        qname.build_units(true);
-        for unit in &mut qname.units {
-            unit.tok.unvowelled = unvowelled;
-        }
-        names.push(qname);
     }
     names
 }

@@ -351,4 +351,12 @@ fn a_persons_words_are_words_where_a_company_would_read_a_legal_form() {
         ..Query::default()
     };
     check(&index, &company_query, Some("test:1"));
+    // A query of unknown schema with a legal form inside the name is read as a person's too.
+    let unknown = Query { name: Some("Rajab AB-DAL-RAHMAN".into()), ..Query::default() };
+    let listed = Entity::new("3", Schema::Person, "ABD AL-RAHMAN, Rajab");
+    let index = crate::tests::index(vec![listed, Entity::new("4", Schema::Company, "AB DAL")]);
+    check(&index, &unknown, Some("test:3"));
+    let config = MatcherConfig::default();
+    let listed = Query::named("ABD AL-RAHMAN, Rajab");
+    assert!(score_pair(&unknown, &listed, &config).is_match);
 }

@@ -1033,7 +1033,32 @@ fn number_words(tokens: &mut Vec<(String, Kind)>, words: bool) {
 /// LLC"). A person's name keeps at least one normal word; a name of unknown schema keeps two
 /// ("General Motors" stays whole, "General Mikhail Malyshev" loses its title).
 pub(crate) fn query_tokens(reading: &Reading, schema: Option<Schema>) -> Vec<(String, Kind)> {
-    let person = schema == Some(Schema::Person);
+    tokens_of_query(reading, schema, schema == Some(Schema::Person))
+}
+
+/// The token sequences a query's reading is scored by: its [`query_tokens`], and for a name of
+/// unknown schema with a legal form between two of its words ("Iyad AG Ghali", "Rajab
+/// AB-DAL-RAHMAN"), also the tokens of a person's name, which has no legal forms: such a name
+/// may be a person's, whose words the index holds as words.
+pub(crate) fn query_token_sets(
+    reading: &Reading,
+    schema: Option<Schema>,
+) -> Vec<Vec<(String, Kind)>> {
+    let tokens = query_tokens(reading, schema);
+    let inner = 1..tokens.len().saturating_sub(1);
+    let inner_form = tokens
+        .iter()
+        .enumerate()
+        .any(|(i, (_, kind))| *kind == Kind::LegalForm && inner.contains(&i));
+    if schema.is_some() || !inner_form {
+        return vec![tokens];
+    }
+    let as_person = tokens_of_query(reading, schema, true);
+    vec![tokens, as_person]
+}
+
+/// [`query_tokens`], with legal forms read as words for a person's name (`person`).
+fn tokens_of_query(reading: &Reading, schema: Option<Schema>, person: bool) -> Vec<(String, Kind)> {
     let mut tokens = name_tokens(&reading.text, reading.split_run_in, person);
     numbers(&mut tokens, schema == Some(Schema::Vessel), reading.number_words);
     let words_kept = match schema {

@@ -19,41 +19,42 @@ impl Index {
             let family =
                 (query.schema == Some(Schema::Person)).then(|| token::family_marks(raw)).flatten();
             for reading in name_readings(raw) {
-                let tokens = query_tokens(&reading, query.schema);
-                if tokens.is_empty() {
-                    continue;
+                for tokens in query_token_sets(&reading, query.schema) {
+                    if tokens.is_empty() {
+                        continue;
+                    }
+                    let mut qname = QName::default();
+                    for (text, kind) in tokens {
+                        // A listed word's derived texts were computed at build (`Tok::new` is a
+                        // function of text and kind).
+                        let mut tok = match self.vocab.id(&text, kind) {
+                            Some(id) if self.vocab.toks[id as usize].kind == kind => {
+                                self.vocab.toks[id as usize].clone()
+                            }
+                            _ => Tok::new(&text, kind),
+                        };
+                        tok.unvowelled = unvowelled;
+                        tok.syllabic = reading.syllabic;
+                        let expansion = self.expand(&tok);
+                        let weight = self.query_weight(&tok, &expansion);
+                        qname.total_weight += weight;
+                        qname.toks.push(QTok::new(tok, weight, expansion));
+                    }
+                    qname.finish(
+                        query.schema == Some(Schema::Person),
+                        reading.korean,
+                        informative_weight,
+                        &self.config,
+                    );
+                    if let Some(marks) = &family {
+                        qname.mark_family(marks);
+                    }
+                    qname.build_units(false);
+                    for unit in &mut qname.units {
+                        unit.expansion = self.unit_expansion(unit);
+                    }
+                    names.push(qname);
                 }
-                let mut qname = QName::default();
-                for (text, kind) in tokens {
-                    // A listed word's derived texts were computed at build (`Tok::new` is a
-                    // function of text and kind).
-                    let mut tok = match self.vocab.id(&text, kind) {
-                        Some(id) if self.vocab.toks[id as usize].kind == kind => {
-                            self.vocab.toks[id as usize].clone()
-                        }
-                        _ => Tok::new(&text, kind),
-                    };
-                    tok.unvowelled = unvowelled;
-                    tok.syllabic = reading.syllabic;
-                    let expansion = self.expand(&tok);
-                    let weight = self.query_weight(&tok, &expansion);
-                    qname.total_weight += weight;
-                    qname.toks.push(QTok::new(tok, weight, expansion));
-                }
-                qname.finish(
-                    query.schema == Some(Schema::Person),
-                    reading.korean,
-                    informative_weight,
-                    &self.config,
-                );
-                if let Some(marks) = &family {
-                    qname.mark_family(marks);
-                }
-                qname.build_units(false);
-                for unit in &mut qname.units {
-                    unit.expansion = self.unit_expansion(unit);
-                }
-                names.push(qname);
             }
         }
         let lists: Vec<u32> = self

@@ -53,7 +53,7 @@ use crate::result::{
     TokenMatch, round_score,
 };
 use crate::token::{
-    self, Kind, MAX_TOKENS, Method, Tok, entity_name_tokens, name_readings, query_tokens,
+    self, Kind, MAX_TOKENS, Method, Tok, entity_name_tokens, name_readings, query_token_sets,
     similarity, token_keys,
 };
 
