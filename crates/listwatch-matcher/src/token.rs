@@ -812,32 +812,28 @@ fn transliteration_reading(c: char) -> String {
 pub(crate) fn name_tokens(folded: &str, split_run_in: bool, person: bool) -> Vec<(String, Kind)> {
     let tokenized =
         if split_run_in && !person { tokenize(folded) } else { tokenize_whole_words(folded) };
+    // The matcher's kind of a token's kind; none for an honorific, which is dropped.
+    let kind_of = |kind: TokenKind| match kind {
+        TokenKind::Normal => Some(Kind::Normal),
+        TokenKind::Initial => Some(Kind::Initial),
+        TokenKind::LegalForm(_) => Some(Kind::LegalForm),
+        TokenKind::Particle => Some(Kind::Particle),
+        TokenKind::StopWord => Some(Kind::StopWord),
+        TokenKind::Honorific => None,
+    };
     let mut tokens: Vec<(String, Kind)> = Vec::with_capacity(tokenized.len());
     for token in &tokenized {
-        let kind = match token.kind() {
-            TokenKind::Normal => Kind::Normal,
-            TokenKind::Initial => Kind::Initial,
-            TokenKind::LegalForm(_) if person => {
-                // The form's words as the table spells them, which is how the name wrote them
-                // but for a typo the table forgave, each of the kind it has as a word.
-                for word in token.text().split(' ') {
-                    let kind = match word_kind(word) {
-                        TokenKind::Initial => Kind::Initial,
-                        TokenKind::Particle => Kind::Particle,
-                        TokenKind::StopWord => Kind::StopWord,
-                        TokenKind::Honorific => continue,
-                        TokenKind::Normal | TokenKind::LegalForm(_) => Kind::Normal,
-                    };
+        if person && matches!(token.kind(), TokenKind::LegalForm(_)) {
+            // The form's words as the table spells them, which is how the name wrote them but
+            // for a typo the table forgave, each of the kind it has as a word.
+            for word in token.text().split(' ') {
+                if let Some(kind) = kind_of(word_kind(word)) {
                     tokens.push((word.to_owned(), kind));
                 }
-                continue;
             }
-            TokenKind::LegalForm(_) => Kind::LegalForm,
-            TokenKind::Particle => Kind::Particle,
-            TokenKind::StopWord => Kind::StopWord,
-            TokenKind::Honorific => continue,
-        };
-        tokens.push((token.canonical().to_owned(), kind));
+        } else if let Some(kind) = kind_of(token.kind()) {
+            tokens.push((token.canonical().to_owned(), kind));
+        }
     }
     join_acronym(&mut tokens);
     tokens.truncate(MAX_TOKENS);

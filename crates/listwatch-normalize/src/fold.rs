@@ -178,36 +178,7 @@ pub fn fold_variants(text: &str, max_variants: usize) -> Vec<String> {
     // Cyrillic of Kazakh, Uzbek, Kyrgyz and Tajik (told by a letter of their own; "і" and "ў"
     // are Ukrainian and Belarusian too), whose official Latin spellings write "ж" as "j"
     // ("Қасым-Жомарт Тоқаев" is Kassym-Jomart Tokayev), where those of Russian write "zh".
-    if text.contains(['ж', 'Ж'])
-        && text.chars().any(|c| {
-            matches!(
-                c,
-                'ә' | 'Ә'
-                    | 'ғ'
-                    | 'Ғ'
-                    | 'қ'
-                    | 'Қ'
-                    | 'ң'
-                    | 'Ң'
-                    | 'ө'
-                    | 'Ө'
-                    | 'ұ'
-                    | 'Ұ'
-                    | 'ү'
-                    | 'Ү'
-                    | 'һ'
-                    | 'Һ'
-                    | 'ҳ'
-                    | 'Ҳ'
-                    | 'ҷ'
-                    | 'Ҷ'
-                    | 'ӣ'
-                    | 'Ӣ'
-                    | 'ӯ'
-                    | 'Ӯ'
-            )
-        })
-    {
+    if text.contains(['ж', 'Ж']) && text.chars().any(|c| CENTRAL_ASIAN_LETTERS.contains(c)) {
         add_variant(&mut variants, max_variants, fold(&text.replace(['ж', 'Ж'], "j")));
     }
     // A Korean name, in Hangul or romanized by any system, also in the one spelling that every
@@ -262,6 +233,9 @@ const SCRIPT_READINGS: &[&[(char, &str)]] = &[
     // which the "ch" of Persian che spells.
     &[('ش', "چ")],
 ];
+
+/// Cyrillic letters of Kazakh, Uzbek, Kyrgyz and Tajik that Russian lacks, in both cases.
+const CENTRAL_ASIAN_LETTERS: &str = "әӘғҒқҚңҢөӨұҰүҮһҺҳҲҷҶӣӢӯӮ";
 
 /// Hebrew bet, kaf and pe read hard ([`SCRIPT_READINGS`]).
 const HEBREW_HARD: &[(char, &str)] = &[('ב', "b"), ('כ', "k"), ('ך', "k"), ('פ', "p"), ('ף', "p")];

@@ -38,6 +38,11 @@ pub enum TokenKind {
 }
 
 impl Token {
+    /// The token of a legal form, written as the table writes it.
+    fn legal_form(legal_form: &'static LegalForm) -> Token {
+        Token { text: legal_form.form().to_owned(), kind: TokenKind::LegalForm(legal_form) }
+    }
+
     /// The folded text of the token.
     pub fn text(&self) -> &str {
         &self.text
@@ -113,10 +118,7 @@ fn tokenize_with(text: &str, split_run_in: bool) -> Vec<Token> {
     let mut word_idx = 0;
     while word_idx < words.len() {
         if let Some((legal_form, n_words)) = legal_form::longest_at(&words[word_idx..]) {
-            tokens.push(Token {
-                text: legal_form.form().to_owned(),
-                kind: TokenKind::LegalForm(legal_form),
-            });
+            tokens.push(Token::legal_form(legal_form));
             word_idx += n_words;
         } else {
             let mut word = words[word_idx];
@@ -124,17 +126,11 @@ fn tokenize_with(text: &str, split_run_in: bool) -> Vec<Token> {
                 && split_run_in
                 && let Some((legal_form, rest)) = run_in_legal_form(word)
             {
-                tokens.push(Token {
-                    text: legal_form.form().to_owned(),
-                    kind: TokenKind::LegalForm(legal_form),
-                });
+                tokens.push(Token::legal_form(legal_form));
                 word = rest;
                 // The rest may be a legal form itself ("oookompaniya").
                 if let Some((legal_form, 1)) = legal_form::longest_at(&[word]) {
-                    tokens.push(Token {
-                        text: legal_form.form().to_owned(),
-                        kind: TokenKind::LegalForm(legal_form),
-                    });
+                    tokens.push(Token::legal_form(legal_form));
                     word_idx += 1;
                     continue;
                 }

@@ -59,10 +59,7 @@ impl Index {
                         let id = match index.vocab.id(&text, token_kind) {
                             Some(id) => id,
                             None => {
-                                let id = index.vocab.toks.len() as u32;
-                                index.vocab.toks.push(Tok::new(&text, token_kind));
-                                let key = Vocab::key(&text, token_kind).into_owned();
-                                index.vocab.ids.insert(key.into_boxed_str(), id);
+                                let id = index.vocab.add(&text, token_kind);
                                 df.push(0);
                                 kinds.push(token_kind);
                                 id

@@ -411,12 +411,7 @@ impl Index {
     /// Whether `rest` is a known normal word or a particle (the second of two words: "abd al"),
     /// or a particle followed by a known normal word.
     pub(super) fn has_known_suffix(&self, rest: &str) -> bool {
-        let is_normal = |text: &str| {
-            self.vocab
-                .ids
-                .get(text)
-                .is_some_and(|&id| self.vocab.toks[id as usize].kind == Kind::Normal)
-        };
+        let is_normal = |text: &str| self.normal_id(text).is_some();
         if is_normal(rest) || self.is_particle_spelling(rest) {
             return true;
         }

@@ -192,30 +192,33 @@ struct Vocab {
     /// What score bounds read of each token, packed apart from `toks` so that bounding a
     /// candidate touches one small array instead of a `Tok` per token.
     meta: Vec<TokMeta>,
-    /// Each token's id by [`Vocab::key`].
+    /// Each token's id by its text, but for legal forms.
     ids: WordMap,
+    /// Each legal form's id by its text: a word that a company's name reads as a legal form
+    /// ("pao", "ag") and the same word of a person's name are two tokens, each of its own kind.
+    legal_form_ids: WordMap,
 }
 
 impl Vocab {
-    /// The key of a token in `ids`: its text, and a legal form's text after a mark that no
-    /// folded word holds, so that a word a company's name reads as a legal form ("pao", "ag")
-    /// and the same word of a person's name are two tokens, each of its own kind.
-    fn key(text: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
-        if kind == Kind::LegalForm {
-            std::borrow::Cow::Owned(format!("{LEGAL_FORM_MARK}{text}"))
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        }
-    }
-
     /// The id of the token of `text` and `kind`, if listed.
     fn id(&self, text: &str, kind: Kind) -> Option<u32> {
-        self.ids.get(&*Vocab::key(text, kind)).copied()
+        self.ids_of(kind).get(text).copied()
+    }
+
+    /// The map that holds the tokens of `kind`.
+    fn ids_of(&self, kind: Kind) -> &WordMap {
+        if kind == Kind::LegalForm { &self.legal_form_ids } else { &self.ids }
+    }
+
+    /// Adds the token of `text` and `kind` under the next id, and returns it.
+    fn add(&mut self, text: &str, kind: Kind) -> u32 {
+        let id = self.toks.len() as u32;
+        self.toks.push(Tok::new(text, kind));
+        let ids = if kind == Kind::LegalForm { &mut self.legal_form_ids } else { &mut self.ids };
+        ids.insert(text.into(), id);
+        id
     }
 }
-
-/// What [`Vocab::key`] puts before a legal form's text.
-const LEGAL_FORM_MARK: char = '\u{1}';
 
 /// The facts about a vocabulary token that decide which alignment edges it can take part in,
 /// and its weight: what bounding reads of each candidate token, in one place (with many
